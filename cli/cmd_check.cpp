@@ -1,0 +1,73 @@
+// `usegate check FILE...`: parse, type-check and lint policies.
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "arguments.hpp"
+#include "commands.hpp"
+#include "policy_files.hpp"
+
+namespace usegate::cli {
+namespace {
+
+constexpr const char* help = R"(usage: usegate check [--werror] [--format text|json] FILE...
+
+Parses, type-checks and lints each policy file. Errors and warnings are printed as
+`FILE:LINE:COL: severity: message`, with the source line and a caret.
+
+options:
+  --werror         treat warnings as errors (exit 1 when there is any)
+  --format json    one JSON object per diagnostic on stdout, one per line
+  --no-lints       check only, without lints
+
+exit status: 0 clean, 1 errors (or warnings with --werror), 2 usage error
+)";
+
+}  // namespace
+
+int run_check(const Words& words) {
+  const Arguments arguments("check", words, {"--werror", "--no-lints", "--help"}, {"--format"});
+  if (arguments.flag("--help")) {
+    std::cout << help;
+    return 0;
+  }
+  const std::string format = arguments.format({"text", "json"});
+  if (arguments.positionals().empty()) throw UsageError("check: name at least one policy file");
+
+  std::size_t errors = 0;
+  std::size_t warnings = 0;
+  for (const auto& path : arguments.positionals()) {
+    const LoadedPolicy loaded = load_policy(path, !arguments.flag("--no-lints"));
+    const auto& diagnostics = loaded.analysis.diagnostics;
+    errors += diagnostics.error_count();
+    warnings += diagnostics.warning_count();
+    if (format == "json") {
+      for (const auto& diagnostic : diagnostics.all()) {
+        std::cout << dsl::format_diagnostic_json(*loaded.source, diagnostic) << '\n';
+      }
+      continue;
+    }
+    print_diagnostics(loaded);
+    if (const auto& policy = loaded.analysis.policy; policy && !diagnostics.has_errors()) {
+      std::size_t explicit_rules = 0;
+      for (const auto& rule : policy->rules) explicit_rules += rule.setting ? 0 : 1;
+      std::cout << fmt::format("{}: ok: policy {} version {}, {} rule{}, {} setting{}{}\n", path,
+                               policy->name, policy->version.empty() ? "-" : policy->version,
+                               explicit_rules, explicit_rules == 1 ? "" : "s",
+                               policy->settings.size(), policy->settings.size() == 1 ? "" : "s",
+                               diagnostics.warning_count() > 0
+                                   ? fmt::format(", {} warning{}", diagnostics.warning_count(),
+                                                 diagnostics.warning_count() == 1 ? "" : "s")
+                                   : "");
+    }
+  }
+  if (format == "text" && (errors > 0 || warnings > 0)) {
+    std::cerr << fmt::format("{} error{}, {} warning{}\n", errors, errors == 1 ? "" : "s",
+                             warnings, warnings == 1 ? "" : "s");
+  }
+  if (errors > 0) return 1;
+  if (warnings > 0 && arguments.flag("--werror")) return 1;
+  return 0;
+}
+
+}  // namespace usegate::cli

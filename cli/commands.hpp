@@ -1,0 +1,14 @@
+#pragma once
+// The commands of `usegate`, one file each. Each takes the words after its name and returns
+// the process exit code; usage errors are thrown as UsageError (exit 2).
+
+#include <string_view>
+#include <vector>
+
+namespace usegate::cli {
+
+using Words = std::vector<std::string_view>;
+
+int run_check(const Words& words);
+
+}  // namespace usegate::cli

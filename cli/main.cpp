@@ -1,0 +1,64 @@
+// `usegate`: data-use policy as code. Dispatches to one command per file (cli/cmd_*.cpp).
+#include <exception>
+#include <iostream>
+#include <string_view>
+
+#include "arguments.hpp"
+#include "commands.hpp"
+
+#ifndef USEGATE_VERSION
+#define USEGATE_VERSION "unknown"
+#endif
+
+namespace {
+
+struct Command {
+  std::string_view name;
+  std::string_view summary;
+  int (*run)(const usegate::cli::Words&);
+};
+
+constexpr Command commands[] = {
+    {"check", "parse, type-check and lint policies", usegate::cli::run_check},
+};
+
+void print_help() {
+  std::cout << "usage: usegate COMMAND [OPTIONS] [ARGS]\n\n"
+               "Data-use policy as code: check policies, compile them to decision tables and\n"
+               "enforce them on record streams.\n\ncommands:\n";
+  for (const auto& command : commands) {
+    std::cout << "  " << command.name << std::string(10 - command.name.size(), ' ')
+              << command.summary << '\n';
+  }
+  std::cout << "\n`usegate COMMAND --help` describes each command. Exit status 2 means a usage "
+               "error.\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const usegate::cli::Words words(argv + 1, argv + argc);
+  if (words.empty() || words.front() == "--help" || words.front() == "-h" ||
+      words.front() == "help") {
+    print_help();
+    return words.empty() ? 2 : 0;
+  }
+  if (words.front() == "--version") {
+    std::cout << "usegate " << USEGATE_VERSION << '\n';
+    return 0;
+  }
+  for (const auto& command : commands) {
+    if (command.name != words.front()) continue;
+    try {
+      return command.run(usegate::cli::Words(words.begin() + 1, words.end()));
+    } catch (const usegate::cli::UsageError& error) {
+      std::cerr << "usegate " << error.what() << '\n';
+      return 2;
+    } catch (const std::exception& error) {
+      std::cerr << "usegate " << words.front() << ": internal error: " << error.what() << '\n';
+      return 70;
+    }
+  }
+  std::cerr << "usegate: unknown command `" << words.front() << "` (see `usegate --help`)\n";
+  return 2;
+}

@@ -1,0 +1,611 @@
+#include "usegate/compiler/check.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "suggest.hpp"
+#include "usegate/base/calendar.hpp"
+
+namespace usegate::compiler {
+namespace {
+
+using dsl::ConditionKind;
+using dsl::LiteralKind;
+
+std::string quoted(std::string_view name) { return fmt::format("`{}`", name); }
+
+const char* kind_name(AttributeKind kind) {
+  switch (kind) {
+    case AttributeKind::enumeration: return "an enum";
+    case AttributeKind::time: return "a time";
+    case AttributeKind::number: return "a number";
+    case AttributeKind::boolean: return "a bool";
+  }
+  return "";
+}
+
+const char* operator_text(ComparisonOperator comparison) {
+  switch (comparison) {
+    case ComparisonOperator::equal: return "==";
+    case ComparisonOperator::not_equal: return "!=";
+    case ComparisonOperator::less: return "<";
+    case ComparisonOperator::less_equal: return "<=";
+    case ComparisonOperator::greater: return ">";
+    case ComparisonOperator::greater_equal: return ">=";
+  }
+  return "";
+}
+
+bool is_ordering(ComparisonOperator comparison) {
+  return comparison != ComparisonOperator::equal && comparison != ComparisonOperator::not_equal;
+}
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string joined;
+  for (const auto& name : names) {
+    if (!joined.empty()) joined += ", ";
+    joined += name;
+  }
+  return joined;
+}
+
+class Checker {
+ public:
+  Checker(const dsl::PolicyFile& file, dsl::DiagnosticList& diagnostics)
+      : file_(file), diagnostics_(diagnostics) {}
+
+  std::optional<CheckedPolicy> run() {
+    const std::size_t errors_before = diagnostics_.error_count();
+    check_header();
+    declare_attributes();
+    declare_settings();
+    declare_rule_ids();
+    for (const auto& declaration : file_.declarations) {
+      if (const auto* setting = std::get_if<dsl::SettingDecl>(&declaration)) check_setting(*setting);
+      if (const auto* rule = std::get_if<dsl::RuleDecl>(&declaration)) check_rule(*rule);
+    }
+    if (diagnostics_.error_count() > errors_before) return std::nullopt;
+    return std::move(policy_);
+  }
+
+ private:
+  // ------------------------------------------------------------ declarations
+  void check_header() {
+    const dsl::PolicyHeader* header = nullptr;
+    const dsl::VersionDecl* version = nullptr;
+    for (const auto& declaration : file_.declarations) {
+      if (const auto* node = std::get_if<dsl::PolicyHeader>(&declaration)) {
+        if (header) {
+          diagnostics_.error(node->span, "`policy` given twice",
+                             fmt::format("the policy is named at line {}", header->span.begin.line));
+          continue;
+        }
+        header = node;
+        policy_.name = node->name.text;
+        if (node->title) policy_.title = node->title->value;
+      } else if (const auto* version_node = std::get_if<dsl::VersionDecl>(&declaration)) {
+        if (version) {
+          diagnostics_.error(version_node->span, "`version` given twice",
+                             fmt::format("the version is given at line {}", version->span.begin.line));
+          continue;
+        }
+        version = version_node;
+        policy_.version = version_node->text;
+      } else if (const auto* source = std::get_if<dsl::SourceDecl>(&declaration)) {
+        policy_.sources.push_back(source->text.value);
+      } else if (const auto* default_node = std::get_if<dsl::DefaultDecl>(&declaration)) {
+        if (policy_.default_span) {
+          diagnostics_.error(default_node->span, "`default` given twice",
+                             fmt::format("the default is given at line {}",
+                                         policy_.default_span->begin.line));
+          continue;
+        }
+        policy_.default_effect = default_node->effect;
+        policy_.default_span = default_node->span;
+      }
+    }
+    if (!header) {
+      diagnostics_.error(dsl::SourceSpan{}, "missing `policy` declaration",
+                         "a policy file starts with `policy NAME \"title\"`");
+    }
+  }
+
+  // Attributes and settings share one namespace, formerly-names included.
+  bool declare_name(const dsl::Name& name) {
+    const auto [existing, inserted] = names_.emplace(name.text, name.span);
+    if (!inserted) {
+      diagnostics_.error(name.span, fmt::format("duplicate name {}", quoted(name.text)),
+                         fmt::format("{} is first declared at line {}", quoted(name.text),
+                                     existing->second.begin.line));
+    }
+    return inserted;
+  }
+
+  void declare_attributes() {
+    for (const auto& declaration : file_.declarations) {
+      const auto* node = std::get_if<dsl::AttributeDecl>(&declaration);
+      if (!node || !declare_name(node->name)) continue;
+      Attribute attribute;
+      attribute.name = node->name.text;
+      attribute.kind = node->kind;
+      attribute.span = node->name.span;
+      if (node->kind == AttributeKind::boolean) attribute.values = {"false", "true"};
+      if (node->kind == AttributeKind::enumeration) {
+        std::map<std::string, const dsl::Name*> seen;
+        for (const auto& value : node->values) {
+          if (const auto [first, inserted] = seen.emplace(value.text, &value); !inserted) {
+            diagnostics_.error(value.span,
+                               fmt::format("duplicate value {} in enum {}", quoted(value.text),
+                                           quoted(attribute.name)),
+                               fmt::format("{} is first listed at line {}, column {}",
+                                           quoted(value.text), first->second->span.begin.line,
+                                           first->second->span.begin.column));
+            continue;
+          }
+          attribute.values.push_back(value.text);
+        }
+        if (node->values.empty()) {
+          diagnostics_.error(node->name.span,
+                             fmt::format("enum {} has no values", quoted(attribute.name)),
+                             "list its values: `enum NAME { a, b, c }`");
+        }
+      }
+      if (attribute.name == "platform" && attribute.kind == AttributeKind::enumeration) {
+        policy_.platform_attribute = static_cast<std::uint32_t>(policy_.attributes.size());
+      }
+      policy_.attributes.push_back(std::move(attribute));
+    }
+    Attribute now;
+    now.name = "now";
+    now.kind = AttributeKind::time;
+    now.builtin = true;
+    policy_.now_attribute = static_cast<std::uint32_t>(policy_.attributes.size());
+    policy_.attributes.push_back(std::move(now));
+  }
+
+  void declare_settings() {
+    for (const auto& declaration : file_.declarations) {
+      const auto* node = std::get_if<dsl::SettingDecl>(&declaration);
+      if (!node) continue;
+      const bool declared = declare_name(node->name);
+      for (const auto& former : node->formerly) {
+        if (declare_name(former)) former_names_.emplace(former.text, node->name.text);
+      }
+      if (declared) setting_indices_.emplace(node->name.text, setting_indices_.size());
+    }
+  }
+
+  void declare_rule_ids() {
+    for (const auto& declaration : file_.declarations) {
+      if (const auto* node = std::get_if<dsl::SettingDecl>(&declaration)) {
+        rule_ids_.emplace(optout_rule_id(node->name.text), node->name.span);
+      }
+    }
+    for (const auto& declaration : file_.declarations) {
+      const auto* node = std::get_if<dsl::RuleDecl>(&declaration);
+      if (!node) continue;
+      const auto [existing, inserted] = rule_ids_.emplace(node->id.text, node->id.span);
+      if (inserted) continue;
+      const bool is_optout = node->id.text.starts_with("optout_") &&
+                             setting_indices_.count(node->id.text.substr(7)) > 0;
+      if (is_optout) {
+        diagnostics_.error(node->id.span,
+                           fmt::format("rule id {} is taken by the opt-out of setting {}",
+                                       quoted(node->id.text), quoted(node->id.text.substr(7))),
+                           "every setting adds a deny rule named `optout_<setting>`");
+      } else {
+        diagnostics_.error(node->id.span, fmt::format("duplicate rule id {}", quoted(node->id.text)),
+                           fmt::format("{} is first used at line {}", quoted(node->id.text),
+                                       existing->second.begin.line));
+      }
+      duplicate_rules_.insert(&node->id);
+    }
+  }
+
+  void check_setting(const dsl::SettingDecl& node) {
+    Setting setting;
+    setting.name = node.name.text;
+    setting.span = node.name.span;
+    if (node.label) setting.label = node.label->value;
+    if (node.default_value) {
+      setting.default_on = node.default_value->on;
+    } else {
+      diagnostics_.error(node.name.span,
+                         fmt::format("setting {} has no `default`", quoted(setting.name)),
+                         "say what applies when the user has not chosen: `default on` or `default off`");
+    }
+    std::optional<CheckedCondition> covers;
+    if (node.covers) {
+      covers = check_condition(*node.covers);
+    } else {
+      diagnostics_.error(node.name.span,
+                         fmt::format("setting {} has no `covers`", quoted(setting.name)),
+                         "say which uses the setting controls, e.g. `covers purpose == training`");
+    }
+    for (const auto& availability : node.availability) {
+      if (auto checked = check_availability(availability)) {
+        setting.availability.push_back(std::move(*checked));
+      }
+    }
+    for (const auto& former : node.formerly) setting.formerly.push_back(former.text);
+    if (!covers) return;
+    setting.covers = *covers;
+
+    const auto index = static_cast<std::uint32_t>(policy_.settings.size());
+    // A setting is binding: deny what it covers unless the user consents.
+    Rule optout;
+    optout.effect = Effect::deny;
+    optout.id = optout_rule_id(setting.name);
+    optout.description = setting.label.empty()
+                             ? fmt::format("the user switched off {}", setting.name)
+                             : setting.label;
+    optout.setting = index;
+    optout.span = setting.span;
+    CheckedCondition no_consent;
+    no_consent.op = ConditionOp::negation;
+    no_consent.span = setting.span;
+    CheckedCondition consent;
+    consent.op = ConditionOp::consent;
+    consent.subject = index;
+    consent.span = setting.span;
+    no_consent.operands.push_back(std::move(consent));
+    optout.condition.op = ConditionOp::all_of;
+    optout.condition.span = setting.span;
+    optout.condition.operands.push_back(setting.covers);
+    optout.condition.operands.push_back(std::move(no_consent));
+    policy_.settings.push_back(std::move(setting));
+    policy_.rules.push_back(std::move(optout));
+  }
+
+  std::optional<Availability> check_availability(const dsl::Availability& node) {
+    if (!policy_.platform_attribute) {
+      diagnostics_.error(node.span, "`available` needs an `enum platform`",
+                         "declare the platforms a setting can be changed on, e.g. "
+                         "`enum platform { web, ios, android }`");
+      return std::nullopt;
+    }
+    const Attribute& platform = policy_.attributes[*policy_.platform_attribute];
+    Availability availability;
+    availability.span = node.span;
+    bool ok = true;
+    for (const auto& name : node.platforms) {
+      if (const auto value = platform.find_value(name.text)) {
+        availability.platforms.push_back(*value);
+      } else {
+        report_unknown_value(name.text, name.span, platform);
+        ok = false;
+      }
+    }
+    const auto read_date = [&](const std::optional<dsl::Literal>& literal,
+                               const char* keyword) -> std::optional<std::int64_t> {
+      if (!literal) return std::nullopt;
+      if (literal->kind != LiteralKind::date && literal->kind != LiteralKind::datetime) {
+        if (literal->well_formed) {  // else the parser reported it
+          diagnostics_.error(literal->span,
+                             fmt::format("expected a date after `{}`, found `{}`", keyword,
+                                         literal->text),
+                             "write dates as `YYYY-MM-DD`");
+        }
+        ok = false;
+        return std::nullopt;
+      }
+      return literal->epoch_seconds;
+    };
+    availability.from = read_date(node.from, "from");
+    availability.until = read_date(node.until, "until");
+    if (availability.from && availability.until && *availability.until <= *availability.from) {
+      diagnostics_.error(node.until->span,
+                         fmt::format("`until {}` is not after `from {}`", node.until->text,
+                                     node.from->text),
+                         "a setting is available from its `from` date up to, not including, its `until` date");
+      ok = false;
+    }
+    if (!ok) return std::nullopt;
+    return availability;
+  }
+
+  void check_rule(const dsl::RuleDecl& node) {
+    auto condition = check_condition(node.condition);
+    if (!condition || duplicate_rules_.count(&node.id) > 0) return;
+    Rule rule;
+    rule.effect = node.effect;
+    rule.id = node.id.text;
+    if (node.description) rule.description = node.description->value;
+    rule.condition = std::move(*condition);
+    rule.span = node.id.span;
+    policy_.rules.push_back(std::move(rule));
+  }
+
+  // ------------------------------------------------------------ conditions
+  std::optional<CheckedCondition> check_condition(const dsl::Condition& node) {
+    CheckedCondition checked;
+    checked.span = node.span;
+    switch (node.kind) {
+      case ConditionKind::always_true:
+        checked.op = ConditionOp::always_true;
+        return checked;
+      case ConditionKind::always_false:
+        checked.op = ConditionOp::always_false;
+        return checked;
+      case ConditionKind::all_of:
+      case ConditionKind::any_of:
+      case ConditionKind::negation: {
+        checked.op = node.kind == ConditionKind::all_of   ? ConditionOp::all_of
+                     : node.kind == ConditionKind::any_of ? ConditionOp::any_of
+                                                          : ConditionOp::negation;
+        bool ok = true;
+        for (const auto& operand : node.operands) {
+          // Check every operand, so that all their errors are reported in one run.
+          if (auto checked_operand = check_condition(operand)) {
+            checked.operands.push_back(std::move(*checked_operand));
+          } else {
+            ok = false;
+          }
+        }
+        if (!ok) return std::nullopt;
+        return checked;
+      }
+      case ConditionKind::consent: {
+        const auto setting = resolve_setting(node.subject);
+        if (!setting) return std::nullopt;
+        checked.op = ConditionOp::consent;
+        checked.subject = *setting;
+        return checked;
+      }
+      case ConditionKind::state_test: {
+        const auto attribute = resolve_attribute(node.subject);
+        if (!attribute) return std::nullopt;
+        checked.subject = *attribute;
+        checked.op = node.state == dsl::AttributeState::missing   ? ConditionOp::is_missing
+                     : node.state == dsl::AttributeState::unknown ? ConditionOp::is_unknown
+                                                                  : ConditionOp::is_known;
+        return checked;
+      }
+      case ConditionKind::bool_attribute: {
+        const auto attribute = resolve_attribute(node.subject);
+        if (!attribute) return std::nullopt;
+        const Attribute& declared = policy_.attributes[*attribute];
+        if (declared.kind != AttributeKind::boolean) {
+          diagnostics_.error(node.subject.span,
+                             fmt::format("{} is {}, not a bool", quoted(declared.name),
+                                         kind_name(declared.kind)),
+                             declared.kind == AttributeKind::enumeration
+                                 ? fmt::format("compare it with a value, e.g. `{} == {}`",
+                                               declared.name, declared.values.empty() ? "..." : declared.values.front())
+                                 : fmt::format("compare it, e.g. `{} >= ...`", declared.name));
+          return std::nullopt;
+        }
+        checked.op = ConditionOp::value_in;
+        checked.subject = *attribute;
+        checked.values = {1};
+        return checked;
+      }
+      case ConditionKind::comparison:
+        return check_comparison(node);
+      case ConditionKind::membership:
+        return check_membership(node);
+    }
+    return std::nullopt;
+  }
+
+  std::optional<CheckedCondition> check_comparison(const dsl::Condition& node) {
+    const auto attribute = resolve_attribute(node.subject);
+    if (!attribute) return std::nullopt;
+    const Attribute& declared = policy_.attributes[*attribute];
+    CheckedCondition checked;
+    checked.span = node.span;
+    checked.subject = *attribute;
+    if (declared.is_categorical()) {
+      if (is_ordering(node.comparison)) {
+        diagnostics_.error(
+            node.operator_span,
+            fmt::format("ordered comparison `{}` on {} {}", operator_text(node.comparison),
+                        declared.kind == AttributeKind::enumeration ? "enum" : "bool",
+                        quoted(declared.name)),
+            "`<`, `<=`, `>` and `>=` compare `time` and `number` attributes; enum values have no order");
+        return std::nullopt;
+      }
+      const auto value = resolve_categorical_value(declared, node.values.front());
+      if (!value) return std::nullopt;
+      checked.op = node.comparison == ComparisonOperator::equal ? ConditionOp::value_in
+                                                                : ConditionOp::value_not_in;
+      checked.values = {*value};
+      return checked;
+    }
+    const auto key = resolve_ordered_value(declared, node.values.front());
+    if (!key) return std::nullopt;
+    checked.op = ConditionOp::compare;
+    checked.comparison = node.comparison;
+    checked.key = *key;
+    return checked;
+  }
+
+  std::optional<CheckedCondition> check_membership(const dsl::Condition& node) {
+    const auto attribute = resolve_attribute(node.subject);
+    if (!attribute) return std::nullopt;
+    const Attribute& declared = policy_.attributes[*attribute];
+    if (node.values.empty()) {
+      diagnostics_.error(node.operator_span, "empty value set",
+                         node.negated_membership
+                             ? "`not in {}` is always true; list the values to exclude"
+                             : "`in {}` is never true; list the values to match");
+      return std::nullopt;
+    }
+    CheckedCondition checked;
+    checked.span = node.span;
+    checked.subject = *attribute;
+    bool ok = true;
+    if (declared.is_categorical()) {
+      for (const auto& literal : node.values) {
+        if (const auto value = resolve_categorical_value(declared, literal)) {
+          checked.values.push_back(*value);
+        } else {
+          ok = false;
+        }
+      }
+      if (!ok) return std::nullopt;
+      std::sort(checked.values.begin(), checked.values.end());
+      checked.values.erase(std::unique(checked.values.begin(), checked.values.end()),
+                           checked.values.end());
+      checked.op = node.negated_membership ? ConditionOp::value_not_in : ConditionOp::value_in;
+      return checked;
+    }
+    // An ordered attribute in a set: one equality per value (`!=` for `not in`).
+    checked.op = node.negated_membership ? ConditionOp::all_of : ConditionOp::any_of;
+    for (const auto& literal : node.values) {
+      const auto key = resolve_ordered_value(declared, literal);
+      if (!key) {
+        ok = false;
+        continue;
+      }
+      CheckedCondition equality;
+      equality.op = ConditionOp::compare;
+      equality.subject = *attribute;
+      equality.comparison =
+          node.negated_membership ? ComparisonOperator::not_equal : ComparisonOperator::equal;
+      equality.key = *key;
+      equality.span = literal.span;
+      checked.operands.push_back(std::move(equality));
+    }
+    if (!ok) return std::nullopt;
+    return checked;
+  }
+
+  // ------------------------------------------------------------ names and values
+  std::optional<std::uint32_t> resolve_attribute(const dsl::Name& name) {
+    if (const auto index = policy_.find_attribute(name.text)) return index;
+    if (setting_indices_.count(name.text) > 0) {
+      diagnostics_.error(name.span,
+                         fmt::format("{} is a setting, not an attribute", quoted(name.text)),
+                         fmt::format("test the user's choice with `consent {}`", name.text));
+      return std::nullopt;
+    }
+    std::vector<std::string> candidates;
+    for (const auto& attribute : policy_.attributes) candidates.push_back(attribute.name);
+    diagnostics_.error(name.span, fmt::format("unknown attribute {}", quoted(name.text)),
+                       did_you_mean(name.text, candidates));
+    return std::nullopt;
+  }
+
+  std::optional<std::uint32_t> resolve_setting(const dsl::Name& name) {
+    if (const auto found = setting_indices_.find(name.text); found != setting_indices_.end()) {
+      return static_cast<std::uint32_t>(found->second);
+    }
+    if (const auto former = former_names_.find(name.text); former != former_names_.end()) {
+      diagnostics_.error(name.span,
+                         fmt::format("{} is the former name of setting {}", quoted(name.text),
+                                     quoted(former->second)),
+                         fmt::format("write `consent {}`", former->second));
+      return std::nullopt;
+    }
+    if (policy_.find_attribute(name.text)) {
+      diagnostics_.error(name.span,
+                         fmt::format("{} is an attribute, not a setting", quoted(name.text)),
+                         "`consent` takes the name of a `setting`");
+      return std::nullopt;
+    }
+    std::vector<std::string> candidates;
+    for (const auto& [setting, index] : setting_indices_) candidates.push_back(setting);
+    diagnostics_.error(name.span, fmt::format("unknown setting {}", quoted(name.text)),
+                       did_you_mean(name.text, candidates));
+    return std::nullopt;
+  }
+
+  void report_missing_word(const dsl::Literal& literal, const Attribute& attribute) {
+    diagnostics_.error(literal.span, fmt::format("{} is not a value", quoted(literal.text)),
+                       fmt::format("test it with `{} is {}`", attribute.name, literal.text));
+  }
+
+  void report_unknown_value(const std::string& value, dsl::SourceSpan span,
+                            const Attribute& attribute) {
+    for (const auto& other : policy_.attributes) {
+      if (&other == &attribute || other.kind != AttributeKind::enumeration) continue;
+      if (other.find_value(value)) {
+        diagnostics_.error(span,
+                           fmt::format("{} is a value of {}, not of {}", quoted(value),
+                                       quoted(other.name), quoted(attribute.name)),
+                           fmt::format("values of {}: {}", quoted(attribute.name),
+                                       join_names(attribute.values)));
+        return;
+      }
+    }
+    std::string help = did_you_mean(value, attribute.values);
+    if (help.empty()) {
+      help = fmt::format("values of {}: {}", quoted(attribute.name), join_names(attribute.values));
+    }
+    diagnostics_.error(span,
+                       fmt::format("{} is not a value of {}", quoted(value), quoted(attribute.name)),
+                       help);
+  }
+
+  std::optional<std::uint32_t> resolve_categorical_value(const Attribute& attribute,
+                                                         const dsl::Literal& literal) {
+    if (literal.kind == LiteralKind::missing_word || literal.kind == LiteralKind::unknown_word) {
+      report_missing_word(literal, attribute);
+      return std::nullopt;
+    }
+    if (attribute.kind == AttributeKind::boolean) {
+      if (literal.kind == LiteralKind::boolean) return literal.boolean ? 1U : 0U;
+      diagnostics_.error(literal.span,
+                         fmt::format("{} is not a bool value", quoted(literal.text)),
+                         fmt::format("{} is a bool: compare it with `true` or `false`",
+                                     quoted(attribute.name)));
+      return std::nullopt;
+    }
+    if (const auto value = attribute.find_value(literal.text);
+        value && literal.kind == LiteralKind::value_name) {
+      return value;
+    }
+    report_unknown_value(literal.text, literal.span, attribute);
+    return std::nullopt;
+  }
+
+  std::optional<double> resolve_ordered_value(const Attribute& attribute,
+                                              const dsl::Literal& literal) {
+    if (literal.kind == LiteralKind::missing_word || literal.kind == LiteralKind::unknown_word) {
+      report_missing_word(literal, attribute);
+      return std::nullopt;
+    }
+    const bool is_time = attribute.kind == AttributeKind::time;
+    if (is_time && (literal.kind == LiteralKind::date || literal.kind == LiteralKind::datetime)) {
+      return calendar::time_key(literal.epoch_seconds, false);
+    }
+    if (!is_time && literal.kind == LiteralKind::number) return literal.number;
+    if (!literal.well_formed) return std::nullopt;  // the parser reported it
+    const char* found = literal.kind == LiteralKind::number    ? "a number"
+                        : literal.kind == LiteralKind::date     ? "a date"
+                        : literal.kind == LiteralKind::datetime ? "a date-time"
+                        : literal.kind == LiteralKind::boolean  ? "a bool"
+                                                                : "a name";
+    diagnostics_.error(literal.span,
+                       fmt::format("{} is {}, but {} is {}", quoted(literal.text), found,
+                                   quoted(attribute.name), kind_name(attribute.kind)),
+                       is_time ? "compare a time with a date `YYYY-MM-DD` or a date-time "
+                                 "`YYYY-MM-DDTHH:MM:SSZ`"
+                               : "compare a number with a decimal literal such as `18`");
+    return std::nullopt;
+  }
+
+  const dsl::PolicyFile& file_;
+  dsl::DiagnosticList& diagnostics_;
+  CheckedPolicy policy_;
+  std::map<std::string, dsl::SourceSpan> names_;
+  std::map<std::string, std::size_t> setting_indices_;
+  std::map<std::string, std::string> former_names_;  // former name -> current setting name
+  std::map<std::string, dsl::SourceSpan> rule_ids_;
+  std::set<const dsl::Name*> duplicate_rules_;
+};
+
+}  // namespace
+
+std::optional<CheckedPolicy> check_policy(const dsl::PolicyFile& file,
+                                          dsl::DiagnosticList& diagnostics) {
+  return Checker(file, diagnostics).run();
+}
+
+}  // namespace usegate::compiler

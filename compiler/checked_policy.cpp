@@ -1,0 +1,37 @@
+#include "usegate/compiler/checked_policy.hpp"
+
+namespace usegate::compiler {
+namespace {
+
+template <typename Items, typename Key>
+std::optional<std::uint32_t> find_index(const Items& items, Key key, std::string_view wanted) {
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (items[i].*key == wanted) return static_cast<std::uint32_t>(i);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::uint32_t> Attribute::find_value(std::string_view value) const {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (values[i] == value) return static_cast<std::uint32_t>(i);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::uint32_t> CheckedPolicy::find_attribute(std::string_view name) const {
+  return find_index(attributes, &Attribute::name, name);
+}
+
+std::optional<std::uint32_t> CheckedPolicy::find_setting(std::string_view name) const {
+  return find_index(settings, &Setting::name, name);
+}
+
+std::optional<std::uint32_t> CheckedPolicy::find_rule(std::string_view id) const {
+  return find_index(rules, &Rule::id, id);
+}
+
+std::string optout_rule_id(std::string_view setting) { return "optout_" + std::string(setting); }
+
+}  // namespace usegate::compiler

@@ -1,0 +1,22 @@
+#pragma once
+// The whole front of the pipeline for one file: parse, check, lint.
+
+#include <optional>
+
+#include "usegate/compiler/checked_policy.hpp"
+#include "usegate/compiler/lower.hpp"
+#include "usegate/dsl/diagnostics.hpp"
+#include "usegate/dsl/source.hpp"
+
+namespace usegate::compiler {
+
+struct PolicyAnalysis {
+  std::optional<CheckedPolicy> policy;  // absent when there are errors
+  dsl::DiagnosticList diagnostics;      // in source order
+};
+
+// Lints run only on a policy that checks.
+[[nodiscard]] PolicyAnalysis analyze_policy(const dsl::SourceFile& source, bool run_lints = true,
+                                            const CompileOptions& options = {});
+
+}  // namespace usegate::compiler

@@ -1,0 +1,73 @@
+#pragma once
+// The reference interpreter: decides one record straight from the checked policy, exactly as
+// the language reference's "Decision semantics" says. It is written to be obviously right,
+// not fast; every other evaluator (the decision table, the record pipeline) is tested
+// against it.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "usegate/compiler/checked_policy.hpp"
+
+namespace usegate::compiler {
+
+// One JSON value of a record, as far as a policy can tell values apart.
+struct FieldValue {
+  enum class Kind { null, boolean, number, string, composite /* object or array */ };
+  Kind kind = Kind::null;
+  bool boolean = false;
+  double number = 0;
+  std::string text;
+
+  static FieldValue null() { return {}; }
+  static FieldValue of(bool value) { return {Kind::boolean, value, 0, {}}; }
+  static FieldValue of(double value) { return {Kind::number, false, value, {}}; }
+  static FieldValue of(std::string value) { return {Kind::string, false, 0, std::move(value)}; }
+  static FieldValue composite() { return {Kind::composite, false, 0, {}}; }
+};
+
+// Field name to value; an absent field is simply not in the map.
+using FieldMap = std::map<std::string, FieldValue, std::less<>>;
+
+struct InterpreterInput {
+  FieldMap attributes;   // by attribute name
+  FieldMap consent;      // by setting name, or a setting's former name
+  std::int64_t now = 0;  // evaluation time, epoch seconds
+};
+
+// An attribute's value in its extended domain.
+struct ExtendedValue {
+  enum class State { missing, unknown, known };
+  State state = State::missing;
+  std::uint32_t value = 0;  // categorical attributes: the value's index
+  double key = 0;           // ordered attributes: the number, or the time key
+
+  bool operator==(const ExtendedValue&) const = default;
+};
+
+struct Decision {
+  Effect effect = Effect::deny;
+  std::optional<std::uint32_t> rule;  // the deciding rule; none for the default
+  std::string reason;                 // the rule id, or `default`
+};
+
+struct Interpretation {
+  Decision decision;
+  std::vector<std::uint32_t> matched_rules;     // every rule that matched, in source order
+  std::vector<std::uint32_t> bad_consent_values;  // settings whose value was neither on nor off
+};
+
+[[nodiscard]] Interpretation interpret(const CheckedPolicy& policy, const InterpreterInput& input);
+
+// The pieces `interpret` is made of, for `usegate explain`.
+[[nodiscard]] ExtendedValue extended_value(const CheckedPolicy& policy, std::uint32_t attribute,
+                                           const InterpreterInput& input);
+[[nodiscard]] bool consents(const CheckedPolicy& policy, std::uint32_t setting,
+                            const InterpreterInput& input, bool* bad_value = nullptr);
+[[nodiscard]] bool holds(const CheckedPolicy& policy, const CheckedCondition& condition,
+                         const InterpreterInput& input);
+
+}  // namespace usegate::compiler

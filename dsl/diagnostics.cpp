@@ -1,0 +1,109 @@
+#include "usegate/dsl/diagnostics.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace usegate::dsl {
+
+void DiagnosticList::error(SourceSpan span, std::string message, std::string help) {
+  diagnostics_.push_back(
+      Diagnostic{Severity::error, std::move(message), span, std::move(help), {}});
+}
+
+void DiagnosticList::warning(std::string lint, SourceSpan span, std::string message,
+                             std::string help) {
+  diagnostics_.push_back(
+      Diagnostic{Severity::warning, std::move(message), span, std::move(help), std::move(lint)});
+}
+
+void DiagnosticList::add(Diagnostic diagnostic) { diagnostics_.push_back(std::move(diagnostic)); }
+
+std::size_t DiagnosticList::error_count() const {
+  return static_cast<std::size_t>(std::count_if(
+      diagnostics_.begin(), diagnostics_.end(),
+      [](const Diagnostic& diagnostic) { return diagnostic.severity == Severity::error; }));
+}
+
+std::size_t DiagnosticList::warning_count() const {
+  return diagnostics_.size() - error_count();
+}
+
+void DiagnosticList::sort_by_position() {
+  std::stable_sort(diagnostics_.begin(), diagnostics_.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) {
+                     return a.span.begin.offset < b.span.begin.offset;
+                   });
+}
+
+namespace {
+
+const char* severity_name(Severity severity) {
+  return severity == Severity::error ? "error" : "warning";
+}
+
+std::string json_escape(std::string_view text) {
+  std::string escaped;
+  escaped.reserve(text.size() + 2);
+  for (const char c : text) {
+    switch (c) {
+      case '"': escaped += "\\\""; break;
+      case '\\': escaped += "\\\\"; break;
+      case '\n': escaped += "\\n"; break;
+      case '\r': escaped += "\\r"; break;
+      case '\t': escaped += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          escaped += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+        } else {
+          escaped += c;
+        }
+    }
+  }
+  return escaped;
+}
+
+}  // namespace
+
+std::string format_diagnostic_headline(const SourceFile& source, const Diagnostic& diagnostic) {
+  std::string line = fmt::format("{}:{}:{}: {}: {}", source.name(), diagnostic.span.begin.line,
+                                 diagnostic.span.begin.column, severity_name(diagnostic.severity),
+                                 diagnostic.message);
+  if (!diagnostic.lint.empty()) line += fmt::format(" [{}]", diagnostic.lint);
+  return line;
+}
+
+std::string format_diagnostic(const SourceFile& source, const Diagnostic& diagnostic) {
+  std::string out = format_diagnostic_headline(source, diagnostic) + "\n";
+  const std::string_view line = source.line_text(diagnostic.span.begin.line);
+  const std::string number = std::to_string(diagnostic.span.begin.line);
+  const std::string gutter(number.size(), ' ');
+  out += fmt::format(" {} | {}\n", number, line);
+
+  // The caret line keeps the tabs of the source line so that it lines up in a terminal.
+  std::string marker;
+  const std::uint32_t column = diagnostic.span.begin.column;
+  for (std::uint32_t i = 0; i + 1 < column && i < line.size(); ++i) {
+    marker += line[i] == '\t' ? '\t' : ' ';
+  }
+  marker += '^';
+  const std::uint32_t line_rest =
+      column <= line.size() ? static_cast<std::uint32_t>(line.size()) - column + 1 : 1;
+  const std::uint32_t underline = std::min(diagnostic.span.length(), line_rest);
+  for (std::uint32_t i = 1; i < underline; ++i) marker += '~';
+  out += fmt::format(" {} | {}\n", gutter, marker);
+  if (!diagnostic.help.empty()) out += fmt::format(" {} = help: {}\n", gutter, diagnostic.help);
+  return out;
+}
+
+std::string format_diagnostic_json(const SourceFile& source, const Diagnostic& diagnostic) {
+  const SourcePosition end = source.position_of(diagnostic.span.end_offset);
+  return fmt::format(
+      "{{\"file\":\"{}\",\"line\":{},\"column\":{},\"end_line\":{},\"end_column\":{},"
+      "\"severity\":\"{}\",\"message\":\"{}\",\"help\":\"{}\",\"lint\":\"{}\"}}",
+      json_escape(source.name()), diagnostic.span.begin.line, diagnostic.span.begin.column,
+      end.line, end.column, severity_name(diagnostic.severity), json_escape(diagnostic.message),
+      json_escape(diagnostic.help), json_escape(diagnostic.lint));
+}
+
+}  // namespace usegate::dsl

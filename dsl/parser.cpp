@@ -1,0 +1,682 @@
+#include "usegate/dsl/parser.hpp"
+
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "grammar.hpp"
+#include "literals.hpp"
+#include "syntax_errors.hpp"
+
+namespace usegate::dsl {
+namespace {
+
+namespace pegtl = tao::pegtl;
+namespace g = grammar;
+
+const std::vector<std::string> reserved_word_list = {
+    "policy", "version", "source",    "enum",    "time", "number",  "bool",  "setting",
+    "label",  "default", "covers",    "available", "on", "off",     "from",  "until",
+    "formerly", "allow", "deny",      "when",    "and",  "or",      "not",   "in",
+    "is",     "missing", "unknown",   "known",   "consent", "true", "false", "now"};
+
+// Which tail followed the subject of an attribute atom.
+enum class AtomTail { none, comparison, membership, state };
+
+// What the actions build. The scratch part is reset before every declaration, so a
+// declaration that fails half way leaves nothing behind.
+struct ParserState {
+  const SourceFile& source;
+  DiagnosticList& diagnostics;
+  PolicyFile file;
+
+  std::vector<Condition> conditions;
+  std::vector<Literal> values;
+  Name subject;
+  AtomTail tail = AtomTail::none;
+  ComparisonOperator comparison = ComparisonOperator::equal;
+  SourceSpan operator_span;
+  bool negated_membership = false;
+  AttributeState state = AttributeState::missing;
+  std::optional<Text> text;
+  std::optional<Switch> switch_value;
+
+  PolicyHeader header;
+  AttributeDecl attribute;
+  SettingDecl setting;
+  Availability availability;
+  RuleDecl rule;
+  DefaultDecl default_decl;
+
+  void reset_scratch() {
+    conditions.clear();
+    values.clear();
+    subject = {};
+    tail = AtomTail::none;
+    text.reset();
+    switch_value.reset();
+    header = {};
+    attribute = {};
+    setting = {};
+    availability = {};
+    rule = {};
+    default_decl = {};
+  }
+};
+
+template <typename ActionInput>
+SourceSpan span_of(const ActionInput& in) {
+  const auto position = in.position();
+  SourceSpan span;
+  span.begin.offset = static_cast<std::uint32_t>(position.byte);
+  span.begin.line = static_cast<std::uint32_t>(position.line);
+  span.begin.column = static_cast<std::uint32_t>(position.column);
+  span.end_offset = static_cast<std::uint32_t>(position.byte + in.size());
+  return span;
+}
+
+template <typename ActionInput>
+Name name_of(const ActionInput& in) {
+  return Name{in.string(), span_of(in)};
+}
+
+template <typename ActionInput>
+Text text_of(const ActionInput& in) {
+  return Text{unquote(in.string_view()), span_of(in)};
+}
+
+SourceSpan join(const SourceSpan& first, const SourceSpan& last) {
+  SourceSpan span = first;
+  span.end_offset = last.end_offset;
+  return span;
+}
+
+Condition pop(std::vector<Condition>& stack) {
+  Condition top = std::move(stack.back());
+  stack.pop_back();
+  return top;
+}
+
+// `a and b` where `a` is already an `and` chain extends the chain: conditions are n-ary.
+void combine(std::vector<Condition>& stack, ConditionKind kind) {
+  Condition right = pop(stack);
+  Condition left = pop(stack);
+  if (left.kind == kind) {
+    left.span = join(left.span, right.span);
+    left.operands.push_back(std::move(right));
+    stack.push_back(std::move(left));
+    return;
+  }
+  Condition combined;
+  combined.kind = kind;
+  combined.span = join(left.span, right.span);
+  combined.operands.push_back(std::move(left));
+  combined.operands.push_back(std::move(right));
+  stack.push_back(std::move(combined));
+}
+
+Literal word_literal(LiteralKind kind, Name name) {
+  Literal literal;
+  literal.kind = kind;
+  literal.text = std::move(name.text);
+  literal.span = name.span;
+  literal.boolean = literal.text == "true";
+  return literal;
+}
+
+// ---------------------------------------------------------------- actions
+template <typename Rule>
+struct action : pegtl::nothing<Rule> {};
+
+template <>
+struct action<g::comment> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    const SourceSpan span = span_of(in);
+    // Backtracking can read the same comment twice; keep it once.
+    auto& comments = state.file.comments;
+    if (!comments.empty() && comments.back().span.begin.offset >= span.begin.offset) return;
+    comments.push_back(Comment{in.string(), span});
+  }
+};
+
+template <>
+struct action<g::begin_declaration> {
+  static void apply0(ParserState& state) { state.reset_scratch(); }
+};
+
+// ---- values
+template <>
+struct action<g::literal_token> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.values.push_back(read_literal_token(in.string_view(), span_of(in), state.diagnostics));
+  }
+};
+
+template <LiteralKind Kind>
+struct word_value_action {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.values.push_back(word_literal(Kind, name_of(in)));
+  }
+};
+template <>
+struct action<g::true_value> : word_value_action<LiteralKind::boolean> {};
+template <>
+struct action<g::false_value> : word_value_action<LiteralKind::boolean> {};
+template <>
+struct action<g::missing_value> : word_value_action<LiteralKind::missing_word> {};
+template <>
+struct action<g::unknown_value> : word_value_action<LiteralKind::unknown_word> {};
+template <>
+struct action<g::value_name> : word_value_action<LiteralKind::value_name> {};
+
+// ---- atoms
+template <>
+struct action<g::subject_name> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.subject = name_of(in);
+    state.tail = AtomTail::none;
+    state.values.clear();
+  }
+};
+
+template <ComparisonOperator Operator>
+struct operator_action {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.comparison = Operator;
+    state.operator_span = span_of(in);
+  }
+};
+template <>
+struct action<g::operator_equal> : operator_action<ComparisonOperator::equal> {};
+template <>
+struct action<g::operator_not_equal> : operator_action<ComparisonOperator::not_equal> {};
+template <>
+struct action<g::operator_less> : operator_action<ComparisonOperator::less> {};
+template <>
+struct action<g::operator_less_equal> : operator_action<ComparisonOperator::less_equal> {};
+template <>
+struct action<g::operator_greater> : operator_action<ComparisonOperator::greater> {};
+template <>
+struct action<g::operator_greater_equal> : operator_action<ComparisonOperator::greater_equal> {};
+
+template <bool Negated>
+struct membership_operator_action {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.negated_membership = Negated;
+    state.operator_span = span_of(in);
+  }
+};
+template <>
+struct action<g::in_operator> : membership_operator_action<false> {};
+template <>
+struct action<g::not_in_operator> : membership_operator_action<true> {};
+
+template <AttributeState State>
+struct state_action {
+  static void apply0(ParserState& state) { state.state = State; }
+};
+template <>
+struct action<g::state_missing> : state_action<AttributeState::missing> {};
+template <>
+struct action<g::state_unknown> : state_action<AttributeState::unknown> {};
+template <>
+struct action<g::state_known> : state_action<AttributeState::known> {};
+
+template <AtomTail Tail>
+struct tail_action {
+  static void apply0(ParserState& state) { state.tail = Tail; }
+};
+template <>
+struct action<g::comparison_tail> : tail_action<AtomTail::comparison> {};
+template <>
+struct action<g::in_tail> : tail_action<AtomTail::membership> {};
+template <>
+struct action<g::not_in_tail> : tail_action<AtomTail::membership> {};
+template <>
+struct action<g::is_tail> : tail_action<AtomTail::state> {};
+
+template <>
+struct action<g::attribute_atom> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    Condition atom;
+    atom.span = span_of(in);
+    atom.subject = std::move(state.subject);
+    atom.operator_span = state.operator_span;
+    switch (state.tail) {
+      case AtomTail::none:
+        atom.kind = ConditionKind::bool_attribute;
+        break;
+      case AtomTail::comparison:
+        atom.kind = ConditionKind::comparison;
+        atom.comparison = state.comparison;
+        atom.values = std::move(state.values);
+        break;
+      case AtomTail::membership:
+        atom.kind = ConditionKind::membership;
+        atom.negated_membership = state.negated_membership;
+        atom.values = std::move(state.values);
+        break;
+      case AtomTail::state:
+        atom.kind = ConditionKind::state_test;
+        atom.state = state.state;
+        break;
+    }
+    state.values.clear();
+    state.tail = AtomTail::none;
+    state.conditions.push_back(std::move(atom));
+  }
+};
+
+template <ConditionKind Kind>
+struct constant_atom_action {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    Condition atom;
+    atom.kind = Kind;
+    atom.span = span_of(in);
+    state.conditions.push_back(std::move(atom));
+  }
+};
+template <>
+struct action<g::true_atom> : constant_atom_action<ConditionKind::always_true> {};
+template <>
+struct action<g::false_atom> : constant_atom_action<ConditionKind::always_false> {};
+
+template <>
+struct action<g::consent_setting_name> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.subject = name_of(in);
+  }
+};
+template <>
+struct action<g::consent_atom> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    Condition atom;
+    atom.kind = ConditionKind::consent;
+    atom.span = span_of(in);
+    atom.subject = std::move(state.subject);
+    state.conditions.push_back(std::move(atom));
+  }
+};
+
+template <>
+struct action<g::negation> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    Condition negation;
+    negation.kind = ConditionKind::negation;
+    negation.span = span_of(in);
+    negation.operands.push_back(pop(state.conditions));
+    state.conditions.push_back(std::move(negation));
+  }
+};
+template <>
+struct action<g::and_rest> {
+  static void apply0(ParserState& state) { combine(state.conditions, ConditionKind::all_of); }
+};
+template <>
+struct action<g::or_rest> {
+  static void apply0(ParserState& state) { combine(state.conditions, ConditionKind::any_of); }
+};
+
+// ---- header
+template <>
+struct action<g::policy_name> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.header.name = name_of(in);
+  }
+};
+template <>
+struct action<g::policy_title> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.header.title = text_of(in);
+  }
+};
+template <>
+struct action<g::policy_header> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.header.span = span_of(in);
+    state.file.declarations.emplace_back(std::move(state.header));
+  }
+};
+template <>
+struct action<g::version_text> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    const std::string raw = in.string();
+    VersionDecl version{raw.starts_with('"') ? unquote(raw) : raw, span_of(in)};
+    state.file.declarations.emplace_back(std::move(version));
+  }
+};
+template <>
+struct action<g::source_text> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.text = text_of(in);
+  }
+};
+template <>
+struct action<g::source_decl> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.file.declarations.emplace_back(SourceDecl{*state.text, span_of(in)});
+  }
+};
+
+// ---- attributes
+template <>
+struct action<g::enum_name> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.attribute.kind = AttributeKind::enumeration;
+    state.attribute.name = name_of(in);
+  }
+};
+template <>
+struct action<g::enum_value> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.attribute.values.push_back(name_of(in));
+  }
+};
+template <AttributeKind Kind>
+struct attribute_kind_action {
+  static void apply0(ParserState& state) { state.attribute.kind = Kind; }
+};
+template <>
+struct action<g::time_keyword> : attribute_kind_action<AttributeKind::time> {};
+template <>
+struct action<g::number_keyword> : attribute_kind_action<AttributeKind::number> {};
+template <>
+struct action<g::bool_keyword> : attribute_kind_action<AttributeKind::boolean> {};
+template <>
+struct action<g::attribute_name> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.attribute.name = name_of(in);
+  }
+};
+struct attribute_decl_action {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.attribute.span = span_of(in);
+    state.file.declarations.emplace_back(std::move(state.attribute));
+  }
+};
+template <>
+struct action<g::enum_decl> : attribute_decl_action {};
+template <>
+struct action<g::scalar_decl> : attribute_decl_action {};
+
+// ---- settings
+template <>
+struct action<g::setting_name> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.setting.name = name_of(in);
+  }
+};
+template <>
+struct action<g::label_text> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.text = text_of(in);
+  }
+};
+
+void report_repeated_field(ParserState& state, SourceSpan field, const char* keyword) {
+  const SourceSpan keyword_span{field.begin,
+                                field.begin.offset + static_cast<std::uint32_t>(std::char_traits<char>::length(keyword))};
+  state.diagnostics.error(keyword_span,
+                          std::string("`") + keyword + "` given twice in setting `" +
+                              state.setting.name.text + "`",
+                          "a setting has one label, one default and one coverage");
+}
+
+template <>
+struct action<g::label_field> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    if (state.setting.label) return report_repeated_field(state, span_of(in), "label");
+    state.setting.label = state.text;
+  }
+};
+template <>
+struct action<g::switch_on> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.switch_value = Switch{true, span_of(in)};
+  }
+};
+template <>
+struct action<g::switch_off> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.switch_value = Switch{false, span_of(in)};
+  }
+};
+template <>
+struct action<g::default_field> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    if (state.setting.default_value) return report_repeated_field(state, span_of(in), "default");
+    state.setting.default_value = state.switch_value;
+  }
+};
+template <>
+struct action<g::covers_field> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    Condition covers = pop(state.conditions);
+    if (state.setting.covers) return report_repeated_field(state, span_of(in), "covers");
+    state.setting.covers = std::move(covers);
+  }
+};
+template <>
+struct action<g::platform_name> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.availability.platforms.push_back(name_of(in));
+  }
+};
+template <>
+struct action<g::from_date> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.availability.from = read_literal_token(in.string_view(), span_of(in), state.diagnostics);
+  }
+};
+template <>
+struct action<g::until_date> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.availability.until =
+        read_literal_token(in.string_view(), span_of(in), state.diagnostics);
+  }
+};
+template <>
+struct action<g::available_field> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.availability.span = span_of(in);
+    state.setting.availability.push_back(std::move(state.availability));
+    state.availability = {};
+  }
+};
+template <>
+struct action<g::former_name> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.setting.formerly.push_back(name_of(in));
+  }
+};
+template <>
+struct action<g::setting_decl> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.setting.span = span_of(in);
+    state.file.declarations.emplace_back(std::move(state.setting));
+  }
+};
+
+// ---- rules and the default
+template <>
+struct action<g::allow_keyword> {
+  static void apply0(ParserState& state) { state.rule.effect = Effect::allow; }
+};
+template <>
+struct action<g::deny_keyword> {
+  static void apply0(ParserState& state) { state.rule.effect = Effect::deny; }
+};
+template <>
+struct action<g::rule_id> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.rule.id = name_of(in);
+  }
+};
+template <>
+struct action<g::rule_description> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.rule.description = text_of(in);
+  }
+};
+template <>
+struct action<g::rule_decl> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.rule.span = span_of(in);
+    state.rule.condition = pop(state.conditions);
+    state.file.declarations.emplace_back(std::move(state.rule));
+  }
+};
+template <>
+struct action<g::default_allow> {
+  static void apply0(ParserState& state) { state.default_decl.effect = Effect::allow; }
+};
+template <>
+struct action<g::default_deny> {
+  static void apply0(ParserState& state) { state.default_decl.effect = Effect::deny; }
+};
+template <>
+struct action<g::default_decl> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.default_decl.span = span_of(in);
+    state.file.declarations.emplace_back(state.default_decl);
+  }
+};
+
+// ---------------------------------------------------------------- errors
+bool is_word_character(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// The token at `at`, as a policy author would name it.
+std::string_view token_at(std::string_view rest) {
+  if (rest.empty()) return {};
+  std::size_t length = 1;
+  if (is_word_character(rest[0]) || rest[0] == '-') {
+    while (length < rest.size() &&
+           (is_word_character(rest[length]) || rest[length] == '-' || rest[length] == ':' ||
+            rest[length] == '.')) {
+      ++length;
+    }
+  } else if (static_cast<unsigned char>(rest[0]) >= 0x80) {
+    while (length < rest.size() && static_cast<unsigned char>(rest[length]) >= 0x80) ++length;
+  } else if (rest.size() > 1 && (rest.substr(0, 2) == "==" || rest.substr(0, 2) == "!=" ||
+                                 rest.substr(0, 2) == "<=" || rest.substr(0, 2) == ">=")) {
+    length = 2;
+  }
+  return rest.substr(0, length);
+}
+
+std::string describe_token(std::string_view token) {
+  if (token.empty()) return "end of file";
+  if (token[0] == '\n' || token[0] == '\r') return "end of line";
+  if (token[0] == '"') return "a string";
+  return "`" + std::string(token) + "`";
+}
+
+bool is_reserved(std::string_view word) {
+  for (const auto& reserved : reserved_word_list) {
+    if (reserved == word) return true;
+  }
+  return false;
+}
+
+template <typename Rule>
+struct control : pegtl::normal<Rule> {
+  template <typename ParseInput, typename... States>
+  [[noreturn]] static void raise(const ParseInput& in, States&&... states) {
+    static_assert(g::error_message<Rule> != nullptr,
+                  "every must<> point of the grammar needs an error message");
+    (record(in, states), ...);
+    throw pegtl::parse_error(g::error_message<Rule>, in);
+  }
+
+  template <typename ParseInput>
+  static void record(const ParseInput& in, ParserState& state) {
+    const auto position = in.position();
+    const std::string_view rest(in.current(), in.size(0));
+    const std::string_view token = token_at(rest);
+
+    Diagnostic diagnostic;
+    diagnostic.span.begin.offset = static_cast<std::uint32_t>(position.byte);
+    diagnostic.span.begin.line = static_cast<std::uint32_t>(position.line);
+    diagnostic.span.begin.column = static_cast<std::uint32_t>(position.column);
+    const bool at_line_end = token.empty() || token[0] == '\n' || token[0] == '\r';
+    diagnostic.span.end_offset =
+        diagnostic.span.begin.offset + static_cast<std::uint32_t>(at_line_end ? 0 : token.size());
+
+    if constexpr (std::is_base_of_v<g::name_rule, Rule>) {
+      if (is_reserved(token)) {
+        diagnostic.message =
+            "`" + std::string(token) + "` is a reserved word and cannot be used as a name";
+        diagnostic.help = g::error_message<Rule>;
+        state.diagnostics.add(std::move(diagnostic));
+        return;
+      }
+    }
+    diagnostic.message = g::error_message<Rule>;
+    if constexpr (g::shows_found_token<Rule>) {
+      diagnostic.message += ", found " + describe_token(token);
+    }
+    if constexpr (g::error_help<Rule> != nullptr) diagnostic.help = g::error_help<Rule>;
+    state.diagnostics.add(std::move(diagnostic));
+  }
+};
+
+}  // namespace
+
+const std::vector<std::string>& reserved_words() { return reserved_word_list; }
+
+PolicyFile parse_policy(const SourceFile& source, DiagnosticList& diagnostics) {
+  ParserState state{source, diagnostics, {}, {}, {}, {}, AtomTail::none,
+                    ComparisonOperator::equal, {}, false, AttributeState::missing, {}, {},
+                    {}, {}, {}, {}, {}, {}};
+  pegtl::memory_input<> input(source.text(), source.name());
+  try {
+    pegtl::parse<g::policy_file, action, control>(input, state);
+  } catch (const pegtl::parse_error&) {
+    // Only raised outside a declaration (none is expected); the diagnostic is recorded.
+  }
+  return std::move(state.file);
+}
+
+}  // namespace usegate::dsl

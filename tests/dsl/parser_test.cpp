@@ -1,0 +1,178 @@
+// The parser: what tree comes out of what text, and where each node points.
+#include <doctest/doctest.h>
+
+#include "usegate/dsl/parser.hpp"
+
+namespace {
+
+using namespace usegate::dsl;
+
+struct Parsed {
+  SourceFile source;
+  DiagnosticList diagnostics;
+  PolicyFile file;
+};
+
+Parsed parse(const std::string& text) {
+  Parsed parsed{SourceFile("test.policy", text), {}, {}};
+  parsed.file = parse_policy(parsed.source, parsed.diagnostics);
+  return parsed;
+}
+
+const RuleDecl& rule_at(const Parsed& parsed, std::size_t index) {
+  return std::get<RuleDecl>(parsed.file.declarations.at(index));
+}
+
+TEST_CASE("`or` binds looser than `and`, `and` looser than `not`") {
+  const auto parsed = parse("allow r when not a and b or c and d\n");
+  REQUIRE(parsed.diagnostics.all().empty());
+  const Condition& condition = rule_at(parsed, 0).condition;
+  REQUIRE(condition.kind == ConditionKind::any_of);
+  REQUIRE(condition.operands.size() == 2);
+  const Condition& left = condition.operands[0];
+  REQUIRE(left.kind == ConditionKind::all_of);
+  CHECK(left.operands[0].kind == ConditionKind::negation);
+  CHECK(left.operands[0].operands[0].subject.text == "a");
+  CHECK(left.operands[1].subject.text == "b");
+  CHECK(condition.operands[1].kind == ConditionKind::all_of);
+}
+
+TEST_CASE("chains of `and` are one n-ary node; parentheses group") {
+  const auto parsed = parse("deny r when a and b and (c or d) and e\n");
+  REQUIRE(parsed.diagnostics.all().empty());
+  const Condition& condition = rule_at(parsed, 0).condition;
+  REQUIRE(condition.kind == ConditionKind::all_of);
+  REQUIRE(condition.operands.size() == 4);
+  CHECK(condition.operands[2].kind == ConditionKind::any_of);
+}
+
+TEST_CASE("atoms: comparisons, sets, state tests, consent, constants") {
+  const auto parsed = parse(
+      "allow r when a == x and b != y and c in {p, q,} and d not in {z} and e is missing\n"
+      "  and f is unknown and g is known and consent s and h and true and ts >= 2024-07-26\n"
+      "  and ts < 2024-08-01T12:30:00Z and age <= -17.5 and now > 2024-01-01\n");
+  REQUIRE(parsed.diagnostics.all().empty());
+  const auto& atoms = rule_at(parsed, 0).condition.operands;
+  REQUIRE(atoms.size() == 14);
+  CHECK(atoms[0].kind == ConditionKind::comparison);
+  CHECK(atoms[0].comparison == ComparisonOperator::equal);
+  CHECK(atoms[0].values.at(0).kind == LiteralKind::value_name);
+  CHECK(atoms[1].comparison == ComparisonOperator::not_equal);
+  CHECK(atoms[2].kind == ConditionKind::membership);
+  CHECK_FALSE(atoms[2].negated_membership);
+  CHECK(atoms[2].values.size() == 2);
+  CHECK(atoms[3].negated_membership);
+  CHECK(atoms[4].state == AttributeState::missing);
+  CHECK(atoms[5].state == AttributeState::unknown);
+  CHECK(atoms[6].state == AttributeState::known);
+  CHECK(atoms[7].kind == ConditionKind::consent);
+  CHECK(atoms[7].subject.text == "s");
+  CHECK(atoms[8].kind == ConditionKind::bool_attribute);
+  CHECK(atoms[9].kind == ConditionKind::always_true);
+  CHECK(atoms[10].values.at(0).kind == LiteralKind::date);
+  CHECK(atoms[10].values.at(0).epoch_seconds == 1721952000);
+  CHECK(atoms[11].values.at(0).kind == LiteralKind::datetime);
+  CHECK(atoms[11].values.at(0).epoch_seconds == 1722515400);
+  CHECK(atoms[12].values.at(0).number == -17.5);
+  CHECK(atoms[13].subject.text == "now");
+}
+
+TEST_CASE("every node knows where it came from") {
+  const auto parsed = parse("policy p \"t\"\n\nallow train when\n  purpose == training\n");
+  REQUIRE(parsed.diagnostics.all().empty());
+  const RuleDecl& rule = rule_at(parsed, 1);
+  CHECK(rule.id.span.begin.line == 3);
+  CHECK(rule.id.span.begin.column == 7);
+  CHECK(rule.id.span.length() == 5);
+  const Condition& atom = rule.condition;
+  CHECK(atom.span.begin.line == 4);
+  CHECK(atom.span.begin.column == 3);
+  CHECK(atom.span.length() == std::string("purpose == training").size());
+  CHECK(atom.values.at(0).span.begin.column == 14);
+}
+
+TEST_CASE("settings: fields on lines or after `;`, `available` repeats, `formerly`") {
+  const auto parsed = parse(
+      "setting s { label \"say \\\"yes\\\" \\\\ no\"; default off; covers true\n"
+      "  available on {web, ios} from 2024-07-26 until 2025-01-01\n"
+      "  available on {android}\n  formerly old_s }\n");
+  REQUIRE(parsed.diagnostics.all().empty());
+  const auto& setting = std::get<SettingDecl>(parsed.file.declarations.at(0));
+  CHECK(setting.label->value == "say \"yes\" \\ no");
+  CHECK_FALSE(setting.default_value->on);
+  REQUIRE(setting.availability.size() == 2);
+  CHECK(setting.availability[0].platforms.size() == 2);
+  CHECK(setting.availability[0].from->kind == LiteralKind::date);
+  CHECK(setting.availability[0].until->text == "2025-01-01");
+  CHECK_FALSE(setting.availability[1].from.has_value());
+  CHECK(setting.formerly.at(0).text == "old_s");
+}
+
+TEST_CASE("comments are kept for the formatter, once each") {
+  const auto parsed = parse("# head\nallow r when a # why\n  and b\n# tail\n");
+  REQUIRE(parsed.diagnostics.all().empty());
+  REQUIRE(parsed.file.comments.size() == 3);
+  CHECK(parsed.file.comments[0].text == "# head");
+  CHECK(parsed.file.comments[1].text == "# why");
+  CHECK(parsed.file.comments[1].span.begin.line == 2);
+  CHECK(parsed.file.comments[2].text == "# tail");
+}
+
+TEST_CASE("a byte order mark and CRLF line ends are accepted") {
+  const auto parsed = parse("\xEF\xBB\xBFpolicy p \"t\"\r\nallow r when a\r\n");
+  CHECK(parsed.diagnostics.all().empty());
+  CHECK(parsed.file.declarations.size() == 2);
+}
+
+TEST_CASE("after a syntax error the parser resumes at the next declaration") {
+  const auto parsed = parse(
+      "policy p \"t\"\n"
+      "allow a purpose == training\n"    // missing `when`
+      "  and more stuff\n"
+      "enum purpose { training }\n"
+      "deny b when purpose ==\n"         // missing value
+      "allow c when purpose == training\n");
+  const auto& diagnostics = parsed.diagnostics.all();
+  REQUIRE(diagnostics.size() == 2);
+  CHECK(diagnostics[0].message == "expected `when` after rule id, found `purpose`");
+  CHECK(diagnostics[0].span.begin.line == 2);
+  CHECK(diagnostics[0].span.begin.column == 9);
+  CHECK(diagnostics[1].message == "expected a value after the comparison operator, found `allow`");
+  CHECK(diagnostics[1].span.begin.line == 6);
+  CHECK(diagnostics[1].span.begin.column == 1);
+  // The declarations around the errors still parse.
+  REQUIRE(parsed.file.declarations.size() == 3);
+  CHECK(std::holds_alternative<AttributeDecl>(parsed.file.declarations[1]));
+  CHECK(std::get<RuleDecl>(parsed.file.declarations[2]).id.text == "c");
+}
+
+TEST_CASE("syntax errors are described in words, never by grammar rule") {
+  struct Case {
+    const char* text;
+    const char* message;
+    std::uint32_t line, column;
+  };
+  const Case cases[] = {
+      {"allow when a\n", "`when` is a reserved word and cannot be used as a name", 1, 7},
+      {"allow r when (a and b\n", "expected `)`, found end of file", 2, 1},
+      {"allow r when a and\n", "expected a condition after `and`, found end of file", 2, 1},
+      {"allow r when a b\n", "expected `and`, `or` or a new declaration after the condition, found `b`", 1, 16},
+      {"enum e { a b }\n", "expected `,` or `}` in the enum values, found `b`", 1, 12},
+      {"setting s { colour red }\n", "expected a setting field (`label`, `default`, `covers`, `available`, `formerly`) or `}`, found `colour`", 1, 13},
+      {"allow r \"unterminated when a\n", "unterminated string", 1, 29},
+      {"allow r when a not b\n", "expected `in` after `not`, found `b`", 1, 20},
+      {"allow r when a is here\n", "expected `missing`, `unknown` or `known` after `is`, found `here`", 1, 19},
+      {"frobnicate\n", "expected a declaration (`policy`, `version`, `source`, `enum`, `time`, `number`, `bool`, `setting`, `allow`, `deny`, `default`), found `frobnicate`", 1, 1},
+  };
+  for (const auto& c : cases) {
+    const auto parsed = parse(c.text);
+    INFO(c.text);
+    REQUIRE(parsed.diagnostics.all().size() >= 1);
+    const auto& diagnostic = parsed.diagnostics.all().front();
+    CHECK(diagnostic.message == c.message);
+    CHECK(diagnostic.span.begin.line == c.line);
+    CHECK(diagnostic.span.begin.column == c.column);
+  }
+}
+
+}  // namespace
