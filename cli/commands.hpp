@@ -9,6 +9,8 @@ namespace usegate::cli {
 
 using Words = std::vector<std::string_view>;
 
+int run_build(const Words& words);
 int run_check(const Words& words);
+int run_table(const Words& words);
 
 }  // namespace usegate::cli

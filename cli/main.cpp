@@ -20,6 +20,8 @@ struct Command {
 
 constexpr Command commands[] = {
     {"check", "parse, type-check and lint policies", usegate::cli::run_check},
+    {"table", "print the compiled decision table as merged rows", usegate::cli::run_table},
+    {"build", "compile a policy to a decision-table artifact", usegate::cli::run_build},
 };
 
 void print_help() {

@@ -1,0 +1,63 @@
+// `usegate build POLICY -o FILE`: compile a policy to a decision-table artifact.
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "arguments.hpp"
+#include "commands.hpp"
+#include "policy_files.hpp"
+#include "usegate/compiler/compile.hpp"
+#include "usegate/runtime/compiled_policy.hpp"
+
+namespace usegate::cli {
+namespace {
+
+constexpr const char* help = R"(usage: usegate build POLICY -o FILE
+
+Compiles a policy to a decision-table artifact that pipelines load with the runtime library
+(or pass to `usegate eval/filter --policy`). The format is described in docs/artifact.md.
+
+options:
+  -o, --output FILE   where to write the artifact (required)
+
+exit status: 0 written, 1 the policy has errors or its table exceeds the budget, 2 usage error
+)";
+
+}  // namespace
+
+int run_build(const Words& words) {
+  const Arguments arguments("build", words, {"--help"}, {"-o", "--output"});
+  if (arguments.flag("--help")) {
+    std::cout << help;
+    return 0;
+  }
+  if (arguments.positionals().size() != 1) throw UsageError("build: name exactly one policy file");
+  const auto output = arguments.option("-o") ? arguments.option("-o") : arguments.option("--output");
+  if (!output) throw UsageError("build: `-o FILE` is required");
+
+  const auto policy = require_policy(arguments.positionals().front());
+  if (!policy) return 1;
+  auto compiled = compiler::compile_policy(*policy);
+  if (const auto* error = std::get_if<compiler::CompileError>(&compiled)) {
+    std::cerr << fmt::format("{}: error: {}\n = help: {}\n", arguments.positionals().front(), error->message,
+                             error->help);
+    return 1;
+  }
+  const auto& table = std::get<runtime::CompiledPolicy>(compiled);
+  const std::string bytes = runtime::write_artifact(table);
+  std::ofstream file(*output, std::ios::binary);
+  file.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  file.close();
+  if (!file) throw UsageError(fmt::format("build: cannot write `{}`", *output));
+  const std::string layout =
+      table.table.layout == runtime::DecisionTable::Layout::dense
+          ? fmt::format("dense table of {} cells", table.table.cells.size())
+          : fmt::format("decision diagram of {} words", table.table.words.size());
+  std::cerr << fmt::format("wrote {}: policy {} version {}, {} variables, {}, {} bytes\n", *output,
+                           table.name, table.version.empty() ? "-" : table.version,
+                           table.variables.size(), layout, bytes.size());
+  return 0;
+}
+
+}  // namespace usegate::cli

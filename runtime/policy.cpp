@@ -1,0 +1,316 @@
+// usegate::Policy: a loaded artifact, its name lookups, classification and decisions.
+#include <algorithm>
+#include <cmath>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "time_text.hpp"
+#include "usegate/runtime/compiled_policy.hpp"
+#include "usegate/usegate.hpp"
+
+namespace usegate {
+
+using runtime::AttributeType;
+using runtime::VariableKind;
+
+namespace {
+
+// Variables per decision kept on the stack when deciding from field values.
+constexpr std::size_t stack_variables = 64;
+
+}  // namespace
+
+// How one variable turns field values into codes.
+struct VariableClassifier {
+  VariableKind kind = VariableKind::categorical;
+  AttributeType type = AttributeType::enumeration;
+  Code code_count = 0;
+  bool default_on = false;                                 // settings
+  std::vector<std::string> values;                         // categorical, code = 2 + index
+  std::unordered_map<std::string_view, Code> value_codes;  // the same, for long value lists
+  std::vector<double> constants;                           // ordered
+
+  // Short lists are scanned: comparing a few short strings beats hashing one.
+  static constexpr std::size_t scan_limit = 8;
+
+  Code value_code(std::string_view text) const {
+    if (values.size() <= scan_limit) {
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        if (values[i].size() == text.size() && std::memcmp(values[i].data(), text.data(), text.size()) == 0) {
+          return static_cast<Code>(runtime::first_value_code + i);
+        }
+      }
+      return runtime::unknown_code;
+    }
+    const auto found = value_codes.find(text);
+    return found == value_codes.end() ? runtime::unknown_code : found->second;
+  }
+
+  Code ordered_code(double key) const {
+    const auto above = std::lower_bound(constants.begin(), constants.end(), key);
+    const auto position = static_cast<Code>(above - constants.begin());
+    const bool on_constant = above != constants.end() && *above == key;
+    return static_cast<Code>(runtime::first_value_code + 2 * position + (on_constant ? 1 : 0));
+  }
+};
+
+struct Policy::Impl {
+  runtime::CompiledPolicy model;
+  std::vector<VariableClassifier> classifiers;
+  std::vector<std::uint32_t> strides;  // dense layout
+  std::unordered_map<std::string, std::size_t> variable_by_name;
+  std::vector<std::string> variable_names;
+
+  Decision decode(runtime::Cell cell) const {
+    return Decision{(cell & 1) != 0, static_cast<std::uint16_t>(cell >> 1)};
+  }
+};
+
+namespace {
+
+std::shared_ptr<const Policy::Impl> build_impl(runtime::CompiledPolicy model) {
+  auto impl = std::make_shared<Policy::Impl>();
+  impl->model = std::move(model);
+  const auto& policy = impl->model;
+  for (std::size_t index = 0; index < policy.variables.size(); ++index) {
+    const auto& variable = policy.variables[index];
+    VariableClassifier classifier;
+    classifier.kind = variable.kind;
+    classifier.code_count = static_cast<Code>(variable.cell_count);
+    std::string name;
+    if (variable.kind == VariableKind::setting) {
+      const auto& setting = policy.settings[variable.source];
+      name = setting.name;
+      classifier.default_on = setting.default_on;
+    } else {
+      const auto& attribute = policy.attributes[variable.source];
+      name = attribute.name;
+      classifier.type = attribute.type;
+      classifier.values = attribute.values;
+      classifier.constants = variable.constants;
+    }
+    impl->variable_by_name.emplace(name, index);
+    impl->variable_names.push_back(std::move(name));
+    impl->classifiers.push_back(std::move(classifier));
+  }
+  // The maps view the strings above, so they are filled once those stop moving.
+  for (auto& classifier : impl->classifiers) {
+    for (std::size_t i = 0; i < classifier.values.size(); ++i) {
+      classifier.value_codes.emplace(classifier.values[i], static_cast<Code>(runtime::first_value_code + i));
+    }
+  }
+  if (policy.table.layout == runtime::DecisionTable::Layout::dense) {
+    impl->strides.assign(policy.variables.size(), 1);
+    for (std::size_t index = policy.variables.size(); index-- > 1;) {
+      impl->strides[index - 1] = impl->strides[index] * policy.variables[index].cell_count;
+    }
+  }
+  return impl;
+}
+
+}  // namespace
+
+Result<Policy> Policy::from_bytes(std::string_view bytes) {
+  runtime::ArtifactError error;
+  auto model = runtime::read_artifact(bytes, error);
+  if (!model) return Error{Error::Code::invalid_artifact, std::move(error.message), error.offset};
+  return Policy(build_impl(std::move(*model)));
+}
+
+Result<Policy> Policy::load_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return Error{Error::Code::io, fmt::format("cannot read `{}`: {}", path, std::strerror(errno)), 0};
+  const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  auto loaded = from_bytes(bytes);
+  if (!loaded) {
+    Error error = loaded.error();
+    error.message = fmt::format("`{}`: {}", path, error.message);
+    return error;
+  }
+  return loaded;
+}
+
+const std::string& Policy::name() const { return impl_->model.name; }
+const std::string& Policy::title() const { return impl_->model.title; }
+const std::string& Policy::version() const { return impl_->model.version; }
+const runtime::CompiledPolicy& Policy::compiled() const { return impl_->model; }
+
+std::size_t Policy::variable_count() const { return impl_->classifiers.size(); }
+
+VariableDescription Policy::variable(std::size_t index) const {
+  const VariableClassifier& classifier = impl_->classifiers[index];
+  VariableDescription description;
+  description.name = impl_->variable_names[index];
+  description.code_count = classifier.code_count;
+  if (classifier.kind == VariableKind::setting) {
+    description.kind = VariableDescription::Kind::setting;
+  } else {
+    switch (classifier.type) {
+      case AttributeType::enumeration: description.kind = VariableDescription::Kind::enumeration; break;
+      case AttributeType::boolean: description.kind = VariableDescription::Kind::boolean; break;
+      case AttributeType::time: description.kind = VariableDescription::Kind::time; break;
+      case AttributeType::number: description.kind = VariableDescription::Kind::number; break;
+    }
+  }
+  return description;
+}
+
+std::optional<std::size_t> Policy::find_variable(std::string_view name) const {
+  const auto found = impl_->variable_by_name.find(std::string(name));
+  if (found == impl_->variable_by_name.end()) return std::nullopt;
+  return found->second;
+}
+
+std::size_t Policy::reason_count() const { return impl_->model.rules.size() + 1; }
+
+std::string_view Policy::reason_name(std::uint16_t reason) const {
+  if (reason == 0) return "default";
+  if (reason <= impl_->model.rules.size()) return impl_->model.rules[reason - 1].id;
+  return "invalid_input";
+}
+
+std::string_view Policy::reason_description(std::uint16_t reason) const {
+  if (reason == 0) return impl_->model.default_allow ? "default allow" : "default deny";
+  if (reason <= impl_->model.rules.size()) return impl_->model.rules[reason - 1].description;
+  return "the input could not be decided";
+}
+
+std::optional<std::uint16_t> Policy::find_reason(std::string_view name) const {
+  for (std::uint16_t reason = 0; reason < reason_count(); ++reason) {
+    if (reason_name(reason) == name) return reason;
+  }
+  return std::nullopt;
+}
+
+Code Policy::encode(std::size_t variable, const FieldValue& value) const {
+  const VariableClassifier& classifier = impl_->classifiers[variable];
+  if (classifier.kind == VariableKind::setting) return encode_consent(variable, value);
+  if (value.kind == FieldValue::Kind::absent || value.kind == FieldValue::Kind::null) {
+    return runtime::missing_code;
+  }
+  switch (classifier.type) {
+    case AttributeType::enumeration:
+      return value.kind == FieldValue::Kind::string ? classifier.value_code(value.text) : runtime::unknown_code;
+    case AttributeType::boolean:
+      if (value.kind != FieldValue::Kind::boolean) return runtime::unknown_code;
+      return static_cast<Code>(runtime::first_value_code + (value.boolean ? 1 : 0));
+    case AttributeType::number:
+      if (value.kind != FieldValue::Kind::number || !std::isfinite(value.number)) return runtime::unknown_code;
+      return classifier.ordered_code(value.number);
+    case AttributeType::time: {
+      std::optional<double> key;
+      if (value.kind == FieldValue::Kind::string) key = runtime::time_key_from_text(value.text);
+      if (value.kind == FieldValue::Kind::number) key = runtime::time_key_from_epoch(value.number);
+      return key ? classifier.ordered_code(*key) : runtime::unknown_code;
+    }
+  }
+  return runtime::unknown_code;
+}
+
+Code Policy::encode_consent(std::size_t variable, const FieldValue& value, bool* bad_value) const {
+  const VariableClassifier& classifier = impl_->classifiers[variable];
+  switch (value.kind) {
+    case FieldValue::Kind::absent:
+    case FieldValue::Kind::null:
+      return classifier.default_on ? runtime::setting_on_code : runtime::setting_off_code;
+    case FieldValue::Kind::boolean:
+      return value.boolean ? runtime::setting_on_code : runtime::setting_off_code;
+    case FieldValue::Kind::string:
+      if (value.text == "on") return runtime::setting_on_code;
+      if (value.text == "off") return runtime::setting_off_code;
+      break;
+    default:
+      break;
+  }
+  // Neither on nor off: never consent the user did not give.
+  if (bad_value) *bad_value = true;
+  return runtime::setting_off_code;
+}
+
+Code Policy::encode_time(std::size_t variable, std::int64_t epoch_seconds) const {
+  return encode(variable, FieldValue::from_number(static_cast<double>(epoch_seconds)));
+}
+
+Decision Policy::decide(std::span<const Code> codes) const {
+  const Impl& impl = *impl_;
+  const Decision invalid{false, invalid_input_reason};
+  if (codes.size() != impl.classifiers.size()) return invalid;
+  const auto& table = impl.model.table;
+  if (table.layout == runtime::DecisionTable::Layout::dense) {
+    std::uint32_t index = 0;
+    for (std::size_t v = 0; v < codes.size(); ++v) {
+      if (codes[v] >= impl.classifiers[v].code_count) return invalid;
+      index += codes[v] * impl.strides[v];
+    }
+    return impl.decode(table.cells[index]);
+  }
+  std::uint32_t at = table.root;
+  const std::uint32_t* words = table.words.data();
+  while ((at & runtime::terminal_bit) == 0) {
+    const std::uint32_t variable = words[at];
+    const Code code = codes[variable];
+    if (code >= impl.classifiers[variable].code_count) return invalid;
+    at = words[at + 1 + code];
+  }
+  return impl.decode(static_cast<runtime::Cell>(at & 0xFFFF));
+}
+
+Decision Policy::decide(std::span<const FieldValue> fields) const {
+  const std::size_t count = impl_->classifiers.size();
+  if (fields.size() != count) return Decision{false, invalid_input_reason};
+  Code stack_codes[stack_variables];
+  std::vector<Code> heap_codes;
+  Code* codes = stack_codes;
+  if (count > stack_variables) {
+    heap_codes.resize(count);
+    codes = heap_codes.data();
+  }
+  for (std::size_t v = 0; v < count; ++v) codes[v] = encode(v, fields[v]);
+  return decide(std::span<const Code>(codes, count));
+}
+
+void Policy::decide_batch(std::span<const Code* const> columns, std::size_t rows, Decision* decisions) const {
+  const Impl& impl = *impl_;
+  if (columns.size() != impl.classifiers.size()) {
+    std::fill(decisions, decisions + rows, Decision{false, invalid_input_reason});
+    return;
+  }
+  if (impl.model.table.layout != runtime::DecisionTable::Layout::dense) {
+    Code stack_codes[stack_variables];
+    std::vector<Code> codes(columns.size());
+    Code* row_codes = columns.size() <= stack_variables ? stack_codes : codes.data();
+    for (std::size_t row = 0; row < rows; ++row) {
+      for (std::size_t v = 0; v < columns.size(); ++v) row_codes[v] = columns[v][row];
+      decisions[row] = decide(std::span<const Code>(row_codes, columns.size()));
+    }
+    return;
+  }
+  // Dense: accumulate each row's index column by column, which streams through memory;
+  // a row with a code out of range is marked and decided as invalid input.
+  constexpr std::uint32_t invalid_index = 0xFFFFFFFFu;
+  constexpr std::size_t chunk = 256;
+  std::uint32_t indices[chunk];
+  const runtime::Cell* cells = impl.model.table.cells.data();
+  for (std::size_t first = 0; first < rows; first += chunk) {
+    const std::size_t count = std::min(chunk, rows - first);
+    std::fill(indices, indices + count, 0);
+    for (std::size_t v = 0; v < columns.size(); ++v) {
+      const Code* column = columns[v] + first;
+      const std::uint32_t stride = impl.strides[v];
+      const Code limit = impl.classifiers[v].code_count;
+      for (std::size_t i = 0; i < count; ++i) {
+        indices[i] = (column[i] < limit && indices[i] != invalid_index) ? indices[i] + column[i] * stride : invalid_index;
+      }
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+      decisions[first + i] = indices[i] == invalid_index ? Decision{false, invalid_input_reason} : impl.decode(cells[indices[i]]);
+    }
+  }
+}
+
+}  // namespace usegate
