@@ -1,0 +1,21 @@
+# Runs docs/examples/embed_decide on the bundled August X policy and compares its output with
+# docs/examples/embed_decide.expected; both files must appear verbatim in docs/embedding.md.
+set(example_dir ${SOURCE_DIR}/docs/examples)
+file(READ ${SOURCE_DIR}/docs/embedding.md doc)
+foreach(name embed_decide.cpp embed_decide.expected)
+  file(READ ${example_dir}/${name} content)
+  string(FIND "${doc}" "${content}" found)
+  if(found EQUAL -1)
+    message(FATAL_ERROR "docs/embedding.md does not contain docs/examples/${name} verbatim")
+  endif()
+endforeach()
+execute_process(COMMAND ${USEGATE} build ${SOURCE_DIR}/policies/x-grok-2024-08.policy -o ${WORK_DIR}/x-grok-2024-08.ugt
+  RESULT_VARIABLE built ERROR_VARIABLE build_log)
+if(NOT built EQUAL 0)
+  message(FATAL_ERROR "usegate build failed: ${build_log}")
+endif()
+execute_process(COMMAND ${EXAMPLE} ${WORK_DIR}/x-grok-2024-08.ugt RESULT_VARIABLE ran OUTPUT_VARIABLE output)
+file(READ ${example_dir}/embed_decide.expected expected)
+if(NOT ran EQUAL 0 OR NOT output STREQUAL expected)
+  message(FATAL_ERROR "embed_decide printed:\n${output}\nexpected:\n${expected}")
+endif()
