@@ -402,12 +402,15 @@ class Checker {
     checked.subject = *attribute;
     if (declared.is_categorical()) {
       if (is_ordering(node.comparison)) {
+        const bool is_enum = declared.kind == AttributeKind::enumeration;
         diagnostics_.error(
             node.operator_span,
             fmt::format("ordered comparison `{}` on {} {}", operator_text(node.comparison),
-                        declared.kind == AttributeKind::enumeration ? "enum" : "bool",
-                        quoted(declared.name)),
-            "`<`, `<=`, `>` and `>=` compare `time` and `number` attributes; enum values have no order");
+                        is_enum ? "enum" : "bool", quoted(declared.name)),
+            is_enum ? "`<`, `<=`, `>` and `>=` compare `time` and `number` attributes; enum values have no order"
+                    : fmt::format("`<`, `<=`, `>` and `>=` compare `time` and `number` attributes; test a bool "
+                                  "as `{0}` or `not {0}`",
+                                  declared.name));
         return std::nullopt;
       }
       const auto value = resolve_categorical_value(declared, node.values.front());
@@ -430,7 +433,7 @@ class Checker {
     if (!attribute) return std::nullopt;
     const Attribute& declared = policy_.attributes[*attribute];
     if (node.values.empty()) {
-      diagnostics_.error(node.operator_span, "empty value set",
+      diagnostics_.error(node.set_span, "empty value set",
                          node.negated_membership
                              ? "`not in {}` is always true; list the values to exclude"
                              : "`in {}` is never true; list the values to match");

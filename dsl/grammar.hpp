@@ -154,9 +154,14 @@ struct or_rest : seq<kw_or, ws, must<or_operand>> {};
 struct condition : seq<conjunction, star<ws, or_rest>> {};
 
 // ---------------------------------------------------------------- declarations
-// The words a declaration starts with. Parsing resumes after an error at the next line that
-// starts with one of them (`default` only when `allow` or `deny` follows, since settings
-// have a `default` field too).
+// The words a declaration starts with. A condition ends at any of them.
+struct declaration_keyword
+    : sor<kw_policy, kw_version, kw_source, kw_enum, kw_time, kw_number, kw_bool, kw_setting,
+          kw_allow, kw_deny, kw_default> {};
+// Where parsing resumes after a syntax error: a line that starts a declaration. An indented
+// `default` counts only before `allow` or `deny`, since settings have a `default` field too;
+// at the start of a line, `default` counts unless `on` or `off` follows.
+struct top_level_default : seq<kw_default, not_at<inline_space, sor<kw_on, kw_off>>> {};
 struct declaration_start
     : sor<kw_policy, kw_version, kw_source, kw_enum, kw_time, kw_number, kw_bool, kw_setting,
           kw_allow, kw_deny, seq<kw_default, inline_space, sor<kw_allow, kw_deny>>> {};
@@ -176,8 +181,8 @@ struct enum_value : plain_name, name_rule {};
 struct enum_open : one<'{'> {};
 struct enum_close : one<'}'> {};
 struct enum_values
-    : opt<enum_value, ws, star<one<','>, ws, not_at<one<'}'>>, must<enum_value>, ws>,
-          opt<one<','>, ws>> {};
+    : opt<not_at<one<'}'>>, must<enum_value>, ws,
+          star<one<','>, ws, not_at<one<'}'>>, must<enum_value>, ws>, opt<one<','>, ws>> {};
 struct enum_decl
     : seq<kw_enum, ws, must<enum_name>, ws, must<enum_open>, ws, enum_values, must<enum_close>> {};
 
@@ -232,7 +237,7 @@ struct rule_id : plain_name, name_rule {};
 struct rule_description : quoted {};
 struct when_keyword : kw_when {};
 struct when_condition : condition {};
-struct rule_end : at<sor<eof, declaration_start>> {};
+struct rule_end : at<sor<eof, declaration_keyword>> {};
 struct rule_decl
     : seq<sor<allow_keyword, deny_keyword>, ws, must<rule_id>, ws, opt<rule_description, ws>,
           must<when_keyword>, ws, must<when_condition>, ws, must<rule_end>> {};
@@ -252,7 +257,7 @@ struct begin_declaration : success {};
 
 // After a syntax error: skip the rest of the line, then every line that does not start a
 // declaration.
-struct line_starts_declaration : seq<inline_space, declaration_start> {};
+struct line_starts_declaration : sor<top_level_default, seq<inline_space, declaration_start>> {};
 struct recovery
     : seq<until<eolf>, star<not_at<line_starts_declaration>, not_at<eof>, until<eolf>>> {};
 

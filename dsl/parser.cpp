@@ -28,9 +28,13 @@ enum class AtomTail { none, comparison, membership, state };
 // What the actions build. The scratch part is reset before every declaration, so a
 // declaration that fails half way leaves nothing behind.
 struct ParserState {
+  ParserState(const SourceFile& source_file, DiagnosticList& diagnostic_list)
+      : source(source_file), diagnostics(diagnostic_list) {}
+
   const SourceFile& source;
   DiagnosticList& diagnostics;
   PolicyFile file;
+
 
   std::vector<Condition> conditions;
   std::vector<Literal> values;
@@ -38,6 +42,7 @@ struct ParserState {
   AtomTail tail = AtomTail::none;
   ComparisonOperator comparison = ComparisonOperator::equal;
   SourceSpan operator_span;
+  SourceSpan set_span;
   bool negated_membership = false;
   AttributeState state = AttributeState::missing;
   std::optional<Text> text;
@@ -219,6 +224,14 @@ struct action<g::in_operator> : membership_operator_action<false> {};
 template <>
 struct action<g::not_in_operator> : membership_operator_action<true> {};
 
+template <>
+struct action<g::membership_set> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.set_span = span_of(in);
+  }
+};
+
 template <AttributeState State>
 struct state_action {
   static void apply0(ParserState& state) { state.state = State; }
@@ -262,6 +275,7 @@ struct action<g::attribute_atom> {
         break;
       case AtomTail::membership:
         atom.kind = ConditionKind::membership;
+        atom.set_span = state.set_span;
         atom.negated_membership = state.negated_membership;
         atom.values = std::move(state.values);
         break;
@@ -620,6 +634,58 @@ bool is_reserved(std::string_view word) {
   return false;
 }
 
+// Where the token before `offset` ends, skipping white space and comments backwards.
+std::size_t previous_token_end(std::string_view text, std::size_t offset) {
+  std::size_t at = offset;
+  while (at > 0) {
+    while (at > 0 && (text[at - 1] == ' ' || text[at - 1] == '\t' || text[at - 1] == '\n' || text[at - 1] == '\r')) --at;
+    // If `at` ends a comment, continue before its `#` (outside a string).
+    const std::size_t line_start = text.rfind('\n', at == 0 ? 0 : at - 1) == std::string_view::npos
+                                       ? 0
+                                       : text.rfind('\n', at - 1) + 1;
+    std::size_t hash = std::string_view::npos;
+    bool in_string = false;
+    for (std::size_t i = line_start; i < at; ++i) {
+      if (text[i] == '\\' && in_string) {
+        ++i;
+      } else if (text[i] == '"') {
+        in_string = !in_string;
+      } else if (text[i] == '#' && !in_string) {
+        hash = i;
+        break;
+      }
+    }
+    if (hash == std::string_view::npos) return at;
+    at = hash;
+  }
+  return at;
+}
+
+// The opening quote of the string that is still open at `offset`.
+std::size_t opening_quote(std::string_view text, std::size_t offset) {
+  const std::size_t line_start = offset == 0 || text.rfind('\n', offset - 1) == std::string_view::npos
+                                     ? 0
+                                     : text.rfind('\n', offset - 1) + 1;
+  std::size_t quote = offset;
+  bool in_string = false;
+  for (std::size_t i = line_start; i < offset; ++i) {
+    if (text[i] == '\\' && in_string) {
+      ++i;
+    } else if (text[i] == '"') {
+      in_string = !in_string;
+      if (in_string) quote = i;
+    }
+  }
+  return quote;
+}
+
+// Errors that name the next token itself, wherever it is; the others are about something
+// missing, which is best shown where the line ends.
+template <typename Rule>
+inline constexpr bool points_at_next_token =
+    std::is_same_v<Rule, g::declaration> || std::is_same_v<Rule, g::rule_end> ||
+    std::is_same_v<Rule, g::covers_end> || std::is_same_v<Rule, g::setting_close>;
+
 template <typename Rule>
 struct control : pegtl::normal<Rule> {
   template <typename ParseInput, typename... States>
@@ -637,12 +703,26 @@ struct control : pegtl::normal<Rule> {
     const std::string_view token = token_at(rest);
 
     Diagnostic diagnostic;
-    diagnostic.span.begin.offset = static_cast<std::uint32_t>(position.byte);
-    diagnostic.span.begin.line = static_cast<std::uint32_t>(position.line);
-    diagnostic.span.begin.column = static_cast<std::uint32_t>(position.column);
-    const bool at_line_end = token.empty() || token[0] == '\n' || token[0] == '\r';
-    diagnostic.span.end_offset =
-        diagnostic.span.begin.offset + static_cast<std::uint32_t>(at_line_end ? 0 : token.size());
+    const std::string_view text = state.source.text();
+    std::size_t offset = position.byte;
+    bool at_line_end = token.empty() || token[0] == '\n' || token[0] == '\r';
+    std::size_t length = at_line_end ? 0 : token.size();
+    if constexpr (std::is_same_v<Rule, g::string_end>) {
+      // An unterminated string is shown from its opening quote.
+      offset = opening_quote(text, offset);
+      length = position.byte - offset;
+    } else if constexpr (!points_at_next_token<Rule>) {
+      // Something missing at the end of a line is reported there, not on the next line.
+      const std::size_t end = previous_token_end(text, offset);
+      if (text.substr(end, offset - end).find('\n') != std::string_view::npos || token.empty()) {
+        offset = end;
+        length = 0;
+        at_line_end = true;
+      }
+    }
+    const SourcePosition where = state.source.position_of(static_cast<std::uint32_t>(offset));
+    diagnostic.span.begin = where;
+    diagnostic.span.end_offset = static_cast<std::uint32_t>(offset + length);
 
     if constexpr (std::is_base_of_v<g::name_rule, Rule>) {
       if (is_reserved(token)) {
@@ -655,7 +735,10 @@ struct control : pegtl::normal<Rule> {
     }
     diagnostic.message = g::error_message<Rule>;
     if constexpr (g::shows_found_token<Rule>) {
-      diagnostic.message += ", found " + describe_token(token);
+      diagnostic.message += ", found " + (at_line_end ? std::string(token.empty() && offset == text.size()
+                                                                        ? "end of file"
+                                                                        : "end of line")
+                                                      : describe_token(token));
     }
     if constexpr (g::error_help<Rule> != nullptr) diagnostic.help = g::error_help<Rule>;
     state.diagnostics.add(std::move(diagnostic));
@@ -667,9 +750,7 @@ struct control : pegtl::normal<Rule> {
 const std::vector<std::string>& reserved_words() { return reserved_word_list; }
 
 PolicyFile parse_policy(const SourceFile& source, DiagnosticList& diagnostics) {
-  ParserState state{source, diagnostics, {}, {}, {}, {}, AtomTail::none,
-                    ComparisonOperator::equal, {}, false, AttributeState::missing, {}, {},
-                    {}, {}, {}, {}, {}, {}};
+  ParserState state(source, diagnostics);
   pegtl::memory_input<> input(source.text(), source.name());
   try {
     pegtl::parse<g::policy_file, action, control>(input, state);

@@ -46,7 +46,7 @@ template <> inline constexpr const char* error_message<version_text> = "expected
 template <> inline constexpr const char* error_message<source_text> = "expected a quoted source after `source`";
 template <> inline constexpr const char* error_message<enum_name> = "expected an enum name after `enum`";
 template <> inline constexpr const char* error_message<enum_open> = "expected `{` after the enum name";
-template <> inline constexpr const char* error_message<enum_value> = "expected an enum value after `,`";
+template <> inline constexpr const char* error_message<enum_value> = "expected an enum value";
 template <> inline constexpr const char* error_message<enum_close> = "expected `,` or `}` in the enum values";
 template <> inline constexpr const char* error_message<attribute_name> = "expected an attribute name";
 

@@ -1,15 +1,18 @@
 // usegate::Policy: a loaded artifact, its name lookups, classification and decisions.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <iterator>
 #include <unordered_map>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include "time_text.hpp"
+#include "value_index.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
 #include "usegate/usegate.hpp"
 
@@ -30,25 +33,13 @@ struct VariableClassifier {
   VariableKind kind = VariableKind::categorical;
   AttributeType type = AttributeType::enumeration;
   Code code_count = 0;
-  bool default_on = false;                                 // settings
-  std::vector<std::string> values;                         // categorical, code = 2 + index
-  std::unordered_map<std::string_view, Code> value_codes;  // the same, for long value lists
-  std::vector<double> constants;                           // ordered
-
-  // Short lists are scanned: comparing a few short strings beats hashing one.
-  static constexpr std::size_t scan_limit = 8;
+  bool default_on = false;         // settings
+  runtime::ValueIndex values;      // categorical: code = 2 + index
+  std::vector<double> constants;   // ordered
 
   Code value_code(std::string_view text) const {
-    if (values.size() <= scan_limit) {
-      for (std::size_t i = 0; i < values.size(); ++i) {
-        if (values[i].size() == text.size() && std::memcmp(values[i].data(), text.data(), text.size()) == 0) {
-          return static_cast<Code>(runtime::first_value_code + i);
-        }
-      }
-      return runtime::unknown_code;
-    }
-    const auto found = value_codes.find(text);
-    return found == value_codes.end() ? runtime::unknown_code : found->second;
+    const int index = values.find(text);
+    return index < 0 ? runtime::unknown_code : static_cast<Code>(runtime::first_value_code + index);
   }
 
   Code ordered_code(double key) const {
@@ -57,16 +48,64 @@ struct VariableClassifier {
     const bool on_constant = above != constants.end() && *above == key;
     return static_cast<Code>(runtime::first_value_code + 2 * position + (on_constant ? 1 : 0));
   }
+
+  Code consent_code(const FieldValue& value, bool* bad_value) const {
+    switch (value.kind) {
+      case FieldValue::Kind::absent:
+      case FieldValue::Kind::null:
+        return default_on ? runtime::setting_on_code : runtime::setting_off_code;
+      case FieldValue::Kind::boolean:
+        return value.boolean ? runtime::setting_on_code : runtime::setting_off_code;
+      case FieldValue::Kind::string:
+        if (value.text == "on") return runtime::setting_on_code;
+        if (value.text == "off") return runtime::setting_off_code;
+        break;
+      default:
+        break;
+    }
+    // Neither on nor off: never consent the user did not give.
+    if (bad_value) *bad_value = true;
+    return runtime::setting_off_code;
+  }
+
+  Code code(const FieldValue& value) const {
+    if (kind == VariableKind::setting) return consent_code(value, nullptr);
+    if (value.kind == FieldValue::Kind::absent || value.kind == FieldValue::Kind::null) return runtime::missing_code;
+    switch (type) {
+      case AttributeType::enumeration:
+        return value.kind == FieldValue::Kind::string ? value_code(value.text) : runtime::unknown_code;
+      case AttributeType::boolean:
+        if (value.kind != FieldValue::Kind::boolean) return runtime::unknown_code;
+        return static_cast<Code>(runtime::first_value_code + (value.boolean ? 1 : 0));
+      case AttributeType::number:
+        if (value.kind != FieldValue::Kind::number || !std::isfinite(value.number)) return runtime::unknown_code;
+        return ordered_code(value.number);
+      case AttributeType::time: {
+        std::optional<double> key;
+        if (value.kind == FieldValue::Kind::string) key = runtime::time_key_from_text(value.text);
+        if (value.kind == FieldValue::Kind::number) key = runtime::time_key_from_epoch(value.number);
+        return key ? ordered_code(*key) : runtime::unknown_code;
+      }
+    }
+    return runtime::unknown_code;
+  }
 };
 
 struct Policy::Impl {
   runtime::CompiledPolicy model;
-  std::vector<VariableClassifier> classifiers;
+  // What every decision reads, kept in small contiguous arrays.
+  bool dense = true;
+  std::vector<Code> limits;            // per variable: its number of codes
   std::vector<std::uint32_t> strides;  // dense layout
+  const runtime::Cell* cells = nullptr;
+  const std::uint32_t* words = nullptr;
+  std::uint32_t root = 0;
+
+  std::vector<VariableClassifier> classifiers;
   std::unordered_map<std::string, std::size_t> variable_by_name;
   std::vector<std::string> variable_names;
 
-  Decision decode(runtime::Cell cell) const {
+  static Decision decode(runtime::Cell cell) {
     return Decision{(cell & 1) != 0, static_cast<std::uint16_t>(cell >> 1)};
   }
 };
@@ -91,25 +130,24 @@ std::shared_ptr<const Policy::Impl> build_impl(runtime::CompiledPolicy model) {
       const auto& attribute = policy.attributes[variable.source];
       name = attribute.name;
       classifier.type = attribute.type;
-      classifier.values = attribute.values;
+      classifier.values = runtime::ValueIndex(attribute.values);
       classifier.constants = variable.constants;
     }
     impl->variable_by_name.emplace(name, index);
     impl->variable_names.push_back(std::move(name));
     impl->classifiers.push_back(std::move(classifier));
   }
-  // The maps view the strings above, so they are filled once those stop moving.
-  for (auto& classifier : impl->classifiers) {
-    for (std::size_t i = 0; i < classifier.values.size(); ++i) {
-      classifier.value_codes.emplace(classifier.values[i], static_cast<Code>(runtime::first_value_code + i));
-    }
-  }
-  if (policy.table.layout == runtime::DecisionTable::Layout::dense) {
+  for (const auto& classifier : impl->classifiers) impl->limits.push_back(classifier.code_count);
+  impl->dense = policy.table.layout == runtime::DecisionTable::Layout::dense;
+  if (impl->dense) {
     impl->strides.assign(policy.variables.size(), 1);
     for (std::size_t index = policy.variables.size(); index-- > 1;) {
       impl->strides[index - 1] = impl->strides[index] * policy.variables[index].cell_count;
     }
   }
+  impl->cells = policy.table.cells.data();
+  impl->words = policy.table.words.data();
+  impl->root = policy.table.root;
   return impl;
 }
 
@@ -188,48 +226,11 @@ std::optional<std::uint16_t> Policy::find_reason(std::string_view name) const {
 }
 
 Code Policy::encode(std::size_t variable, const FieldValue& value) const {
-  const VariableClassifier& classifier = impl_->classifiers[variable];
-  if (classifier.kind == VariableKind::setting) return encode_consent(variable, value);
-  if (value.kind == FieldValue::Kind::absent || value.kind == FieldValue::Kind::null) {
-    return runtime::missing_code;
-  }
-  switch (classifier.type) {
-    case AttributeType::enumeration:
-      return value.kind == FieldValue::Kind::string ? classifier.value_code(value.text) : runtime::unknown_code;
-    case AttributeType::boolean:
-      if (value.kind != FieldValue::Kind::boolean) return runtime::unknown_code;
-      return static_cast<Code>(runtime::first_value_code + (value.boolean ? 1 : 0));
-    case AttributeType::number:
-      if (value.kind != FieldValue::Kind::number || !std::isfinite(value.number)) return runtime::unknown_code;
-      return classifier.ordered_code(value.number);
-    case AttributeType::time: {
-      std::optional<double> key;
-      if (value.kind == FieldValue::Kind::string) key = runtime::time_key_from_text(value.text);
-      if (value.kind == FieldValue::Kind::number) key = runtime::time_key_from_epoch(value.number);
-      return key ? classifier.ordered_code(*key) : runtime::unknown_code;
-    }
-  }
-  return runtime::unknown_code;
+  return impl_->classifiers[variable].code(value);
 }
 
 Code Policy::encode_consent(std::size_t variable, const FieldValue& value, bool* bad_value) const {
-  const VariableClassifier& classifier = impl_->classifiers[variable];
-  switch (value.kind) {
-    case FieldValue::Kind::absent:
-    case FieldValue::Kind::null:
-      return classifier.default_on ? runtime::setting_on_code : runtime::setting_off_code;
-    case FieldValue::Kind::boolean:
-      return value.boolean ? runtime::setting_on_code : runtime::setting_off_code;
-    case FieldValue::Kind::string:
-      if (value.text == "on") return runtime::setting_on_code;
-      if (value.text == "off") return runtime::setting_off_code;
-      break;
-    default:
-      break;
-  }
-  // Neither on nor off: never consent the user did not give.
-  if (bad_value) *bad_value = true;
-  return runtime::setting_off_code;
+  return impl_->classifiers[variable].consent_code(value, bad_value);
 }
 
 Code Policy::encode_time(std::size_t variable, std::int64_t epoch_seconds) const {
@@ -239,25 +240,30 @@ Code Policy::encode_time(std::size_t variable, std::int64_t epoch_seconds) const
 Decision Policy::decide(std::span<const Code> codes) const {
   const Impl& impl = *impl_;
   const Decision invalid{false, invalid_input_reason};
-  if (codes.size() != impl.classifiers.size()) return invalid;
-  const auto& table = impl.model.table;
-  if (table.layout == runtime::DecisionTable::Layout::dense) {
+  const std::size_t count = impl.limits.size();
+  if (codes.size() != count) return invalid;
+  const Code* limits = impl.limits.data();
+  if (impl.dense) {
+    // Every code's range is checked without a branch: a code out of range is the caller's
+    // mistake and must deny, never read another cell.
+    const std::uint32_t* strides = impl.strides.data();
     std::uint32_t index = 0;
-    for (std::size_t v = 0; v < codes.size(); ++v) {
-      if (codes[v] >= impl.classifiers[v].code_count) return invalid;
-      index += codes[v] * impl.strides[v];
+    bool in_range = true;
+    for (std::size_t v = 0; v < count; ++v) {
+      in_range &= codes[v] < limits[v];
+      index += codes[v] * strides[v];
     }
-    return impl.decode(table.cells[index]);
+    return in_range ? Impl::decode(impl.cells[index]) : invalid;
   }
-  std::uint32_t at = table.root;
-  const std::uint32_t* words = table.words.data();
+  std::uint32_t at = impl.root;
+  const std::uint32_t* words = impl.words;
   while ((at & runtime::terminal_bit) == 0) {
     const std::uint32_t variable = words[at];
     const Code code = codes[variable];
-    if (code >= impl.classifiers[variable].code_count) return invalid;
+    if (code >= limits[variable]) return invalid;
     at = words[at + 1 + code];
   }
-  return impl.decode(static_cast<runtime::Cell>(at & 0xFFFF));
+  return Impl::decode(static_cast<runtime::Cell>(at & 0xFFFF));
 }
 
 Decision Policy::decide(std::span<const FieldValue> fields) const {
@@ -270,7 +276,8 @@ Decision Policy::decide(std::span<const FieldValue> fields) const {
     heap_codes.resize(count);
     codes = heap_codes.data();
   }
-  for (std::size_t v = 0; v < count; ++v) codes[v] = encode(v, fields[v]);
+  const VariableClassifier* classifiers = impl_->classifiers.data();
+  for (std::size_t v = 0; v < count; ++v) codes[v] = classifiers[v].code(fields[v]);
   return decide(std::span<const Code>(codes, count));
 }
 
@@ -280,7 +287,7 @@ void Policy::decide_batch(std::span<const Code* const> columns, std::size_t rows
     std::fill(decisions, decisions + rows, Decision{false, invalid_input_reason});
     return;
   }
-  if (impl.model.table.layout != runtime::DecisionTable::Layout::dense) {
+  if (!impl.dense) {
     Code stack_codes[stack_variables];
     std::vector<Code> codes(columns.size());
     Code* row_codes = columns.size() <= stack_variables ? stack_codes : codes.data();
@@ -290,25 +297,27 @@ void Policy::decide_batch(std::span<const Code* const> columns, std::size_t rows
     }
     return;
   }
-  // Dense: accumulate each row's index column by column, which streams through memory;
-  // a row with a code out of range is marked and decided as invalid input.
-  constexpr std::uint32_t invalid_index = 0xFFFFFFFFu;
+  // Dense: accumulate each row's index column by column, which streams through memory and
+  // vectorizes; a row with a code out of range is marked and decided as invalid input.
   constexpr std::size_t chunk = 256;
   std::uint32_t indices[chunk];
-  const runtime::Cell* cells = impl.model.table.cells.data();
+  std::uint8_t out_of_range[chunk];
+  const runtime::Cell* cells = impl.cells;
   for (std::size_t first = 0; first < rows; first += chunk) {
     const std::size_t count = std::min(chunk, rows - first);
     std::fill(indices, indices + count, 0);
+    std::fill(out_of_range, out_of_range + count, 0);
     for (std::size_t v = 0; v < columns.size(); ++v) {
       const Code* column = columns[v] + first;
       const std::uint32_t stride = impl.strides[v];
-      const Code limit = impl.classifiers[v].code_count;
+      const Code limit = impl.limits[v];
       for (std::size_t i = 0; i < count; ++i) {
-        indices[i] = (column[i] < limit && indices[i] != invalid_index) ? indices[i] + column[i] * stride : invalid_index;
+        out_of_range[i] |= column[i] >= limit;
+        indices[i] += column[i] * stride;
       }
     }
     for (std::size_t i = 0; i < count; ++i) {
-      decisions[first + i] = indices[i] == invalid_index ? Decision{false, invalid_input_reason} : impl.decode(cells[indices[i]]);
+      decisions[first + i] = out_of_range[i] ? Decision{false, invalid_input_reason} : Impl::decode(cells[indices[i]]);
     }
   }
 }

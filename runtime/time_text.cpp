@@ -1,6 +1,5 @@
 #include "time_text.hpp"
 
-#include <cmath>
 #include <cstdint>
 
 #include "usegate/base/calendar.hpp"
@@ -60,12 +59,15 @@ std::optional<double> time_key_from_text(std::string_view text) {
 }
 
 std::optional<double> time_key_from_epoch(double epoch_seconds) {
-  if (!std::isfinite(epoch_seconds)) return std::nullopt;
-  const double whole = std::floor(epoch_seconds);
-  if (whole < static_cast<double>(earliest_second) || whole > static_cast<double>(latest_second)) {
+  // The range test also rejects NaN and infinities; within it the cast is exact enough to
+  // floor by hand (std::floor is a library call on baseline x86-64).
+  if (!(epoch_seconds >= static_cast<double>(earliest_second) &&
+        epoch_seconds < static_cast<double>(latest_second) + 1.0)) {
     return std::nullopt;
   }
-  return calendar::time_key(static_cast<std::int64_t>(whole), epoch_seconds != whole);
+  std::int64_t whole = static_cast<std::int64_t>(epoch_seconds);  // rounds toward zero
+  if (static_cast<double>(whole) > epoch_seconds) --whole;
+  return calendar::time_key(whole, static_cast<double>(whole) != epoch_seconds);
 }
 
 }  // namespace usegate::runtime

@@ -137,9 +137,10 @@ TEST_CASE("after a syntax error the parser resumes at the next declaration") {
   CHECK(diagnostics[0].message == "expected `when` after rule id, found `purpose`");
   CHECK(diagnostics[0].span.begin.line == 2);
   CHECK(diagnostics[0].span.begin.column == 9);
-  CHECK(diagnostics[1].message == "expected a value after the comparison operator, found `allow`");
-  CHECK(diagnostics[1].span.begin.line == 6);
-  CHECK(diagnostics[1].span.begin.column == 1);
+  // Something missing at the end of a line is reported there, not on the next line.
+  CHECK(diagnostics[1].message == "expected a value after the comparison operator, found end of line");
+  CHECK(diagnostics[1].span.begin.line == 5);
+  CHECK(diagnostics[1].span.begin.column == 23);
   // The declarations around the errors still parse.
   REQUIRE(parsed.file.declarations.size() == 3);
   CHECK(std::holds_alternative<AttributeDecl>(parsed.file.declarations[1]));
@@ -154,12 +155,16 @@ TEST_CASE("syntax errors are described in words, never by grammar rule") {
   };
   const Case cases[] = {
       {"allow when a\n", "`when` is a reserved word and cannot be used as a name", 1, 7},
-      {"allow r when (a and b\n", "expected `)`, found end of file", 2, 1},
-      {"allow r when a and\n", "expected a condition after `and`, found end of file", 2, 1},
+      {"allow r when (a and b\n", "expected `)`, found end of line", 1, 22},
+      {"allow r when (a and b", "expected `)`, found end of file", 1, 22},
+      {"allow r when a and # more later\n\ndeny s when b\n", "expected a condition after `and`, found end of line", 1, 19},
       {"allow r when a b\n", "expected `and`, `or` or a new declaration after the condition, found `b`", 1, 16},
       {"enum e { a b }\n", "expected `,` or `}` in the enum values, found `b`", 1, 12},
       {"setting s { colour red }\n", "expected a setting field (`label`, `default`, `covers`, `available`, `formerly`) or `}`, found `colour`", 1, 13},
-      {"allow r \"unterminated when a\n", "unterminated string", 1, 29},
+      {"allow r \"unterminated when a\n", "unterminated string", 1, 9},
+      {"default allowed\n", "expected `allow` or `deny` after `default`, found `allowed`", 1, 9},
+      {"allow r when a\ndefault allowed\n", "expected `allow` or `deny` after `default`, found `allowed`", 2, 9},
+      {"enum e { on, off }\n", "`on` is a reserved word and cannot be used as a name", 1, 10},
       {"allow r when a not b\n", "expected `in` after `not`, found `b`", 1, 20},
       {"allow r when a is here\n", "expected `missing`, `unknown` or `known` after `is`, found `here`", 1, 19},
       {"frobnicate\n", "expected a declaration (`policy`, `version`, `source`, `enum`, `time`, `number`, `bool`, `setting`, `allow`, `deny`, `default`), found `frobnicate`", 1, 1},

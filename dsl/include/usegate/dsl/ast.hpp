@@ -74,6 +74,7 @@ struct Condition {
   SourceSpan operator_span;         // of the comparison operator, `in` or `not in`
   bool negated_membership = false;  // `not in`
   std::vector<Literal> values;      // comparison: one; membership: the set as written
+  SourceSpan set_span;              // membership: the `{...}`
   AttributeState state = AttributeState::missing;
 
   bool operator==(const Condition& other) const;

@@ -1,0 +1,37 @@
+#include "bench_support.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+
+#include "usegate/compiler/analyze.hpp"
+#include "usegate/compiler/compile.hpp"
+
+namespace usegate::bench {
+
+Policy compile_text(const std::string& name, const std::string& text, compiler::CompileOptions options) {
+  const dsl::SourceFile source(name, text);
+  const auto analysis = compiler::analyze_policy(source, false, options);
+  if (!analysis.policy) {
+    std::fprintf(stderr, "%s does not check\n", name.c_str());
+    std::abort();
+  }
+  auto compiled = compiler::compile_policy(*analysis.policy, options);
+  if (!std::holds_alternative<runtime::CompiledPolicy>(compiled)) {
+    std::fprintf(stderr, "%s does not compile: %s\n", name.c_str(), std::get<compiler::CompileError>(compiled).message.c_str());
+    std::abort();
+  }
+  auto policy = Policy::from_bytes(runtime::write_artifact(std::get<runtime::CompiledPolicy>(compiled)));
+  if (!policy) std::abort();
+  return *policy;
+}
+
+Policy compile_bundled(const std::string& file, compiler::CompileOptions options) {
+  const std::string path = std::string(USEGATE_SOURCE_DIR) + "/policies/" + file;
+  std::ifstream in(path);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return compile_text(path, text, options);
+}
+
+}  // namespace usegate::bench
