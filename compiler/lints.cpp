@@ -160,9 +160,11 @@ class Linter {
       const std::uint32_t variable = *lowering_.variable_of_attribute(atom->subject);
       for (const std::uint32_t state : {missing_code, unknown_code}) {
         if (diagram_.restrict(matches, variable, state) == diagram_.false_node()) continue;
+        // Records with the attribute unreadable that match only thanks to a negation.
         const NodeId strict = lower_without_open_literals(policy_.rules[rule].condition, true,
                                                           atom->subject, state);
-        if (diagram_.restrict(strict, variable, state) != diagram_.false_node()) continue;
+        const NodeId through_negation = diagram_.conjunction(matches, diagram_.negation(strict));
+        if (diagram_.restrict(through_negation, variable, state) == diagram_.false_node()) continue;
         const std::string& name = policy_.attributes[atom->subject].name;
         const CheckedCondition* open = first_open_literal(policy_.rules[rule].condition, true,
                                                           atom->subject, state);

@@ -206,6 +206,7 @@ TEST_CASE("each operator on missing and unknown values") {
       {"verified",                       no_hit, no_hit,  json_bool(true),    json_bool(false)},
       {"not verified",                   hit,    hit,     json_bool(false),   json_bool(true)},
       {"verified == true",               no_hit, no_hit,  json_bool(true),    json_bool(false)},
+      {"verified == false",              no_hit, no_hit,  json_bool(false),   json_bool(true)},
       {"verified != true",               hit,    hit,     json_bool(false),   json_bool(true)},
       {"verified is missing",            hit,    no_hit,  null,               json_bool(false)},
       {"verified is unknown",            no_hit, hit,     text("true"),       json_bool(true)},
@@ -338,6 +339,9 @@ TEST_CASE("time boundaries: a date literal") {
       {text("2024-08-01T01:59:59+02:00"),       Where::below},  // = 2024-07-31T23:59:59Z
       {text("2024-08-01T02:00:01+02:00"),       Where::above},
       {text("2024-08-01T01:00:00+02:00"),       Where::below},  // read as UTC it would be after
+      {text("2024-08-01T00:00:00+00:00"),       Where::at},
+      {text("2024-08-01T00:00:00-00:00"),       Where::at},
+      {text("2024-08-01T14:00:00+14:00"),       Where::at},     // the largest offset in use
       {text("2024-07-31T19:00:00-05:00"),       Where::at},     // = 2024-08-01T00:00:00Z
       {text("2024-07-31T18:59:59-05:00"),       Where::below},
       {text("2024-07-31T19:00:01-05:00"),       Where::above},
@@ -348,7 +352,7 @@ TEST_CASE("time boundaries: a date literal") {
       {num(static_cast<double>(aug_01) - 0.5),  Where::below},  // fractional epoch seconds
       {num(static_cast<double>(aug_01) + 0.25), Where::above},
   };
-  CHECK(check_boundaries("ts", "2024-08-01", rows) == 132);
+  CHECK(check_boundaries("ts", "2024-08-01", rows) == 150);
 }
 
 TEST_CASE("time boundaries: a date-time literal") {

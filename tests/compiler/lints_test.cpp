@@ -229,6 +229,33 @@ TEST_CASE("negation-matches-missing") {
                 {{"negation-matches-missing",
                   "allow rule `a` matches records whose `region` is unknown through a negation", 6, 40}});
   }
+  SUBCASE("an explicit `is missing` leaves the unknown values to the negation") {
+    check_lints(R"(allow a when region != EU or region is missing
+)",
+                {{"negation-matches-missing",
+                  "allow rule `a` matches records whose `region` is unknown through a negation", 6, 14}});
+  }
+  SUBCASE("a bare bool, negated") {
+    check_lints(R"(bool verified
+allow a when purpose == training and not verified
+)",
+                {{"negation-matches-missing",
+                  "allow rule `a` matches records whose `verified` is missing through a negation", 7, 42}});
+  }
+  SUBCASE("a negation in one branch of an `or`") {
+    check_lints(R"(allow a when region != EU or purpose == training
+)",
+                {{"negation-matches-missing",
+                  "allow rule `a` matches records whose `region` is missing through a negation", 6, 14}});
+  }
+  SUBCASE("a negated conjunction: missing `region`, readable `ts`") {
+    check_lints(R"(allow a when not (region == EU and ts < 2024-08-01)
+)",
+                {{"negation-matches-missing",
+                  "allow rule `a` matches records whose `region` is missing through a negation", 6, 19},
+                 {"negation-matches-missing",
+                  "allow rule `a` matches records whose `ts` is missing through a negation", 6, 36}});
+  }
   SUBCASE("near miss: `region != EU and region is known`") {
     check_lints("allow a when region != EU and region is known\n", none);
   }
