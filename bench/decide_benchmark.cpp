@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "bench_support.hpp"
-#include "time_text.hpp"
+#include "usegate/runtime/time_text.hpp"
 #include "usegate/base/calendar.hpp"
 
 namespace {

@@ -11,7 +11,7 @@
 
 #include <fmt/format.h>
 
-#include "time_text.hpp"
+#include "usegate/runtime/time_text.hpp"
 #include "value_index.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
 #include "usegate/usegate.hpp"

@@ -1,5 +1,6 @@
-#include "time_text.hpp"
+#include "usegate/runtime/time_text.hpp"
 
+#include <charconv>
 #include <cstdint>
 
 #include "usegate/base/calendar.hpp"
@@ -68,6 +69,17 @@ std::optional<double> time_key_from_epoch(double epoch_seconds) {
   std::int64_t whole = static_cast<std::int64_t>(epoch_seconds);  // rounds toward zero
   if (static_cast<double>(whole) > epoch_seconds) --whole;
   return calendar::time_key(whole, static_cast<double>(whole) != epoch_seconds);
+}
+
+std::optional<std::int64_t> epoch_seconds_from_text(std::string_view text) {
+  std::optional<double> key = time_key_from_text(text);
+  if (!key) {
+    std::int64_t seconds = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    if (error == std::errc() && end == text.data() + text.size()) key = time_key_from_epoch(static_cast<double>(seconds));
+  }
+  if (!key) return std::nullopt;
+  return calendar::seconds_of_time_key(*key);
 }
 
 }  // namespace usegate::runtime

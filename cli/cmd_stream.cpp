@@ -1,0 +1,242 @@
+// `usegate eval` and `usegate filter`: a policy over a stream of JSON Lines records.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "arguments.hpp"
+#include "commands.hpp"
+#include "decision_policy.hpp"
+#include "policy_files.hpp"
+#include "stream_summary.hpp"
+#include "usegate/runtime/bindings.hpp"
+#include "usegate/runtime/compiled_policy.hpp"
+#include "usegate/runtime/consent_ledger.hpp"
+#include "usegate/runtime/record_stream.hpp"
+#include "usegate/runtime/time_text.hpp"
+
+namespace usegate::cli {
+namespace {
+
+constexpr const char* eval_help = R"(usage: usegate eval --policy POLICY [options] [FILE|-]
+
+Decides every record of a JSON Lines stream and writes one JSON object per record, in input
+order: {"line": N, "decision": "allow"|"deny"|"reject", "reason": "..."}. The reason is the
+deciding rule's id, `optout_<setting>`, `default`, or, for a record that cannot be read, its
+cause (invalid_json, invalid_utf8, not_an_object, too_deep). Empty lines are no records.
+)";
+
+constexpr const char* filter_help = R"(usage: usegate filter --policy POLICY [options] [FILE|-]
+
+Writes the records the policy allows, byte for byte as they came; denied and unreadable
+records go to --denied and --rejects when given, and are dropped otherwise.
+)";
+
+constexpr const char* common_help = R"(
+options:
+  --policy FILE       a .policy file or an artifact built with `usegate build` (required)
+  --bindings FILE     where attributes and settings come from in records (YAML; see docs/cli.md)
+  --consent FILE      setting changes as JSON Lines {user, setting, value, platform, ts}
+  --now TIME          evaluation time, ISO-8601 or epoch seconds (default: now)
+  --purpose P[,P...]  decide for these purposes (a record must be allowed for all of them)
+  --summary FILE      also write the summary as JSON
+  --strict            exit 1 when any record was rejected
+  -j N                split the stream across N threads (output order is kept)
+)";
+
+constexpr const char* eval_options = "  --keep              include each record in its decision object\n";
+constexpr const char* filter_options =
+    "  --denied FILE       write denied records there\n"
+    "  --rejects FILE      write records that cannot be read there\n";
+
+constexpr const char* exit_help = R"(
+exit status: 0 done, 1 done with rejected records under --strict, 2 usage error,
+             3 the policy, bindings or consent file cannot be used
+)";
+
+int open_for_writing(const std::string& path) {
+  const int descriptor = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (descriptor < 0) throw UsageError(fmt::format("cannot write `{}`", path));
+  return descriptor;
+}
+
+int open_for_reading(const std::string& path, const char* what) {
+  if (path == "-") return 0;
+  const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (descriptor < 0) throw UsageError(fmt::format("cannot read {} `{}`", what, path));
+  return descriptor;
+}
+
+std::int64_t read_now(const Arguments& arguments, const char* command) {
+  const auto text = arguments.option("--now");
+  if (!text) return static_cast<std::int64_t>(std::time(nullptr));
+  const auto seconds = runtime::epoch_seconds_from_text(*text);
+  if (!seconds) {
+    throw UsageError(fmt::format("{}: `--now {}` is not a time (write `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM:SSZ` or "
+                                 "epoch seconds)",
+                                 command, *text));
+  }
+  return *seconds;
+}
+
+void read_purposes(const Arguments& arguments, const Policy& policy, runtime::StreamOptions& options,
+                   const char* command) {
+  const auto list = arguments.option("--purpose");
+  if (!list) return;
+  const auto variable = policy.find_variable("purpose");
+  if (!variable || policy.variable(*variable).kind != VariableDescription::Kind::enumeration) {
+    throw UsageError(fmt::format("{}: `--purpose` needs a policy that tests an enum `purpose`", command));
+  }
+  options.purpose_variable = variable;
+  std::size_t start = 0;
+  while (start <= list->size()) {
+    const std::size_t comma = list->find(',', start);
+    const std::string purpose = list->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const Code code = policy.encode(*variable, FieldValue::from_string(purpose));
+    if (code < runtime::first_value_code) {
+      const auto& values = policy.compiled().attributes[policy.compiled().variables[*variable].source].values;
+      std::string names;
+      for (const auto& value : values) names += (names.empty() ? "" : ", ") + value;
+      throw UsageError(fmt::format("{}: unknown purpose `{}` (the policy's purposes: {})", command, purpose, names));
+    }
+    options.purposes.push_back(code);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+}
+
+// A one-line progress report on a terminal, redrawn at most twice a second.
+class ProgressLine {
+ public:
+  explicit ProgressLine(bool enabled) : enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
+  void update(const runtime::StreamCounts& counts) {
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(500)) return;
+    last_ = now;
+    const double seconds = std::chrono::duration<double>(now - start_).count();
+    std::fprintf(stderr, "\r%12llu records  %10.1f MB  %8.1f MB/s  %6.1f s ",
+                 static_cast<unsigned long long>(counts.read), static_cast<double>(counts.bytes) / 1e6,
+                 seconds > 0 ? static_cast<double>(counts.bytes) / 1e6 / seconds : 0.0, seconds);
+    drawn_ = true;
+  }
+  void clear() {
+    if (drawn_) std::fprintf(stderr, "\r%*s\r", 60, "");
+  }
+
+ private:
+  bool enabled_;
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_{};
+  bool drawn_ = false;
+};
+
+int run_stream_command(const Words& words, bool eval) {
+  const char* command = eval ? "eval" : "filter";
+  std::set<std::string> flags{"--help", "--strict"};
+  std::set<std::string> options{"--policy", "--bindings", "--consent", "--now", "--purpose", "--summary", "-j"};
+  if (eval) {
+    flags.insert("--keep");
+  } else {
+    options.insert({"--denied", "--rejects"});
+  }
+  const Arguments arguments(command, words, flags, options);
+  if (arguments.flag("--help")) {
+    std::cout << (eval ? eval_help : filter_help) << common_help << (eval ? eval_options : filter_options) << exit_help;
+    return 0;
+  }
+  if (arguments.positionals().size() > 1) throw UsageError(fmt::format("{}: name at most one input file", command));
+  const std::string policy_path = arguments.required("--policy");
+  const std::int64_t now = read_now(arguments, command);
+  unsigned threads = 1;
+  if (const auto text = arguments.option("-j")) {
+    const int parsed = std::atoi(text->c_str());
+    if (parsed < 1 || parsed > 256) throw UsageError(fmt::format("{}: `-j` takes a number of threads from 1 to 256", command));
+    threads = static_cast<unsigned>(parsed);
+  }
+  const std::string input_path = arguments.positionals().empty() ? "-" : arguments.positionals().front();
+  const int input = open_for_reading(input_path, "input");
+
+  const auto policy = load_decision_policy(policy_path);
+  if (!policy) return 3;
+
+  runtime::Bindings bindings = runtime::default_bindings(*policy);
+  if (const auto path = arguments.option("--bindings")) {
+    auto read = runtime::read_bindings(*path, read_file(*path), *policy);
+    if (const auto* error = std::get_if<runtime::BindingsError>(&read)) {
+      std::cerr << error->message << '\n';
+      return 3;
+    }
+    bindings = std::get<runtime::Bindings>(std::move(read));
+  }
+
+  std::optional<runtime::ConsentLedger> ledger;
+  if (const auto path = arguments.option("--consent")) {
+    const int descriptor = open_for_reading(*path, "consent file");
+    try {
+      ledger = runtime::ConsentLedger::read(descriptor, *policy, now);
+    } catch (const std::runtime_error& error) {
+      std::cerr << fmt::format("usegate {}: {}: {}\n", command, *path, error.what());
+      return 3;
+    }
+    if (descriptor != 0) ::close(descriptor);
+    for (const auto& rejection : ledger->rejections()) {
+      std::cerr << fmt::format("{}:{}: consent change rejected ({}): {}\n", *path, rejection.line, rejection.cause,
+                               rejection.message);
+    }
+    if (ledger->rejected() > ledger->rejections().size()) {
+      std::cerr << fmt::format("{}: {} more consent changes rejected\n", *path,
+                               ledger->rejected() - ledger->rejections().size());
+    }
+  }
+
+  runtime::StreamOptions stream_options;
+  stream_options.output = eval ? runtime::StreamOptions::Output::decisions : runtime::StreamOptions::Output::records;
+  stream_options.keep_records = arguments.flag("--keep");
+  stream_options.threads = threads;
+  read_purposes(arguments, *policy, stream_options, command);
+
+  runtime::StreamSinks sinks;
+  if (const auto path = arguments.option("--denied")) sinks.denied = open_for_writing(*path);
+  if (const auto path = arguments.option("--rejects")) sinks.rejects = open_for_writing(*path);
+
+  ProgressLine progress(::isatty(2) != 0);
+  runtime::StreamCounts counts;
+  try {
+    counts = runtime::run_stream(input, sinks, *policy, bindings, ledger ? &*ledger : nullptr, now, stream_options,
+                                 [&progress](const runtime::StreamCounts& so_far) { progress.update(so_far); });
+  } catch (const std::runtime_error& error) {
+    progress.clear();
+    std::cerr << fmt::format("usegate {}: {}\n", command, error.what());
+    return 2;
+  }
+  progress.clear();
+  for (const int descriptor : {sinks.denied, sinks.rejects, input}) {
+    if (descriptor > 2) ::close(descriptor);
+  }
+
+  const StreamSummary summary{*policy, counts, ledger ? &*ledger : nullptr};
+  std::cerr << summary_text(command, summary);
+  if (const auto path = arguments.option("--summary")) {
+    const int descriptor = open_for_writing(*path);
+    const std::string json = summary_json(summary);
+    if (::write(descriptor, json.data(), json.size()) != static_cast<ssize_t>(json.size())) {
+      ::close(descriptor);
+      throw UsageError(fmt::format("cannot write `{}`", *path));
+    }
+    ::close(descriptor);
+  }
+  return arguments.flag("--strict") && counts.rejected > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+int run_eval(const Words& words) { return run_stream_command(words, true); }
+int run_filter(const Words& words) { return run_stream_command(words, false); }
+
+}  // namespace usegate::cli

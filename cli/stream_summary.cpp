@@ -1,0 +1,102 @@
+#include "stream_summary.hpp"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "usegate/runtime/record_decoder.hpp"
+
+namespace usegate::cli {
+namespace {
+
+// Denials by reason, most frequent first (ties in reason order).
+std::vector<std::pair<std::string, std::uint64_t>> denials(const StreamSummary& summary) {
+  std::vector<std::pair<std::string, std::uint64_t>> list;
+  const auto& by_reason = summary.counts.denied_by_reason;
+  for (std::size_t reason = 0; reason < by_reason.size(); ++reason) {
+    if (by_reason[reason] == 0) continue;
+    const auto code = reason < summary.policy.reason_count() ? static_cast<std::uint16_t>(reason) : Policy::invalid_input_reason;
+    list.emplace_back(std::string(summary.policy.reason_name(code)), by_reason[reason]);
+  }
+  std::stable_sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  return list;
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> rejections(const StreamSummary& summary) {
+  std::vector<std::pair<std::string, std::uint64_t>> list;
+  for (std::size_t cause = 1; cause < runtime::reject_cause_count; ++cause) {
+    const std::uint64_t count = summary.counts.rejected_by_cause[cause];
+    if (count > 0) list.emplace_back(runtime::reject_cause_name(static_cast<runtime::RejectCause>(cause)), count);
+  }
+  return list;
+}
+
+std::string listing(const std::vector<std::pair<std::string, std::uint64_t>>& items) {
+  std::string text;
+  for (const auto& [name, count] : items) text += fmt::format("{}{} {}", text.empty() ? "" : ", ", name, count);
+  return text;
+}
+
+std::string json_object(const std::vector<std::pair<std::string, std::uint64_t>>& items) {
+  std::string text = "{";
+  for (const auto& [name, count] : items) text += fmt::format("{}\"{}\":{}", text.size() > 1 ? "," : "", name, count);
+  return text + "}";
+}
+
+std::string json_text(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string summary_text(const char* command, const StreamSummary& summary) {
+  const auto& counts = summary.counts;
+  std::string text = fmt::format("usegate {}: {} records: {} allowed, {} denied, {} rejected", command, counts.read,
+                                 counts.allowed, counts.denied, counts.rejected);
+  if (counts.empty_lines > 0) {
+    text += fmt::format(" ({} empty line{} skipped)", counts.empty_lines, counts.empty_lines == 1 ? "" : "s");
+  }
+  text += "\n";
+  if (counts.denied > 0) text += "  denied by reason: " + listing(denials(summary)) + "\n";
+  if (counts.rejected > 0) text += "  rejected by cause: " + listing(rejections(summary)) + "\n";
+  if (counts.bad_consent_values > 0) {
+    text += fmt::format("  setting values neither on nor off (read as off): {}\n", counts.bad_consent_values);
+  }
+  if (summary.ledger) {
+    text += fmt::format("  consent changes: {} applied, {} rejected, {} after --now\n", summary.ledger->applied(),
+                        summary.ledger->rejected(), summary.ledger->after_now());
+  }
+  text += fmt::format("  policy: {} version {}\n", summary.policy.name(),
+                      summary.policy.version().empty() ? "-" : summary.policy.version());
+  return text;
+}
+
+std::string summary_json(const StreamSummary& summary) {
+  const auto& counts = summary.counts;
+  std::vector<std::pair<std::string, std::uint64_t>> consent_causes;
+  if (summary.ledger) {
+    for (const auto& [cause, count] : summary.ledger->rejected_by_cause()) consent_causes.emplace_back(cause, count);
+  }
+  return fmt::format(
+      "{{\"policy\":{},\"version\":{},\"read\":{},\"allowed\":{},\"denied\":{},\"rejected\":{},"
+      "\"empty_lines\":{},\"denied_by_reason\":{},\"rejected_by_cause\":{},\"consent_applied\":{},"
+      "\"consent_rejected\":{},\"consent_rejected_by_cause\":{},\"consent_after_now\":{},\"bad_consent_values\":{}}}\n",
+      json_text(summary.policy.name()), json_text(summary.policy.version()), counts.read, counts.allowed,
+      counts.denied, counts.rejected, counts.empty_lines, json_object(denials(summary)),
+      json_object(rejections(summary)), summary.ledger ? summary.ledger->applied() : 0,
+      summary.ledger ? summary.ledger->rejected() : 0, json_object(consent_causes),
+      summary.ledger ? summary.ledger->after_now() : 0, counts.bad_consent_values);
+}
+
+}  // namespace usegate::cli

@@ -1,0 +1,241 @@
+#include "usegate/runtime/bindings.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "usegate/runtime/time_text.hpp"
+#include "usegate/runtime/compiled_policy.hpp"
+
+namespace usegate::runtime {
+namespace {
+
+// Raised inside the reader, turned into a BindingsError at the top.
+struct Problem {
+  YAML::Mark mark;
+  std::string message;
+};
+
+std::string join(const std::vector<std::string>& names) {
+  std::string joined;
+  for (const auto& name : names) joined += (joined.empty() ? "" : ", ") + name;
+  return joined;
+}
+
+FieldPath read_path(const YAML::Node& node) {
+  if (!node.IsScalar()) throw Problem{node.Mark(), "expected a field path such as `geo.region`"};
+  const std::string text = node.Scalar();
+  FieldPath path;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t dot = text.find('.', start);
+    const std::string segment = text.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (segment.empty()) throw Problem{node.Mark(), fmt::format("bad field path `{}`: empty segment", text)};
+    path.push_back(segment);
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return path;
+}
+
+void check_keys(const YAML::Node& map, const std::vector<std::string>& allowed, const char* where) {
+  for (const auto& entry : map) {
+    const std::string key = entry.first.as<std::string>();
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      throw Problem{entry.first.Mark(),
+                    fmt::format("unknown key `{}` in {} (expected one of: {})", key, where, join(allowed))};
+    }
+  }
+}
+
+const char* type_name(AttributeType type) {
+  switch (type) {
+    case AttributeType::enumeration: return "an enum";
+    case AttributeType::boolean: return "a bool";
+    case AttributeType::time: return "a time";
+    case AttributeType::number: return "a number";
+  }
+  return "";
+}
+
+// A constant or a value-map target must be something the attribute can hold.
+void check_value(const YAML::Node& node, const AttributeInfo& attribute) {
+  const std::string text = node.Scalar();
+  switch (attribute.type) {
+    case AttributeType::enumeration:
+    case AttributeType::boolean:
+      if (std::find(attribute.values.begin(), attribute.values.end(), text) == attribute.values.end()) {
+        throw Problem{node.Mark(), fmt::format("`{}` is not a value of `{}` (values: {})", text, attribute.name,
+                                               join(attribute.values))};
+      }
+      return;
+    case AttributeType::number: {
+      double value = 0;
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (error != std::errc() || end != text.data() + text.size()) {
+        throw Problem{node.Mark(), fmt::format("`{}` is not a number, and `{}` is a number", text, attribute.name)};
+      }
+      return;
+    }
+    case AttributeType::time: {
+      double seconds = 0;
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+      const bool is_epoch = error == std::errc() && end == text.data() + text.size() && time_key_from_epoch(seconds);
+      if (!is_epoch && !time_key_from_text(text)) {
+        throw Problem{node.Mark(), fmt::format("`{}` is not a time (write `YYYY-MM-DD`, "
+                                               "`YYYY-MM-DDTHH:MM:SSZ` or epoch seconds)",
+                                               text)};
+      }
+      return;
+    }
+  }
+}
+
+AttributeBinding read_attribute(const std::string& name, const YAML::Node& key, const YAML::Node& node,
+                                const Policy& policy) {
+  const CompiledPolicy& compiled = policy.compiled();
+  const auto found = std::find_if(compiled.attributes.begin(), compiled.attributes.end(),
+                                  [&](const AttributeInfo& attribute) { return attribute.name == name; });
+  if (found == compiled.attributes.end()) {
+    std::vector<std::string> names;
+    for (const auto& attribute : compiled.attributes) {
+      if (!attribute.builtin) names.push_back(attribute.name);
+    }
+    throw Problem{key.Mark(), fmt::format("unknown attribute `{}` (the policy declares: {})", name, join(names))};
+  }
+  const AttributeInfo& attribute = *found;
+  if (attribute.builtin) {
+    throw Problem{key.Mark(), "`now` is the evaluation time, set with `--now`; records do not carry it"};
+  }
+  AttributeBinding binding;
+  binding.attribute = name;
+  if (attribute.variable >= 0) binding.variable = static_cast<std::size_t>(attribute.variable);
+  if (node.IsScalar()) {
+    binding.path = read_path(node);
+    return binding;
+  }
+  if (!node.IsMap()) throw Problem{node.Mark(), "expected a field path or a map with `field`, `constant`, `values`, `time`"};
+  check_keys(node, {"field", "constant", "values", "time"}, fmt::format("attribute `{}`", name).c_str());
+  if (node["field"] && node["constant"]) {
+    throw Problem{node["constant"].Mark(), fmt::format("attribute `{}` has both a `field` and a `constant`", name)};
+  }
+  if (node["constant"]) {
+    if (!node["constant"].IsScalar()) throw Problem{node["constant"].Mark(), "expected a single value"};
+    check_value(node["constant"], attribute);
+    binding.constant = node["constant"].Scalar();
+  } else {
+    binding.path = node["field"] ? read_path(node["field"]) : FieldPath{name};
+  }
+  if (const YAML::Node values = node["values"]) {
+    if (attribute.type != AttributeType::enumeration && attribute.type != AttributeType::boolean) {
+      throw Problem{values.Mark(), fmt::format("`values` maps record values to enum or bool values, and `{}` is {}",
+                                               name, type_name(attribute.type))};
+    }
+    if (!values.IsMap()) throw Problem{values.Mark(), "expected a map from record values to policy values"};
+    for (const auto& entry : values) {
+      if (!entry.second.IsScalar()) throw Problem{entry.second.Mark(), "expected a single value"};
+      check_value(entry.second, attribute);
+      binding.value_map.emplace_back(entry.first.Scalar(), entry.second.Scalar());
+    }
+  }
+  if (const YAML::Node time = node["time"]) {
+    if (attribute.type != AttributeType::time) {
+      throw Problem{time.Mark(), fmt::format("`time` sets how a time is written, and `{}` is {}", name,
+                                             type_name(attribute.type))};
+    }
+    const std::string format = time.Scalar();
+    if (format == "auto") {
+      binding.time_format = TimeFormat::automatic;
+    } else if (format == "iso8601") {
+      binding.time_format = TimeFormat::iso8601;
+    } else if (format == "epoch_seconds") {
+      binding.time_format = TimeFormat::epoch_seconds;
+    } else if (format == "epoch_milliseconds") {
+      binding.time_format = TimeFormat::epoch_milliseconds;
+    } else {
+      throw Problem{time.Mark(), fmt::format("unknown time format `{}` (expected auto, iso8601, epoch_seconds or "
+                                             "epoch_milliseconds)",
+                                             format)};
+    }
+  }
+  return binding;
+}
+
+SettingBinding& find_setting(Bindings& bindings, const std::string& name, const YAML::Node& key) {
+  for (auto& setting : bindings.settings) {
+    if (setting.setting == name) return setting;
+  }
+  std::vector<std::string> names;
+  for (const auto& setting : bindings.settings) names.push_back(setting.setting);
+  throw Problem{key.Mark(), fmt::format("unknown setting `{}` (the policy declares: {})", name,
+                                        names.empty() ? std::string("none") : join(names))};
+}
+
+}  // namespace
+
+Bindings default_bindings(const Policy& policy) {
+  const CompiledPolicy& compiled = policy.compiled();
+  Bindings bindings;
+  for (const auto& attribute : compiled.attributes) {
+    if (attribute.builtin) continue;
+    AttributeBinding binding;
+    binding.attribute = attribute.name;
+    if (attribute.variable >= 0) binding.variable = static_cast<std::size_t>(attribute.variable);
+    binding.path = {attribute.name};
+    bindings.attributes.push_back(std::move(binding));
+  }
+  for (const auto& setting : compiled.settings) {
+    bindings.settings.push_back(SettingBinding{setting.name, static_cast<std::size_t>(setting.variable),
+                                               {setting.name}, bindings.user_path});
+  }
+  return bindings;
+}
+
+std::variant<Bindings, BindingsError> read_bindings(const std::string& file_name, const std::string& text,
+                                                    const Policy& policy) {
+  const auto error_at = [&](const YAML::Mark& mark, const std::string& message) {
+    return BindingsError{fmt::format("{}:{}:{}: error: {}", file_name, mark.line + 1, mark.column + 1, message)};
+  };
+  Bindings bindings = default_bindings(policy);
+  try {
+    const YAML::Node root = YAML::Load(text);
+    if (root.IsNull()) return bindings;
+    if (!root.IsMap()) return error_at(root.Mark(), "expected a map with `user`, `attributes` and `settings`");
+    check_keys(root, {"user", "attributes", "settings"}, "the bindings");
+    if (const YAML::Node user = root["user"]) bindings.user_path = read_path(user);
+    for (auto& setting : bindings.settings) setting.key_path = bindings.user_path;
+    if (const YAML::Node attributes = root["attributes"]) {
+      if (!attributes.IsMap()) throw Problem{attributes.Mark(), "expected a map from attribute names to fields"};
+      for (const auto& entry : attributes) {
+        AttributeBinding binding = read_attribute(entry.first.Scalar(), entry.first, entry.second, policy);
+        for (auto& existing : bindings.attributes) {
+          if (existing.attribute == binding.attribute) existing = std::move(binding);
+        }
+      }
+    }
+    if (const YAML::Node settings = root["settings"]) {
+      if (!settings.IsMap()) throw Problem{settings.Mark(), "expected a map from setting names to fields"};
+      for (const auto& entry : settings) {
+        SettingBinding& setting = find_setting(bindings, entry.first.Scalar(), entry.first);
+        const YAML::Node& node = entry.second;
+        if (node.IsScalar()) {
+          setting.path = read_path(node);
+          continue;
+        }
+        if (!node.IsMap()) throw Problem{node.Mark(), "expected a field path or a map with `field` and `key`"};
+        check_keys(node, {"field", "key"}, fmt::format("setting `{}`", setting.setting).c_str());
+        if (node["field"]) setting.path = read_path(node["field"]);
+        if (node["key"]) setting.key_path = read_path(node["key"]);
+      }
+    }
+  } catch (const Problem& problem) {
+    return error_at(problem.mark, problem.message);
+  } catch (const YAML::Exception& exception) {
+    return error_at(exception.mark, exception.msg);
+  }
+  return bindings;
+}
+
+}  // namespace usegate::runtime

@@ -1,0 +1,67 @@
+#pragma once
+// Reading JSON Lines input in blocks of whole lines, for streaming: memory holds one block
+// (about `block_size` bytes, or the longest line if that is longer), never the whole input.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace usegate::runtime {
+
+// simdjson reads up to this many bytes past a document's end; every block keeps that much
+// zeroed space after its last line.
+inline constexpr std::size_t parse_padding = 64;
+
+struct InputBlock {
+  std::vector<char> bytes;      // the lines, then parse_padding zero bytes
+  std::size_t size = 0;         // bytes of lines (the padding not included)
+  std::uint64_t first_line = 1; // the 1-based number of the block's first line
+
+  [[nodiscard]] std::string_view text() const { return {bytes.data(), size}; }
+};
+
+class BlockReader {
+ public:
+  // Reads from a file descriptor it does not own. A UTF-8 byte order mark at the start of
+  // the input is dropped.
+  explicit BlockReader(int descriptor, std::size_t block_size = std::size_t{1} << 20);
+
+  // The next block of whole lines (the input's last line may lack its newline); false at
+  // the end. Throws std::runtime_error when reading fails.
+  bool next(InputBlock& block);
+
+  [[nodiscard]] std::uint64_t bytes_read() const { return bytes_read_; }
+
+ private:
+  int descriptor_;
+  std::size_t block_size_;
+  std::vector<char> carry_;  // the start of a line that continues in the next read
+  std::uint64_t next_line_ = 1;
+  std::uint64_t bytes_read_ = 0;
+  bool at_start_ = true;
+  bool at_end_ = false;
+};
+
+// One line of a block.
+struct InputLine {
+  std::string_view text;  // without the line terminator (`\n` or `\r\n`)
+  std::string_view raw;   // as it came, terminator included
+  std::uint64_t number = 0;
+  std::size_t readable = 0;  // bytes readable from text.data(), padding included
+};
+
+// Iterates the lines of a block.
+class BlockLines {
+ public:
+  explicit BlockLines(const InputBlock& block) : block_(block) {}
+  bool next(InputLine& line);
+
+ private:
+  const InputBlock& block_;
+  std::size_t at_ = 0;
+  std::uint64_t number_ = 0;
+};
+
+}  // namespace usegate::runtime

@@ -1,0 +1,55 @@
+#pragma once
+// One JSON record to one code per policy variable, as the bindings say.
+//
+// The record is parsed with simdjson On-Demand: its top-level fields are walked once, and
+// only the fields some binding names are read (descending into nested objects along bound
+// paths). Duplicate keys: the last one wins, as in JavaScript and Python. Scalars in fields
+// the policy does not read are not interpreted (their structure and UTF-8 are still checked).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "usegate/runtime/bindings.hpp"
+#include "usegate/runtime/block_reader.hpp"
+#include "usegate/runtime/consent_ledger.hpp"
+#include "usegate/usegate.hpp"
+
+namespace usegate::runtime {
+
+// Why a record could not be read. Such records are rejected, never allowed.
+enum class RejectCause : std::uint8_t {
+  none = 0,
+  invalid_json,   // not JSON, or something after the value
+  invalid_utf8,   // bytes that are not UTF-8
+  not_an_object,  // JSON, but not an object
+  too_deep,       // nesting deeper than the parser's limit (1024)
+};
+inline constexpr std::size_t reject_cause_count = 5;
+[[nodiscard]] const char* reject_cause_name(RejectCause cause);
+
+class RecordDecoder {
+ public:
+  // `ledger` may be null (no consent events). `now` is epoch seconds.
+  RecordDecoder(const Policy& policy, const Bindings& bindings, const ConsentLedger* ledger, std::int64_t now);
+  ~RecordDecoder();
+  RecordDecoder(RecordDecoder&&) noexcept;
+  RecordDecoder& operator=(RecordDecoder&&) = delete;
+  RecordDecoder(const RecordDecoder&) = delete;
+  RecordDecoder& operator=(const RecordDecoder&) = delete;
+
+  // Fills `codes` (one per variable) from one line, or says why it cannot.
+  [[nodiscard]] RejectCause decode(const InputLine& line, Code* codes);
+
+  // Settings whose value in the last record was neither on nor off (and counted as off).
+  [[nodiscard]] std::size_t bad_consent_values() const { return bad_consent_values_; }
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+  std::size_t bad_consent_values_ = 0;
+};
+
+}  // namespace usegate::runtime

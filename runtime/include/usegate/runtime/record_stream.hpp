@@ -1,0 +1,66 @@
+#pragma once
+// Enforcing a policy on a stream of JSON Lines: what `usegate eval` and `usegate filter` run.
+//
+// Every input line ends in exactly one place. An empty (or blank) line is no record and is
+// skipped; every other line is a record and is allowed, denied, or rejected (it cannot be
+// read), so read = allowed + denied + rejected. A record that cannot be read or decided is
+// never allowed. Output keeps input order, also when the stream is split across threads;
+// memory holds a few blocks of lines per thread, never the whole input.
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "usegate/runtime/bindings.hpp"
+#include "usegate/runtime/consent_ledger.hpp"
+#include "usegate/runtime/record_decoder.hpp"
+#include "usegate/usegate.hpp"
+
+namespace usegate::runtime {
+
+struct StreamOptions {
+  enum class Output {
+    decisions,  // eval: one JSON object per record: {"line", "decision", "reason"[, "record"]}
+    records,    // filter: the allowed records, byte for byte
+  };
+  Output output = Output::records;
+  bool keep_records = false;  // decisions: include each record
+  // The purposes to check: a record must be allowed for all of them. Empty: the record's own.
+  std::optional<std::size_t> purpose_variable;
+  std::vector<Code> purposes;
+  unsigned threads = 1;
+  std::size_t block_size = std::size_t{1} << 20;
+};
+
+// Where each kind of line goes: file descriptors; -1 drops them.
+struct StreamSinks {
+  int output = 1;
+  int denied = -1;   // filter: denied records
+  int rejects = -1;  // filter: records that could not be read
+};
+
+struct StreamCounts {
+  std::uint64_t lines = 0;  // physical lines, empty ones included
+  std::uint64_t empty_lines = 0;
+  std::uint64_t read = 0;
+  std::uint64_t allowed = 0;
+  std::uint64_t denied = 0;
+  std::uint64_t rejected = 0;
+  std::uint64_t bad_consent_values = 0;  // inline setting values that were neither on nor off
+  std::uint64_t bytes = 0;
+  std::vector<std::uint64_t> denied_by_reason;  // by reason number (see Policy::reason_name)
+  std::array<std::uint64_t, reject_cause_count> rejected_by_cause{};
+
+  void add(const StreamCounts& other);
+};
+
+// Reads `input` to its end, deciding every record, writing to the sinks. `progress`, when
+// given, is called after each block with the counts so far. Throws std::runtime_error when
+// reading or writing fails.
+StreamCounts run_stream(int input, const StreamSinks& sinks, const Policy& policy, const Bindings& bindings,
+                        const ConsentLedger* ledger, std::int64_t now, const StreamOptions& options,
+                        const std::function<void(const StreamCounts&)>& progress = {});
+
+}  // namespace usegate::runtime

@@ -1,0 +1,340 @@
+#include "usegate/runtime/record_stream.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "usegate/runtime/block_reader.hpp"
+
+namespace usegate::runtime {
+
+void StreamCounts::add(const StreamCounts& other) {
+  lines += other.lines;
+  empty_lines += other.empty_lines;
+  read += other.read;
+  allowed += other.allowed;
+  denied += other.denied;
+  rejected += other.rejected;
+  bad_consent_values += other.bad_consent_values;
+  bytes += other.bytes;
+  if (denied_by_reason.size() < other.denied_by_reason.size()) denied_by_reason.resize(other.denied_by_reason.size(), 0);
+  for (std::size_t i = 0; i < other.denied_by_reason.size(); ++i) denied_by_reason[i] += other.denied_by_reason[i];
+  for (std::size_t i = 0; i < rejected_by_cause.size(); ++i) rejected_by_cause[i] += other.rejected_by_cause[i];
+}
+
+namespace {
+
+void write_all(int descriptor, const std::string& data) {
+  std::size_t written = 0;
+  while (written < data.size()) {
+    const ssize_t done = ::write(descriptor, data.data() + written, data.size() - written);
+    if (done < 0 && errno == EINTR) continue;
+    if (done < 0) throw std::runtime_error(std::string("cannot write output: ") + std::strerror(errno));
+    written += static_cast<std::size_t>(done);
+  }
+}
+
+bool is_blank(std::string_view text) {
+  for (const char c : text) {
+    if (c != ' ' && c != '\t' && c != '\r') return false;
+  }
+  return true;
+}
+
+// Appends `text` as a JSON string; bytes that are not UTF-8 become U+FFFD, so the output is
+// valid JSON whatever the input held.
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out += '"';
+  for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {
+      switch (byte) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+          if (byte < 0x20) {
+            out += "\\u00";
+            out += hex[byte >> 4];
+            out += hex[byte & 0xF];
+          } else {
+            out += static_cast<char>(byte);
+          }
+      }
+      ++i;
+      continue;
+    }
+    // A well-formed multi-byte sequence is copied; anything else is replaced, a byte at a time.
+    const std::size_t length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC2 ? 2 : 0;
+    bool valid = length > 0 && byte <= 0xF4 && i + length <= text.size();
+    for (std::size_t k = 1; valid && k < length; ++k) valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    if (valid && length == 3) {
+      const auto second = static_cast<unsigned char>(text[i + 1]);
+      valid = !(byte == 0xE0 && second < 0xA0) && !(byte == 0xED && second >= 0xA0);
+    }
+    if (valid && length == 4) {
+      const auto second = static_cast<unsigned char>(text[i + 1]);
+      valid = !(byte == 0xF0 && second < 0x90) && !(byte == 0xF4 && second >= 0x90);
+    }
+    if (valid) {
+      out.append(text.substr(i, length));
+      i += length;
+    } else {
+      out += "\\ufffd";
+      ++i;
+    }
+  }
+  out += '"';
+}
+
+struct BlockOutput {
+  std::string output;
+  std::string denied;
+  std::string rejects;
+  StreamCounts counts;
+
+  void clear(std::size_t reasons) {
+    output.clear();
+    denied.clear();
+    rejects.clear();
+    counts = StreamCounts{};
+    counts.denied_by_reason.assign(reasons, 0);
+  }
+};
+
+// Decides the records of one block. Each thread has its own (the parser is not shared).
+class BlockEvaluator {
+ public:
+  BlockEvaluator(const Policy& policy, const Bindings& bindings, const ConsentLedger* ledger, std::int64_t now,
+                 const StreamOptions& options, const StreamSinks& sinks)
+      : policy_(policy),
+        decoder_(policy, bindings, ledger, now),
+        options_(options),
+        sinks_(sinks),
+        codes_(policy.variable_count(), 0) {}
+
+  void evaluate(const InputBlock& block, BlockOutput& out) {
+    BlockLines lines(block);
+    InputLine line;
+    StreamCounts& counts = out.counts;
+    counts.bytes = block.size;
+    while (lines.next(line)) {
+      ++counts.lines;
+      if (is_blank(line.text)) {
+        ++counts.empty_lines;
+        continue;
+      }
+      ++counts.read;
+      const RejectCause cause = decoder_.decode(line, codes_.data());
+      if (cause != RejectCause::none) {
+        ++counts.rejected;
+        ++counts.rejected_by_cause[static_cast<std::size_t>(cause)];
+        if (options_.output == StreamOptions::Output::decisions) {
+          append_decision(out.output, line, "reject", reject_cause_name(cause), true);
+        } else if (sinks_.rejects >= 0) {
+          out.rejects.append(line.raw);
+        }
+        continue;
+      }
+      counts.bad_consent_values += decoder_.bad_consent_values();
+      const Decision decision = decide();
+      const std::size_t reason = std::min<std::size_t>(decision.reason, counts.denied_by_reason.size() - 1);
+      if (decision.allowed) {
+        ++counts.allowed;
+      } else {
+        ++counts.denied;
+        ++counts.denied_by_reason[reason];
+      }
+      if (options_.output == StreamOptions::Output::decisions) {
+        append_decision(out.output, line, decision.allowed ? "allow" : "deny", policy_.reason_name(decision.reason), false);
+      } else if (decision.allowed) {
+        out.output.append(line.raw);
+      } else if (sinks_.denied >= 0) {
+        out.denied.append(line.raw);
+      }
+    }
+  }
+
+ private:
+  // With several purposes, a record is allowed only if every one allows it; the reason is
+  // that of the first purpose that denies, or else of the first purpose.
+  Decision decide() {
+    if (options_.purposes.empty() || !options_.purpose_variable) return policy_.decide(codes_);
+    Decision first;
+    for (std::size_t i = 0; i < options_.purposes.size(); ++i) {
+      codes_[*options_.purpose_variable] = options_.purposes[i];
+      const Decision decision = policy_.decide(codes_);
+      if (i == 0) first = decision;
+      if (!decision.allowed) return decision;
+    }
+    return first;
+  }
+
+  void append_decision(std::string& out, const InputLine& line, std::string_view decision, std::string_view reason,
+                       bool rejected) const {
+    out += "{\"line\":";
+    out += std::to_string(line.number);
+    out += ",\"decision\":\"";
+    out += decision;
+    out += "\",\"reason\":";
+    append_json_string(out, reason);
+    if (options_.keep_records) {
+      out += ",\"record\":";
+      // A record that parsed is JSON already; one that did not is kept as a string.
+      if (rejected) {
+        append_json_string(out, line.text);
+      } else {
+        out += line.text;
+      }
+    }
+    out += "}\n";
+  }
+
+  const Policy& policy_;
+  RecordDecoder decoder_;
+  const StreamOptions& options_;
+  const StreamSinks& sinks_;
+  std::vector<Code> codes_;
+};
+
+void write_block(const StreamSinks& sinks, const BlockOutput& out) {
+  if (!out.output.empty()) write_all(sinks.output, out.output);
+  if (!out.denied.empty()) write_all(sinks.denied, out.denied);
+  if (!out.rejects.empty()) write_all(sinks.rejects, out.rejects);
+}
+
+}  // namespace
+
+StreamCounts run_stream(int input, const StreamSinks& sinks, const Policy& policy, const Bindings& bindings,
+                        const ConsentLedger* ledger, std::int64_t now, const StreamOptions& options,
+                        const std::function<void(const StreamCounts&)>& progress) {
+  // One slot per reason, and one more for input that could not be decided.
+  const std::size_t reasons = policy.reason_count() + 1;
+  StreamCounts total;
+  total.denied_by_reason.assign(reasons, 0);
+  BlockReader reader(input, options.block_size);
+
+  if (options.threads <= 1) {
+    BlockEvaluator evaluator(policy, bindings, ledger, now, options, sinks);
+    InputBlock block;
+    BlockOutput out;
+    while (reader.next(block)) {
+      out.clear(reasons);
+      evaluator.evaluate(block, out);
+      write_block(sinks, out);
+      total.add(out.counts);
+      if (progress) progress(total);
+    }
+    return total;
+  }
+
+  // Several threads: blocks are read and written here, in order, and decided by workers.
+  struct Job {
+    InputBlock block;
+    BlockOutput out;
+    bool done = false;
+  };
+  const std::size_t slots = 2 * static_cast<std::size_t>(options.threads);
+  std::vector<std::unique_ptr<Job>> storage;
+  std::vector<Job*> free_jobs;
+  for (std::size_t i = 0; i < slots; ++i) {
+    storage.push_back(std::make_unique<Job>());
+    free_jobs.push_back(storage.back().get());
+  }
+  std::mutex mutex;
+  std::condition_variable work_ready;
+  std::condition_variable job_done;
+  std::deque<Job*> pending;   // waiting for a worker
+  std::deque<Job*> in_order;  // submitted, in input order
+  bool closing = false;
+  std::exception_ptr failure;
+
+  std::vector<std::thread> workers;
+  for (unsigned t = 0; t < options.threads; ++t) {
+    workers.emplace_back([&] {
+      BlockEvaluator evaluator(policy, bindings, ledger, now, options, sinks);
+      while (true) {
+        Job* job = nullptr;
+        {
+          std::unique_lock lock(mutex);
+          work_ready.wait(lock, [&] { return closing || !pending.empty(); });
+          if (pending.empty()) return;
+          job = pending.front();
+          pending.pop_front();
+        }
+        try {
+          evaluator.evaluate(job->block, job->out);
+        } catch (...) {
+          std::lock_guard lock(mutex);
+          if (!failure) failure = std::current_exception();
+        }
+        {
+          std::lock_guard lock(mutex);
+          job->done = true;
+        }
+        job_done.notify_all();
+      }
+    });
+  }
+  const auto stop_workers = [&] {
+    {
+      std::lock_guard lock(mutex);
+      closing = true;
+    }
+    work_ready.notify_all();
+    for (auto& worker : workers) worker.join();
+  };
+
+  try {
+    bool input_done = false;
+    while (true) {
+      while (!input_done && !free_jobs.empty()) {
+        Job* job = free_jobs.back();
+        if (!reader.next(job->block)) {
+          input_done = true;
+          break;
+        }
+        free_jobs.pop_back();
+        job->out.clear(reasons);
+        {
+          std::lock_guard lock(mutex);
+          job->done = false;
+          pending.push_back(job);
+          in_order.push_back(job);
+        }
+        work_ready.notify_one();
+      }
+      if (in_order.empty()) break;
+      Job* head = in_order.front();
+      {
+        std::unique_lock lock(mutex);
+        job_done.wait(lock, [&] { return head->done; });
+        if (failure) std::rethrow_exception(failure);
+      }
+      write_block(sinks, head->out);
+      total.add(head->out.counts);
+      if (progress) progress(total);
+      in_order.pop_front();
+      free_jobs.push_back(head);
+    }
+  } catch (...) {
+    stop_workers();
+    throw;
+  }
+  stop_workers();
+  return total;
+}
+
+}  // namespace usegate::runtime
