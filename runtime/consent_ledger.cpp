@@ -30,6 +30,15 @@ struct Rejection {
   std::string message;
 };
 
+Rejection unreadable(RejectCause cause) {
+  switch (cause) {
+    case RejectCause::invalid_utf8: return Rejection{"invalid_utf8", "bytes that are not UTF-8"};
+    case RejectCause::not_an_object: return Rejection{"not_an_object", "not a JSON object"};
+    case RejectCause::too_deep: return Rejection{"too_deep", "nested too deeply"};
+    default: return Rejection{"invalid_json", "not valid JSON"};
+  }
+}
+
 // A string, or a number as written (ids are often numbers).
 std::optional<std::string> text_of(simdjson::ondemand::value value) {
   json_type type;
@@ -49,11 +58,14 @@ std::optional<std::string> text_of(simdjson::ondemand::value value) {
 
 std::variant<ParsedChange, Rejection> parse_change(simdjson::ondemand::parser& parser, const InputLine& line) {
   simdjson::ondemand::document document;
-  if (parser.iterate(simdjson::padded_string_view(line.text.data(), line.text.size(), line.readable)).get(document)) {
-    return Rejection{"invalid_json", "not valid JSON"};
+  if (auto error = parser.iterate(simdjson::padded_string_view(line.text.data(), line.text.size(), line.readable))
+                       .get(document)) {
+    return unreadable(cause_of(error));
   }
   simdjson::ondemand::object object;
-  if (document.get_object().get(object)) return Rejection{"not_an_object", "not a JSON object"};
+  if (auto error = document.get_object().get(object)) {
+    return unreadable(error == simdjson::INCORRECT_TYPE ? classify_non_object(document) : cause_of(error));
+  }
   ParsedChange change;
   bool has_user = false, has_setting = false, has_value = false, has_time = false;
   for (auto field_result : object) {

@@ -3,6 +3,8 @@
 
 #include <simdjson.h>
 
+#include "usegate/runtime/record_decoder.hpp"
+
 namespace usegate::runtime {
 
 // On-Demand stops after the value it was asked for; anything after it (`{"a":1} x`) makes
@@ -10,5 +12,17 @@ namespace usegate::runtime {
 inline bool has_trailing_content(simdjson::ondemand::document& document) {
   return document.current_location().error() != simdjson::OUT_OF_BOUNDS;
 }
+
+// The reject cause of a simdjson error.
+inline RejectCause cause_of(simdjson::error_code error) {
+  switch (error) {
+    case simdjson::UTF8_ERROR: return RejectCause::invalid_utf8;
+    case simdjson::DEPTH_ERROR: return RejectCause::too_deep;
+    default: return RejectCause::invalid_json;
+  }
+}
+
+// A line that is not an object: valid JSON of another type, or not JSON at all.
+RejectCause classify_non_object(simdjson::ondemand::document& document);
 
 }  // namespace usegate::runtime

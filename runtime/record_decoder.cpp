@@ -30,14 +30,6 @@ const char* reject_cause_name(RejectCause cause) {
 
 namespace {
 
-RejectCause cause_of(simdjson::error_code error) {
-  switch (error) {
-    case simdjson::UTF8_ERROR: return RejectCause::invalid_utf8;
-    case simdjson::DEPTH_ERROR: return RejectCause::too_deep;
-    default: return RejectCause::invalid_json;
-  }
-}
-
 // What a bound field feeds.
 struct Target {
   enum class Kind : std::uint8_t { attribute, setting_value, subject } kind;
@@ -82,6 +74,8 @@ std::uint32_t node_for(std::vector<PathNode>& nodes, const FieldPath& path) {
   return at;
 }
 
+}  // namespace
+
 // A line that is not an object: valid JSON of another type, or not JSON at all.
 RejectCause classify_non_object(simdjson::ondemand::document& document) {
   json_type type;
@@ -116,8 +110,6 @@ RejectCause classify_non_object(simdjson::ondemand::document& document) {
   if (error) return cause_of(error);
   return has_trailing_content(document) ? RejectCause::invalid_json : RejectCause::not_an_object;
 }
-
-}  // namespace
 
 struct RecordDecoder::State {
   const Policy& policy;
