@@ -12,13 +12,43 @@ namespace usegate::runtime {
 BlockReader::BlockReader(int descriptor, std::size_t block_size)
     : descriptor_(descriptor), block_size_(block_size) {}
 
+void ByteBuffer::resize(std::size_t size) {
+  if (size > capacity_) {
+    const std::size_t capacity = std::max(size, capacity_ * 2);
+    std::unique_ptr<char[]> grown(new char[capacity]);
+    if (size_ > 0) std::memcpy(grown.get(), data_.get(), size_);
+    data_ = std::move(grown);
+    capacity_ = capacity;
+  }
+  size_ = size;
+}
+
+void ByteBuffer::assign(const char* begin, const char* end) {
+  resize(static_cast<std::size_t>(end - begin));
+  if (begin != end) std::memmove(data_.get(), begin, static_cast<std::size_t>(end - begin));
+}
+
+void ByteBuffer::append(const char* begin, const char* end) {
+  const std::size_t old_size = size_;
+  resize(old_size + static_cast<std::size_t>(end - begin));
+  if (begin != end) std::memcpy(data_.get() + old_size, begin, static_cast<std::size_t>(end - begin));
+}
+
+namespace {
+
+bool has_newline(const char* begin, const char* end) {
+  return begin < end && std::memchr(begin, '\n', static_cast<std::size_t>(end - begin)) != nullptr;
+}
+
+}  // namespace
+
 bool BlockReader::next(InputBlock& block) {
-  std::vector<char>& bytes = block.bytes;
-  bytes.assign(carry_.begin(), carry_.end());
-  carry_.clear();
-  bool has_newline = std::find(bytes.begin(), bytes.end(), '\n') != bytes.end();
+  ByteBuffer& bytes = block.bytes;
+  bytes.assign(carry_.data(), carry_.data() + carry_.size());
+  carry_.resize(0);
+  bool found_newline = has_newline(bytes.data(), bytes.data() + bytes.size());
   // Fill to a block's worth; keep reading while not even one whole line is in.
-  while (!at_end_ && (bytes.size() < block_size_ || !has_newline)) {
+  while (!at_end_ && (bytes.size() < block_size_ || !found_newline)) {
     const std::size_t old_size = bytes.size();
     bytes.resize(old_size + block_size_);
     ssize_t got = 0;
@@ -29,29 +59,29 @@ bool BlockReader::next(InputBlock& block) {
     bytes.resize(old_size + static_cast<std::size_t>(got));
     bytes_read_ += static_cast<std::uint64_t>(got);
     if (got == 0) at_end_ = true;
+    std::size_t scan_from = old_size;
     if (at_start_ && (bytes.size() >= 3 || at_end_)) {
       at_start_ = false;
-      if (bytes.size() >= 3 && static_cast<unsigned char>(bytes[0]) == 0xEF &&
-          static_cast<unsigned char>(bytes[1]) == 0xBB && static_cast<unsigned char>(bytes[2]) == 0xBF) {
-        bytes.erase(bytes.begin(), bytes.begin() + 3);
+      if (bytes.size() >= 3 && std::memcmp(bytes.data(), "\xEF\xBB\xBF", 3) == 0) {
+        bytes.assign(bytes.data() + 3, bytes.data() + bytes.size());
+        scan_from = 0;
       }
     }
-    has_newline = has_newline || std::find(bytes.begin() + static_cast<std::ptrdiff_t>(std::min(old_size, bytes.size())),
-                                           bytes.end(), '\n') != bytes.end();
+    found_newline = found_newline || has_newline(bytes.data() + scan_from, bytes.data() + bytes.size());
   }
   // Cut after the last newline; the rest starts the next block. At the end, keep it all.
   std::size_t cut = bytes.size();
   if (!at_end_) {
-    const auto last = std::find(bytes.rbegin(), bytes.rend(), '\n');
-    cut = static_cast<std::size_t>(bytes.rend() - last);
-    carry_.assign(bytes.begin() + static_cast<std::ptrdiff_t>(cut), bytes.end());
+    const void* last = ::memrchr(bytes.data(), '\n', bytes.size());
+    cut = static_cast<std::size_t>(static_cast<const char*>(last) - bytes.data()) + 1;
+    carry_.assign(bytes.data() + cut, bytes.data() + bytes.size());
   }
   if (cut == 0) return false;
-  bytes.resize(cut);
   block.size = cut;
   block.first_line = next_line_;
-  next_line_ += static_cast<std::uint64_t>(std::count(bytes.begin(), bytes.end(), '\n'));
-  bytes.resize(cut + parse_padding, '\0');
+  next_line_ += static_cast<std::uint64_t>(std::count(bytes.data(), bytes.data() + cut, '\n'));
+  bytes.resize(cut + parse_padding);
+  std::memset(bytes.data() + cut, 0, parse_padding);
   return true;
 }
 

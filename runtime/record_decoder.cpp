@@ -186,14 +186,27 @@ struct RecordDecoder::State {
     return field;
   }
 
+  // A field's key. Keys almost never hold escapes, so the raw bytes are the key and nothing
+  // is copied; a key with a backslash is unescaped.
+  static std::string_view key_of(simdjson::ondemand::field& field) {
+    const char* raw = field.key().raw();
+    const char* end = raw;
+    while (*end != '"') {
+      if (*end == '\\') {
+        std::string_view unescaped;
+        return field.unescaped_key().get(unescaped) ? std::string_view() : unescaped;
+      }
+      ++end;
+    }
+    return {raw, static_cast<std::size_t>(end - raw)};
+  }
+
   simdjson::error_code walk(simdjson::ondemand::object object, std::uint32_t node_index, Code* codes) {
     const PathNode& node = nodes[node_index];
     for (auto field_result : object) {
       simdjson::ondemand::field field;
       if (auto error = std::move(field_result).get(field)) return error;
-      std::string_view key;
-      if (auto error = field.unescaped_key().get(key)) return error;
-      const int child = node.child_index.find(key);
+      const int child = node.child_index.find(key_of(field));
       if (child < 0) continue;  // not bound: On-Demand skips the value
       const std::uint32_t child_node = node.children[static_cast<std::size_t>(child)];
       simdjson::ondemand::value value = field.value();

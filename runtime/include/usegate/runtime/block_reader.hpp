@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,8 +15,26 @@ namespace usegate::runtime {
 // zeroed space after its last line.
 inline constexpr std::size_t parse_padding = 64;
 
+// A byte buffer that grows without zero-filling what is about to be overwritten by read().
+class ByteBuffer {
+ public:
+  [[nodiscard]] char* data() { return data_.get(); }
+  [[nodiscard]] const char* data() const { return data_.get(); }
+  [[nodiscard]] std::size_t size() const { return size_; }
+  [[nodiscard]] bool empty() const { return size_ == 0; }
+  // New bytes are left as they are.
+  void resize(std::size_t size);
+  void assign(const char* begin, const char* end);
+  void append(const char* begin, const char* end);
+
+ private:
+  std::unique_ptr<char[]> data_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
+
 struct InputBlock {
-  std::vector<char> bytes;      // the lines, then parse_padding zero bytes
+  ByteBuffer bytes;             // the lines, then parse_padding zero bytes
   std::size_t size = 0;         // bytes of lines (the padding not included)
   std::uint64_t first_line = 1; // the 1-based number of the block's first line
 
@@ -37,7 +56,7 @@ class BlockReader {
  private:
   int descriptor_;
   std::size_t block_size_;
-  std::vector<char> carry_;  // the start of a line that continues in the next read
+  ByteBuffer carry_;  // the start of a line that continues in the next read
   std::uint64_t next_line_ = 1;
   std::uint64_t bytes_read_ = 0;
   bool at_start_ = true;
