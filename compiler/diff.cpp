@@ -1,0 +1,736 @@
+#include "usegate/compiler/diff.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <optional>
+#include <tuple>
+#include <unordered_map>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "usegate/base/calendar.hpp"
+
+namespace usegate::compiler {
+namespace {
+
+const char* kind_article_name(AttributeKind kind) {
+  switch (kind) {
+    case AttributeKind::enumeration: return "an enum";
+    case AttributeKind::time: return "a time";
+    case AttributeKind::number: return "a number";
+    case AttributeKind::boolean: return "a bool";
+  }
+  return "";
+}
+
+const char* kind_keyword(AttributeKind kind) {
+  switch (kind) {
+    case AttributeKind::enumeration: return "enum";
+    case AttributeKind::time: return "time";
+    case AttributeKind::number: return "number";
+    case AttributeKind::boolean: return "bool";
+  }
+  return "";
+}
+
+const char* effect_name(Effect effect) { return effect == Effect::allow ? "allow" : "deny"; }
+const char* switch_name(bool on) { return on ? "on" : "off"; }
+// A label or description as written, `(none)` when there is none.
+std::string quoted_or_none(const std::string& text) { return text.empty() ? "(none)" : "\"" + text + "\""; }
+
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+  std::string joined;
+  for (const auto& item : items) {
+    if (!joined.empty()) joined += separator;
+    joined += item;
+  }
+  return joined;
+}
+
+// Which old setting each new setting continues: the one of the same name, else the first of
+// its `formerly` names that the old version declares and no other setting continues.
+struct SettingMatch {
+  std::vector<std::optional<std::uint32_t>> old_of_new;
+  std::vector<std::optional<std::uint32_t>> new_of_old;
+};
+
+SettingMatch match_settings(const CheckedPolicy& old_policy, const CheckedPolicy& new_policy) {
+  SettingMatch match{std::vector<std::optional<std::uint32_t>>(new_policy.settings.size()),
+                     std::vector<std::optional<std::uint32_t>>(old_policy.settings.size())};
+  const auto pair = [&match](std::uint32_t old_index, std::uint32_t new_index) {
+    match.old_of_new[new_index] = old_index;
+    match.new_of_old[old_index] = new_index;
+  };
+  for (std::uint32_t n = 0; n < new_policy.settings.size(); ++n) {
+    if (const auto o = old_policy.find_setting(new_policy.settings[n].name)) pair(*o, n);
+  }
+  for (std::uint32_t n = 0; n < new_policy.settings.size(); ++n) {
+    for (const auto& former : new_policy.settings[n].formerly) {
+      if (match.old_of_new[n]) break;
+      const auto o = old_policy.find_setting(former);
+      if (o && !match.new_of_old[*o]) pair(*o, n);
+    }
+  }
+  return match;
+}
+
+// The name each old setting's variable goes by: the new name of the setting that continues it.
+std::vector<std::string> old_setting_variable_names(const CheckedPolicy& old_policy,
+                                                    const CheckedPolicy& new_policy,
+                                                    const SettingMatch& match) {
+  std::vector<std::string> names;
+  for (std::uint32_t o = 0; o < old_policy.settings.size(); ++o) {
+    names.push_back(match.new_of_old[o] ? new_policy.settings[*match.new_of_old[o]].name
+                                        : old_policy.settings[o].name);
+  }
+  return names;
+}
+
+// The union of both versions' partitions, old settings under their new names. Ordered for
+// reading rather than as merge_partitions leaves it: attributes as the new version declares
+// them (`now` last), then attributes only the old one tests, then settings likewise.
+std::vector<Partition> comparison_partitions(const CheckedPolicy& old_policy,
+                                             const CheckedPolicy& new_policy,
+                                             const std::vector<std::string>& old_setting_names) {
+  std::vector<Partition> old_partitions = partitions_of(old_policy);
+  for (auto& partition : old_partitions) {
+    if (partition.kind == Partition::Kind::setting) {
+      partition.name = old_setting_names[*old_policy.find_setting(partition.name)];
+    }
+  }
+  std::vector<Partition> merged = merge_partitions(old_partitions, partitions_of(new_policy));
+  const auto reading_order = [&](const Partition& partition) {
+    const bool setting = partition.kind == Partition::Kind::setting;
+    const auto in_new = setting ? new_policy.find_setting(partition.name)
+                                : new_policy.find_attribute(partition.name);
+    if (in_new) return std::make_pair(setting ? 2 : 0, *in_new);
+    if (setting) {
+      const auto o = std::find(old_setting_names.begin(), old_setting_names.end(), partition.name);
+      return std::make_pair(3, static_cast<std::uint32_t>(o - old_setting_names.begin()));
+    }
+    return std::make_pair(1, *old_policy.find_attribute(partition.name));
+  };
+  std::stable_sort(merged.begin(), merged.end(), [&](const Partition& a, const Partition& b) {
+    return reading_order(a) < reading_order(b);
+  });
+  return merged;
+}
+
+// Copies a diagram over the comparison partitions (settings two-valued: the effective value)
+// into one over the diff variables. A setting whose default changed has four codes there:
+// `unset` takes the branch of this version's default, a bad value the branch of `off`.
+NodeId with_unset_codes(const DecisionDiagram& from, NodeId root, DecisionDiagram& to,
+                        const std::vector<DiffVariable>& variables,
+                        const std::vector<bool>& default_on) {
+  std::unordered_map<NodeId, NodeId> copied;
+  const std::function<NodeId(NodeId)> copy = [&](NodeId at) -> NodeId {
+    if (from.is_terminal(at)) return to.terminal(from.terminal_value(at));
+    if (const auto found = copied.find(at); found != copied.end()) return found->second;
+    const std::uint32_t variable = from.variable(at);
+    std::vector<NodeId> children;
+    for (const NodeId child : from.children(at)) children.push_back(copy(child));
+    if (variables[variable].default_changed) {
+      const NodeId off = children[setting_off_code];
+      const NodeId on = children[setting_on_code];
+      children.assign(variables[variable].partition.cell_count(), off);
+      children[missing_code] = default_on[variable] ? on : off;
+      children[first_value_code + setting_on_code] = on;
+    }
+    const NodeId result = to.node(variable, children);
+    copied.emplace(at, result);
+    return result;
+  };
+  return copy(root);
+}
+
+Decision decision_of_cell(const CheckedPolicy& policy, std::uint32_t cell) {
+  Decision decision;
+  decision.effect = cell_allows(cell) ? Effect::allow : Effect::deny;
+  const std::uint32_t reason = cell_reason(cell);
+  if (reason == 0) {
+    decision.reason = "default";
+  } else {
+    decision.rule = reason - 1;
+    decision.reason = policy.rules[reason - 1].id;
+  }
+  return decision;
+}
+
+std::vector<std::string> value_words(const DiffVariable& variable, const std::vector<bool>& codes) {
+  if (!variable.default_changed) return describe_code_list(variable.partition, codes);
+  std::vector<std::string> words;
+  if (codes[first_value_code + setting_off_code]) words.emplace_back("off");
+  if (codes[first_value_code + setting_on_code]) words.emplace_back("on");
+  if (codes[missing_code]) words.emplace_back("unset");
+  return words;
+}
+
+bool constrains(const std::vector<bool>& codes) {
+  return std::any_of(codes.begin(), codes.end(), [](bool in) { return !in; });
+}
+
+std::string condition_piece(const DiffVariable& variable, const std::vector<bool>& codes) {
+  if (!variable.default_changed) return describe_region({variable.partition}, Region{{codes}, 0});
+  const std::vector<std::string> words = value_words(variable, codes);
+  const std::string& name = variable.partition.name;
+  if (words.size() == 1) {
+    return words.front() == "unset" ? name + " is unset" : name + " = " + words.front();
+  }
+  return fmt::format("{} ∈ {{{}}}", name, join(words, ", "));
+}
+
+DiffDirection direction_of(const Decision& before, const Decision& after) {
+  if (before.effect == after.effect) return DiffDirection::reason_only;
+  return after.effect == Effect::deny ? DiffDirection::newly_denied : DiffDirection::newly_allowed;
+}
+
+// ------------------------------------------------------------------------------------------
+// Availability: per platform, the instants at which a setting can be changed there.
+
+using Instant = std::int64_t;  // epoch seconds; the extremes stand for an open end
+constexpr Instant beginning_of_time = std::numeric_limits<Instant>::min();
+constexpr Instant end_of_time = std::numeric_limits<Instant>::max();
+
+struct Window {
+  Instant from, until;  // [from, until)
+};
+
+std::vector<Window> availability_on(const CheckedPolicy& policy, const Setting& setting,
+                                    const std::string& platform) {
+  // A setting with no `available` line can be changed everywhere, at any time.
+  if (setting.availability.empty()) return {{beginning_of_time, end_of_time}};
+  std::vector<Window> windows;
+  const Attribute& platforms = policy.attributes[*policy.platform_attribute];
+  for (const auto& line : setting.availability) {
+    for (const std::uint32_t value : line.platforms) {
+      if (platforms.values[value] == platform) {
+        windows.push_back({line.from.value_or(beginning_of_time), line.until.value_or(end_of_time)});
+      }
+    }
+  }
+  return windows;
+}
+
+bool covers_instant(const std::vector<Window>& windows, Instant instant) {
+  return std::any_of(windows.begin(), windows.end(),
+                     [instant](const Window& w) { return w.from <= instant && instant < w.until; });
+}
+
+// The instants in `a` and not in `b`, as windows, adjacent ones merged.
+std::vector<Window> difference(const std::vector<Window>& a, const std::vector<Window>& b) {
+  // Membership only changes at a window's end, so it is constant between these boundaries.
+  std::vector<Instant> boundaries{beginning_of_time};
+  for (const auto* windows : {&a, &b}) {
+    for (const Window& window : *windows) boundaries.insert(boundaries.end(), {window.from, window.until});
+  }
+  std::sort(boundaries.begin(), boundaries.end());
+  boundaries.erase(std::unique(boundaries.begin(), boundaries.end()), boundaries.end());
+  if (boundaries.back() == end_of_time) boundaries.pop_back();
+  std::vector<Window> result;
+  for (std::size_t i = 0; i < boundaries.size(); ++i) {
+    const Instant from = boundaries[i];
+    const Instant until = i + 1 < boundaries.size() ? boundaries[i + 1] : end_of_time;
+    if (!covers_instant(a, from) || covers_instant(b, from)) continue;
+    if (!result.empty() && result.back().until == from) {
+      result.back().until = until;
+    } else {
+      result.push_back({from, until});
+    }
+  }
+  return result;
+}
+
+std::string instant_text(Instant seconds) {
+  Partition time_partition;
+  time_partition.kind = Partition::Kind::ordered;
+  time_partition.attribute_kind = AttributeKind::time;
+  return describe_constant(time_partition, calendar::time_key(seconds, false));
+}
+
+// ` from 2024-09-01`, ` from 2024-09-01 until 2025-01-01`, ``: in the words of `available`.
+std::string windows_text(const std::vector<Window>& windows) {
+  std::vector<std::string> pieces;
+  for (const Window& window : windows) {
+    std::vector<std::string> bounds;
+    if (window.from != beginning_of_time) bounds.push_back("from " + instant_text(window.from));
+    if (window.until != end_of_time) bounds.push_back("until " + instant_text(window.until));
+    if (!bounds.empty()) pieces.push_back(join(bounds, " "));
+  }
+  return pieces.empty() ? "" : " " + join(pieces, ", ");
+}
+
+// ------------------------------------------------------------------------------------------
+
+class StructuralComparison {
+ public:
+  StructuralComparison(const CheckedPolicy& old_policy, const CheckedPolicy& new_policy,
+                       const SettingMatch& match, const std::vector<Partition>& partitions,
+                       DecisionDiagram& diagram, Lowering& old_lowering, Lowering& new_lowering)
+      : old_(old_policy),
+        new_(new_policy),
+        match_(match),
+        partitions_(partitions),
+        diagram_(diagram),
+        old_lowering_(old_lowering),
+        new_lowering_(new_lowering) {}
+
+  std::vector<StructuralChange> run() {
+    compare_header();
+    compare_attributes();
+    compare_settings();
+    compare_rules();
+    return std::move(changes_);
+  }
+
+ private:
+  using Kind = StructuralChange::Kind;
+
+  void add(Kind kind, std::string subject, std::string text) {
+    changes_.push_back(StructuralChange{kind, std::move(subject), std::move(text)});
+  }
+
+  void compare_header() {
+    if (old_.name != new_.name) add(Kind::policy_renamed, "", fmt::format("policy renamed: {} → {}", old_.name, new_.name));
+    if (old_.title != new_.title) {
+      add(Kind::title_changed, "", fmt::format("title: \"{}\" → \"{}\"", old_.title, new_.title));
+    }
+    if (old_.version != new_.version) {
+      add(Kind::version_changed, "",
+          fmt::format("version: {} → {}", old_.version.empty() ? "-" : old_.version,
+                      new_.version.empty() ? "-" : new_.version));
+    }
+    for (const auto& source : new_.sources) {
+      if (std::find(old_.sources.begin(), old_.sources.end(), source) == old_.sources.end()) {
+        add(Kind::source_added, "", fmt::format("source added: \"{}\"", source));
+      }
+    }
+    for (const auto& source : old_.sources) {
+      if (std::find(new_.sources.begin(), new_.sources.end(), source) == new_.sources.end()) {
+        add(Kind::source_removed, "", fmt::format("source removed: \"{}\"", source));
+      }
+    }
+    if (old_.default_effect != new_.default_effect) {
+      add(Kind::default_changed, "",
+          fmt::format("default: {} → {}", effect_name(old_.default_effect), effect_name(new_.default_effect)));
+    }
+  }
+
+  void compare_attributes() {
+    for (const auto& attribute : new_.attributes) {
+      if (attribute.builtin) continue;
+      const auto old_index = old_.find_attribute(attribute.name);
+      if (!old_index) {
+        const std::string values =
+            attribute.kind == AttributeKind::enumeration ? fmt::format(" {{{}}}", join(attribute.values, ", ")) : "";
+        add(Kind::attribute_added, attribute.name,
+            fmt::format("attribute added: {} {}{}", kind_keyword(attribute.kind), attribute.name, values));
+        continue;
+      }
+      const Attribute& old_attribute = old_.attributes[*old_index];
+      if (attribute.kind != AttributeKind::enumeration) continue;
+      const auto missing_from = [](const Attribute& wanted, const Attribute& in) {
+        std::vector<std::string> missing;
+        for (const auto& value : wanted.values) {
+          if (!in.find_value(value)) missing.push_back(value);
+        }
+        return missing;
+      };
+      if (const auto added = missing_from(attribute, old_attribute); !added.empty()) {
+        add(Kind::values_added, attribute.name,
+            fmt::format("enum {}: value{} added: {}", attribute.name, added.size() == 1 ? "" : "s", join(added, ", ")));
+      }
+      if (const auto removed = missing_from(old_attribute, attribute); !removed.empty()) {
+        add(Kind::values_removed, attribute.name,
+            fmt::format("enum {}: value{} removed: {}", attribute.name, removed.size() == 1 ? "" : "s",
+                        join(removed, ", ")));
+      }
+    }
+    for (const auto& attribute : old_.attributes) {
+      if (attribute.builtin || new_.find_attribute(attribute.name)) continue;
+      add(Kind::attribute_removed, attribute.name,
+          fmt::format("attribute removed: {} {}", kind_keyword(attribute.kind), attribute.name));
+    }
+  }
+
+  void compare_settings() {
+    for (std::uint32_t n = 0; n < new_.settings.size(); ++n) {
+      const Setting& setting = new_.settings[n];
+      if (!match_.old_of_new[n]) {
+        add(Kind::setting_added, setting.name,
+            fmt::format("setting added: {} (default {}){}", setting.name, switch_name(setting.default_on),
+                        setting.label.empty() ? "" : fmt::format(" \"{}\"", setting.label)));
+        continue;
+      }
+      const Setting& old_setting = old_.settings[*match_.old_of_new[n]];
+      if (old_setting.name != setting.name) {
+        add(Kind::setting_renamed, setting.name,
+            fmt::format("setting renamed: {} → {}", old_setting.name, setting.name));
+      }
+      compare_former_names(old_setting, setting);
+      if (old_setting.default_on != setting.default_on) {
+        add(Kind::setting_default_changed, setting.name,
+            fmt::format("{}: default {} → {}", setting.name, switch_name(old_setting.default_on),
+                        switch_name(setting.default_on)));
+      }
+      if (old_setting.label != setting.label) {
+        add(Kind::setting_label_changed, setting.name,
+            fmt::format("{}: label {} → {}", setting.name, quoted_or_none(old_setting.label),
+                        quoted_or_none(setting.label)));
+      }
+      const NodeId old_covers = old_lowering_.condition(old_setting.covers);
+      const NodeId new_covers = new_lowering_.condition(setting.covers);
+      if (old_covers != new_covers) {
+        add(Kind::setting_coverage_changed, setting.name,
+            fmt::format("{}: coverage {}", setting.name, describe_change(old_covers, new_covers, "covers")));
+      }
+      compare_availability(old_setting, setting);
+    }
+    for (std::uint32_t o = 0; o < old_.settings.size(); ++o) {
+      if (!match_.new_of_old[o]) {
+        add(Kind::setting_removed, old_.settings[o].name, fmt::format("setting removed: {}", old_.settings[o].name));
+      }
+    }
+  }
+
+  // Values recorded under a former name count for the setting, so a new or dropped `formerly`
+  // changes whose choices count, even though no row can show it (rows see effective values).
+  void compare_former_names(const Setting& old_setting, const Setting& setting) {
+    const auto names_not_in = [](const std::vector<std::string>& names, const Setting& other,
+                                 const std::string& also_skip) {
+      std::vector<std::string> missing;
+      for (const auto& name : names) {
+        if (name != also_skip && std::find(other.formerly.begin(), other.formerly.end(), name) == other.formerly.end()) {
+          missing.push_back(name);
+        }
+      }
+      return missing;
+    };
+    // The rename's own `formerly` is reported as the rename.
+    if (const auto added = names_not_in(setting.formerly, old_setting, old_setting.name); !added.empty()) {
+      add(Kind::setting_former_names_changed, setting.name,
+          fmt::format("{}: former name{} added: {}", setting.name, added.size() == 1 ? "" : "s", join(added, ", ")));
+    }
+    if (const auto removed = names_not_in(old_setting.formerly, setting, ""); !removed.empty()) {
+      add(Kind::setting_former_names_changed, setting.name,
+          fmt::format("{}: former name{} removed: {}", setting.name, removed.size() == 1 ? "" : "s",
+                      join(removed, ", ")));
+    }
+  }
+
+  // `widened: now also covers A`, `narrowed: no longer covers B`, `changed: now also ...; no
+  // longer ...`: how the points where a condition holds moved.
+  std::string describe_change(NodeId old_condition, NodeId new_condition, std::string_view verb) {
+    const NodeId gained = diagram_.conjunction(new_condition, diagram_.negation(old_condition));
+    const NodeId lost = diagram_.conjunction(old_condition, diagram_.negation(new_condition));
+    const NodeId nothing = diagram_.false_node();
+    std::vector<std::string> parts;
+    if (gained != nothing) parts.push_back(fmt::format("now also {} {}", verb, describe_points(gained)));
+    if (lost != nothing) parts.push_back(fmt::format("no longer {} {}", verb, describe_points(lost)));
+    const char* how = lost == nothing ? "widened" : gained == nothing ? "narrowed" : "changed";
+    return fmt::format("{}: {}", how, join(parts, "; "));
+  }
+
+  // A boolean diagram's true points as a disjunction of boxes.
+  std::string describe_points(NodeId condition) {
+    const auto regions = regions_of(diagram_, condition,
+                                    [](std::uint32_t value) { return value == DecisionDiagram::true_value; });
+    std::vector<std::string> boxes;
+    for (const auto& region : regions) {
+      const std::string box = describe_region(partitions_, region);
+      const bool needs_parentheses = regions.size() > 1 && box.find(" ∧ ") != std::string::npos;
+      boxes.push_back(needs_parentheses ? "(" + box + ")" : box);
+    }
+    return join(boxes, " ∨ ");
+  }
+
+  // One line per group of platforms that gained (or lost) the same instants.
+  void compare_availability(const Setting& old_setting, const Setting& setting) {
+    std::vector<std::string> platforms;
+    for (const auto* policy : {&new_, &old_}) {
+      if (!policy->platform_attribute) continue;
+      for (const auto& value : policy->attributes[*policy->platform_attribute].values) {
+        if (std::find(platforms.begin(), platforms.end(), value) == platforms.end()) platforms.push_back(value);
+      }
+    }
+    std::vector<std::pair<std::string, std::vector<std::string>>> gained, lost;  // text, platforms
+    const auto group = [](auto& groups, const std::string& text, const std::string& platform) {
+      auto found = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == text; });
+      if (found == groups.end()) {
+        groups.push_back({text, {platform}});
+      } else {
+        found->second.push_back(platform);
+      }
+    };
+    for (const auto& platform : platforms) {
+      const auto before = availability_on(old_, old_setting, platform);
+      const auto after = availability_on(new_, setting, platform);
+      if (const auto more = difference(after, before); !more.empty()) group(gained, windows_text(more), platform);
+      if (const auto less = difference(before, after); !less.empty()) {
+        // Gone altogether reads best without the windows it used to have.
+        group(lost, after.empty() ? "" : windows_text(less), platform);
+      }
+    }
+    for (const auto& [text, names] : gained) {
+      add(Kind::setting_availability_changed, setting.name,
+          fmt::format("{}: now also on {}{}", setting.name, join(names, ", "), text));
+    }
+    for (const auto& [text, names] : lost) {
+      add(Kind::setting_availability_changed, setting.name,
+          fmt::format("{}: no longer on {}{}", setting.name, join(names, ", "), text));
+    }
+  }
+
+  // Explicit rules only: a setting's opt-out rule changes with its setting.
+  void compare_rules() {
+    std::vector<std::optional<std::uint32_t>> old_of_new(new_.rules.size());
+    std::vector<bool> old_taken(old_.rules.size(), false);
+    for (std::uint32_t n = 0; n < new_.rules.size(); ++n) {
+      if (new_.rules[n].setting) continue;
+      const auto o = old_.find_rule(new_.rules[n].id);
+      if (o && !old_.rules[*o].setting) {
+        old_of_new[n] = o;
+        old_taken[*o] = true;
+      }
+    }
+    // The rules a new rule may have been renamed from, lowered once.
+    std::vector<NodeId> old_conditions(old_.rules.size(), diagram_.false_node());
+    for (std::uint32_t o = 0; o < old_.rules.size(); ++o) {
+      if (!old_taken[o] && !old_.rules[o].setting) old_conditions[o] = old_lowering_.rule(o);
+    }
+    for (std::uint32_t n = 0; n < new_.rules.size(); ++n) {
+      const Rule& rule = new_.rules[n];
+      if (rule.setting) continue;
+      if (old_of_new[n]) {
+        compare_rule(old_.rules[*old_of_new[n]], rule);
+        continue;
+      }
+      const NodeId condition = new_lowering_.rule(n);
+      for (std::uint32_t o = 0; o < old_.rules.size() && !old_of_new[n]; ++o) {
+        const Rule& old_rule = old_.rules[o];
+        if (old_taken[o] || old_rule.setting || old_rule.effect != rule.effect) continue;
+        if (old_conditions[o] != condition) continue;
+        old_of_new[n] = o;
+        old_taken[o] = true;
+        add(Kind::rule_renamed, rule.id, fmt::format("rule renamed: {} → {}", old_rule.id, rule.id));
+        compare_description(old_rule, rule);
+      }
+      if (!old_of_new[n]) {
+        add(Kind::rule_added, rule.id,
+            fmt::format("rule added: {} {}{}", effect_name(rule.effect), rule.id,
+                        rule.description.empty() ? "" : fmt::format(" \"{}\"", rule.description)));
+      }
+    }
+    for (std::uint32_t o = 0; o < old_.rules.size(); ++o) {
+      const Rule& rule = old_.rules[o];
+      if (old_taken[o] || rule.setting) continue;
+      add(Kind::rule_removed, rule.id, fmt::format("rule removed: {} {}", effect_name(rule.effect), rule.id));
+    }
+  }
+
+  void compare_rule(const Rule& old_rule, const Rule& rule) {
+    if (old_rule.effect != rule.effect) {
+      add(Kind::rule_effect_changed, rule.id,
+          fmt::format("rule {}: {} → {}", rule.id, effect_name(old_rule.effect), effect_name(rule.effect)));
+    }
+    const NodeId old_condition = old_lowering_.condition(old_rule.condition);
+    const NodeId new_condition = new_lowering_.condition(rule.condition);
+    if (old_condition != new_condition) {
+      add(Kind::rule_condition_changed, rule.id,
+          fmt::format("rule {}: condition {}", rule.id, describe_change(old_condition, new_condition, "matches")));
+    }
+    compare_description(old_rule, rule);
+  }
+
+  void compare_description(const Rule& old_rule, const Rule& rule) {
+    if (old_rule.description == rule.description) return;
+    add(Kind::rule_description_changed, rule.id,
+        fmt::format("rule {}: description {} → {}", rule.id, quoted_or_none(old_rule.description),
+                    quoted_or_none(rule.description)));
+  }
+
+  const CheckedPolicy& old_;
+  const CheckedPolicy& new_;
+  const SettingMatch& match_;
+  const std::vector<Partition>& partitions_;
+  DecisionDiagram& diagram_;
+  Lowering& old_lowering_;
+  Lowering& new_lowering_;
+  std::vector<StructuralChange> changes_;
+};
+
+std::optional<DiffError> kind_conflict(const CheckedPolicy& old_policy, const CheckedPolicy& new_policy) {
+  for (const auto& attribute : old_policy.attributes) {
+    const auto in_new = new_policy.find_attribute(attribute.name);
+    if (!in_new || new_policy.attributes[*in_new].kind == attribute.kind) continue;
+    return DiffError{
+        fmt::format("attribute `{}` is {} in the old policy and {} in the new one", attribute.name,
+                    kind_article_name(attribute.kind), kind_article_name(new_policy.attributes[*in_new].kind)),
+        "a diff compares records field by field, so a field must be read the same way by both "
+        "versions; give the attribute a new name in the new version",
+        new_policy.attributes[*in_new].span};
+  }
+  return std::nullopt;
+}
+
+DiffError too_large(const std::vector<DiffVariable>& variables, const DiagramTooLarge& error) {
+  std::vector<std::size_t> order(variables.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return error.nodes_per_variable[a] > error.nodes_per_variable[b];
+  });
+  std::vector<std::string> responsible;
+  for (std::size_t i = 0; i < order.size() && i < 3 && error.nodes_per_variable[order[i]] > 0; ++i) {
+    responsible.push_back(fmt::format("`{}` ({} nodes)", variables[order[i]].partition.name,
+                                      error.nodes_per_variable[order[i]]));
+  }
+  return DiffError{fmt::format("the diff exceeds its budget of {} diagram nodes; most nodes test {}",
+                               error.budget, join(responsible, ", ")),
+                   "the budget is CompileOptions::max_diagram_nodes", std::nullopt};
+}
+
+}  // namespace
+
+const char* direction_name(DiffDirection direction) {
+  switch (direction) {
+    case DiffDirection::newly_denied: return "newly denied";
+    case DiffDirection::newly_allowed: return "newly allowed";
+    case DiffDirection::reason_only: return "reason only";
+  }
+  return "";
+}
+
+const char* change_kind_name(StructuralChange::Kind kind) {
+  using Kind = StructuralChange::Kind;
+  switch (kind) {
+    case Kind::policy_renamed: return "policy_renamed";
+    case Kind::title_changed: return "title_changed";
+    case Kind::version_changed: return "version_changed";
+    case Kind::source_added: return "source_added";
+    case Kind::source_removed: return "source_removed";
+    case Kind::default_changed: return "default_changed";
+    case Kind::attribute_added: return "attribute_added";
+    case Kind::attribute_removed: return "attribute_removed";
+    case Kind::values_added: return "values_added";
+    case Kind::values_removed: return "values_removed";
+    case Kind::setting_added: return "setting_added";
+    case Kind::setting_removed: return "setting_removed";
+    case Kind::setting_renamed: return "setting_renamed";
+    case Kind::setting_former_names_changed: return "setting_former_names_changed";
+    case Kind::setting_default_changed: return "setting_default_changed";
+    case Kind::setting_label_changed: return "setting_label_changed";
+    case Kind::setting_coverage_changed: return "setting_coverage_changed";
+    case Kind::setting_availability_changed: return "setting_availability_changed";
+    case Kind::rule_added: return "rule_added";
+    case Kind::rule_removed: return "rule_removed";
+    case Kind::rule_renamed: return "rule_renamed";
+    case Kind::rule_effect_changed: return "rule_effect_changed";
+    case Kind::rule_condition_changed: return "rule_condition_changed";
+    case Kind::rule_description_changed: return "rule_description_changed";
+  }
+  return "";
+}
+
+std::variant<PolicyDiff, DiffError> diff_policies(const CheckedPolicy& old_policy,
+                                                  const CheckedPolicy& new_policy,
+                                                  const CompileOptions& options) {
+  if (auto conflict = kind_conflict(old_policy, new_policy)) return std::move(*conflict);
+
+  const SettingMatch match = match_settings(old_policy, new_policy);
+  const std::vector<std::string> old_setting_names = old_setting_variable_names(old_policy, new_policy, match);
+  const std::vector<Partition> partitions = comparison_partitions(old_policy, new_policy, old_setting_names);
+
+  PolicyDiff diff;
+  diff.old_name = old_policy.name;
+  diff.old_version = old_policy.version;
+  diff.new_name = new_policy.name;
+  diff.new_version = new_policy.version;
+  // Per variable, the default of a setting continued from the old version (else unused).
+  std::vector<bool> old_default_on(partitions.size(), false);
+  std::vector<bool> new_default_on(partitions.size(), false);
+  for (std::uint32_t v = 0; v < partitions.size(); ++v) {
+    DiffVariable variable{partitions[v], false};
+    if (partitions[v].kind == Partition::Kind::setting) {
+      const auto n = new_policy.find_setting(partitions[v].name);
+      const auto o = n ? match.old_of_new[*n] : std::nullopt;
+      if (n && o && old_policy.settings[*o].default_on != new_policy.settings[*n].default_on) {
+        variable.default_changed = true;
+        variable.partition.kind = Partition::Kind::categorical;
+        variable.partition.values = {"off", "on"};
+        old_default_on[v] = old_policy.settings[*o].default_on;
+        new_default_on[v] = new_policy.settings[*n].default_on;
+      }
+    }
+    diff.variables.push_back(std::move(variable));
+  }
+
+  try {
+    // Conditions and both decisions over the effective values of settings; structural
+    // comparisons happen here, where equal conditions are equal nodes.
+    std::vector<std::uint32_t> comparison_sizes;
+    for (const auto& partition : partitions) comparison_sizes.push_back(partition.cell_count());
+    DecisionDiagram comparison(comparison_sizes, options.max_diagram_nodes);
+    Lowering old_lowering(old_policy, partitions, comparison, old_setting_names);
+    Lowering new_lowering(new_policy, partitions, comparison);
+    const NodeId old_decision = old_lowering.decision();
+    const NodeId new_decision = new_lowering.decision();
+    diff.structural_changes =
+        StructuralComparison(old_policy, new_policy, match, partitions, comparison, old_lowering, new_lowering).run();
+
+    // Both decisions over the diff variables, then the pair of cells at every point. Terminal
+    // 0 is "decided alike"; terminal i > 0 is changes[i - 1].
+    std::vector<std::uint32_t> sizes;
+    for (const auto& variable : diff.variables) sizes.push_back(variable.partition.cell_count());
+    DecisionDiagram semantic(sizes, options.max_diagram_nodes);
+    const NodeId before = with_unset_codes(comparison, old_decision, semantic, diff.variables, old_default_on);
+    const NodeId after = with_unset_codes(comparison, new_decision, semantic, diff.variables, new_default_on);
+    std::vector<std::pair<Decision, Decision>> changes;
+    std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> change_of_cells;
+    const NodeId pairs = semantic.combine(before, after, [&](std::uint32_t old_cell, std::uint32_t new_cell) {
+      const auto [found, inserted] = change_of_cells.try_emplace({old_cell, new_cell}, 0);
+      if (inserted) {
+        Decision old_decision_here = decision_of_cell(old_policy, old_cell);
+        Decision new_decision_here = decision_of_cell(new_policy, new_cell);
+        if (old_decision_here.effect != new_decision_here.effect ||
+            old_decision_here.reason != new_decision_here.reason) {
+          changes.emplace_back(std::move(old_decision_here), std::move(new_decision_here));
+          found->second = static_cast<std::uint32_t>(changes.size());
+        }
+      }
+      return found->second;
+    });
+
+    for (auto& region : regions_of(semantic, pairs, [](std::uint32_t value) { return value != 0; })) {
+      DiffRow row;
+      const auto& [old_decision_here, new_decision_here] = changes[region.value - 1];
+      row.before = old_decision_here;
+      row.after = new_decision_here;
+      row.direction = direction_of(row.before, row.after);
+      std::vector<std::string> pieces;
+      for (std::size_t v = 0; v < diff.variables.size(); ++v) {
+        if (!constrains(region.codes[v])) continue;
+        row.when.push_back({diff.variables[v].partition.name, value_words(diff.variables[v], region.codes[v])});
+        pieces.push_back(condition_piece(diff.variables[v], region.codes[v]));
+      }
+      row.condition = pieces.empty() ? "true" : join(pieces, " ∧ ");
+      row.region = std::move(region);
+      diff.rows.push_back(std::move(row));
+    }
+  } catch (const DiagramTooLarge& error) {
+    return too_large(diff.variables, error);
+  }
+
+  // Reasons in source order: the default (no rule) first.
+  const auto position = [](const Decision& decision) { return decision.rule ? *decision.rule + 1 : 0; };
+  std::stable_sort(diff.rows.begin(), diff.rows.end(), [&](const DiffRow& a, const DiffRow& b) {
+    return std::make_tuple(a.direction, position(a.after), position(a.before)) <
+           std::make_tuple(b.direction, position(b.after), position(b.before));
+  });
+  return diff;
+}
+
+}  // namespace usegate::compiler
