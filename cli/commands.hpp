@@ -11,8 +11,10 @@ using Words = std::vector<std::string_view>;
 
 int run_build(const Words& words);
 int run_check(const Words& words);
+int run_diff(const Words& words);
 int run_eval(const Words& words);
 int run_filter(const Words& words);
+int run_sim(const Words& words);
 int run_table(const Words& words);
 
 }  // namespace usegate::cli

@@ -22,8 +22,10 @@ constexpr Command commands[] = {
     {"check", "parse, type-check and lint policies", usegate::cli::run_check},
     {"table", "print the compiled decision table as merged rows", usegate::cli::run_table},
     {"build", "compile a policy to a decision-table artifact", usegate::cli::run_build},
+    {"diff", "show what changes between two versions of a policy", usegate::cli::run_diff},
     {"eval", "decide every record of a JSON Lines stream", usegate::cli::run_eval},
     {"filter", "pass the records a policy allows", usegate::cli::run_filter},
+    {"sim", "simulate a population under a policy, or two side by side", usegate::cli::run_sim},
 };
 
 void print_help() {

@@ -154,7 +154,19 @@ class Generator {
       RandomAttribute attribute;
       attribute.kind = RandomAttribute::Kind::enumeration;
       attribute.name = name;
-      attribute.values = sample(name == "platform" ? platform_words : value_words, uniform(2, 5));
+      // 2 to 5 values; rarely more than 16, where the runtime looks values up by hash.
+      const int value_count = name != "platform" && chance(0.04) ? uniform(17, 24) : uniform(2, 5);
+      attribute.values = sample(name == "platform" ? platform_words : value_words, value_count);
+      if (name != "platform" && chance(0.08)) {
+        // Two long values alike in length, first eight and last eight bytes: the runtime's
+        // value index cannot tell them apart by its key and must compare the whole text.
+        attribute.values.resize(std::max<std::size_t>(attribute.values.size(), 4) - 2);
+        for (const char* alike : {"interaction_a_with_grok", "interaction_b_with_grok"}) {
+          if (std::find(attribute.values.begin(), attribute.values.end(), alike) == attribute.values.end()) {
+            attribute.values.push_back(alike);
+          }
+        }
+      }
       if (name == "platform") platform_values_ = attribute.values;
       add_attribute(std::move(attribute));
     }
