@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "usegate/base/json_text.hpp"
 #include "usegate/runtime/record_decoder.hpp"
 
 namespace usegate::cli {
@@ -45,19 +46,6 @@ std::string json_object(const std::vector<std::pair<std::string, std::uint64_t>>
   return text + "}";
 }
 
-std::string json_text(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 std::string summary_text(const char* command, const StreamSummary& summary) {
@@ -92,7 +80,7 @@ std::string summary_json(const StreamSummary& summary) {
       "{{\"policy\":{},\"version\":{},\"read\":{},\"allowed\":{},\"denied\":{},\"rejected\":{},"
       "\"empty_lines\":{},\"denied_by_reason\":{},\"rejected_by_cause\":{},\"consent_applied\":{},"
       "\"consent_rejected\":{},\"consent_rejected_by_cause\":{},\"consent_after_now\":{},\"bad_consent_values\":{}}}\n",
-      json_text(summary.policy.name()), json_text(summary.policy.version()), counts.read, counts.allowed,
+      json::quote(summary.policy.name()), json::quote(summary.policy.version()), counts.read, counts.allowed,
       counts.denied, counts.rejected, counts.empty_lines, json_object(denials(summary)),
       json_object(rejections(summary)), summary.ledger ? summary.ledger->applied() : 0,
       summary.ledger ? summary.ledger->rejected() : 0, json_object(consent_causes),

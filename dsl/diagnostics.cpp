@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "usegate/base/json_text.hpp"
+
 namespace usegate::dsl {
 
 void DiagnosticList::error(SourceSpan span, std::string message, std::string help) {
@@ -42,27 +44,6 @@ const char* severity_name(Severity severity) {
   return severity == Severity::error ? "error" : "warning";
 }
 
-std::string json_escape(std::string_view text) {
-  std::string escaped;
-  escaped.reserve(text.size() + 2);
-  for (const char c : text) {
-    switch (c) {
-      case '"': escaped += "\\\""; break;
-      case '\\': escaped += "\\\\"; break;
-      case '\n': escaped += "\\n"; break;
-      case '\r': escaped += "\\r"; break;
-      case '\t': escaped += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          escaped += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          escaped += c;
-        }
-    }
-  }
-  return escaped;
-}
-
 }  // namespace
 
 std::string format_diagnostic_headline(const SourceFile& source, const Diagnostic& diagnostic) {
@@ -99,11 +80,11 @@ std::string format_diagnostic(const SourceFile& source, const Diagnostic& diagno
 std::string format_diagnostic_json(const SourceFile& source, const Diagnostic& diagnostic) {
   const SourcePosition end = source.position_of(diagnostic.span.end_offset);
   return fmt::format(
-      "{{\"file\":\"{}\",\"line\":{},\"column\":{},\"end_line\":{},\"end_column\":{},"
-      "\"severity\":\"{}\",\"message\":\"{}\",\"help\":\"{}\",\"lint\":\"{}\"}}",
-      json_escape(source.name()), diagnostic.span.begin.line, diagnostic.span.begin.column,
-      end.line, end.column, severity_name(diagnostic.severity), json_escape(diagnostic.message),
-      json_escape(diagnostic.help), json_escape(diagnostic.lint));
+      "{{\"file\":{},\"line\":{},\"column\":{},\"end_line\":{},\"end_column\":{},"
+      "\"severity\":\"{}\",\"message\":{},\"help\":{},\"lint\":{}}}",
+      json::quote(source.name()), diagnostic.span.begin.line, diagnostic.span.begin.column,
+      end.line, end.column, severity_name(diagnostic.severity), json::quote(diagnostic.message),
+      json::quote(diagnostic.help), json::quote(diagnostic.lint));
 }
 
 }  // namespace usegate::dsl

@@ -13,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include "usegate/base/json_text.hpp"
 #include "usegate/runtime/block_reader.hpp"
 
 namespace usegate::runtime {
@@ -48,55 +49,6 @@ bool is_blank(std::string_view text) {
     if (c != ' ' && c != '\t' && c != '\r') return false;
   }
   return true;
-}
-
-// Appends `text` as a JSON string; bytes that are not UTF-8 become U+FFFD, so the output is
-// valid JSON whatever the input held.
-void append_json_string(std::string& out, std::string_view text) {
-  static constexpr char hex[] = "0123456789abcdef";
-  out += '"';
-  for (std::size_t i = 0; i < text.size();) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x80) {
-      switch (byte) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-          if (byte < 0x20) {
-            out += "\\u00";
-            out += hex[byte >> 4];
-            out += hex[byte & 0xF];
-          } else {
-            out += static_cast<char>(byte);
-          }
-      }
-      ++i;
-      continue;
-    }
-    // A well-formed multi-byte sequence is copied; anything else is replaced, a byte at a time.
-    const std::size_t length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC2 ? 2 : 0;
-    bool valid = length > 0 && byte <= 0xF4 && i + length <= text.size();
-    for (std::size_t k = 1; valid && k < length; ++k) valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
-    if (valid && length == 3) {
-      const auto second = static_cast<unsigned char>(text[i + 1]);
-      valid = !(byte == 0xE0 && second < 0xA0) && !(byte == 0xED && second >= 0xA0);
-    }
-    if (valid && length == 4) {
-      const auto second = static_cast<unsigned char>(text[i + 1]);
-      valid = !(byte == 0xF0 && second < 0x90) && !(byte == 0xF4 && second >= 0x90);
-    }
-    if (valid) {
-      out.append(text.substr(i, length));
-      i += length;
-    } else {
-      out += "\\ufffd";
-      ++i;
-    }
-  }
-  out += '"';
 }
 
 struct BlockOutput {
@@ -189,12 +141,12 @@ class BlockEvaluator {
     out += ",\"decision\":\"";
     out += decision;
     out += "\",\"reason\":";
-    append_json_string(out, reason);
+    json::append_string(out, reason);
     if (options_.keep_records) {
       out += ",\"record\":";
       // A record that parsed is JSON already; one that did not is kept as a string.
       if (rejected) {
-        append_json_string(out, line.text);
+        json::append_string(out, line.text);
       } else {
         out += line.text;
       }
