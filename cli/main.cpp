@@ -33,7 +33,7 @@ void print_help() {
                "Data-use policy as code: check policies, compile them to decision tables and\n"
                "enforce them on record streams.\n\ncommands:\n";
   for (const auto& command : commands) {
-    std::cout << "  " << command.name << std::string(10 - command.name.size(), ' ')
+    std::cout << "  " << command.name << std::string(command.name.size() < 10 ? 10 - command.name.size() : 1, ' ')
               << command.summary << '\n';
   }
   std::cout << "\n`usegate COMMAND --help` describes each command. Exit status 2 means a usage "

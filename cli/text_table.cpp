@@ -24,6 +24,7 @@ std::string TextTable::render() const {
       line += rows_[r][i];
       if (i + 1 < rows_[r].size()) line += std::string(widths[i] - display_width(rows_[r][i]), ' ');
     }
+    while (!line.empty() && line.back() == ' ') line.pop_back();  // an empty last cell
     out += line + "\n";
     if (r == 0) {
       std::string rule;

@@ -134,7 +134,7 @@ struct RecordDecoder::State {
     switch (type) {
       case json_type::string: {
         std::string_view text;
-        if (value.get_string().get(text)) break;
+        if (!unescaped_string(value, text)) break;
         field = FieldValue::from_string(text);
         mapped_from = text;
         break;
@@ -142,6 +142,7 @@ struct RecordDecoder::State {
       case json_type::number: {
         double number = 0;
         if (!value.get_double().get(number)) field = FieldValue::from_number(number);
+        if (bound.value_map.empty()) break;
         mapped_from = value.raw_json_token();
         while (!mapped_from.empty() && std::isspace(static_cast<unsigned char>(mapped_from.back()))) mapped_from.remove_suffix(1);
         break;
@@ -237,6 +238,18 @@ struct RecordDecoder::State {
     return simdjson::SUCCESS;
   }
 
+  // A string's content. Most strings hold no escape, and then their bytes in the input are
+  // the content: nothing is copied. Others are unescaped by simdjson.
+  static bool unescaped_string(simdjson::ondemand::value& value, std::string_view& text) {
+    std::string_view token = value.raw_json_token();  // `"..."` and any white space after it
+    const std::size_t close = token.rfind('"');
+    if (close != 0 && close != std::string_view::npos && token.substr(0, close).find('\\') == std::string_view::npos) {
+      text = token.substr(1, close - 1);
+      return true;
+    }
+    return !value.get_string().get(text);
+  }
+
   // A bound object whose members are bound too: the object itself is no value.
   void clear_target(const Target& target, Code* codes, FieldValue value) {
     if (target.kind == Target::Kind::attribute) {
@@ -252,7 +265,7 @@ struct RecordDecoder::State {
     switch (type) {
       case json_type::string: {
         std::string_view text;
-        return value.get_string().get(text) ? FieldValue::other() : FieldValue::from_string(text);
+        return unescaped_string(value, text) ? FieldValue::from_string(text) : FieldValue::other();
       }
       case json_type::boolean: {
         bool flag = false;
@@ -266,7 +279,7 @@ struct RecordDecoder::State {
   }
 
   static bool subject_text(simdjson::ondemand::value& value, json_type type, std::string_view& out) {
-    if (type == json_type::string) return !value.get_string().get(out);
+    if (type == json_type::string) return unescaped_string(value, out);
     if (type == json_type::number) {
       out = value.raw_json_token();
       while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back()))) out.remove_suffix(1);
