@@ -56,7 +56,7 @@ runtime::DecisionTable flatten(const DecisionDiagram& diagram, NodeId root) {
     table.root = terminal_word(root);
     return table;
   }
-  std::map<NodeId, std::uint32_t> offsets;
+  std::vector<std::uint32_t> offsets(diagram.node_count(), 0);
   const std::vector<NodeId> order = diagram.reachable(root);
   std::uint32_t next = 0;
   for (const NodeId id : order) {
@@ -68,10 +68,10 @@ runtime::DecisionTable flatten(const DecisionDiagram& diagram, NodeId root) {
     if (diagram.is_terminal(id)) continue;
     table.words.push_back(diagram.variable(id));
     for (const NodeId child : diagram.children(id)) {
-      table.words.push_back(diagram.is_terminal(child) ? terminal_word(child) : offsets.at(child));
+      table.words.push_back(diagram.is_terminal(child) ? terminal_word(child) : offsets[child]);
     }
   }
-  table.root = offsets.at(root);
+  table.root = offsets[root];
   return table;
 }
 

@@ -184,20 +184,22 @@ std::uint32_t DecisionDiagram::evaluate(NodeId root, std::span<const std::uint32
 }
 
 std::vector<NodeId> DecisionDiagram::reachable(NodeId root) const {
-  // Variables only grow along a path, so ordering by variable puts parents first.
-  std::set<NodeId> seen{root};
-  std::vector<NodeId> stack{root};
-  while (!stack.empty()) {
-    const NodeId at = stack.back();
-    stack.pop_back();
+  std::vector<bool> seen(nodes_.size(), false);
+  std::vector<NodeId> order{root};
+  seen[root] = true;
+  for (std::size_t next = 0; next < order.size(); ++next) {
+    const NodeId at = order[next];
     if (is_terminal(at)) continue;
     for (const NodeId child : children(at)) {
-      if (seen.insert(child).second) stack.push_back(child);
+      if (!seen[child]) {
+        seen[child] = true;
+        order.push_back(child);
+      }
     }
   }
-  std::vector<NodeId> order(seen.begin(), seen.end());
-  std::stable_sort(order.begin(), order.end(),
-                   [&](NodeId x, NodeId y) { return level(x) < level(y); });
+  // Variables only grow along a path, so ordering by variable puts parents first; ties keep
+  // discovery order, which makes the result deterministic.
+  std::stable_sort(order.begin(), order.end(), [&](NodeId x, NodeId y) { return level(x) < level(y); });
   return order;
 }
 
