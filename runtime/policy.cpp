@@ -94,6 +94,7 @@ struct VariableClassifier {
 struct Policy::Impl {
   runtime::CompiledPolicy model;
   // What every decision reads, kept in small contiguous arrays.
+  std::size_t variable_count = 0;
   bool dense = true;
   std::vector<Code> limits;            // per variable: its number of codes
   std::vector<std::uint32_t> strides;  // dense layout
@@ -138,6 +139,7 @@ std::shared_ptr<const Policy::Impl> build_impl(runtime::CompiledPolicy model) {
     impl->classifiers.push_back(std::move(classifier));
   }
   for (const auto& classifier : impl->classifiers) impl->limits.push_back(classifier.code_count);
+  impl->variable_count = impl->limits.size();
   impl->dense = policy.table.layout == runtime::DecisionTable::Layout::dense;
   if (impl->dense) {
     impl->strides.assign(policy.variables.size(), 1);
@@ -237,21 +239,47 @@ Code Policy::encode_time(std::size_t variable, std::int64_t epoch_seconds) const
   return encode(variable, FieldValue::from_number(static_cast<double>(epoch_seconds)));
 }
 
+namespace {
+
+// The dense index with the number of variables known at compile time, so that the loop
+// unrolls into straight-line code. Every code's range is checked without a branch: a code
+// out of range is the caller's mistake and must deny, never read another cell.
+template <std::size_t Count>
+[[gnu::always_inline]] inline bool dense_index(const Code* codes, const Code* limits, const std::uint32_t* strides,
+                                               std::size_t count, std::uint32_t& index) {
+  const std::size_t n = Count == 0 ? count : Count;  // 0: any count, as a loop
+  bool in_range = true;
+  std::uint32_t sum = 0;
+  for (std::size_t v = 0; v < n; ++v) {
+    in_range &= codes[v] < limits[v];
+    sum += codes[v] * strides[v];
+  }
+  index = sum;
+  return in_range;
+}
+
+}  // namespace
+
 Decision Policy::decide(std::span<const Code> codes) const {
   const Impl& impl = *impl_;
   const Decision invalid{false, invalid_input_reason};
-  const std::size_t count = impl.limits.size();
-  if (codes.size() != count) return invalid;
+  const std::size_t count = impl.variable_count;
+  if (codes.size() != count) [[unlikely]] return invalid;
   const Code* limits = impl.limits.data();
-  if (impl.dense) {
-    // Every code's range is checked without a branch: a code out of range is the caller's
-    // mistake and must deny, never read another cell.
+  if (impl.dense) [[likely]] {
     const std::uint32_t* strides = impl.strides.data();
     std::uint32_t index = 0;
-    bool in_range = true;
-    for (std::size_t v = 0; v < count; ++v) {
-      in_range &= codes[v] < limits[v];
-      index += codes[v] * strides[v];
+    bool in_range = false;
+    switch (count) {
+      case 1: in_range = dense_index<1>(codes.data(), limits, strides, count, index); break;
+      case 2: in_range = dense_index<2>(codes.data(), limits, strides, count, index); break;
+      case 3: in_range = dense_index<3>(codes.data(), limits, strides, count, index); break;
+      case 4: in_range = dense_index<4>(codes.data(), limits, strides, count, index); break;
+      case 5: in_range = dense_index<5>(codes.data(), limits, strides, count, index); break;
+      case 6: in_range = dense_index<6>(codes.data(), limits, strides, count, index); break;
+      case 7: in_range = dense_index<7>(codes.data(), limits, strides, count, index); break;
+      case 8: in_range = dense_index<8>(codes.data(), limits, strides, count, index); break;
+      default: in_range = dense_index<0>(codes.data(), limits, strides, count, index); break;
     }
     return in_range ? Impl::decode(impl.cells[index]) : invalid;
   }
