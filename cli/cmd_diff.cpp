@@ -1,6 +1,9 @@
 // `usegate diff OLD NEW`: what changes between two versions of a policy, for reviewers.
-#include <algorithm>
+#include <unistd.h>
+
 #include <iostream>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <variant>
 
@@ -8,13 +11,18 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
+#include "decision_policy.hpp"
 #include "policy_files.hpp"
+#include "record_diff.hpp"
+#include "record_inputs.hpp"
+#include "usegate/base/json_text.hpp"
 #include "usegate/compiler/diff.hpp"
 
 namespace usegate::cli {
 namespace {
 
 constexpr const char* help = R"(usage: usegate diff [--format text|json] OLD NEW
+       usegate diff OLD NEW --records FILE [--bindings B] [--consent C] [--now T] [--purpose P[,P]]
 
 Compares two versions of a policy. Prints the structural changes (settings added, removed or
 renamed, defaults, coverage and availability of settings, rules added, removed or renamed,
@@ -27,50 +35,30 @@ Rows are grouped as newly denied, newly allowed, and reason only (the same decis
 another reason). Every record the two versions decide differently lies in exactly one row.
 Two versions that decide every record alike print `no semantic change`.
 
-options:
-  --format json   one JSON document with the structural changes and the rows
+With --records, every record of a JSON Lines file is also decided under both versions, as
+`usegate eval` decides it, and a `records` section counts the records whose decision or reason
+changes, by direction and by pair of outcomes, with the first line numbers of each pair.
 
-exit status: 0 no row (structural changes alone do not count), 1 some decision or reason
-changes (reason-only rows count: records would carry another reason), 2 a policy with errors,
-an unreadable file, two policies that cannot be compared, or a usage error
+options:
+  --format json       one JSON document with the structural changes and the rows
+  --records FILE      also decide these records under both versions (`-`: standard input)
+  --bindings FILE     where attributes and settings come from in records (YAML); checked
+                      against NEW; OLD skips entries naming what it does not declare
+  --consent FILE      setting changes as JSON Lines, read once for each version (a file)
+  --now TIME          evaluation time, ISO-8601 or epoch seconds (default: now)
+  --purpose P[,P...]  decide for these purposes, a record must be allowed for all of them;
+                      checked against NEW; a purpose OLD does not declare reads as unknown
+
+exit status: 0 no row (structural changes alone do not count, nor do records), 1 some
+decision or reason changes (reason-only rows count: records would carry another reason),
+2 a policy with errors, an unreadable file, two policies that cannot be compared, bindings
+that do not fit NEW, or a usage error
 )";
 
 std::string version_text(const std::string& version) { return version.empty() ? "-" : version; }
 
-std::string outcome_text(const compiler::Decision& decision) {
-  return fmt::format("{} ({})", decision.effect == compiler::Effect::allow ? "allow" : "deny", decision.reason);
-}
-
-std::string json_string(std::string_view text) {
-  std::string quoted = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"': quoted += "\\\""; break;
-      case '\\': quoted += "\\\\"; break;
-      case '\n': quoted += "\\n"; break;
-      case '\r': quoted += "\\r"; break;
-      case '\t': quoted += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          quoted += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          quoted += c;
-        }
-    }
-  }
-  return quoted + "\"";
-}
-
-std::string json_outcome(const compiler::Decision& decision) {
-  return fmt::format("{{\"decision\": {}, \"reason\": {}}}",
-                     json_string(decision.effect == compiler::Effect::allow ? "allow" : "deny"),
-                     json_string(decision.reason));
-}
-
-std::string direction_key(compiler::DiffDirection direction) {
-  std::string key = compiler::direction_name(direction);
-  std::replace(key.begin(), key.end(), ' ', '_');
-  return key;
+const char* effect_name(const compiler::Decision& decision) {
+  return decision.effect == compiler::Effect::allow ? "allow" : "deny";
 }
 
 void print_text(const compiler::PolicyDiff& diff) {
@@ -90,28 +78,30 @@ void print_text(const compiler::PolicyDiff& diff) {
     std::cout << fmt::format("\n{} ({} row{}):\n", compiler::direction_name(direction), count, count == 1 ? "" : "s");
     for (const auto& row : diff.rows) {
       if (row.direction != direction) continue;
-      std::cout << fmt::format("  {}: {} → {}\n", row.condition, outcome_text(row.before), outcome_text(row.after));
+      std::cout << fmt::format("  {}: {} → {}\n", row.condition,
+                               outcome_text(effect_name(row.before), row.before.reason),
+                               outcome_text(effect_name(row.after), row.after.reason));
     }
   }
   if (diff.rows.empty()) std::cout << "\nno semantic change\n";
 }
 
 // Keys in a fixed order; one structural change or row per line, so that the document reads
-// and diffs well as text too.
-void print_json(const compiler::PolicyDiff& diff) {
+// and diffs well as text too. `records` is the value of the `records` member, with --records.
+void print_json(const compiler::PolicyDiff& diff, const std::optional<std::string>& records) {
   std::cout << "{\n";
-  std::cout << fmt::format("  \"old\": {{\"policy\": {}, \"version\": {}}},\n", json_string(diff.old_name),
-                           json_string(diff.old_version));
-  std::cout << fmt::format("  \"new\": {{\"policy\": {}, \"version\": {}}},\n", json_string(diff.new_name),
-                           json_string(diff.new_version));
+  std::cout << fmt::format("  \"old\": {{\"policy\": {}, \"version\": {}}},\n", json::quote(diff.old_name),
+                           json::quote(diff.old_version));
+  std::cout << fmt::format("  \"new\": {{\"policy\": {}, \"version\": {}}},\n", json::quote(diff.new_name),
+                           json::quote(diff.new_version));
   std::cout << fmt::format("  \"semantic_change\": {},\n", diff.rows.empty() ? "false" : "true");
   std::cout << "  \"structural_changes\": [";
   for (std::size_t i = 0; i < diff.structural_changes.size(); ++i) {
     const auto& change = diff.structural_changes[i];
     std::cout << (i == 0 ? "\n" : ",\n")
               << fmt::format("    {{\"kind\": {}, \"subject\": {}, \"text\": {}}}",
-                             json_string(compiler::change_kind_name(change.kind)), json_string(change.subject),
-                             json_string(change.text));
+                             json::quote(compiler::change_kind_name(change.kind)), json::quote(change.subject),
+                             json::quote(change.text));
   }
   std::cout << (diff.structural_changes.empty() ? "],\n" : "\n  ],\n");
   std::cout << "  \"rows\": [";
@@ -120,28 +110,43 @@ void print_json(const compiler::PolicyDiff& diff) {
     std::string when;
     for (const auto& constraint : row.when) {
       std::string values;
-      for (const auto& value : constraint.values) values += (values.empty() ? "" : ", ") + json_string(value);
-      when += fmt::format("{}{}: [{}]", when.empty() ? "" : ", ", json_string(constraint.variable), values);
+      for (const auto& value : constraint.values) values += (values.empty() ? "" : ", ") + json::quote(value);
+      when += fmt::format("{}{}: [{}]", when.empty() ? "" : ", ", json::quote(constraint.variable), values);
     }
     std::cout << (i == 0 ? "\n" : ",\n")
               << fmt::format("    {{\"direction\": {}, \"when\": {{{}}}, \"condition\": {}, \"old\": {}, \"new\": {}}}",
-                             json_string(direction_key(row.direction)), when, json_string(row.condition),
-                             json_outcome(row.before), json_outcome(row.after));
+                             json::quote(direction_key(row.direction)), when, json::quote(row.condition),
+                             outcome_json(effect_name(row.before), row.before.reason),
+                             outcome_json(effect_name(row.after), row.after.reason));
   }
-  std::cout << (diff.rows.empty() ? "]\n" : "\n  ]\n");
-  std::cout << "}\n";
+  std::cout << (diff.rows.empty() ? "]" : "\n  ]");
+  if (records) std::cout << ",\n  \"records\": " << *records;
+  std::cout << "\n}\n";
 }
 
 }  // namespace
 
 int run_diff(const Words& words) {
-  const Arguments arguments("diff", words, {"--help"}, {"--format"});
+  const Arguments arguments("diff", words, {"--help"},
+                            {"--format", "--records", "--bindings", "--consent", "--now", "--purpose"});
   if (arguments.flag("--help")) {
     std::cout << help;
     return 0;
   }
   const std::string format = arguments.format({"text", "json"});
   if (arguments.positionals().size() != 2) throw UsageError("diff: name two policy files, OLD and NEW");
+  const auto records_path = arguments.option("--records");
+  if (!records_path) {
+    for (const char* option : {"--bindings", "--consent", "--now", "--purpose"}) {
+      if (arguments.option(option)) throw UsageError(fmt::format("diff: `{}` applies to `--records FILE`", option));
+    }
+  }
+  const auto consent_path = arguments.option("--consent");
+  if (consent_path && *consent_path == "-") {
+    throw UsageError("diff: `--consent` must name a file: it is read once for each version");
+  }
+  const std::int64_t now = records_path ? read_now(arguments, "diff") : 0;
+  const int records_input = records_path ? open_for_reading(*records_path, "records file") : -1;
 
   // Both files are read and checked before either is reported on, so one run shows every error.
   const LoadedPolicy old_loaded = load_policy(arguments.positionals()[0], false);
@@ -170,10 +175,56 @@ int run_diff(const Words& words) {
     return 2;
   }
   const auto& diff = std::get<compiler::PolicyDiff>(result);
+
+  std::optional<std::string> records;
+  if (records_path) {
+    const auto old_policy = compile_decision_policy(*old_loaded.analysis.policy, old_loaded.source->name());
+    const auto new_policy = compile_decision_policy(*new_loaded.analysis.policy, new_loaded.source->name());
+    if (!old_policy || !new_policy) return 2;
+    // The bindings describe the records as NEW reads them; OLD reads what it declares.
+    const auto bindings_path = arguments.option("--bindings");
+    auto new_bindings = read_bindings_option(bindings_path, *new_policy);
+    auto old_bindings = read_bindings_option(bindings_path, *old_policy, runtime::BindingsMode::skip_unknown_names);
+    for (const auto* read : {&new_bindings, &old_bindings}) {
+      if (const auto* error = std::get_if<runtime::BindingsError>(read)) {
+        std::cerr << error->message << '\n';
+        return 2;
+      }
+    }
+    std::optional<runtime::ConsentLedger> old_ledger;
+    std::optional<runtime::ConsentLedger> new_ledger;
+    if (consent_path) {
+      old_ledger = read_consent_option(*consent_path, *old_policy, now, "diff");
+      new_ledger = read_consent_option(*consent_path, *new_policy, now, "diff");
+      if (!old_ledger || !new_ledger) return 2;
+    }
+    const std::vector<std::string> purposes =
+        arguments.option("--purpose") ? split_purposes(*arguments.option("--purpose")) : std::vector<std::string>{};
+    // Purposes are checked against NEW, as eval checks them; OLD reads what it declares.
+    PurposeCodes new_purposes;
+    if (!purposes.empty()) new_purposes = required_purposes(*new_policy, purposes, "diff");
+    const RecordDiffVersion old_version{*old_policy, std::get<runtime::Bindings>(old_bindings),
+                                        old_ledger ? &*old_ledger : nullptr, purposes_as_read_by(*old_policy, purposes)};
+    const RecordDiffVersion new_version{*new_policy, std::get<runtime::Bindings>(new_bindings),
+                                        new_ledger ? &*new_ledger : nullptr, std::move(new_purposes)};
+    RecordDiff record_diff;
+    try {
+      record_diff = diff_records(records_input, old_version, new_version, now);
+    } catch (const std::runtime_error& error) {
+      std::cerr << fmt::format("usegate diff: {}: {}\n", *records_path, error.what());
+      return 2;
+    }
+    if (records_input > 0) ::close(records_input);
+    const RecordDiffInputs inputs{*records_path, now, purposes, consent_path, old_ledger ? &*old_ledger : nullptr,
+                                  new_ledger ? &*new_ledger : nullptr};
+    records = format == "json" ? record_diff_json(record_diff, inputs) : record_diff_text(record_diff, inputs);
+  }
+
   if (format == "json") {
-    print_json(diff);
+    print_json(diff, records);
   } else {
     print_text(diff);
+    if (records) std::cout << *records;
   }
   return diff.rows.empty() ? 0 : 1;
 }

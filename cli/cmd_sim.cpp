@@ -1,28 +1,37 @@
-// `usegate sim POLICY --scenario S.yaml [--vs OTHER]`: what a policy does to a population.
+// `usegate sim POLICY --scenario S.yaml [--vs OTHER]`: what a policy does to a population;
+// `usegate sim POLICY --records FILE [--vs OTHER]`: the same report over real records.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <stdexcept>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "decision_policy.hpp"
 #include "policy_files.hpp"
+#include "record_inputs.hpp"
+#include "record_simulation.hpp"
 #include "scenario.hpp"
 #include "sim_report.hpp"
 #include "simulation.hpp"
+#include "usegate/compiler/regions.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
 
 namespace usegate::cli {
 namespace {
 
 constexpr const char* help =
-    R"(usage: usegate sim POLICY --scenario S.yaml [--vs OTHER] [--format text|json]
+    R"(usage: usegate sim POLICY --scenario S.yaml [--vs OTHER] [--format text|json] [--write-records FILE]
+       usegate sim POLICY --records FILE [--bindings B] [--consent C] [--now T] [--purpose P[,P]]
+                   [--vs OTHER] [--format text|json]
 
 Simulates a synthetic population under a policy: every user's records are decided for every
 purpose of the scenario, and the report gives the share of records usable, overall and by
@@ -30,22 +39,37 @@ record kind, population attribute and platform usage; the denials by reason; and
 setting the users who could reach it, those who switched it off and the records their
 opt-outs removed. The scenario format is described in docs/sim.md.
 
+With --records instead of --scenario, the records of a JSON Lines file are read and decided
+as `usegate eval` decides them, once for each purpose, and the report gives the share usable
+overall and by the value of each enum attribute the policies test; the denials by reason; and
+for each setting the records its opt-out removed and, from the consent file, who switched it
+off and which changes were rejected. Reach is not measured: records do not say where or when
+their users could have changed a setting.
+
 POLICY and OTHER are `.policy` files or artifacts built with `usegate build`.
 
 options:
-  --scenario FILE        the population (required)
-  --vs OTHER             the same users under a second policy, side by side, with the
-                         difference in percentage points
+  --scenario FILE        the synthetic population
+  --records FILE         real records instead (JSON Lines; `-`: standard input)
+  --vs OTHER             the same users or records under a second policy, side by side, with
+                         the difference in percentage points
   --format json          the report for machines
-  --write-records FILE   also write every simulated record as a JSON line, with the user's
-                         consent under POLICY (for checking the report, or as input to
-                         `usegate eval` and `filter`)
+  --write-records FILE   with --scenario: also write every simulated record as a JSON line,
+                         with the user's consent under POLICY (for checking the report, or as
+                         input to `usegate eval` and `filter`)
+with --records:
+  --bindings FILE        where attributes and settings come from in records (YAML); with --vs
+                         it must fit one policy, and the other skips what it does not declare
+  --consent FILE         setting changes as JSON Lines, read once for each policy (a file)
+  --now TIME             evaluation time, ISO-8601 or epoch seconds (default: now)
+  --purpose P[,P...]     the purposes to report (default: every value of `enum purpose`)
 
-The same scenario and seed give the same report, byte for byte. A progress line is shown on
-stderr when it is a terminal.
+The same scenario and seed, or the same records and --now, give the same report, byte for
+byte. A progress line is shown on stderr when it is a terminal.
 
-exit status: 0 simulated, 2 usage error or a scenario that cannot be used,
-             3 a policy that does not check or cannot be loaded
+exit status: 0 simulated, 2 usage error, a scenario that cannot be used or records that
+             cannot be read, 3 a policy that does not check or cannot be loaded, or bindings
+             or a consent file that cannot be used
 )";
 
 // Exit status for a policy that cannot be used.
@@ -152,29 +176,30 @@ class RecordWriter final : public RecordObserver {
   std::string line_;
 };
 
-}  // namespace
-
-int run_sim(const Words& words) {
-  const Arguments arguments("sim", words, {"--help"},
-                            {"--scenario", "--vs", "--format", "--write-records", "--records",
-                             "--consent", "--bindings"});
-  if (arguments.flag("--help")) {
-    std::cout << help;
-    return 0;
+// The reports of the policies at `paths`, labelled by their files' names (`A` and `B` when
+// the names are the same).
+template <typename Report>
+std::vector<Labeled<Report>> labeled_reports(const std::vector<std::string>& paths, std::vector<Report> reports) {
+  std::vector<Labeled<Report>> labeled;
+  for (std::size_t index = 0; index < reports.size(); ++index) {
+    labeled.push_back({label_of(paths[index]), paths[index], std::move(reports[index])});
   }
-  const std::string format = arguments.format({"text", "json"});
-  if (arguments.option("--records") || arguments.option("--consent") ||
-      arguments.option("--bindings")) {
-    throw UsageError(
-        "sim: simulating over record files (`--records`, `--consent`, `--bindings`) is not "
-        "available yet; "
-        "describe the population with `--scenario`");
+  if (labeled.size() == 2 && labeled[0].label == labeled[1].label) {
+    labeled[0].label = "A";
+    labeled[1].label = "B";
   }
-  if (arguments.positionals().size() != 1) throw UsageError("sim: name exactly one policy");
-  const std::string scenario_path = arguments.required("--scenario");
+  return labeled;
+}
 
-  std::vector<std::string> paths{arguments.positionals().front()};
-  if (const auto other = arguments.option("--vs")) paths.push_back(*other);
+int simulate_scenario(const Arguments& arguments, const std::string& format, const std::string& scenario_path,
+                      const std::vector<std::string>& paths) {
+  for (const char* option : {"--bindings", "--consent", "--now", "--purpose"}) {
+    if (arguments.option(option)) {
+      throw UsageError(fmt::format("sim: `{}` applies to `--records FILE`; a scenario sets the time, the purposes "
+                                   "and the settings itself",
+                                   option));
+    }
+  }
   std::vector<Policy> policies;
   for (const auto& path : paths) {
     auto policy = load_decision_policy(path);
@@ -206,17 +231,145 @@ int run_sim(const Words& words) {
   }
   if (writer) writer->finish();
 
-  std::vector<LabeledReport> reports;
-  for (std::size_t index = 0; index < simulations.size(); ++index) {
-    reports.push_back({label_of(paths[index]), paths[index], simulations[index].report()});
-  }
-  if (reports.size() == 2 && reports[0].label == reports[1].label) {
-    reports[0].label = "A";
-    reports[1].label = "B";
-  }
-  std::cout << (format == "json" ? render_sim_json(scenario, reports)
-                                 : render_sim_text(scenario, reports));
+  std::vector<SimulationReport> reports;
+  for (const auto& simulation : simulations) reports.push_back(simulation.report());
+  const auto labeled = labeled_reports(paths, std::move(reports));
+  std::cout << (format == "json" ? render_sim_json(scenario, labeled) : render_sim_text(scenario, labeled));
   return 0;
+}
+
+// The purposes of `--purpose`, or every value of `enum purpose` (the first policy's, then the
+// other's new ones). Each must be a value of some policy's `enum purpose`.
+std::vector<std::string> record_purposes(const Arguments& arguments, std::span<const RecordSimulationPolicy> policies) {
+  std::vector<std::string> declared;
+  for (const auto& input : policies) {
+    for (const auto& attribute : input.policy.compiled().attributes) {
+      if (attribute.name != purpose_attribute || attribute.type != runtime::AttributeType::enumeration) continue;
+      for (const auto& value : attribute.values) {
+        if (std::find(declared.begin(), declared.end(), value) == declared.end()) declared.push_back(value);
+      }
+    }
+  }
+  if (declared.empty()) {
+    throw UsageError("sim: `--records` reports per purpose, and no policy declares an enum `purpose`");
+  }
+  const auto list = arguments.option("--purpose");
+  if (!list) return declared;
+  std::vector<std::string> purposes = split_purposes(*list);
+  for (std::size_t index = 0; index < purposes.size(); ++index) {
+    const std::string& purpose = purposes[index];
+    if (std::find(declared.begin(), declared.end(), purpose) == declared.end()) {
+      throw UsageError(fmt::format("sim: unknown purpose `{}` (the purposes: {})", purpose, fmt::join(declared, ", ")));
+    }
+    if (std::find(purposes.begin(), purposes.begin() + static_cast<std::ptrdiff_t>(index), purpose) !=
+        purposes.begin() + static_cast<std::ptrdiff_t>(index)) {
+      throw UsageError(fmt::format("sim: purpose `{}` is given twice", purpose));
+    }
+  }
+  return purposes;
+}
+
+// `--bindings` for every policy. It must fit one policy in full, as eval checks it (the first
+// that it fits is taken); the others skip the entries naming what they do not declare. Prints
+// the error and returns false when it fits none (the first policy's error is shown).
+bool read_record_bindings(const Arguments& arguments, std::vector<RecordSimulationPolicy>& inputs) {
+  const auto path = arguments.option("--bindings");
+  std::optional<runtime::BindingsError> first_error;
+  std::optional<std::size_t> fitting;
+  for (std::size_t index = 0; index < inputs.size() && !fitting; ++index) {
+    auto read = read_bindings_option(path, inputs[index].policy);
+    if (auto* bindings = std::get_if<runtime::Bindings>(&read)) {
+      inputs[index].bindings = std::move(*bindings);
+      fitting = index;
+    } else if (!first_error) {
+      first_error = std::get<runtime::BindingsError>(std::move(read));
+    }
+  }
+  if (!fitting) {
+    std::cerr << first_error->message << '\n';
+    return false;
+  }
+  for (std::size_t index = 0; index < inputs.size(); ++index) {
+    if (index == *fitting) continue;
+    auto read = read_bindings_option(path, inputs[index].policy, runtime::BindingsMode::skip_unknown_names);
+    if (const auto* error = std::get_if<runtime::BindingsError>(&read)) {
+      std::cerr << error->message << '\n';
+      return false;
+    }
+    inputs[index].bindings = std::get<runtime::Bindings>(std::move(read));
+  }
+  return true;
+}
+
+int simulate_records(const Arguments& arguments, const std::string& format, const std::string& records_path,
+                     const std::vector<std::string>& paths) {
+  if (arguments.option("--write-records")) {
+    throw UsageError("sim: `--write-records` writes the records of a scenario; with `--records` they exist already");
+  }
+  const auto consent_path = arguments.option("--consent");
+  if (consent_path && *consent_path == "-") {
+    throw UsageError("sim: `--consent` must name a file: it is read once for each policy");
+  }
+  const std::int64_t now = read_now(arguments, "sim");
+  const int input = open_for_reading(records_path, "records file");
+
+  std::vector<RecordSimulationPolicy> inputs;
+  for (const auto& path : paths) {
+    auto policy = load_decision_policy(path);
+    if (!policy) return policy_error;
+    runtime::Bindings bindings = runtime::default_bindings(*policy);
+    inputs.push_back({std::move(*policy), std::move(bindings), std::nullopt});
+  }
+  const std::vector<std::string> purposes = record_purposes(arguments, inputs);
+  if (!read_record_bindings(arguments, inputs)) return policy_error;
+  if (consent_path) {
+    for (auto& policy_input : inputs) {
+      policy_input.ledger = read_consent_option(*consent_path, policy_input.policy, now, "sim");
+      if (!policy_input.ledger) return policy_error;
+    }
+  }
+
+  RecordSimulation simulation(inputs, purposes, now);
+  try {
+    simulation.run(input);
+  } catch (const std::runtime_error& error) {
+    std::cerr << fmt::format("usegate sim: {}: {}\n", records_path, error.what());
+    return 2;
+  }
+  if (input > 0) ::close(input);
+
+  const RecordsRun run{records_path, compiler::describe_time(now), purposes, consent_path, simulation.counts()};
+  const auto labeled = labeled_reports(paths, simulation.reports());
+  std::cout << (format == "json" ? render_records_sim_json(run, labeled) : render_records_sim_text(run, labeled));
+  return 0;
+}
+
+}  // namespace
+
+int run_sim(const Words& words) {
+  const Arguments arguments("sim", words, {"--help"},
+                            {"--scenario", "--records", "--vs", "--format", "--write-records", "--bindings",
+                             "--consent", "--now", "--purpose"});
+  if (arguments.flag("--help")) {
+    std::cout << help;
+    return 0;
+  }
+  const std::string format = arguments.format({"text", "json"});
+  if (arguments.positionals().size() != 1) throw UsageError("sim: name exactly one policy");
+  const auto scenario_path = arguments.option("--scenario");
+  const auto records_path = arguments.option("--records");
+  if (scenario_path && records_path) {
+    throw UsageError(
+        "sim: `--scenario` and `--records` exclude each other: simulate a synthetic population or real "
+        "records");
+  }
+  if (!scenario_path && !records_path) {
+    throw UsageError("sim: give `--scenario S.yaml` (a synthetic population) or `--records FILE` (real records)");
+  }
+  std::vector<std::string> paths{arguments.positionals().front()};
+  if (const auto other = arguments.option("--vs")) paths.push_back(*other);
+  return records_path ? simulate_records(arguments, format, *records_path, paths)
+                      : simulate_scenario(arguments, format, *scenario_path, paths);
 }
 
 }  // namespace usegate::cli

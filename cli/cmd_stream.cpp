@@ -2,9 +2,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <cstdio>
-#include <ctime>
+#include <cstdlib>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -12,13 +10,11 @@
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "decision_policy.hpp"
-#include "policy_files.hpp"
+#include "record_inputs.hpp"
 #include "stream_summary.hpp"
 #include "usegate/runtime/bindings.hpp"
-#include "usegate/runtime/compiled_policy.hpp"
 #include "usegate/runtime/consent_ledger.hpp"
 #include "usegate/runtime/record_stream.hpp"
-#include "usegate/runtime/time_text.hpp"
 
 namespace usegate::cli {
 namespace {
@@ -65,77 +61,6 @@ int open_for_writing(const std::string& path) {
   return descriptor;
 }
 
-int open_for_reading(const std::string& path, const char* what) {
-  if (path == "-") return 0;
-  const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (descriptor < 0) throw UsageError(fmt::format("cannot read {} `{}`", what, path));
-  return descriptor;
-}
-
-std::int64_t read_now(const Arguments& arguments, const char* command) {
-  const auto text = arguments.option("--now");
-  if (!text) return static_cast<std::int64_t>(std::time(nullptr));
-  const auto seconds = runtime::epoch_seconds_from_text(*text);
-  if (!seconds) {
-    throw UsageError(fmt::format("{}: `--now {}` is not a time (write `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM:SSZ` or "
-                                 "epoch seconds)",
-                                 command, *text));
-  }
-  return *seconds;
-}
-
-void read_purposes(const Arguments& arguments, const Policy& policy, runtime::StreamOptions& options,
-                   const char* command) {
-  const auto list = arguments.option("--purpose");
-  if (!list) return;
-  const auto variable = policy.find_variable("purpose");
-  if (!variable || policy.variable(*variable).kind != VariableDescription::Kind::enumeration) {
-    throw UsageError(fmt::format("{}: `--purpose` needs a policy that tests an enum `purpose`", command));
-  }
-  options.purpose_variable = variable;
-  std::size_t start = 0;
-  while (start <= list->size()) {
-    const std::size_t comma = list->find(',', start);
-    const std::string purpose = list->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    const Code code = policy.encode(*variable, FieldValue::from_string(purpose));
-    if (code < runtime::first_value_code) {
-      const auto& values = policy.compiled().attributes[policy.compiled().variables[*variable].source].values;
-      std::string names;
-      for (const auto& value : values) names += (names.empty() ? "" : ", ") + value;
-      throw UsageError(fmt::format("{}: unknown purpose `{}` (the policy's purposes: {})", command, purpose, names));
-    }
-    options.purposes.push_back(code);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-}
-
-// A one-line progress report on a terminal, redrawn at most twice a second.
-class ProgressLine {
- public:
-  explicit ProgressLine(bool enabled) : enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
-  void update(const runtime::StreamCounts& counts) {
-    if (!enabled_) return;
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last_ < std::chrono::milliseconds(500)) return;
-    last_ = now;
-    const double seconds = std::chrono::duration<double>(now - start_).count();
-    std::fprintf(stderr, "\r%12llu records  %10.1f MB  %8.1f MB/s  %6.1f s ",
-                 static_cast<unsigned long long>(counts.read), static_cast<double>(counts.bytes) / 1e6,
-                 seconds > 0 ? static_cast<double>(counts.bytes) / 1e6 / seconds : 0.0, seconds);
-    drawn_ = true;
-  }
-  void clear() {
-    if (drawn_) std::fprintf(stderr, "\r%*s\r", 60, "");
-  }
-
- private:
-  bool enabled_;
-  std::chrono::steady_clock::time_point start_;
-  std::chrono::steady_clock::time_point last_{};
-  bool drawn_ = false;
-};
-
 int run_stream_command(const Words& words, bool eval) {
   const char* command = eval ? "eval" : "filter";
   std::set<std::string> flags{"--help", "--strict"};
@@ -165,26 +90,16 @@ int run_stream_command(const Words& words, bool eval) {
   const auto policy = load_decision_policy(policy_path);
   if (!policy) return 3;
 
-  runtime::Bindings bindings = runtime::default_bindings(*policy);
-  if (const auto path = arguments.option("--bindings")) {
-    auto read = runtime::read_bindings(*path, read_file(*path), *policy);
-    if (const auto* error = std::get_if<runtime::BindingsError>(&read)) {
-      std::cerr << error->message << '\n';
-      return 3;
-    }
-    bindings = std::get<runtime::Bindings>(std::move(read));
+  auto bindings = read_bindings_option(arguments.option("--bindings"), *policy);
+  if (const auto* error = std::get_if<runtime::BindingsError>(&bindings)) {
+    std::cerr << error->message << '\n';
+    return 3;
   }
 
   std::optional<runtime::ConsentLedger> ledger;
   if (const auto path = arguments.option("--consent")) {
-    const int descriptor = open_for_reading(*path, "consent file");
-    try {
-      ledger = runtime::ConsentLedger::read(descriptor, *policy, now);
-    } catch (const std::runtime_error& error) {
-      std::cerr << fmt::format("usegate {}: {}: {}\n", command, *path, error.what());
-      return 3;
-    }
-    if (descriptor != 0) ::close(descriptor);
+    ledger = read_consent_option(*path, *policy, now, command);
+    if (!ledger) return 3;
     for (const auto& rejection : ledger->rejections()) {
       std::cerr << fmt::format("{}:{}: consent change rejected ({}): {}\n", *path, rejection.line, rejection.cause,
                                rejection.message);
@@ -199,17 +114,24 @@ int run_stream_command(const Words& words, bool eval) {
   stream_options.output = eval ? runtime::StreamOptions::Output::decisions : runtime::StreamOptions::Output::records;
   stream_options.keep_records = arguments.flag("--keep");
   stream_options.threads = threads;
-  read_purposes(arguments, *policy, stream_options, command);
+  if (const auto list = arguments.option("--purpose")) {
+    auto purposes = required_purposes(*policy, split_purposes(*list), command);
+    stream_options.purpose_variable = purposes.variable;
+    stream_options.purposes = std::move(purposes.codes);
+  }
 
   runtime::StreamSinks sinks;
   if (const auto path = arguments.option("--denied")) sinks.denied = open_for_writing(*path);
   if (const auto path = arguments.option("--rejects")) sinks.rejects = open_for_writing(*path);
 
-  ProgressLine progress(::isatty(2) != 0);
+  ProgressLine progress;
   runtime::StreamCounts counts;
   try {
-    counts = runtime::run_stream(input, sinks, *policy, bindings, ledger ? &*ledger : nullptr, now, stream_options,
-                                 [&progress](const runtime::StreamCounts& so_far) { progress.update(so_far); });
+    counts = runtime::run_stream(input, sinks, *policy, std::get<runtime::Bindings>(bindings),
+                                 ledger ? &*ledger : nullptr, now, stream_options,
+                                 [&progress](const runtime::StreamCounts& so_far) {
+                                   progress.update(so_far.read, so_far.bytes);
+                                 });
   } catch (const std::runtime_error& error) {
     progress.clear();
     std::cerr << fmt::format("usegate {}: {}\n", command, error.what());

@@ -22,7 +22,11 @@ std::optional<Policy> load_decision_policy(const std::string& path) {
   }
   const auto checked = require_policy(path);
   if (!checked) return std::nullopt;
-  auto compiled = compiler::compile_policy(*checked);
+  return compile_decision_policy(*checked, path);
+}
+
+std::optional<Policy> compile_decision_policy(const compiler::CheckedPolicy& checked, const std::string& path) {
+  auto compiled = compiler::compile_policy(checked);
   if (const auto* error = std::get_if<compiler::CompileError>(&compiled)) {
     std::cerr << fmt::format("{}: error: {}\n = help: {}\n", path, error->message, error->help);
     return std::nullopt;

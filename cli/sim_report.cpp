@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "text_table.hpp"
+#include "usegate/base/json_text.hpp"
 
 namespace usegate::cli {
 namespace {
@@ -23,6 +24,12 @@ std::string points(double a, double b) {
   std::string text = fmt::format("{:+.2f} pp", 100.0 * (b - a));
   if (text == "+0.00 pp" || text == "-0.00 pp") text = "0.00 pp";
   return text;
+}
+
+// The change from a to b in a count without a whole to take a share of: `+2`, `-1`, `0`.
+std::string count_change(std::uint64_t a, std::uint64_t b) {
+  if (a == b) return "0";
+  return b > a ? fmt::format("+{}", b - a) : fmt::format("-{}", a - b);
 }
 
 // A text table whose numeric columns are aligned on the right.
@@ -68,12 +75,12 @@ const ReasonCount* reason_named(const PurposeReport& purpose, const std::string&
 
 // The setting of a report that corresponds to `setting` of another: the same name, or a
 // rename recorded with `formerly` in either direction.
-const SettingReport* matching_setting(const SimulationReport& report,
-                                      const SettingReport& setting) {
-  for (const auto& candidate : report.settings) {
+template <typename Setting>
+const Setting* matching_setting(const std::vector<Setting>& settings, const Setting& setting) {
+  for (const auto& candidate : settings) {
     if (candidate.name == setting.name) return &candidate;
   }
-  for (const auto& candidate : report.settings) {
+  for (const auto& candidate : settings) {
     for (const auto& old : candidate.formerly) {
       if (old == setting.name) return &candidate;
     }
@@ -84,20 +91,52 @@ const SettingReport* matching_setting(const SimulationReport& report,
   return nullptr;
 }
 
-std::string describe_policy(const LabeledReport& labeled) {
+// The settings of either policy, paired: a renamed setting (`formerly`) is one pair; a
+// setting only one policy has is paired with nothing.
+template <typename Setting>
+std::vector<std::pair<const Setting*, const Setting*>> setting_pairs(const std::vector<Setting>& a,
+                                                                     const std::vector<Setting>& b) {
+  std::vector<std::pair<const Setting*, const Setting*>> pairs;
+  for (const auto& setting : a) pairs.emplace_back(&setting, matching_setting(b, setting));
+  for (const auto& setting : b) {
+    if (matching_setting(a, setting) == nullptr) pairs.emplace_back(nullptr, &setting);
+  }
+  return pairs;
+}
+
+// A pair's name in a settings table: `grok_sharing`, or `data_sharing -> grok_sharing`.
+template <typename Setting>
+std::string pair_name(const Setting* left, const Setting* right) {
+  if (left && right && left->name != right->name) return fmt::format("{} -> {}", left->name, right->name);
+  return left ? left->name : right->name;
+}
+
+// The `default` row of a pair in a settings table.
+template <typename Setting>
+std::vector<std::string> default_row(const std::string& name, const Setting* left, const Setting* right) {
+  const std::string default_a = left ? (left->default_on ? "on" : "off") : "-";
+  const std::string default_b = right ? (right->default_on ? "on" : "off") : "-";
+  return {name, "default", default_a, default_b, default_a == default_b ? "same" : "changed"};
+}
+
+template <typename Report>
+std::string describe_policy(const Labeled<Report>& labeled) {
   return fmt::format("policy {} version {} ({})", labeled.report.policy_name,
                      labeled.report.policy_version.empty() ? "-" : labeled.report.policy_version,
                      labeled.path);
 }
 
-std::string header(const Scenario& scenario, std::span<const LabeledReport> reports) {
+// The first lines of a report: the policy, or each policy under its label.
+template <typename Report>
+std::string policy_lines(std::span<const Labeled<Report>> reports) {
+  if (reports.size() == 1) return describe_policy(reports.front()) + "\n";
   std::string out;
-  if (reports.size() == 1) {
-    out += describe_policy(reports.front()) + "\n";
-  } else {
-    for (const auto& labeled : reports)
-      out += fmt::format("{}: {}\n", labeled.label, describe_policy(labeled));
-  }
+  for (const auto& labeled : reports) out += fmt::format("{}: {}\n", labeled.label, describe_policy(labeled));
+  return out;
+}
+
+std::string header(const Scenario& scenario, std::span<const LabeledReport> reports) {
+  std::string out = policy_lines(reports);
   out += fmt::format("scenario {}: {} users, seed {}, now {}{}\n", scenario.path, scenario.users,
                      scenario.seed, scenario.now_text,
                      reports.size() > 1 ? ", the same users under each policy" : "");
@@ -111,10 +150,10 @@ std::string header(const Scenario& scenario, std::span<const LabeledReport> repo
   return out;
 }
 
-std::string render_single(const Scenario& scenario, const LabeledReport& labeled) {
-  const SimulationReport& report = labeled.report;
-  std::string out = header(scenario, {&labeled, 1});
-  for (const auto& purpose : report.purposes) {
+// Per purpose: the usable share, the breakdowns and the denials of one report.
+std::string purposes_text(const std::vector<PurposeReport>& purposes) {
+  std::string out;
+  for (const auto& purpose : purposes) {
     out += fmt::format("\npurpose {}: {} of {} records usable ({})\n\n", purpose.purpose,
                        purpose.all.usable, purpose.all.records,
                        percent(purpose.all.usable, purpose.all.records));
@@ -137,39 +176,25 @@ std::string render_single(const Scenario& scenario, const LabeledReport& labeled
     }
     out += denials.empty() ? "\nno record denied\n" : "\n" + denials.render();
   }
-  if (!report.settings.empty()) {
-    const std::uint64_t decisions = report.records * report.purposes.size();
-    out +=
-        "\nsettings (reach: users to whom the setting was available where and when they acted)\n\n";
-    ReportTable settings({"setting", "default", "users reached", "reach", "switched off", "share",
-                          "records removed", "share"},
-                         {false, false, true, true, true, true, true, true});
-    for (const auto& setting : report.settings) {
-      settings.add(
-          {setting.name, setting.default_on ? "on" : "off", std::to_string(setting.users_reached),
-           percent(setting.users_reached, report.users), std::to_string(setting.users_switched_off),
-           percent(setting.users_switched_off, report.users),
-           std::to_string(setting.records_removed), percent(setting.records_removed, decisions)});
-    }
-    out += settings.render();
-  }
   return out;
 }
 
-std::string render_compared(const Scenario& scenario, std::span<const LabeledReport> reports) {
-  const LabeledReport& a = reports[0];
-  const LabeledReport& b = reports[1];
-  std::string out = header(scenario, reports);
-  for (std::size_t p = 0; p < a.report.purposes.size(); ++p) {
-    const PurposeReport& before = a.report.purposes[p];
-    const PurposeReport& after = b.report.purposes[p];
+// Per purpose, two reports side by side. Both have the same purposes and breakdowns (the same
+// records, decided under each policy).
+std::string purposes_compared_text(const std::vector<PurposeReport>& a_purposes,
+                                   const std::vector<PurposeReport>& b_purposes,
+                                   const std::string& a_label, const std::string& b_label) {
+  std::string out;
+  for (std::size_t p = 0; p < a_purposes.size(); ++p) {
+    const PurposeReport& before = a_purposes[p];
+    const PurposeReport& after = b_purposes[p];
     const double share_a = share_of(before.all.usable, before.all.records);
     const double share_b = share_of(after.all.usable, after.all.records);
     out += fmt::format("\npurpose {}: usable {} under {}, {} under {} ({})\n\n", before.purpose,
-                       percent(before.all.usable, before.all.records), a.label,
-                       percent(after.all.usable, after.all.records), b.label,
+                       percent(before.all.usable, before.all.records), a_label,
+                       percent(after.all.usable, after.all.records), b_label,
                        points(share_a, share_b));
-    ReportTable breakdowns({"breakdown", "value", "records", a.label, b.label, "change"},
+    ReportTable breakdowns({"breakdown", "value", "records", a_label, b_label, "change"},
                            {false, false, true, true, true, true});
     breakdowns.add({"all", "", std::to_string(before.all.records),
                     percent(before.all.usable, before.all.records),
@@ -188,7 +213,7 @@ std::string render_compared(const Scenario& scenario, std::span<const LabeledRep
     out += breakdowns.render();
 
     // Deny reasons of either policy, those of the first in its order, then the second's.
-    ReportTable denials({"denied by", a.label, b.label, "change"}, {false, true, true, true});
+    ReportTable denials({"denied by", a_label, b_label, "change"}, {false, true, true, true});
     std::vector<std::string> names;
     for (const auto* purpose : {&before, &after}) {
       for (const auto& reason : purpose->reasons) {
@@ -212,14 +237,39 @@ std::string render_compared(const Scenario& scenario, std::span<const LabeledRep
     }
     out += denials.empty() ? "\nno record denied\n" : "\n" + denials.render();
   }
+  return out;
+}
 
-  // Settings of either policy; a renamed setting (`formerly`) is one row.
-  std::vector<std::pair<const SettingReport*, const SettingReport*>> pairs;
-  for (const auto& setting : a.report.settings)
-    pairs.emplace_back(&setting, matching_setting(b.report, setting));
-  for (const auto& setting : b.report.settings) {
-    if (matching_setting(a.report, setting) == nullptr) pairs.emplace_back(nullptr, &setting);
+std::string render_single(const Scenario& scenario, const LabeledReport& labeled) {
+  const SimulationReport& report = labeled.report;
+  std::string out = header(scenario, {&labeled, 1});
+  out += purposes_text(report.purposes);
+  if (!report.settings.empty()) {
+    const std::uint64_t decisions = report.records * report.purposes.size();
+    out +=
+        "\nsettings (reach: users to whom the setting was available where and when they acted)\n\n";
+    ReportTable settings({"setting", "default", "users reached", "reach", "switched off", "share",
+                          "records removed", "share"},
+                         {false, false, true, true, true, true, true, true});
+    for (const auto& setting : report.settings) {
+      settings.add(
+          {setting.name, setting.default_on ? "on" : "off", std::to_string(setting.users_reached),
+           percent(setting.users_reached, report.users), std::to_string(setting.users_switched_off),
+           percent(setting.users_switched_off, report.users),
+           std::to_string(setting.records_removed), percent(setting.records_removed, decisions)});
+    }
+    out += settings.render();
   }
+  return out;
+}
+
+std::string render_compared(const Scenario& scenario, std::span<const LabeledReport> reports) {
+  const LabeledReport& a = reports[0];
+  const LabeledReport& b = reports[1];
+  std::string out = header(scenario, reports);
+  out += purposes_compared_text(a.report.purposes, b.report.purposes, a.label, b.label);
+
+  const auto pairs = setting_pairs(a.report.settings, b.report.settings);
   if (!pairs.empty()) {
     out +=
         "\nsettings (reach: users to whom the setting was available where and when they acted)\n\n";
@@ -228,9 +278,6 @@ std::string render_compared(const Scenario& scenario, std::span<const LabeledRep
     const std::uint64_t decisions_a = a.report.records * a.report.purposes.size();
     const std::uint64_t decisions_b = b.report.records * b.report.purposes.size();
     for (const auto& [left, right] : pairs) {
-      std::string name = left ? left->name : right->name;
-      if (left && right && left->name != right->name)
-        name = fmt::format("{} -> {}", left->name, right->name);
       const auto value = [](const SettingReport* setting, auto field) {
         return setting ? std::invoke(field, *setting) : std::uint64_t{0};
       };
@@ -238,10 +285,7 @@ std::string render_compared(const Scenario& scenario, std::span<const LabeledRep
                             std::uint64_t whole) {
         return setting ? fmt::format("{} ({})", count, percent(count, whole)) : std::string("-");
       };
-      const std::string default_a = left ? (left->default_on ? "on" : "off") : "-";
-      const std::string default_b = right ? (right->default_on ? "on" : "off") : "-";
-      settings.add(
-          {name, "default", default_a, default_b, default_a == default_b ? "same" : "changed"});
+      settings.add(default_row(pair_name(left, right), left, right));
       const std::pair<const char*, std::uint64_t SettingReport::*> measures[] = {
           {"reach", &SettingReport::users_reached},
           {"switched off", &SettingReport::users_switched_off}};
@@ -262,34 +306,101 @@ std::string render_compared(const Scenario& scenario, std::span<const LabeledRep
   return out;
 }
 
-// ---- JSON
+// ---- the records source (`--records`)
 
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += c;
-        }
+// Reach is the one figure of the synthetic report that records cannot give.
+constexpr const char* records_settings_title =
+    "\nsettings (reach is not measured: records do not say on which platforms their users could "
+    "change a setting, nor when; a `--scenario` simulation estimates it)\n\n";
+
+std::string records_header(const RecordsRun& run, std::span<const LabeledRecordReport> reports) {
+  std::string out = policy_lines(reports);
+  std::string purposes;
+  for (const auto& purpose : run.purposes) {
+    if (!purposes.empty()) purposes += ", ";
+    purposes += purpose;
+  }
+  out += fmt::format("records {}: {} read, {} decided, {} rejected{}; now {}; purposes {}{}\n", run.path,
+                     run.counts.read, run.counts.decided, run.counts.rejected,
+                     run.counts.rejected > 0 ? " (unreadable: usable for no purpose, in no figure below)" : "",
+                     run.now, purposes, reports.size() > 1 ? "; the same records under each policy" : "");
+  if (run.consent_path) {
+    for (const auto& labeled : reports) {
+      const ConsentTotals& consent = *labeled.report.consent;
+      out += fmt::format("consent changes {}", *run.consent_path);
+      if (reports.size() > 1) out += fmt::format(" under {}", labeled.label);
+      out += fmt::format(": {} applied, {} rejected, {} after now\n", consent.applied, consent.rejected,
+                         consent.after_now);
     }
   }
-  return out + "\"";
+  return out;
 }
+
+std::string render_records_single(const RecordsRun& run, const LabeledRecordReport& labeled) {
+  const RecordPolicyReport& report = labeled.report;
+  std::string out = records_header(run, {&labeled, 1});
+  out += purposes_text(report.purposes);
+  if (report.settings.empty()) return out;
+  const std::uint64_t decisions = report.records * report.purposes.size();
+  const bool consent = run.consent_path.has_value();
+  out += records_settings_title;
+  ReportTable settings(
+      consent ? std::vector<std::string>{"setting", "default", "switched off", "changes rejected", "records removed",
+                                         "share"}
+              : std::vector<std::string>{"setting", "default", "records removed", "share"},
+      consent ? std::vector<bool>{false, false, true, true, true, true} : std::vector<bool>{false, false, true, true});
+  for (const auto& setting : report.settings) {
+    std::vector<std::string> row{setting.name, setting.default_on ? "on" : "off"};
+    if (consent) {
+      row.push_back(std::to_string(setting.subjects_switched_off));
+      row.push_back(std::to_string(setting.changes_rejected));
+    }
+    row.push_back(std::to_string(setting.records_removed));
+    row.push_back(percent(setting.records_removed, decisions));
+    settings.add(std::move(row));
+  }
+  return out + settings.render();
+}
+
+std::string render_records_compared(const RecordsRun& run, std::span<const LabeledRecordReport> reports) {
+  const LabeledRecordReport& a = reports[0];
+  const LabeledRecordReport& b = reports[1];
+  std::string out = records_header(run, reports);
+  out += purposes_compared_text(a.report.purposes, b.report.purposes, a.label, b.label);
+
+  const auto pairs = setting_pairs(a.report.settings, b.report.settings);
+  if (pairs.empty()) return out;
+  out += records_settings_title;
+  ReportTable settings({"setting", "measure", a.label, b.label, "change"}, {false, false, true, true, true});
+  const std::uint64_t decisions_a = a.report.records * a.report.purposes.size();
+  const std::uint64_t decisions_b = b.report.records * b.report.purposes.size();
+  for (const auto& [left, right] : pairs) {
+    settings.add(default_row(pair_name(left, right), left, right));
+    const auto count = [](const RecordSettingReport* setting, std::uint64_t RecordSettingReport::*field) {
+      return setting ? std::to_string((*setting).*field) : std::string("-");
+    };
+    const auto value = [](const RecordSettingReport* setting, std::uint64_t RecordSettingReport::*field) {
+      return setting ? (*setting).*field : std::uint64_t{0};
+    };
+    if (run.consent_path) {
+      const std::pair<const char*, std::uint64_t RecordSettingReport::*> measures[] = {
+          {"switched off", &RecordSettingReport::subjects_switched_off},
+          {"changes rejected", &RecordSettingReport::changes_rejected}};
+      for (const auto& [label, field] : measures) {
+        settings.add({"", label, count(left, field), count(right, field),
+                      count_change(value(left, field), value(right, field))});
+      }
+    }
+    const std::uint64_t l = value(left, &RecordSettingReport::records_removed);
+    const std::uint64_t r = value(right, &RecordSettingReport::records_removed);
+    settings.add({"", "records removed", left ? fmt::format("{} ({})", l, percent(l, decisions_a)) : "-",
+                  right ? fmt::format("{} ({})", r, percent(r, decisions_b)) : "-",
+                  points(share_of(l, decisions_a), share_of(r, decisions_b))});
+  }
+  return out + settings.render();
+}
+
+// ---- JSON
 
 std::string json_share(std::uint64_t part, std::uint64_t whole) {
   return fmt::format("{:.6f}", share_of(part, whole));
@@ -300,23 +411,28 @@ std::string json_usable(const UsableCount& count) {
                      count.usable, json_share(count.usable, count.records));
 }
 
-std::string json_report(const LabeledReport& labeled) {
-  const SimulationReport& report = labeled.report;
-  std::string out = fmt::format(
-      "{{\"label\":{},\"path\":{},\"name\":{},\"version\":{},\"users\":{},\"records\":{},"
-      "\"purposes\":[",
-      json_string(labeled.label), json_string(labeled.path), json_string(report.policy_name),
-      json_string(report.policy_version), report.users, report.records);
-  for (std::size_t p = 0; p < report.purposes.size(); ++p) {
-    const PurposeReport& purpose = report.purposes[p];
+std::string json_list(const std::vector<std::string>& texts) {
+  std::string out;
+  for (const auto& text : texts) {
+    if (!out.empty()) out += ',';
+    out += json::quote(text);
+  }
+  return out;
+}
+
+// The elements of a policy's `purposes` array, the same for both sources.
+std::string json_purposes(const std::vector<PurposeReport>& purposes) {
+  std::string out;
+  for (std::size_t p = 0; p < purposes.size(); ++p) {
+    const PurposeReport& purpose = purposes[p];
     out += fmt::format("{}\n    {{\"purpose\":{},{},\"breakdowns\":[", p ? "," : "",
-                       json_string(purpose.purpose), json_usable(purpose.all));
+                       json::quote(purpose.purpose), json_usable(purpose.all));
     for (std::size_t f = 0; f < purpose.breakdowns.size(); ++f) {
       const Breakdown& breakdown = purpose.breakdowns[f];
       out += fmt::format("{}\n      {{\"field\":{},\"values\":[", f ? "," : "",
-                         json_string(breakdown.field));
+                         json::quote(breakdown.field));
       for (std::size_t i = 0; i < breakdown.values.size(); ++i) {
-        out += fmt::format("{}{{\"value\":{},{}}}", i ? "," : "", json_string(breakdown.values[i]),
+        out += fmt::format("{}{{\"value\":{},{}}}", i ? "," : "", json::quote(breakdown.values[i]),
                            json_usable(breakdown.counts[i]));
       }
       out += "]}";
@@ -328,12 +444,23 @@ std::string json_report(const LabeledReport& labeled) {
       if (records == 0) continue;
       out += fmt::format(
           "{}\n      {{\"reason\":{},\"effect\":\"{}\",\"records\":{},\"share\":{}}}",
-          first ? "" : ",", json_string(reason.reason), reason.denied > 0 ? "deny" : "allow",
+          first ? "" : ",", json::quote(reason.reason), reason.denied > 0 ? "deny" : "allow",
           records, json_share(records, purpose.all.records));
       first = false;
     }
     out += "]}";
   }
+  return out;
+}
+
+std::string json_report(const LabeledReport& labeled) {
+  const SimulationReport& report = labeled.report;
+  std::string out = fmt::format(
+      "{{\"label\":{},\"path\":{},\"name\":{},\"version\":{},\"users\":{},\"records\":{},"
+      "\"purposes\":[",
+      json::quote(labeled.label), json::quote(labeled.path), json::quote(report.policy_name),
+      json::quote(report.policy_version), report.users, report.records);
+  out += json_purposes(report.purposes);
   out += "],\n   \"settings\":[";
   const std::uint64_t decisions = report.records * report.purposes.size();
   for (std::size_t s = 0; s < report.settings.size(); ++s) {
@@ -343,13 +470,42 @@ std::string json_report(const LabeledReport& labeled) {
         "{{\"setting\":{},\"default\":\"{}\",\"acts_as\":{},\"users_reached\":{},\"reach\":{},"
         "\"users_switched_off\":{},\"switched_off_share\":{},\"records_removed\":{},\"records_"
         "removed_share\":{}}}",
-        s ? "," : "", json_string(setting.name), setting.default_on ? "on" : "off",
-        json_string(setting.acts_as), setting.users_reached,
+        s ? "," : "", json::quote(setting.name), setting.default_on ? "on" : "off",
+        json::quote(setting.acts_as), setting.users_reached,
         json_share(setting.users_reached, report.users), setting.users_switched_off,
         json_share(setting.users_switched_off, report.users), setting.records_removed,
         json_share(setting.records_removed, decisions));
   }
   return out + "]}";
+}
+
+// `reach` is null: records cannot measure it. The consent figures are null without a
+// consent file.
+std::string json_record_report(const LabeledRecordReport& labeled) {
+  const RecordPolicyReport& report = labeled.report;
+  std::string out = fmt::format(
+      "{{\"label\":{},\"path\":{},\"name\":{},\"version\":{},\"records\":{},\"purposes\":[",
+      json::quote(labeled.label), json::quote(labeled.path), json::quote(report.policy_name),
+      json::quote(report.policy_version), report.records);
+  out += json_purposes(report.purposes);
+  out += "],\n   \"settings\":[";
+  const std::uint64_t decisions = report.records * report.purposes.size();
+  const bool consent = report.consent.has_value();
+  for (std::size_t s = 0; s < report.settings.size(); ++s) {
+    const RecordSettingReport& setting = report.settings[s];
+    out += fmt::format(
+        "{}\n    {{\"setting\":{},\"default\":\"{}\",\"reach\":null,\"subjects_switched_off\":{},"
+        "\"changes_rejected\":{},\"records_removed\":{},\"records_removed_share\":{}}}",
+        s ? "," : "", json::quote(setting.name), setting.default_on ? "on" : "off",
+        consent ? std::to_string(setting.subjects_switched_off) : "null",
+        consent ? std::to_string(setting.changes_rejected) : "null", setting.records_removed,
+        json_share(setting.records_removed, decisions));
+  }
+  out += "],\n   \"consent\":";
+  out += consent ? fmt::format("{{\"applied\":{},\"rejected\":{},\"after_now\":{}}}", report.consent->applied,
+                               report.consent->rejected, report.consent->after_now)
+                 : "null";
+  return out + "}";
 }
 
 }  // namespace
@@ -360,20 +516,33 @@ std::string render_sim_text(const Scenario& scenario, std::span<const LabeledRep
 }
 
 std::string render_sim_json(const Scenario& scenario, std::span<const LabeledReport> reports) {
-  std::string purposes;
-  for (const auto& purpose : scenario.purposes) {
-    if (!purposes.empty()) purposes += ',';
-    purposes += json_string(purpose);
-  }
   std::string out = fmt::format(
       "{{\"scenario\":{{\"path\":{},\"users\":{},\"seed\":{},\"now\":{},\"records_per_user\":{},"
       "\"purposes\":[{}]}},\n"
       " \"policies\":[",
-      json_string(scenario.path), scenario.users, scenario.seed, json_string(scenario.now_text),
-      scenario.records_per_user(), purposes);
+      json::quote(scenario.path), scenario.users, scenario.seed, json::quote(scenario.now_text),
+      scenario.records_per_user(), json_list(scenario.purposes));
   for (std::size_t i = 0; i < reports.size(); ++i) {
     out += i ? ",\n  " : "\n  ";
     out += json_report(reports[i]);
+  }
+  return out + "]}\n";
+}
+
+std::string render_records_sim_text(const RecordsRun& run, std::span<const LabeledRecordReport> reports) {
+  return reports.size() == 1 ? render_records_single(run, reports.front()) : render_records_compared(run, reports);
+}
+
+std::string render_records_sim_json(const RecordsRun& run, std::span<const LabeledRecordReport> reports) {
+  std::string out = fmt::format(
+      "{{\"records\":{{\"path\":{},\"now\":{},\"read\":{},\"decided\":{},\"rejected\":{},\"empty_lines\":{},"
+      "\"purposes\":[{}],\"consent\":{}}},\n"
+      " \"policies\":[",
+      json::quote(run.path), json::quote(run.now), run.counts.read, run.counts.decided, run.counts.rejected,
+      run.counts.empty_lines, json_list(run.purposes), run.consent_path ? json::quote(*run.consent_path) : "null");
+  for (std::size_t i = 0; i < reports.size(); ++i) {
+    out += i ? ",\n  " : "\n  ";
+    out += json_record_report(reports[i]);
   }
   return out + "]}\n";
 }

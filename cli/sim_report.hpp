@@ -1,26 +1,48 @@
 #pragma once
 // Rendering `usegate sim` reports: text tables for people, JSON for machines. One report, or
-// two side by side (`--vs`) with the difference in percentage points. Both are deterministic:
-// the same reports give the same bytes.
+// two side by side (`--vs`) with the difference in percentage points. The two sources — a
+// synthetic population (`--scenario`) and real records (`--records`) — share the per-purpose
+// part (usable shares, breakdowns, denials); their headers and settings differ. Both are
+// deterministic: the same reports give the same bytes.
 
+#include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
+#include "record_simulation.hpp"
 #include "scenario.hpp"
 #include "simulation.hpp"
 
 namespace usegate::cli {
 
 // A report and the policy file it came from.
-struct LabeledReport {
+template <typename Report>
+struct Labeled {
   std::string label;  // the column heading: the file's name without directory and extension
   std::string path;
-  SimulationReport report;
+  Report report;
 };
+using LabeledReport = Labeled<SimulationReport>;
+using LabeledRecordReport = Labeled<RecordPolicyReport>;
 
 [[nodiscard]] std::string render_sim_text(const Scenario& scenario,
                                           std::span<const LabeledReport> reports);
 [[nodiscard]] std::string render_sim_json(const Scenario& scenario,
                                           std::span<const LabeledReport> reports);
+
+// What `sim --records` read, as its report introduces it.
+struct RecordsRun {
+  std::string path;
+  std::string now;  // as a policy writes a time
+  std::vector<std::string> purposes;
+  std::optional<std::string> consent_path;
+  RecordSimulationCounts counts;
+};
+
+[[nodiscard]] std::string render_records_sim_text(const RecordsRun& run,
+                                                  std::span<const LabeledRecordReport> reports);
+[[nodiscard]] std::string render_records_sim_json(const RecordsRun& run,
+                                                  std::span<const LabeledRecordReport> reports);
 
 }  // namespace usegate::cli

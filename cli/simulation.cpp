@@ -61,6 +61,7 @@ PolicySimulation::PolicySimulation(Policy policy, const SimulationSchema& schema
   if (const auto now = policy_.find_variable("now"))
     codes_[*now] = policy_.encode_time(*now, schema.now);
 
+  std::size_t breakdown_slots = 0;
   for (std::size_t index = 0; index < schema.fields.size(); ++index) {
     const SimulationField& field = schema.fields[index];
     FieldPlan plan;
@@ -82,8 +83,8 @@ PolicySimulation::PolicySimulation(Policy policy, const SimulationSchema& schema
     }
     if (field.breakdown) {
       plan.slot = static_cast<std::int32_t>(breakdown_fields_.size());
-      plan.breakdown = static_cast<std::int32_t>(slots_per_purpose_);
-      slots_per_purpose_ += field.values.size();
+      plan.breakdown = static_cast<std::int32_t>(1 + breakdown_slots);
+      breakdown_slots += field.values.size();
       breakdown_fields_.push_back(index);
     }
     if (!field.per_user) record_fields_.push_back(index);
@@ -134,9 +135,7 @@ PolicySimulation::PolicySimulation(Policy policy, const SimulationSchema& schema
   reached_.assign(settings_.size(), 0);
   switched_off_.assign(settings_.size(), 0);
 
-  reasons_per_purpose_ = policy_.reason_count() + 1;
-  tallies_.assign(schema.purposes.size() * slots_per_purpose_, {});
-  reason_tallies_.assign(schema.purposes.size() * reasons_per_purpose_, 0);
+  tally_ = DecisionTally(policy_, schema.purposes.size(), breakdown_slots);
 }
 
 void PolicySimulation::time_codes(FieldPlan& plan, const std::vector<double>& constants) const {
@@ -220,28 +219,50 @@ void PolicySimulation::add_record(std::span<const std::int64_t> values) {
       slots_[static_cast<std::size_t>(field.slot)] =
           static_cast<std::uint32_t>(field.breakdown + value);
   }
-  const std::size_t invalid = reasons_per_purpose_ - 1;
   for (std::size_t purpose = 0; purpose < purpose_codes_.size(); ++purpose) {
     if (purpose_variable_ >= 0)
       codes_[static_cast<std::size_t>(purpose_variable_)] = purpose_codes_[purpose];
-    const Decision decision = policy_.decide(codes_);
-    const std::uint64_t allowed = decision.allowed ? 1 : 0;
-    UsableCount* tallies = tallies_.data() + purpose * slots_per_purpose_;
-    tallies[0].records += 1;
-    tallies[0].usable += allowed;
-    for (const std::uint32_t slot_index : slots_) {
-      tallies[slot_index].records += 1;
-      tallies[slot_index].usable += allowed;
-    }
-    // A reason always has the same effect (its rule's, or the default's), so one count each.
-    const std::size_t reason =
-        decision.reason == Policy::invalid_input_reason ? invalid : decision.reason;
-    reason_tallies_[purpose * reasons_per_purpose_ + std::min(reason, invalid)] += 1;
+    tally_.add(purpose, policy_.decide(codes_), slots_);
   }
 }
 
 bool PolicySimulation::consents(std::size_t setting) const {
   return settings_[setting].on;
+}
+
+DecisionTally::DecisionTally(const Policy& policy, std::size_t purposes, std::size_t breakdown_slots)
+    : purposes_(purposes),
+      slots_per_purpose_(1 + breakdown_slots),
+      tallies_(purposes * slots_per_purpose_),
+      reasons_per_purpose_(policy.reason_count() + 1),
+      reason_tallies_(purposes * reasons_per_purpose_, 0) {}
+
+std::vector<ReasonCount> DecisionTally::reasons(const Policy& policy, std::size_t purpose) const {
+  const runtime::CompiledPolicy& compiled = policy.compiled();
+  std::vector<ReasonCount> counts;
+  for (std::size_t reason = 0; reason < reasons_per_purpose_; ++reason) {
+    const auto code = reason + 1 == reasons_per_purpose_ ? Policy::invalid_input_reason
+                                                         : static_cast<std::uint16_t>(reason);
+    ReasonCount count{std::string(policy.reason_name(code)),
+                      std::string(policy.reason_description(code)), 0, 0};
+    const std::uint64_t decided = reason_tallies_[purpose * reasons_per_purpose_ + reason];
+    const bool allows = reason == 0
+                            ? compiled.default_allow
+                            : reason <= compiled.rules.size() && compiled.rules[reason - 1].allow;
+    (allows ? count.allowed : count.denied) = decided;
+    counts.push_back(std::move(count));
+  }
+  return counts;
+}
+
+std::uint64_t DecisionTally::removed_by_opt_out(const Policy& policy, const std::string& setting) const {
+  std::uint64_t removed = 0;
+  if (const auto reason = policy.find_reason("optout_" + setting)) {
+    for (std::size_t purpose = 0; purpose < purposes_; ++purpose) {
+      removed += reason_tallies_[purpose * reasons_per_purpose_ + *reason];
+    }
+  }
+  return removed;
 }
 
 SimulationReport PolicySimulation::report() const {
@@ -254,29 +275,17 @@ SimulationReport PolicySimulation::report() const {
   for (std::size_t purpose = 0; purpose < schema_->purposes.size(); ++purpose) {
     PurposeReport out;
     out.purpose = schema_->purposes[purpose];
-    const UsableCount* tallies = tallies_.data() + purpose * slots_per_purpose_;
-    out.all = tallies[0];
+    out.all = tally_.usable(purpose, 0);
     for (const std::size_t index : breakdown_fields_) {
       const SimulationField& field = schema_->fields[index];
       Breakdown breakdown{field.name, field.values, {}};
       for (std::size_t value = 0; value < field.values.size(); ++value) {
         breakdown.counts.push_back(
-            tallies[static_cast<std::size_t>(fields_[index].breakdown) + value]);
+            tally_.usable(purpose, static_cast<std::size_t>(fields_[index].breakdown) + value));
       }
       out.breakdowns.push_back(std::move(breakdown));
     }
-    for (std::size_t reason = 0; reason < reasons_per_purpose_; ++reason) {
-      const auto code = reason + 1 == reasons_per_purpose_ ? Policy::invalid_input_reason
-                                                           : static_cast<std::uint16_t>(reason);
-      ReasonCount count{std::string(policy_.reason_name(code)),
-                        std::string(policy_.reason_description(code)), 0, 0};
-      const std::uint64_t decided = reason_tallies_[purpose * reasons_per_purpose_ + reason];
-      const bool allows = reason == 0
-                              ? compiled.default_allow
-                              : reason <= compiled.rules.size() && compiled.rules[reason - 1].allow;
-      (allows ? count.allowed : count.denied) = decided;
-      out.reasons.push_back(std::move(count));
-    }
+    out.reasons = tally_.reasons(policy_, purpose);
     report.purposes.push_back(std::move(out));
   }
   for (std::size_t index = 0; index < compiled.settings.size(); ++index) {
@@ -289,11 +298,7 @@ SimulationReport PolicySimulation::report() const {
       out.acts_as = schema_->settings[static_cast<std::size_t>(settings_[index].action)];
     out.users_reached = reached_[index];
     out.users_switched_off = switched_off_[index];
-    if (const auto reason = policy_.find_reason("optout_" + setting.name)) {
-      for (std::size_t purpose = 0; purpose < schema_->purposes.size(); ++purpose) {
-        out.records_removed += reason_tallies_[purpose * reasons_per_purpose_ + *reason];
-      }
-    }
+    out.records_removed = tally_.removed_by_opt_out(policy_, setting.name);
     report.settings.push_back(std::move(out));
   }
   return report;

@@ -139,6 +139,8 @@ std::string describe_constant(const Partition& partition, double key) {
   return fmt::format("{}", key);
 }
 
+std::string describe_time(std::int64_t epoch_seconds) { return time_text(calendar::time_key(epoch_seconds, false)); }
+
 std::vector<Region> regions_of(const DecisionDiagram& diagram, NodeId root,
                                const std::function<bool(std::uint32_t)>& keep) {
   std::vector<std::vector<bool>> box;

@@ -61,10 +61,12 @@ const char* type_name(AttributeType type) {
 }
 
 // A constant or a value-map target must be something the attribute can hold.
-void check_value(const YAML::Node& node, const AttributeInfo& attribute) {
+void check_value(const YAML::Node& node, const AttributeInfo& attribute, BindingsMode mode) {
   const std::string text = node.Scalar();
   switch (attribute.type) {
     case AttributeType::enumeration:
+      if (mode == BindingsMode::skip_unknown_names) return;  // an undeclared value reads as unknown
+      [[fallthrough]];
     case AttributeType::boolean:
       if (std::find(attribute.values.begin(), attribute.values.end(), text) == attribute.values.end()) {
         throw Problem{node.Mark(), fmt::format("`{}` is not a value of `{}` (values: {})", text, attribute.name,
@@ -93,12 +95,14 @@ void check_value(const YAML::Node& node, const AttributeInfo& attribute) {
   }
 }
 
-AttributeBinding read_attribute(const std::string& name, const YAML::Node& key, const YAML::Node& node,
-                                const Policy& policy) {
+// The attribute's binding; nothing when the policy does not declare it and `mode` skips it.
+std::optional<AttributeBinding> read_attribute(const std::string& name, const YAML::Node& key, const YAML::Node& node,
+                                               const Policy& policy, BindingsMode mode) {
   const CompiledPolicy& compiled = policy.compiled();
   const auto found = std::find_if(compiled.attributes.begin(), compiled.attributes.end(),
                                   [&](const AttributeInfo& attribute) { return attribute.name == name; });
   if (found == compiled.attributes.end()) {
+    if (mode == BindingsMode::skip_unknown_names) return std::nullopt;
     std::vector<std::string> names;
     for (const auto& attribute : compiled.attributes) {
       if (!attribute.builtin) names.push_back(attribute.name);
@@ -123,7 +127,7 @@ AttributeBinding read_attribute(const std::string& name, const YAML::Node& key, 
   }
   if (node["constant"]) {
     if (!node["constant"].IsScalar()) throw Problem{node["constant"].Mark(), "expected a single value"};
-    check_value(node["constant"], attribute);
+    check_value(node["constant"], attribute, mode);
     binding.constant = node["constant"].Scalar();
   } else {
     binding.path = node["field"] ? read_path(node["field"]) : FieldPath{name};
@@ -136,7 +140,7 @@ AttributeBinding read_attribute(const std::string& name, const YAML::Node& key, 
     if (!values.IsMap()) throw Problem{values.Mark(), "expected a map from record values to policy values"};
     for (const auto& entry : values) {
       if (!entry.second.IsScalar()) throw Problem{entry.second.Mark(), "expected a single value"};
-      check_value(entry.second, attribute);
+      check_value(entry.second, attribute, mode);
       binding.value_map.emplace_back(entry.first.Scalar(), entry.second.Scalar());
     }
   }
@@ -163,10 +167,12 @@ AttributeBinding read_attribute(const std::string& name, const YAML::Node& key, 
   return binding;
 }
 
-SettingBinding& find_setting(Bindings& bindings, const std::string& name, const YAML::Node& key) {
+// The setting's binding; nothing when the policy does not declare it and `mode` skips it.
+SettingBinding* find_setting(Bindings& bindings, const std::string& name, const YAML::Node& key, BindingsMode mode) {
   for (auto& setting : bindings.settings) {
-    if (setting.setting == name) return setting;
+    if (setting.setting == name) return &setting;
   }
+  if (mode == BindingsMode::skip_unknown_names) return nullptr;
   std::vector<std::string> names;
   for (const auto& setting : bindings.settings) names.push_back(setting.setting);
   throw Problem{key.Mark(), fmt::format("unknown setting `{}` (the policy declares: {})", name,
@@ -194,7 +200,7 @@ Bindings default_bindings(const Policy& policy) {
 }
 
 std::variant<Bindings, BindingsError> read_bindings(const std::string& file_name, const std::string& text,
-                                                    const Policy& policy) {
+                                                    const Policy& policy, BindingsMode mode) {
   const auto error_at = [&](const YAML::Mark& mark, const std::string& message) {
     return BindingsError{fmt::format("{}:{}:{}: error: {}", file_name, mark.line + 1, mark.column + 1, message)};
   };
@@ -209,16 +215,19 @@ std::variant<Bindings, BindingsError> read_bindings(const std::string& file_name
     if (const YAML::Node attributes = root["attributes"]) {
       if (!attributes.IsMap()) throw Problem{attributes.Mark(), "expected a map from attribute names to fields"};
       for (const auto& entry : attributes) {
-        AttributeBinding binding = read_attribute(entry.first.Scalar(), entry.first, entry.second, policy);
+        auto binding = read_attribute(entry.first.Scalar(), entry.first, entry.second, policy, mode);
+        if (!binding) continue;
         for (auto& existing : bindings.attributes) {
-          if (existing.attribute == binding.attribute) existing = std::move(binding);
+          if (existing.attribute == binding->attribute) existing = std::move(*binding);
         }
       }
     }
     if (const YAML::Node settings = root["settings"]) {
       if (!settings.IsMap()) throw Problem{settings.Mark(), "expected a map from setting names to fields"};
       for (const auto& entry : settings) {
-        SettingBinding& setting = find_setting(bindings, entry.first.Scalar(), entry.first);
+        SettingBinding* found = find_setting(bindings, entry.first.Scalar(), entry.first, mode);
+        if (found == nullptr) continue;
+        SettingBinding& setting = *found;
         const YAML::Node& node = entry.second;
         if (node.IsScalar()) {
           setting.path = read_path(node);

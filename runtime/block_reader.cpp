@@ -85,6 +85,10 @@ bool BlockReader::next(InputBlock& block) {
   return true;
 }
 
+bool is_blank(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+}
+
 bool BlockLines::next(InputLine& line) {
   if (at_ >= block_.size) return false;
   const char* data = block_.bytes.data();

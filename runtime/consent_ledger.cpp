@@ -133,16 +133,13 @@ std::variant<ParsedChange, Rejection> parse_change(simdjson::ondemand::parser& p
   return change;
 }
 
-bool is_blank(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
-}
-
 }  // namespace
 
 ConsentLedger ConsentLedger::read(int descriptor, const Policy& policy, std::int64_t now) {
   const CompiledPolicy& compiled = policy.compiled();
   ConsentLedger ledger;
   ledger.setting_count_ = compiled.settings.size();
+  ledger.rejected_by_setting_.assign(ledger.setting_count_, 0);
   const double now_key = calendar::time_key(now, false);
   simdjson::ondemand::parser parser;
   BlockReader reader(descriptor);
@@ -184,16 +181,20 @@ ConsentLedger ConsentLedger::read(int descriptor, const Policy& policy, std::int
         continue;
       }
       const SettingInfo& info = compiled.settings[*setting];
+      const auto reject_change = [&](const char* cause, std::string message) {
+        ++ledger.rejected_by_setting_[*setting];
+        reject(line.number, cause, std::move(message));
+      };
       // Availability: the change counts only where and when the control could be used.
       if (!info.availability.empty()) {
         if (!change.platform) {
-          reject(line.number, "missing_field", fmt::format("no `platform`, and setting `{}` is available only on some", info.name));
+          reject_change("missing_field", fmt::format("no `platform`, and setting `{}` is available only on some", info.name));
           continue;
         }
         const auto& platforms = compiled.attributes[static_cast<std::size_t>(compiled.platform_attribute)].values;
         const auto platform = std::find(platforms.begin(), platforms.end(), *change.platform);
         if (platform == platforms.end()) {
-          reject(line.number, "unknown_platform", fmt::format("the policy has no platform `{}`", *change.platform));
+          reject_change("unknown_platform", fmt::format("the policy has no platform `{}`", *change.platform));
           continue;
         }
         const auto index = static_cast<std::uint32_t>(platform - platforms.begin());
@@ -202,8 +203,8 @@ ConsentLedger ConsentLedger::read(int descriptor, const Policy& policy, std::int
                  (!entry.from || change.seconds >= *entry.from) && (!entry.until || change.seconds < *entry.until);
         });
         if (!available) {
-          reject(line.number, "unavailable",
-                 fmt::format("setting `{}` could not be changed on {} at that time", info.name, *change.platform));
+          reject_change("unavailable",
+                        fmt::format("setting `{}` could not be changed on {} at that time", info.name, *change.platform));
           continue;
         }
       }
@@ -230,11 +231,21 @@ std::optional<bool> ConsentLedger::value(std::size_t setting, std::string_view s
   if (subjects_.empty()) return std::nullopt;
   const auto found = subjects_.find(std::string(subject));
   if (found == subjects_.end()) return std::nullopt;
-  const Change& own = found->second.own[setting];
-  const Change& former = found->second.former[setting];
+  return value_of(found->second, setting);
+}
+
+std::optional<bool> ConsentLedger::value_of(const SubjectState& state, std::size_t setting) {
+  const Change& own = state.own[setting];
+  const Change& former = state.former[setting];
   const Change& effective = own.present && own.value != 0 ? own : former;
   if (!effective.present || effective.value == 0) return std::nullopt;
   return effective.value == 2;
+}
+
+std::uint64_t ConsentLedger::subjects_with_value(std::size_t setting, bool on) const {
+  std::uint64_t count = 0;
+  for (const auto& [subject, state] : subjects_) count += value_of(state, setting) == on ? 1 : 0;
+  return count;
 }
 
 }  // namespace usegate::runtime

@@ -32,6 +32,19 @@ void StreamCounts::add(const StreamCounts& other) {
   for (std::size_t i = 0; i < rejected_by_cause.size(); ++i) rejected_by_cause[i] += other.rejected_by_cause[i];
 }
 
+Decision decide_for_purposes(const Policy& policy, std::span<Code> codes, std::optional<std::size_t> purpose_variable,
+                             std::span<const Code> purposes) {
+  if (purposes.empty() || !purpose_variable) return policy.decide(codes);
+  Decision first;
+  for (std::size_t i = 0; i < purposes.size(); ++i) {
+    codes[*purpose_variable] = purposes[i];
+    const Decision decision = policy.decide(codes);
+    if (i == 0) first = decision;
+    if (!decision.allowed) return decision;
+  }
+  return first;
+}
+
 namespace {
 
 void write_all(int descriptor, const std::string& data) {
@@ -42,13 +55,6 @@ void write_all(int descriptor, const std::string& data) {
     if (done < 0) throw std::runtime_error(std::string("cannot write output: ") + std::strerror(errno));
     written += static_cast<std::size_t>(done);
   }
-}
-
-bool is_blank(std::string_view text) {
-  for (const char c : text) {
-    if (c != ' ' && c != '\t' && c != '\r') return false;
-  }
-  return true;
 }
 
 struct BlockOutput {
@@ -120,19 +126,7 @@ class BlockEvaluator {
   }
 
  private:
-  // With several purposes, a record is allowed only if every one allows it; the reason is
-  // that of the first purpose that denies, or else of the first purpose.
-  Decision decide() {
-    if (options_.purposes.empty() || !options_.purpose_variable) return policy_.decide(codes_);
-    Decision first;
-    for (std::size_t i = 0; i < options_.purposes.size(); ++i) {
-      codes_[*options_.purpose_variable] = options_.purposes[i];
-      const Decision decision = policy_.decide(codes_);
-      if (i == 0) first = decision;
-      if (!decision.allowed) return decision;
-    }
-    return first;
-  }
+  Decision decide() { return decide_for_purposes(policy_, codes_, options_.purpose_variable, options_.purposes); }
 
   void append_decision(std::string& out, const InputLine& line, std::string_view decision, std::string_view reason,
                        bool rejected) const {

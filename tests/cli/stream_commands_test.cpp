@@ -43,7 +43,7 @@ TEST_CASE("eval: one decision per record, in order, with the deciding rule") {
                            line(3, "deny", "eu_suspension") + line(4, "deny", "direct_messages"));
 }
 
-TEST_CASE("eval: empty lines are no records; CRLF, a byte order mark and a last line without newline are read") {
+TEST_CASE("eval: empty lines are no records, and CRLF, a byte order mark and a last line without newline are read") {
   const std::string input = "\xEF\xBB\xBF" + post("a") + "\r\n\r\n   \n" + post("b", R"(,"grok_sharing":"off")") + "\r\n\n" + post("c");
   CHECK(eval(input) == line(1, "allow", "train_on_posts") + line(4, "deny", "optout_grok_sharing") +
                            line(6, "allow", "train_on_posts"));
@@ -85,14 +85,14 @@ TEST_CASE("eval: a record longer than 16 MB") {
                            line(3, "allow", "train_on_posts"));
 }
 
-TEST_CASE("eval: --keep carries each record; unreadable ones as a JSON string") {
+TEST_CASE("eval: --keep carries each record, unreadable ones as a JSON string") {
   const std::string input = post("a") + "\n" + "bad \"json\"\xFF\n";
   CHECK(eval(input, {"--keep"}) ==
         R"({"line":1,"decision":"allow","reason":"train_on_posts","record":)" + post("a") + "}\n" +
             R"({"line":2,"decision":"reject","reason":"invalid_utf8","record":"bad \"json\"\ufffd"})" + "\n");
 }
 
-TEST_CASE("filter: allowed records byte for byte; denied and rejected ones to their files") {
+TEST_CASE("filter: allowed records byte for byte, denied and rejected ones to their files") {
   const std::string directory = scratch_directory("filter-split");
   const std::string allowed_a = post("a") + "\r\n";
   const std::string denied_b = post("b", R"(,"grok_sharing":"off")") + "\n";
@@ -125,7 +125,7 @@ TEST_CASE("filter: --strict exits 1 when records were rejected") {
   CHECK(dirty.out == post("a") + "\n");
 }
 
-TEST_CASE("--purpose supplies or overrides the purpose; several purposes must all allow") {
+TEST_CASE("--purpose supplies or overrides the purpose, and several purposes must all allow") {
   const std::string no_purpose = R"({"user":"a","category":"post","region":"US","visibility":"public","ts":"2024-06-01"})";
   CHECK(eval(no_purpose + "\n") == line(1, "deny", "default"));
   CHECK(eval(no_purpose + "\n", {"--purpose", "training"}) == line(1, "allow", "train_on_posts"));
@@ -167,7 +167,7 @@ TEST_CASE("--policy takes a built artifact as well as a source") {
   CHECK(from_artifact.out == eval(input));
 }
 
-TEST_CASE("exit codes: usage 2; policy, bindings and consent problems 3") {
+TEST_CASE("exit codes: usage 2, policy, bindings and consent problems 3") {
   CHECK(run_usegate({"eval"}).exit_code == 2);
   CHECK(run_usegate({"eval", "--policy", august, "--now", "yesterday"}).exit_code == 2);
   CHECK(run_usegate({"eval", "--policy", august, "/nonexistent.jsonl"}).exit_code == 2);
@@ -284,7 +284,7 @@ TEST_CASE("consent changes: the state as of --now, availability enforced, reject
         "  policy: x_grok version 2024-08-08\n");
 }
 
-TEST_CASE("consent changes: a former setting name counts; settings keyed by another field") {
+TEST_CASE("consent changes: a former setting name counts, and settings keyed by another field") {
   const std::string directory = scratch_directory("consent-keys");
   write_text(directory + "/blog.policy", R"(policy blogs "t"
 enum purpose { training }

@@ -24,7 +24,7 @@ void collect_atoms(const RandomCondition& condition, std::set<std::string>& atom
 
 }  // namespace
 
-TEST_CASE("random policies: same seed, same text; every policy checks; every construct occurs") {
+TEST_CASE("random policies: same seed and same text, every policy checks, every construct occurs") {
   CHECK(generate_policy(7).render() == generate_policy(7).render());
   CHECK(generate_policy(7).render() != generate_policy(8).render());
 

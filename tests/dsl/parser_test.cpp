@@ -37,7 +37,7 @@ TEST_CASE("`or` binds looser than `and`, `and` looser than `not`") {
   CHECK(condition.operands[1].kind == ConditionKind::all_of);
 }
 
-TEST_CASE("chains of `and` are one n-ary node; parentheses group") {
+TEST_CASE("chains of `and` are one n-ary node, and parentheses group") {
   const auto parsed = parse("deny r when a and b and (c or d) and e\n");
   REQUIRE(parsed.diagnostics.all().empty());
   const Condition& condition = rule_at(parsed, 0).condition;
@@ -91,7 +91,7 @@ TEST_CASE("every node knows where it came from") {
   CHECK(atom.values.at(0).span.begin.column == 14);
 }
 
-TEST_CASE("settings: fields on lines or after `;`, `available` repeats, `formerly`") {
+TEST_CASE("settings: fields on lines or after semicolons, `available` repeats, `formerly`") {
   const auto parsed = parse(
       "setting s { label \"say \\\"yes\\\" \\\\ no\"; default off; covers true\n"
       "  available on {web, ios} from 2024-07-26 until 2025-01-01\n"

@@ -37,7 +37,7 @@ deny minors when age < 18
 allow train "Training" when purpose == training and verified
 )";
 
-TEST_CASE("variables: tested attributes, `now`, settings; reasons by name") {
+TEST_CASE("variables: tested attributes, `now`, settings, and reasons by name") {
   for (const std::size_t dense : {std::size_t{1} << 18, std::size_t{1}}) {
     const Policy policy = load(x_policy, dense);
     CHECK(policy.name() == "x");

@@ -38,4 +38,7 @@ struct Region {
 // A constant of an ordered attribute as written in a policy: a date, a date-time, a number.
 [[nodiscard]] std::string describe_constant(const Partition& partition, double key);
 
+// A time as a policy writes it: `2024-08-08` at midnight UTC, else `2024-08-08T12:30:00Z`.
+[[nodiscard]] std::string describe_time(std::int64_t epoch_seconds);
+
 }  // namespace usegate::compiler

@@ -68,6 +68,18 @@ struct BindingsError {
   std::string message;  // `FILE:LINE:COL: error: ...`
 };
 
+// How strictly a bindings file is checked against a policy.
+enum class BindingsMode {
+  // Every attribute, setting and value it names must be the policy's (eval, filter).
+  strict,
+  // For a policy the file was not written for, compared with one it was checked against
+  // (`usegate diff`'s OLD, `usegate sim --vs`): entries naming an attribute or a setting this
+  // policy does not declare are skipped, and enum values it does not declare are kept in
+  // value maps and constants, where they read as `unknown` like any value the policy does not
+  // declare. Everything else is checked as in strict mode.
+  skip_unknown_names,
+};
+
 // The defaults described above.
 [[nodiscard]] Bindings default_bindings(const Policy& policy);
 
@@ -75,6 +87,7 @@ struct BindingsError {
 // enum values on the right side of value maps, paths, time formats, constants.
 [[nodiscard]] std::variant<Bindings, BindingsError> read_bindings(const std::string& file_name,
                                                                   const std::string& text,
-                                                                  const Policy& policy);
+                                                                  const Policy& policy,
+                                                                  BindingsMode mode = BindingsMode::strict);
 
 }  // namespace usegate::runtime

@@ -71,6 +71,10 @@ struct InputLine {
   std::size_t readable = 0;  // bytes readable from text.data(), padding included
 };
 
+// An empty line, or one of only spaces, tabs and a lone `\r`: no record, so readers skip it
+// (and count it) rather than reject it.
+[[nodiscard]] bool is_blank(std::string_view text);
+
 // Iterates the lines of a block.
 class BlockLines {
  public:

@@ -44,6 +44,13 @@ class ConsentLedger {
   [[nodiscard]] std::uint64_t rejected() const { return rejected_; }
   [[nodiscard]] std::uint64_t after_now() const { return after_now_; }
   [[nodiscard]] const std::map<std::string, std::uint64_t>& rejected_by_cause() const { return rejected_by_cause_; }
+  // Per setting (by index in the policy's settings): the rejected changes that named it (or a
+  // former name of it) — those made where or when it was not available, or without a platform
+  // the policy knows. A change rejected before its setting could be told counts in
+  // rejected() only.
+  [[nodiscard]] const std::vector<std::uint64_t>& rejected_by_setting() const { return rejected_by_setting_; }
+  // How many subjects have the value `on` for a setting as of `now` (as value() gives it).
+  [[nodiscard]] std::uint64_t subjects_with_value(std::size_t setting, bool on) const;
   // The first rejections, in input order (all of them are counted).
   [[nodiscard]] const std::vector<RejectedConsentChange>& rejections() const { return rejections_; }
 
@@ -61,12 +68,15 @@ class ConsentLedger {
     std::vector<Change> former;
   };
 
+  [[nodiscard]] static std::optional<bool> value_of(const SubjectState& state, std::size_t setting);
+
   std::unordered_map<std::string, SubjectState> subjects_;
   std::size_t setting_count_ = 0;
   std::uint64_t applied_ = 0;
   std::uint64_t rejected_ = 0;
   std::uint64_t after_now_ = 0;
   std::map<std::string, std::uint64_t> rejected_by_cause_;
+  std::vector<std::uint64_t> rejected_by_setting_;
   std::vector<RejectedConsentChange> rejections_;
 };
 

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "usegate/runtime/bindings.hpp"
@@ -33,6 +34,15 @@ struct StreamOptions {
   unsigned threads = 1;
   std::size_t block_size = std::size_t{1} << 20;
 };
+
+// Decides one record for a list of purposes, each put in place of the record's own (as the
+// code of `purpose_variable`): the record is allowed only if every purpose allows it, and the
+// reason is that of the first purpose that denies, or else of the first purpose. With no
+// purposes, or no purpose variable (a policy that does not test the purpose), the record is
+// decided as it is. `codes` holds one code per variable; its purpose code is left changed.
+[[nodiscard]] Decision decide_for_purposes(const Policy& policy, std::span<Code> codes,
+                                           std::optional<std::size_t> purpose_variable,
+                                           std::span<const Code> purposes);
 
 // Where each kind of line goes: file descriptors; -1 drops them.
 struct StreamSinks {

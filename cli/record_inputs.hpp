@@ -1,0 +1,95 @@
+#pragma once
+// What every command that decides records reads besides its policies — the records themselves,
+// `--now`, `--purpose`, `--bindings`, `--consent` — and the progress line it draws while
+// reading: `eval` and `filter`, `diff --records`, `sim --records`. docs/cli.md describes the
+// options once for all of them.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "arguments.hpp"
+#include "usegate/runtime/bindings.hpp"
+#include "usegate/runtime/block_reader.hpp"
+#include "usegate/runtime/consent_ledger.hpp"
+#include "usegate/usegate.hpp"
+
+namespace usegate::cli {
+
+// Opens a file to read (`-` is standard input); `what` names it in the usage error raised when
+// it cannot be opened (`cannot read records file `r.jsonl``).
+[[nodiscard]] int open_for_reading(const std::string& path, const char* what);
+
+// `--now`: ISO-8601 or epoch seconds; the clock when absent. A usage error when it is no time.
+[[nodiscard]] std::int64_t read_now(const Arguments& arguments, const char* command);
+
+// The enum attribute whose values `--purpose` names, in every command that takes it.
+inline constexpr const char* purpose_attribute = "purpose";
+
+// The names of `--purpose training,fine_tuning`, in order.
+[[nodiscard]] std::vector<std::string> split_purposes(const std::string& list);
+
+// The purposes a record is decided for in place of its own, as codes of one policy
+// (runtime::decide_for_purposes). No codes: the record's own purpose.
+struct PurposeCodes {
+  std::optional<std::size_t> variable;
+  std::vector<Code> codes;
+};
+
+// As eval and filter read `--purpose`: the policy must test an enum `purpose` declaring every
+// name; anything else is a usage error that lists the policy's purposes.
+[[nodiscard]] PurposeCodes required_purposes(const Policy& policy, const std::vector<std::string>& names,
+                                             const char* command);
+// For a policy compared with one the names were checked against: a name the policy does not
+// declare reads as `unknown`, and a policy that does not test the purpose ignores it.
+[[nodiscard]] PurposeCodes purposes_as_read_by(const Policy& policy, const std::vector<std::string>& names);
+
+// `--bindings FILE` read against a policy (the defaults when there is no file). A file that
+// cannot be read is a usage error; one that does not fit the policy is a BindingsError.
+[[nodiscard]] std::variant<runtime::Bindings, runtime::BindingsError> read_bindings_option(
+    const std::optional<std::string>& path, const Policy& policy,
+    runtime::BindingsMode mode = runtime::BindingsMode::strict);
+
+// `--consent FILE` read for a policy as of `now`. A file that cannot be opened is a usage
+// error; one that fails while being read is reported on stderr (`usegate COMMAND: FILE: ...`)
+// and gives nothing.
+[[nodiscard]] std::optional<runtime::ConsentLedger> read_consent_option(const std::string& path,
+                                                                        const Policy& policy,
+                                                                        std::int64_t now, const char* command);
+
+// A one-line progress report on stderr when it is a terminal (records, MB, MB/s, seconds),
+// redrawn at most twice a second and cleared at the end; nothing otherwise, so a run prints
+// the same in a terminal, a pipe or a test.
+class ProgressLine {
+ public:
+  ProgressLine();
+  ~ProgressLine() { clear(); }
+  ProgressLine(const ProgressLine&) = delete;
+  ProgressLine& operator=(const ProgressLine&) = delete;
+  void update(std::uint64_t records, std::uint64_t bytes);
+  void clear();
+
+ private:
+  bool enabled_;
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_{};
+  bool drawn_ = false;
+};
+
+struct RecordInputCounts {
+  std::uint64_t records = 0;      // lines that are records
+  std::uint64_t empty_lines = 0;  // blank lines, skipped
+};
+
+// Reads JSON Lines from `descriptor` to its end, in blocks (memory holds a block, never the
+// whole input), and calls `record` for every line that is a record, in input order; blank
+// lines are no records and are only counted, as in eval and filter. Updates `progress` after
+// each block. Throws std::runtime_error when reading fails.
+RecordInputCounts for_each_record(int descriptor, const std::function<void(const runtime::InputLine&)>& record,
+                                  ProgressLine& progress);
+
+}  // namespace usegate::cli
