@@ -36,11 +36,72 @@ struct Target {
   std::uint32_t index;  // into attributes_, settings_ or subjects_
 };
 
+// Finds a field's key among the bound keys of one object. Keys are compared by length first
+// and then as one or two 8-byte words read straight from the input: a record's key is
+// followed by the rest of its line and the block's zero padding, so reading past its end is
+// safe, and the bytes beyond it are masked off.
+class KeyIndex {
+ public:
+  KeyIndex() = default;
+  explicit KeyIndex(const std::vector<std::string>& keys) : long_keys_(keys) {
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (keys[i].size() > max_short) continue;
+      char padded[max_short + 8] = {};  // a policy's own strings have no bytes to spare
+      std::memcpy(padded, keys[i].data(), keys[i].size());
+      Entry entry{words_of(padded, keys[i].size()), static_cast<std::uint32_t>(keys[i].size()),
+                  static_cast<int>(i)};
+      by_length_[keys[i].size()].push_back(entry);
+    }
+  }
+
+  // The index of `key`, or -1. `in_input`: the key lies in a padded input block, so its
+  // bytes may be read up to 16 past its start.
+  [[nodiscard]] int find(std::string_view key, bool in_input) const {
+    if (key.size() > max_short || !in_input) {
+      for (std::size_t i = 0; i < long_keys_.size(); ++i) {
+        if (long_keys_[i] == key) return static_cast<int>(i);
+      }
+      return -1;
+    }
+    const auto& candidates = by_length_[key.size()];
+    if (candidates.empty()) return -1;
+    const Words words = words_of(key.data(), key.size());
+    for (const Entry& entry : candidates) {
+      if (entry.words.first == words.first && entry.words.second == words.second) return entry.index;
+    }
+    return -1;
+  }
+
+ private:
+  static constexpr std::size_t max_short = 16;
+  struct Words {
+    std::uint64_t first = 0;
+    std::uint64_t second = 0;
+  };
+  struct Entry {
+    Words words;
+    std::uint32_t length;
+    int index;
+  };
+
+  static std::uint64_t masked(const char* at, std::size_t bytes) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, at, 8);
+    return bytes >= 8 ? word : word & ((std::uint64_t{1} << (8 * bytes)) - 1);
+  }
+  static Words words_of(const char* data, std::size_t length) {
+    return {masked(data, length), length > 8 ? masked(data + 8, length - 8) : 0};
+  }
+
+  std::vector<Entry> by_length_[max_short + 1];
+  std::vector<std::string> long_keys_;
+};
+
 // A node of the tree of bound paths: `geo.region` and `geo.country` share `geo`.
 struct PathNode {
   std::vector<std::string> child_keys;
   std::vector<std::uint32_t> children;
-  ValueIndex child_index;
+  KeyIndex child_index;
   std::vector<Target> targets;
 };
 
@@ -49,6 +110,7 @@ struct BoundAttribute {
   AttributeType type;
   TimeFormat time_format;
   std::vector<std::pair<std::string, std::string>> value_map;
+  KeyIndex values;  // enumerations: the declared values
 };
 
 struct BoundSetting {
@@ -134,7 +196,15 @@ struct RecordDecoder::State {
     switch (type) {
       case json_type::string: {
         std::string_view text;
-        if (!unescaped_string(value, text)) break;
+        bool in_input = false;
+        if (!unescaped_string(value, text, &in_input)) break;
+        // The common case, an enum value read in place with no value map: found by the key
+        // index of the enum's values (code = 2 + index), as Policy::encode would.
+        if (in_input && bound.value_map.empty() && bound.type == AttributeType::enumeration) {
+          const int index = bound.values.find(text, true);
+          codes[bound.variable] = index < 0 ? unknown_code : static_cast<Code>(first_value_code + index);
+          return;
+        }
         field = FieldValue::from_string(text);
         mapped_from = text;
         break;
@@ -187,19 +257,20 @@ struct RecordDecoder::State {
     return field;
   }
 
-  // A field's key. Keys almost never hold escapes, so the raw bytes are the key and nothing
-  // is copied; a key with a backslash is unescaped.
-  static std::string_view key_of(simdjson::ondemand::field& field) {
+  // A field's key, and whether it lies in the input (else in simdjson's string buffer). Keys
+  // almost never hold escapes, so the raw bytes are the key and nothing is copied; a key with
+  // a backslash is unescaped.
+  static std::pair<std::string_view, bool> key_of(simdjson::ondemand::field& field) {
     const char* raw = field.key().raw();
+    // The closing quote is there: the key parsed. An escaped quote is preceded by a backslash,
+    // which sends the key to the unescaping path anyway.
     const char* end = raw;
-    while (*end != '"') {
-      if (*end == '\\') {
-        std::string_view unescaped;
-        return field.unescaped_key().get(unescaped) ? std::string_view() : unescaped;
-      }
-      ++end;
+    while (*end != '"' && *end != '\\') ++end;
+    if (*end == '\\') {
+      std::string_view unescaped;
+      return {field.unescaped_key().get(unescaped) ? std::string_view() : unescaped, false};
     }
-    return {raw, static_cast<std::size_t>(end - raw)};
+    return {{raw, static_cast<std::size_t>(end - raw)}, true};
   }
 
   simdjson::error_code walk(simdjson::ondemand::object object, std::uint32_t node_index, Code* codes) {
@@ -207,7 +278,8 @@ struct RecordDecoder::State {
     for (auto field_result : object) {
       simdjson::ondemand::field field;
       if (auto error = std::move(field_result).get(field)) return error;
-      const int child = node.child_index.find(key_of(field));
+      const auto [key, in_input] = key_of(field);
+      const int child = node.child_index.find(key, in_input);
       if (child < 0) continue;  // not bound: On-Demand skips the value
       const std::uint32_t child_node = node.children[static_cast<std::size_t>(child)];
       simdjson::ondemand::value value = field.value();
@@ -240,13 +312,15 @@ struct RecordDecoder::State {
 
   // A string's content. Most strings hold no escape, and then their bytes in the input are
   // the content: nothing is copied. Others are unescaped by simdjson.
-  static bool unescaped_string(simdjson::ondemand::value& value, std::string_view& text) {
+  static bool unescaped_string(simdjson::ondemand::value& value, std::string_view& text, bool* in_input = nullptr) {
     std::string_view token = value.raw_json_token();  // `"..."` and any white space after it
     const std::size_t close = token.rfind('"');
     if (close != 0 && close != std::string_view::npos && token.substr(0, close).find('\\') == std::string_view::npos) {
       text = token.substr(1, close - 1);
+      if (in_input) *in_input = true;
       return true;
     }
+    if (in_input) *in_input = false;
     return !value.get_string().get(text);
   }
 
@@ -318,7 +392,8 @@ RecordDecoder::RecordDecoder(const Policy& policy, const Bindings& bindings, con
       continue;
     }
     const auto index = static_cast<std::uint32_t>(state.attributes.size());
-    state.attributes.push_back(BoundAttribute{*binding.variable, info.type, binding.time_format, binding.value_map});
+    state.attributes.push_back(BoundAttribute{*binding.variable, info.type, binding.time_format, binding.value_map,
+                                              KeyIndex(info.values)});
     state.nodes[node_for(state.nodes, binding.path)].targets.push_back(Target{Target::Kind::attribute, index});
   }
   // Subjects: the distinct key paths of the settings.
@@ -340,7 +415,7 @@ RecordDecoder::RecordDecoder(const Policy& policy, const Bindings& bindings, con
   state.setting_values.assign(state.settings.size(), FieldValue::absent());
   state.subjects.assign(state.subject_count, {});
   state.subject_found.assign(state.subject_count, false);
-  for (auto& node : state.nodes) node.child_index = ValueIndex(node.child_keys);
+    for (auto& node : state.nodes) node.child_index = KeyIndex(node.child_keys);
 }
 
 RecordDecoder::~RecordDecoder() = default;
