@@ -19,16 +19,6 @@ using dsl::LiteralKind;
 
 std::string quoted(std::string_view name) { return fmt::format("`{}`", name); }
 
-const char* kind_name(AttributeKind kind) {
-  switch (kind) {
-    case AttributeKind::enumeration: return "an enum";
-    case AttributeKind::time: return "a time";
-    case AttributeKind::number: return "a number";
-    case AttributeKind::boolean: return "a bool";
-  }
-  return "";
-}
-
 const char* operator_text(ComparisonOperator comparison) {
   switch (comparison) {
     case ComparisonOperator::equal: return "==";
@@ -373,7 +363,7 @@ class Checker {
         if (declared.kind != AttributeKind::boolean) {
           diagnostics_.error(node.subject.span,
                              fmt::format("{} is {}, not a bool", quoted(declared.name),
-                                         kind_name(declared.kind)),
+                                         attribute_kind_phrase(declared.kind)),
                              declared.kind == AttributeKind::enumeration
                                  ? fmt::format("compare it with a value, e.g. `{} == {}`",
                                                declared.name, declared.values.empty() ? "..." : declared.values.front())
@@ -587,7 +577,7 @@ class Checker {
                                                                 : "a name";
     diagnostics_.error(literal.span,
                        fmt::format("{} is {}, but {} is {}", quoted(literal.text), found,
-                                   quoted(attribute.name), kind_name(attribute.kind)),
+                                   quoted(attribute.name), attribute_kind_phrase(attribute.kind)),
                        is_time ? "compare a time with a date `YYYY-MM-DD` or a date-time "
                                  "`YYYY-MM-DDTHH:MM:SSZ`"
                                : "compare a number with a decimal literal such as `18`");

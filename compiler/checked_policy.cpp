@@ -32,6 +32,26 @@ std::optional<std::uint32_t> CheckedPolicy::find_rule(std::string_view id) const
   return find_index(rules, &Rule::id, id);
 }
 
+const char* attribute_kind_keyword(AttributeKind kind) {
+  switch (kind) {
+    case AttributeKind::enumeration: return "enum";
+    case AttributeKind::time: return "time";
+    case AttributeKind::number: return "number";
+    case AttributeKind::boolean: return "bool";
+  }
+  return "";
+}
+
+const char* attribute_kind_phrase(AttributeKind kind) {
+  switch (kind) {
+    case AttributeKind::enumeration: return "an enum";
+    case AttributeKind::time: return "a time";
+    case AttributeKind::number: return "a number";
+    case AttributeKind::boolean: return "a bool";
+  }
+  return "";
+}
+
 std::string optout_rule_id(std::string_view setting) { return "optout_" + std::string(setting); }
 
 }  // namespace usegate::compiler

@@ -18,26 +18,6 @@
 namespace usegate::compiler {
 namespace {
 
-const char* kind_article_name(AttributeKind kind) {
-  switch (kind) {
-    case AttributeKind::enumeration: return "an enum";
-    case AttributeKind::time: return "a time";
-    case AttributeKind::number: return "a number";
-    case AttributeKind::boolean: return "a bool";
-  }
-  return "";
-}
-
-const char* kind_keyword(AttributeKind kind) {
-  switch (kind) {
-    case AttributeKind::enumeration: return "enum";
-    case AttributeKind::time: return "time";
-    case AttributeKind::number: return "number";
-    case AttributeKind::boolean: return "bool";
-  }
-  return "";
-}
-
 const char* effect_name(Effect effect) { return effect == Effect::allow ? "allow" : "deny"; }
 const char* switch_name(bool on) { return on ? "on" : "off"; }
 // A label or description as written, `(none)` when there is none.
@@ -328,7 +308,7 @@ class StructuralComparison {
         const std::string values =
             attribute.kind == AttributeKind::enumeration ? fmt::format(" {{{}}}", join(attribute.values, ", ")) : "";
         add(Kind::attribute_added, attribute.name,
-            fmt::format("attribute added: {} {}{}", kind_keyword(attribute.kind), attribute.name, values));
+            fmt::format("attribute added: {} {}{}", attribute_kind_keyword(attribute.kind), attribute.name, values));
         continue;
       }
       const Attribute& old_attribute = old_.attributes[*old_index];
@@ -353,7 +333,7 @@ class StructuralComparison {
     for (const auto& attribute : old_.attributes) {
       if (attribute.builtin || new_.find_attribute(attribute.name)) continue;
       add(Kind::attribute_removed, attribute.name,
-          fmt::format("attribute removed: {} {}", kind_keyword(attribute.kind), attribute.name));
+          fmt::format("attribute removed: {} {}", attribute_kind_keyword(attribute.kind), attribute.name));
     }
   }
 
@@ -569,7 +549,7 @@ std::optional<DiffError> kind_conflict(const CheckedPolicy& old_policy, const Ch
     if (!in_new || new_policy.attributes[*in_new].kind == attribute.kind) continue;
     return DiffError{
         fmt::format("attribute `{}` is {} in the old policy and {} in the new one", attribute.name,
-                    kind_article_name(attribute.kind), kind_article_name(new_policy.attributes[*in_new].kind)),
+                    attribute_kind_phrase(attribute.kind), attribute_kind_phrase(new_policy.attributes[*in_new].kind)),
         "a diff compares records field by field, so a field must be read the same way by both "
         "versions; give the attribute a new name in the new version",
         new_policy.attributes[*in_new].span};

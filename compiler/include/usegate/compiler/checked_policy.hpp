@@ -102,6 +102,11 @@ struct CheckedPolicy {
   [[nodiscard]] std::optional<std::uint32_t> find_rule(std::string_view id) const;
 };
 
+// The keyword that declares a kind of attribute: `enum`, `time`, `number`, `bool`.
+[[nodiscard]] const char* attribute_kind_keyword(AttributeKind kind);
+// The kind in a sentence: `an enum`, `a time`, `a number`, `a bool`.
+[[nodiscard]] const char* attribute_kind_phrase(AttributeKind kind);
+
 // The reason name of a setting's implicit opt-out rule.
 [[nodiscard]] std::string optout_rule_id(std::string_view setting);
 
