@@ -42,7 +42,20 @@ struct VariableClassifier {
     return index < 0 ? runtime::unknown_code : static_cast<Code>(runtime::first_value_code + index);
   }
 
+  // Policies compare an attribute with a few constants; counting them without branches beats
+  // a binary search, whose branches depend on the value and mispredict.
+  static constexpr std::size_t counted_constants = 8;
+
   Code ordered_code(double key) const {
+    if (constants.size() <= counted_constants) {
+      unsigned below = 0;
+      unsigned equal = 0;
+      for (const double constant : constants) {
+        below += constant < key ? 1U : 0U;
+        equal |= constant == key ? 1U : 0U;
+      }
+      return static_cast<Code>(runtime::first_value_code + 2 * below + equal);
+    }
     const auto above = std::lower_bound(constants.begin(), constants.end(), key);
     const auto position = static_cast<Code>(above - constants.begin());
     const bool on_constant = above != constants.end() && *above == key;
