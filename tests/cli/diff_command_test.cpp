@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "support.hpp"
+#include "x_records.hpp"
 
 namespace {
 
@@ -22,17 +22,9 @@ using usegate::testing::source_path;
 using usegate::testing::write_text;
 
 const std::string may = source_path("policies/x-grok-2024-05.policy");
-const std::string july = source_path("policies/x-grok-2024-07.policy");
-const std::string august = source_path("policies/x-grok-2024-08.policy");
-
-// The keys of a JSON object, in document order.
-std::vector<std::string_view> keys_of(simdjson::dom::element element) {
-  simdjson::dom::object object;
-  REQUIRE(element.get_object().get(object) == simdjson::SUCCESS);
-  std::vector<std::string_view> keys;
-  for (const auto field : object) keys.push_back(field.key);
-  return keys;
-}
+const std::string& july = usegate::testing::july_policy;
+const std::string& august = usegate::testing::august_policy;
+using usegate::testing::keys_of;
 
 void check_golden(const std::string& actual, const std::string& golden_name) {
   const std::string path = source_path("tests/cli/golden/" + golden_name);

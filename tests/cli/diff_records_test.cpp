@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "support.hpp"
+#include "x_records.hpp"
 
 namespace {
 
@@ -21,47 +21,17 @@ using usegate::testing::scratch_directory;
 using usegate::testing::source_path;
 using usegate::testing::write_text;
 
-const std::string july = source_path("policies/x-grok-2024-07.policy");
-const std::string august = source_path("policies/x-grok-2024-08.policy");
+using usegate::testing::keys_of;
+using usegate::testing::scratch_file;
+using usegate::testing::ten_x_records;
+using usegate::testing::x_record;
 
-// The keys of a JSON object, in document order.
-std::vector<std::string_view> keys_of(simdjson::dom::element element) {
-  simdjson::dom::object object;
-  REQUIRE(element.get_object().get(object) == simdjson::SUCCESS);
-  std::vector<std::string_view> keys;
-  for (const auto field : object) keys.push_back(field.key);
-  return keys;
-}
-
-std::string scratch_file(const std::string& directory, const std::string& name, const std::string& text) {
-  const std::string path = directory + "/" + name;
-  write_text(path, text);
-  return path;
-}
-
-std::string post(const std::string& user, const std::string& region, const std::string& ts,
-                 const std::string& category = "post", const std::string& visibility = "public") {
-  std::string line = R"({"user":")";
-  line += user;
-  line += R"(","purpose":"training","category":")" + category + R"(","region":")" + region +
-          R"(","visibility":")" + visibility + R"(","ts":")" + ts + "\"}\n";
-  return line;
-}
-
-// Ten records (and one empty line, line 6) for July → August at 2024-09-01. Three are EU posts
-// created inside the suspension window [2024-05-07, 2024-08-01): lines 2, 5 and 9. Around them:
-// an EU post from after the window (3), one from the day before it (10), an EU interaction (4)
-// and an EU direct message (8), which the suspension does not cover; a US post (1), a protected
-// UK post (7), a US Grok result (11). Nobody has switched the setting off.
-const std::string ten_records =
-    post("u1", "US", "2024-06-01") + post("u2", "EU", "2024-06-01") + post("u3", "EU", "2024-08-05") +
-    post("u4", "EU", "2024-06-01", "interaction") + post("u5", "EU", "2024-07-31T23:59:59Z") + "\n" +
-    post("u6", "UK", "2024-06-01", "post", "protected") + post("u7", "EU", "2024-06-01", "direct_message") +
-    post("u8", "EU", "2024-05-07") + post("u9", "EU", "2024-05-06") + post("u10", "US", "2024-06-01", "result");
+const std::string& july = usegate::testing::july_policy;
+const std::string& august = usegate::testing::august_policy;
 
 TEST_CASE("diff --records: July → August, exactly the three EU posts of the suspension window are newly denied") {
   const std::string directory = scratch_directory("diff-records-ten");
-  const std::string records = scratch_file(directory, "r.jsonl", ten_records);
+  const std::string records = scratch_file(directory, "r.jsonl", ten_x_records);
   const auto result = run_usegate({"diff", july, august, "--records", records, "--now", "2024-09-01"});
   CHECK(result.exit_code == 1);
   CHECK(result.err.empty());
@@ -77,7 +47,7 @@ TEST_CASE("diff --records: July → August, exactly the three EU posts of the su
 
 TEST_CASE("diff --records: before the suspension applies (now 2024-08-01) no record changes") {
   const std::string directory = scratch_directory("diff-records-early");
-  const std::string records = scratch_file(directory, "r.jsonl", ten_records);
+  const std::string records = scratch_file(directory, "r.jsonl", ten_x_records);
   const auto result = run_usegate({"diff", july, august, "--records", records, "--now", "2024-08-01"});
   CHECK(result.exit_code == 1);  // the rows still differ: the exit status is the diff's
   CHECK(result.out.ends_with("records (" + records +
@@ -89,7 +59,7 @@ TEST_CASE("diff --records: before the suspension applies (now 2024-08-01) no rec
 
 TEST_CASE("diff --records: five line numbers per pair at most, then `first lines`, and lines neither reads rejected") {
   std::string input;
-  for (int i = 0; i < 7; ++i) input += post("u", "EU", "2024-06-01");
+  for (int i = 0; i < 7; ++i) input += x_record("u", "EU", "2024-06-01");
   input += "not json\n{\"cut\": \n";
   const auto result = run_usegate({"diff", july, august, "--records", "-", "--now", "2024-09-01", "--purpose",
                                    "fine_tuning"},
@@ -106,7 +76,7 @@ TEST_CASE("diff --records: five line numbers per pair at most, then `first lines
 
 TEST_CASE("diff --records --format json: a `records` object after the rows") {
   const std::string directory = scratch_directory("diff-records-json");
-  const std::string records = scratch_file(directory, "r.jsonl", ten_records);
+  const std::string records = scratch_file(directory, "r.jsonl", ten_x_records);
   const auto result =
       run_usegate({"diff", "--format", "json", july, august, "--records", records, "--now", "2024-09-01"});
   REQUIRE(result.exit_code == 1);
@@ -243,7 +213,7 @@ TEST_CASE("diff --records --consent: each version applies its own availability t
   text.replace(text.find(web_only), web_only.size(), "available on {web, ios, android} from 2024-07-26");
   const std::string everywhere = scratch_file(directory, "x-grok-apps.policy", text);
   const std::string records =
-      scratch_file(directory, "r.jsonl", post("u1", "US", "2024-06-01") + post("u2", "US", "2024-06-01"));
+      scratch_file(directory, "r.jsonl", x_record("u1", "US", "2024-06-01") + x_record("u2", "US", "2024-06-01"));
   // u1 switches off in the iOS app (refused under July, applied under NEW); u2 on the web.
   const std::string consent = scratch_file(
       directory, "c.jsonl",
@@ -275,7 +245,7 @@ TEST_CASE("diff --records --consent: each version applies its own availability t
 
 TEST_CASE("diff --records: usage errors exit 2") {
   const std::string directory = scratch_directory("diff-records-usage");
-  const std::string records = scratch_file(directory, "r.jsonl", ten_records);
+  const std::string records = scratch_file(directory, "r.jsonl", ten_x_records);
   const auto missing = run_usegate({"diff", july, august, "--records", directory + "/none.jsonl"});
   CHECK(missing.exit_code == 2);
   CHECK(missing.out.empty());

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "support.hpp"
+#include "x_records.hpp"
 
 namespace {
 
@@ -16,16 +16,9 @@ using usegate::testing::scratch_directory;
 using usegate::testing::source_path;
 using usegate::testing::write_text;
 
-const std::string july = source_path("policies/x-grok-2024-07.policy");
-const std::string august = source_path("policies/x-grok-2024-08.policy");
-
-// Writes a file into the test's scratch directory and returns its path.
-std::string scratch_file(const std::string& directory, const std::string& name,
-                         const std::string& text) {
-  const std::string path = directory + "/" + name;
-  write_text(path, text);
-  return path;
-}
+const std::string& july = usegate::testing::july_policy;
+const std::string& august = usegate::testing::august_policy;
+using usegate::testing::scratch_file;
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;

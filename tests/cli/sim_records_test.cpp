@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "support.hpp"
+#include "x_records.hpp"
 
 namespace {
 
@@ -20,57 +20,23 @@ using usegate::testing::scratch_directory;
 using usegate::testing::source_path;
 using usegate::testing::write_text;
 
-const std::string july = source_path("policies/x-grok-2024-07.policy");
-const std::string august = source_path("policies/x-grok-2024-08.policy");
+using usegate::testing::keys_of;
+using usegate::testing::scratch_file;
+using usegate::testing::ten_x_records;
+using usegate::testing::x_record;
 
-std::string scratch_file(const std::string& directory, const std::string& name, const std::string& text) {
-  const std::string path = directory + "/" + name;
-  write_text(path, text);
-  return path;
-}
+const std::string& july = usegate::testing::july_policy;
+const std::string& august = usegate::testing::august_policy;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-// The keys of a JSON object, in document order.
-std::vector<std::string_view> keys_of(simdjson::dom::element element) {
-  simdjson::dom::object object;
-  REQUIRE(element.get_object().get(object) == simdjson::SUCCESS);
-  std::vector<std::string_view> keys;
-  for (const auto field : object) keys.push_back(field.key);
-  return keys;
-}
-
-std::string post(const std::string& user, const std::string& region, const std::string& ts,
-                 const std::string& category = "post", const std::string& visibility = "public") {
-  std::string line = R"({"user":")";
-  line += user;
-  line += R"(","purpose":"training","category":")";
-  line += category;
-  line += R"(","region":")";
-  line += region;
-  line += R"(","visibility":")";
-  line += visibility;
-  line += R"(","ts":")";
-  line += ts;
-  line += "\"}\n";
-  return line;
-}
-
-// Ten records and an empty line, decided at 2024-09-01 (the EU suspension applies):
-//   u1 US post, u3 EU post from after the window, u9 EU post from the day before it, u4 an EU
-//   interaction and u10 a US Grok result: usable for training (5);
-//   u2, u5, u8 EU posts inside [2024-05-07, 2024-08-01): eu_suspension (3);
-//   u6 a protected UK post: protected_posts; u7 an EU direct message: direct_messages.
-// For realtime answers only public posts are usable: u1, u2, u3, u5, u8, u9 (6).
-const std::string ten_records =
-    post("u1", "US", "2024-06-01") + post("u2", "EU", "2024-06-01") + post("u3", "EU", "2024-08-05") +
-    post("u4", "EU", "2024-06-01", "interaction") + post("u5", "EU", "2024-07-31T23:59:59Z") + "\n" +
-    post("u6", "UK", "2024-06-01", "post", "protected") + post("u7", "EU", "2024-06-01", "direct_message") +
-    post("u8", "EU", "2024-05-07") + post("u9", "EU", "2024-05-06") + post("u10", "US", "2024-06-01", "result");
+// Decided at 2024-09-01 for training: u1, u3, u9, u4 and u10 are usable (5); u2, u5 and u8
+// fall to eu_suspension (3); u6 to protected_posts; u7 to direct_messages. For realtime answers
+// only public posts are usable: u1, u2, u3, u5, u8, u9 (6).
 
 TEST_CASE("sim --records: the usable share of ten records, by category, region and visibility, byte for byte") {
   const std::string directory = scratch_directory("sim-records-ten");
-  const std::string records = scratch_file(directory, "r.jsonl", ten_records);
+  const std::string records = scratch_file(directory, "r.jsonl", ten_x_records);
   const auto result =
       run_usegate({"sim", august, "--records", records, "--now", "2024-09-01", "--purpose", "training"});
   REQUIRE(result.exit_code == 0);
@@ -116,7 +82,7 @@ TEST_CASE("sim --records: the usable share of ten records, by category, region a
 
 TEST_CASE("sim --records --format json: every purpose of the policy by default, the synthetic report's shape") {
   const std::string directory = scratch_directory("sim-records-json");
-  const std::string records = scratch_file(directory, "r.jsonl", ten_records);
+  const std::string records = scratch_file(directory, "r.jsonl", ten_x_records);
   const auto result = run_usegate({"sim", august, "--records", records, "--now", "2024-09-01", "--format", "json"});
   REQUIRE(result.exit_code == 0);
   CHECK(result.out.starts_with(
@@ -188,7 +154,7 @@ TEST_CASE("sim --records: `missing` and `unknown` rows where records have them, 
 
 TEST_CASE("sim --records --vs with a consent file: side by side, opt-outs removed, changes rejected") {
   const std::string directory = scratch_directory("sim-records-vs");
-  const std::string records = scratch_file(directory, "r.jsonl", ten_records);
+  const std::string records = scratch_file(directory, "r.jsonl", ten_x_records);
   // u1 and u2 switch the setting off on the web (applied); u6 tries in the iOS app (rejected:
   // web only); u3's change comes after --now.
   const std::string consent = scratch_file(
@@ -324,7 +290,7 @@ TEST_CASE("sim --records on the records --write-records wrote gives the syntheti
 
 TEST_CASE("sim --records: usage errors exit 2, bindings that fit no policy exit 3") {
   const std::string directory = scratch_directory("sim-records-usage");
-  const std::string records = scratch_file(directory, "r.jsonl", ten_records);
+  const std::string records = scratch_file(directory, "r.jsonl", ten_x_records);
   const std::string scenario = scratch_file(directory, "s.yaml",
                                             "users: 10\nnow: 2024-08-15\npurposes: [training]\n"
                                             "records: {category: {post: 2}}\n");
