@@ -4,6 +4,8 @@
 //
 //   BareParse_OnDemand        read the file in blocks, parse every line, visit every top-level
 //                             field: the least any JSON Lines consumer does (the practical limit)
+//   BareParse_Dom             the same lines through simdjson's DOM parser (a full parse into
+//                             its tape, which is what simdjson's own figures usually measure)
 //   Filter/threads:N          the whole filter pipeline (read, parse, bind, decide, write the
 //                             allowed records to /dev/null) on N threads
 //   PeakMemory_Filter/MB:M    maximum resident size of `usegate filter` over an M MB input
@@ -110,6 +112,34 @@ void BareParse_OnDemand(benchmark::State& state) {
   set_rates(state, bytes, records);
 }
 
+void BareParse_Dom(benchmark::State& state) {
+  const std::string& path = input_file();
+  std::uint64_t bytes = 0, records = 0;
+  for (auto _ : state) {
+    const int descriptor = ::open(path.c_str(), O_RDONLY);
+    runtime::BlockReader reader(descriptor);
+    runtime::InputBlock block;
+    simdjson::dom::parser parser;
+    std::uint64_t fields = 0;
+    while (reader.next(block)) {
+      runtime::BlockLines lines(block);
+      runtime::InputLine line;
+      while (lines.next(line)) {
+        simdjson::dom::element element;
+        if (parser.parse(line.text.data(), line.text.size(), false).get(element)) continue;
+        simdjson::dom::object object;
+        if (element.get_object().get(object)) continue;
+        fields += object.size();
+        ++records;
+      }
+      bytes += block.size;
+    }
+    benchmark::DoNotOptimize(fields);
+    ::close(descriptor);
+  }
+  set_rates(state, bytes, records);
+}
+
 void Filter(benchmark::State& state) {
   const std::string& path = input_file();
   static const Policy policy = bench::compile_bundled("x-grok-2024-08.policy");
@@ -159,6 +189,7 @@ void PeakMemory_Filter(benchmark::State& state) {
 }
 
 BENCHMARK(BareParse_OnDemand)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BareParse_Dom)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(Filter)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(PeakMemory_Filter)->ArgName("MB")->Arg(100)->Arg(1000)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
