@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <optional>
@@ -36,38 +37,64 @@ struct Target {
   std::uint32_t index;  // into attributes_, settings_ or subjects_
 };
 
-// Finds a field's key among the bound keys of one object. Keys are compared by length first
-// and then as one or two 8-byte words read straight from the input: a record's key is
-// followed by the rest of its line and the block's zero padding, so reading past its end is
-// safe, and the bytes beyond it are masked off.
+// Finds a field's key (or an enum's value) among the bound ones of one object, where it lies
+// in the input. Candidates are grouped by their first byte; each is compared as one or two
+// 8-byte words read straight from the input and a closing quote where it would end. A
+// record's key is followed by the rest of its line and the block's zero padding, so reading
+// past its end is safe, and the bytes beyond it are masked off.
 class KeyIndex {
  public:
   KeyIndex() = default;
-  explicit KeyIndex(const std::vector<std::string>& keys) : long_keys_(keys) {
+  explicit KeyIndex(const std::vector<std::string>& keys) : keys_(keys) {
+    std::vector<Entry> entries;
     for (std::size_t i = 0; i < keys.size(); ++i) {
-      if (keys[i].size() > max_short) continue;
+      if (keys[i].empty() || keys[i].size() > max_short) {
+        long_keys_present_ = long_keys_present_ || !keys[i].empty();
+        continue;
+      }
       char padded[max_short + 8] = {};  // a policy's own strings have no bytes to spare
       std::memcpy(padded, keys[i].data(), keys[i].size());
-      Entry entry{words_of(padded, keys[i].size()), static_cast<std::uint32_t>(keys[i].size()),
-                  static_cast<int>(i)};
-      by_length_[keys[i].size()].push_back(entry);
+      entries.push_back(Entry{words_of(padded, keys[i].size()), static_cast<std::uint32_t>(keys[i].size()),
+                              static_cast<int>(i)});
+    }
+    std::stable_sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
+      return static_cast<unsigned char>(keys[a.index][0]) < static_cast<unsigned char>(keys[b.index][0]);
+    });
+    entries_ = std::move(entries);
+    for (std::size_t at = 0; at < entries_.size(); ++at) {
+      const auto first = static_cast<unsigned char>(keys[entries_[at].index][0]);
+      if (count_[first] == 0) start_[first] = static_cast<std::uint16_t>(at);
+      ++count_[first];
     }
   }
 
-  // The index of `key`, or -1. `in_input`: the key lies in a padded input block, so its
-  // bytes may be read up to 16 past its start.
-  [[nodiscard]] int find(std::string_view key, bool in_input) const {
-    if (key.size() > max_short || !in_input) {
-      for (std::size_t i = 0; i < long_keys_.size(); ++i) {
-        if (long_keys_[i] == key) return static_cast<int>(i);
-      }
-      return -1;
+  // The index of `key`, or -1, for a key anywhere (not necessarily in a padded input).
+  [[nodiscard]] int find(std::string_view key) const {
+    for (std::size_t i = 0; i < keys_.size(); ++i) {
+      if (keys_[i] == key) return static_cast<int>(i);
     }
-    const auto& candidates = by_length_[key.size()];
-    if (candidates.empty()) return -1;
-    const Words words = words_of(key.data(), key.size());
-    for (const Entry& entry : candidates) {
-      if (entry.words.first == words.first && entry.words.second == words.second) return entry.index;
+    return -1;
+  }
+
+  // The index of the key whose text starts at `raw`, just after its opening quote in a padded
+  // input block, or -1. `escaped` is set when the key holds a backslash: it must then be
+  // unescaped and looked up with find().
+  [[nodiscard]] int find_in_input(const char* raw, bool& escaped) const {
+    escaped = false;
+    const auto first = static_cast<unsigned char>(raw[0]);
+    const Entry* candidate = entries_.data() + start_[first];
+    for (const Entry* end = candidate + count_[first]; candidate != end; ++candidate) {
+      if (raw[candidate->length] == '"' && words_of(raw, candidate->length) == candidate->words) {
+        return candidate->index;
+      }
+    }
+    // Unbound, unless it is a bound key written with escapes (it starts like a bound key, or
+    // with a backslash) or a long bound key: those are scanned to their end.
+    if (count_[first] != 0 || raw[0] == '\\' || long_keys_present_) {
+      const char* end = raw;
+      while (*end != '"' && *end != '\\') ++end;
+      escaped = *end == '\\';
+      if (!escaped && long_keys_present_) return find(std::string_view(raw, static_cast<std::size_t>(end - raw)));
     }
     return -1;
   }
@@ -77,6 +104,7 @@ class KeyIndex {
   struct Words {
     std::uint64_t first = 0;
     std::uint64_t second = 0;
+    bool operator==(const Words&) const = default;
   };
   struct Entry {
     Words words;
@@ -93,8 +121,11 @@ class KeyIndex {
     return {masked(data, length), length > 8 ? masked(data + 8, length - 8) : 0};
   }
 
-  std::vector<Entry> by_length_[max_short + 1];
-  std::vector<std::string> long_keys_;
+  std::vector<std::string> keys_;
+  std::vector<Entry> entries_;             // short keys, by first byte
+  std::array<std::uint16_t, 256> start_{};  // first entry with each first byte
+  std::array<std::uint16_t, 256> count_{};  // entries with each first byte
+  bool long_keys_present_ = false;
 };
 
 // A node of the tree of bound paths: `geo.region` and `geo.country` share `geo`.
@@ -195,16 +226,20 @@ struct RecordDecoder::State {
     std::string_view mapped_from;  // the text a value map matches on
     switch (type) {
       case json_type::string: {
-        std::string_view text;
-        bool in_input = false;
-        if (!unescaped_string(value, text, &in_input)) break;
-        // The common case, an enum value read in place with no value map: found by the key
-        // index of the enum's values (code = 2 + index), as Policy::encode would.
-        if (in_input && bound.value_map.empty() && bound.type == AttributeType::enumeration) {
-          const int index = bound.values.find(text, true);
+        // The common case, an enum value with no value map, is matched where it lies in the
+        // input by the index of the enum's values (code = 2 + index), as Policy::encode would.
+        if (bound.value_map.empty() && bound.type == AttributeType::enumeration) {
+          bool escaped = false;
+          int index = bound.values.find_in_input(value.raw_json_token().data() + 1, escaped);
+          if (escaped) {
+            std::string_view unescaped;
+            index = value.get_string().get(unescaped) ? -1 : bound.values.find(unescaped);
+          }
           codes[bound.variable] = index < 0 ? unknown_code : static_cast<Code>(first_value_code + index);
           return;
         }
+        std::string_view text;
+        if (!unescaped_string(value, text)) break;
         field = FieldValue::from_string(text);
         mapped_from = text;
         break;
@@ -257,29 +292,19 @@ struct RecordDecoder::State {
     return field;
   }
 
-  // A field's key, and whether it lies in the input (else in simdjson's string buffer). Keys
-  // almost never hold escapes, so the raw bytes are the key and nothing is copied; a key with
-  // a backslash is unescaped.
-  static std::pair<std::string_view, bool> key_of(simdjson::ondemand::field& field) {
-    const char* raw = field.key().raw();
-    // The closing quote is there: the key parsed. An escaped quote is preceded by a backslash,
-    // which sends the key to the unescaping path anyway.
-    const char* end = raw;
-    while (*end != '"' && *end != '\\') ++end;
-    if (*end == '\\') {
-      std::string_view unescaped;
-      return {field.unescaped_key().get(unescaped) ? std::string_view() : unescaped, false};
-    }
-    return {{raw, static_cast<std::size_t>(end - raw)}, true};
-  }
-
   simdjson::error_code walk(simdjson::ondemand::object object, std::uint32_t node_index, Code* codes) {
     const PathNode& node = nodes[node_index];
     for (auto field_result : object) {
       simdjson::ondemand::field field;
       if (auto error = std::move(field_result).get(field)) return error;
-      const auto [key, in_input] = key_of(field);
-      const int child = node.child_index.find(key, in_input);
+      // Keys are matched where they lie in the input; only a key with escapes is unescaped.
+      bool escaped = false;
+      int child = node.child_index.find_in_input(field.key().raw(), escaped);
+      if (escaped) {
+        std::string_view key;
+        if (auto error = field.unescaped_key().get(key)) return error;
+        child = node.child_index.find(key);
+      }
       if (child < 0) continue;  // not bound: On-Demand skips the value
       const std::uint32_t child_node = node.children[static_cast<std::size_t>(child)];
       simdjson::ondemand::value value = field.value();
@@ -312,15 +337,13 @@ struct RecordDecoder::State {
 
   // A string's content. Most strings hold no escape, and then their bytes in the input are
   // the content: nothing is copied. Others are unescaped by simdjson.
-  static bool unescaped_string(simdjson::ondemand::value& value, std::string_view& text, bool* in_input = nullptr) {
+  static bool unescaped_string(simdjson::ondemand::value& value, std::string_view& text) {
     std::string_view token = value.raw_json_token();  // `"..."` and any white space after it
     const std::size_t close = token.rfind('"');
     if (close != 0 && close != std::string_view::npos && token.substr(0, close).find('\\') == std::string_view::npos) {
       text = token.substr(1, close - 1);
-      if (in_input) *in_input = true;
       return true;
     }
-    if (in_input) *in_input = false;
     return !value.get_string().get(text);
   }
 

@@ -64,6 +64,17 @@ TEST_CASE("eval: lines that cannot be read are rejected with their cause, never 
                            line(7, "reject", "invalid_json"));
 }
 
+TEST_CASE("eval: keys and values written with escapes are the same keys and values") {
+  const std::string input =
+      R"({"purpose":"tr\u0061ining","category":"post","re\u0067ion":"E\u0055","visibility":"public","ts":"2024-06-01"})" "\n"
+      R"({"purpose":"training","category":"post","\u0072egion":"EU","visibility":"public","ts":"2024-06-01"})" "\n"
+      R"({"purpose":"training","category":"post","regionx":"EU","visibility":"public","ts":"2024-06-01","region":"US"})" "\n"
+      R"({"purpose":"training","category":"posts","region":"US","visibility":"public","ts":"2024-06-01"})" "\n"
+      R"({"purpose":"training","category":"po","region":"US","visibility":"public","ts":"2024-06-01"})" "\n";
+  CHECK(eval(input) == line(1, "deny", "eu_suspension") + line(2, "deny", "eu_suspension") +
+                           line(3, "allow", "train_on_posts") + line(4, "deny", "default") + line(5, "deny", "default"));
+}
+
 TEST_CASE("eval: duplicate keys, the last one wins") {
   CHECK(eval(post("a", R"(,"region":"EU","region":"US")") + "\n") == line(1, "allow", "train_on_posts"));
   CHECK(eval(post("a", R"(,"region":"US","region":"EU")") + "\n") == line(1, "deny", "eu_suspension"));
