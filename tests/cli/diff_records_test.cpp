@@ -143,15 +143,15 @@ TEST_CASE("diff --records: bindings are checked against NEW, and OLD skips the a
                                             "  plan: account.plan\n"
                                             "  category: {field: kind, values: {tweet: post, reel: story}}\n");
   // 1, 3: enterprise posts (newly denied); 2: a consumer post (unchanged); 4: an enterprise
-  // message (denied before by default, now by enterprise_data); 5: malformed inside `account`,
-  // which only NEW reads: NEW rejects it, OLD decides it; 6: rejected by both; 7: a story,
+  // message (denied before by default, now by enterprise_data); 5: a key twice inside
+  // `account`, which only NEW reads: NEW rejects it, OLD decides it; 6: rejected by both; 7: a story,
   // denied by default under both (unchanged).
   const std::string records = scratch_file(directory, "r.jsonl",
                                            R"({"purpose":"training","kind":"tweet","account":{"plan":"enterprise"}}
 {"purpose":"training","kind":"tweet","account":{"plan":"consumer"}}
 {"purpose":"training","kind":"post","account":{"plan":"enterprise"}}
 {"purpose":"training","kind":"message","account":{"plan":"enterprise"}}
-{"purpose":"training","kind":"tweet","account":{"plan":"enterprise" "x"}}
+{"purpose":"training","kind":"tweet","account":{"plan":"enterprise","plan":"consumer"}}
 not json
 {"purpose":"training","kind":"reel","account":{"plan":"consumer"}}
 )");
@@ -163,7 +163,7 @@ not json
                              ", now 2024-09-01): 7 read, 4 changed, 2 unchanged, 1 rejected\n"
                              "  newly denied: 3 records\n"
                              "    allow (train_posts) → deny (enterprise_data): 2 records, lines 1, 3\n"
-                             "    allow (train_posts) → reject (invalid_json): 1 record, line 5\n"
+                             "    allow (train_posts) → reject (duplicate_key): 1 record, line 5\n"
                              "  newly allowed: 0 records\n"
                              "  reason only: 1 record\n"
                              "    deny (default) → deny (enterprise_data): 1 record, line 4\n"));

@@ -49,7 +49,7 @@ void append_json_value(std::string& out, const compiler::FieldValue& value) {
       if (std::isnan(value.number)) {
         out += "\"NaN\"";
       } else if (std::isinf(value.number)) {
-        out += value.number > 0 ? "1e999" : "-1e999";
+        out += value.number > 0 ? "\"Infinity\"" : "\"-Infinity\"";
       } else {
         out += fmt::format("{:.17g}", value.number);
       }
