@@ -155,8 +155,12 @@ std::string record_diff_text(const RecordDiff& diff, const RecordDiffInputs& inp
   }
   if (inputs.consent_path) {
     const auto totals = [](const runtime::ConsentLedger& ledger) {
-      return fmt::format("{} applied, {} rejected, {} after --now", ledger.applied(), ledger.rejected(),
-                         ledger.after_now());
+      std::string text = fmt::format("{} applied, {} rejected, {} after --now", ledger.applied(), ledger.rejected(),
+                                     ledger.after_now());
+      if (const std::uint64_t bad = ledger.bad_values_read_as_off(); bad > 0) {
+        text += fmt::format(", {} neither on nor off (read as off)", bad);
+      }
+      return text;
     };
     out += fmt::format("  consent changes ({}): old {}; new {}\n", *inputs.consent_path, totals(*inputs.old_ledger),
                        totals(*inputs.new_ledger));
@@ -170,8 +174,8 @@ std::string record_diff_json(const RecordDiff& diff, const RecordDiffInputs& inp
   std::string consent = "null";
   if (inputs.consent_path) {
     const auto totals = [](const runtime::ConsentLedger& ledger) {
-      return fmt::format("{{\"applied\": {}, \"rejected\": {}, \"after_now\": {}}}", ledger.applied(),
-                         ledger.rejected(), ledger.after_now());
+      return fmt::format("{{\"applied\": {}, \"rejected\": {}, \"after_now\": {}, \"bad_value_read_as_off\": {}}}",
+                         ledger.applied(), ledger.rejected(), ledger.after_now(), ledger.bad_values_read_as_off());
     };
     consent = fmt::format("{{\"file\": {}, \"old\": {}, \"new\": {}}}", json::quote(*inputs.consent_path),
                           totals(*inputs.old_ledger), totals(*inputs.new_ledger));

@@ -239,8 +239,9 @@ TEST_CASE("diff --records --consent: each version applies its own availability t
   const auto json = run_usegate({"diff", "--format", "json", july, everywhere, "--records", records, "--consent",
                                  consent, "--now", "2024-09-01"});
   CHECK(json.out.find("\"consent\": {\"file\": \"" + consent +
-                      "\", \"old\": {\"applied\": 1, \"rejected\": 1, \"after_now\": 1}, \"new\": {\"applied\": 2, "
-                      "\"rejected\": 0, \"after_now\": 1}}") != std::string::npos);
+                      "\", \"old\": {\"applied\": 1, \"rejected\": 1, \"after_now\": 1, \"bad_value_read_as_off\": 0}, "
+                      "\"new\": {\"applied\": 2, \"rejected\": 0, \"after_now\": 1, \"bad_value_read_as_off\": 0}}") !=
+        std::string::npos);
 }
 
 TEST_CASE("diff --records: usage errors exit 2") {
