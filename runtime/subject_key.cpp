@@ -13,7 +13,9 @@ constexpr char number_kind = '\xFF';
 // token's own digits make (less than its length), they stay far from overflow.
 constexpr std::size_t small_exponent_digits = 18;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 std::size_t skip_digits(std::string_view text, std::size_t at) {
   while (at < text.size() && is_digit(text[at])) ++at;
@@ -32,7 +34,8 @@ void append_offset_magnitude(std::string& out, std::string_view magnitude, std::
   const std::size_t start = out.size();
   out.append(magnitude);
   const bool subtract = delta < 0;
-  std::uint64_t rest = subtract ? std::uint64_t{0} - static_cast<std::uint64_t>(delta) : static_cast<std::uint64_t>(delta);
+  std::uint64_t rest = subtract ? std::uint64_t{0} - static_cast<std::uint64_t>(delta)
+                                : static_cast<std::uint64_t>(delta);
   int carry = 0;
   for (std::size_t i = out.size(); i-- > start && (rest > 0 || carry != 0);) {
     int digit = out[i] - '0';
@@ -85,7 +88,8 @@ bool subject_key_from_number(std::string_view token, std::string& key) {
   const bool has_exponent = at < token.size() && (token[at] == 'e' || token[at] == 'E');
   if (has_exponent) {
     ++at;
-    if (at < token.size() && (token[at] == '+' || token[at] == '-')) exponent_negative = token[at++] == '-';
+    if (at < token.size() && (token[at] == '+' || token[at] == '-'))
+      exponent_negative = token[at++] == '-';
     const std::size_t begin = at;
     at = skip_digits(token, at);
     if (at == begin) return false;
@@ -106,7 +110,9 @@ bool subject_key_from_number(std::string_view token, std::string& key) {
   // followed by the fraction. Leading zeros of the digits change nothing; each trailing zero
   // dropped adds one to the power of ten.
   const std::size_t digit_count = integer_part.size() + fraction.size();
-  const auto digit_at = [&](std::size_t i) { return i < integer_part.size() ? integer_part[i] : fraction[i - integer_part.size()]; };
+  const auto digit_at = [&](std::size_t i) {
+    return i < integer_part.size() ? integer_part[i] : fraction[i - integer_part.size()];
+  };
   std::size_t first = 0;
   while (first < digit_count && digit_at(first) == '0') ++first;
   if (first == digit_count) {

@@ -137,7 +137,7 @@ cli::RecordChange interpreter_change(const compiler::Decision& before, const com
   return cli::RecordChange::reason_only;
 }
 
-const char* change_name(cli::RecordChange change) {
+std::string change_name(cli::RecordChange change) {
   switch (change) {
     case cli::RecordChange::unchanged: return "unchanged";
     case cli::RecordChange::rejected_by_both: return "rejected by both";

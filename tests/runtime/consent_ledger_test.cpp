@@ -215,7 +215,7 @@ TEST_CASE("consent ledger: a value neither on nor off is applied as off, counted
 
   const ConsentLedger ledger = read_ledger(policy, changes);
   for (std::size_t i = 0; i < std::size(rows); ++i) {
-    INFO("value ", rows[i].value);
+    INFO("value ", std::string(rows[i].value));
     CHECK(ledger.value(renamed, string_key(numbered("u", i))) == false);
   }
   CHECK(ledger.value(renamed, string_key("later")) == true);
@@ -274,7 +274,7 @@ TEST_CASE("consent ledger: own name first, then the former names in the order th
   const ConsentLedger ledger = read_ledger(policy, changes);
   CHECK(ledger.rejected() == 0);
   for (const auto& row : rows) {
-    INFO("subject ", row.subject);
+    INFO("subject ", std::string(row.subject));
     CHECK(ledger.value(renamed, string_key(row.subject)) == row.expected);
   }
   CHECK(ledger.subjects_with_value(renamed, true) == 4);   // b, c, e, h
@@ -330,7 +330,7 @@ TEST_CASE("consent ledger: availability from its `from` (inclusive) until its `u
   }
   const ConsentLedger ledger = read_ledger(policy, changes);
   for (std::size_t i = 0; i < std::size(rows); ++i) {
-    INFO("line ", i + 1, ": ", rows[i].platform, " at ", rows[i].ts);
+    INFO("line ", i + 1, ": ", std::string(rows[i].platform), " at ", std::string(rows[i].ts));
     CHECK(ledger.value(sharing, string_key(numbered("u", i))) ==
           (rows[i].applied ? std::optional<bool>(false) : std::nullopt));
   }
