@@ -26,7 +26,8 @@ namespace usegate::runtime {
 inline constexpr unsigned max_json_depth = 1024;
 
 // Whole-value validation for values nobody reads. `depth` is the nesting of `value` itself.
-[[nodiscard]] simdjson::error_code validate_json_value(simdjson::ondemand::value value, unsigned depth);
+// `escapes` is false when the line holds no backslash: its strings then need no look at all.
+[[nodiscard]] simdjson::error_code validate_json_value(simdjson::ondemand::value value, unsigned depth, bool escapes);
 
 // The first `"` or `\` at or after `text`: the end of a string's text when it has no escape.
 // `text` lies in a padded input where the string is known to be closed.

@@ -17,6 +17,7 @@
 #include "value_index.hpp"
 #include "usegate/base/calendar.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
+#include "usegate/runtime/subject_key.hpp"
 
 namespace usegate::runtime {
 
@@ -182,7 +183,7 @@ RejectCause classify_non_object(simdjson::ondemand::document& document) {
       for (auto element_result : array) {
         simdjson::ondemand::value element;
         error = element_result.get(element);
-        if (!error) error = validate_json_value(element, 2);
+        if (!error) error = validate_json_value(element, 2, true);
         if (error) break;  // iterating on after an error is not allowed
       }
       break;
@@ -258,7 +259,7 @@ RejectCause read_bound_value(simdjson::ondemand::value& value, unsigned depth, B
     }
     case json_type::object:
     case json_type::array:
-      if (auto error = validate_json_value(value, depth)) return cause_of(error);
+      if (auto error = validate_json_value(value, depth, true)) return cause_of(error);
       out.field = FieldValue::other();
       return RejectCause::none;
   }
@@ -297,6 +298,7 @@ struct RecordDecoder::State {
   std::vector<std::string> subject_keys;
   std::vector<bool> subject_found;
   std::vector<std::string_view> keys;  // the keys of the objects being walked, innermost last
+  bool line_has_escapes = true;        // false: no string of the line needs unescaping
   BoundValue bound_value;
 
   State(const Policy& p, const ConsentLedger* l) : policy(p), ledger(l) {}
@@ -350,7 +352,7 @@ struct RecordDecoder::State {
       keys.push_back(key);
       simdjson::ondemand::value value = field.value();
       if (child < 0) {
-        if (auto error = validate_json_value(value, depth + 1)) return cause_of(error);
+        if (auto error = validate_json_value(value, depth + 1, line_has_escapes)) return cause_of(error);
         continue;
       }
       const std::uint32_t child_node = node.children[static_cast<std::size_t>(child)];
@@ -397,16 +399,13 @@ struct RecordDecoder::State {
     }
   }
 
+  // Subjects match by value (subject_key.hpp): `50`, `5e1` and `"50"` are one subject.
   static bool read_subject(const BoundValue& value, std::string& key) {
     if (value.type == json_type::string) {
-      key.assign(value.field.text);
+      subject_key_from_string(value.field.text, key);
       return true;
     }
-    if (value.type == json_type::number) {
-      key.assign(value.token);
-      return true;
-    }
-    return false;
+    return value.type == json_type::number && subject_key_from_number(value.token, key);
   }
 };
 
@@ -481,6 +480,7 @@ RejectCause RecordDecoder::decode(const InputLine& line, Code* codes) {
   std::fill(state.setting_values.begin(), state.setting_values.end(), FieldValue::absent());
   std::fill(state.subject_found.begin(), state.subject_found.end(), false);
   state.keys.clear();
+  state.line_has_escapes = std::memchr(line.text.data(), '\\', line.text.size()) != nullptr;
   bad_consent_values_ = 0;
   subject_unreadable_ = false;
 

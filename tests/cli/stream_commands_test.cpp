@@ -178,7 +178,8 @@ TEST_CASE("filter: allowed records byte for byte, denied and rejected ones to th
   CHECK(read_text(directory + "/summary.json") ==
         R"({"policy":"x_grok","version":"2024-08-08","read":4,"allowed":2,"denied":1,"rejected":1,"empty_lines":1,)"
         R"("denied_by_reason":{"optout_grok_sharing":1},"rejected_by_cause":{"invalid_json":1},"consent_applied":0,)"
-        R"("consent_rejected":0,"consent_rejected_by_cause":{},"consent_after_now":0,"bad_consent_values":0,"subject_unreadable":0})"
+        R"("consent_rejected":0,"consent_rejected_by_cause":{},"consent_after_now":0,"consent_bad_value_read_as_off":0,)"
+        R"("bad_consent_values":0,"subject_unreadable":0})"
         "\n");
   CHECK(result.err ==
         "usegate filter: 4 records: 2 allowed, 1 denied, 1 rejected (1 empty line skipped)\n"
@@ -334,23 +335,25 @@ TEST_CASE("consent changes: the state as of --now, availability enforced, reject
       {"eval", "--policy", august, "--now", "2024-09-01", "--consent", directory + "/changes.jsonl"}, input);
   CHECK(result.exit_code == 0);
   // a: switched off on the web after launch. b: on iOS, where the setting did not exist.
-  // c: before the setting existed. d: off, then on again. e: after --now. f: a bad value.
-  // z: no events, the record's own value. The last line: the event stream wins over the record.
+  // c: before the setting existed. d: off, then on again. e: after --now. f: a bad value, read
+  // as off. z: no events, the record's own value. The last line: the event stream wins over
+  // the record.
   CHECK(result.out == line(1, "deny", "optout_grok_sharing") + line(2, "allow", "train_on_posts") +
                           line(3, "allow", "train_on_posts") + line(4, "allow", "train_on_posts") +
-                          line(5, "allow", "train_on_posts") + line(6, "allow", "train_on_posts") +
+                          line(5, "allow", "train_on_posts") + line(6, "deny", "optout_grok_sharing") +
                           line(7, "deny", "optout_grok_sharing") + line(8, "deny", "optout_grok_sharing"));
   const std::string file = directory + "/changes.jsonl";
   CHECK(result.err ==
         file + ":2: consent change rejected (unavailable): setting `grok_sharing` could not be changed on ios at that time\n" +
         file + ":3: consent change rejected (unavailable): setting `grok_sharing` could not be changed on web at that time\n" +
-        file + ":7: consent change rejected (bad_value): value `maybe` is neither on nor off\n" +
+        file + ":7: consent change read as off (bad_value_read_as_off): value `maybe` is neither on nor off\n" +
         file + ":8: consent change rejected (unknown_setting): the policy has no setting `telemetry`\n" +
         file + ":10: consent change rejected (missing_field): no `platform`, and setting `grok_sharing` is available only on some\n" +
         file + ":11: consent change rejected (invalid_json): not valid JSON\n" +
-        "usegate eval: 8 records: 5 allowed, 3 denied, 0 rejected\n"
-        "  denied by reason: optout_grok_sharing 3\n"
-        "  consent changes: 3 applied, 6 rejected, 1 after --now\n"
+        "usegate eval: 8 records: 4 allowed, 4 denied, 0 rejected\n"
+        "  denied by reason: optout_grok_sharing 4\n"
+        "  consent changes: 4 applied, 5 rejected, 1 after --now\n"
+        "  consent change values neither on nor off (read as off): 1\n"
         "  policy: x_grok version 2024-08-08\n");
 }
 
