@@ -6,6 +6,7 @@
 #include <simdjson.h>
 
 #include "json_document.hpp"
+#include "json_validation.hpp"
 #include "usegate/runtime/time_text.hpp"
 #include "usegate/base/calendar.hpp"
 #include "usegate/runtime/block_reader.hpp"
@@ -39,6 +40,9 @@ Rejection unreadable(RejectCause cause) {
     case RejectCause::invalid_utf8: return Rejection{"invalid_utf8", "bytes that are not UTF-8"};
     case RejectCause::not_an_object: return Rejection{"not_an_object", "not a JSON object"};
     case RejectCause::too_deep: return Rejection{"too_deep", "nested too deeply"};
+    case RejectCause::duplicate_key: return Rejection{"duplicate_key", "a key occurs twice"};
+    case RejectCause::number_out_of_range:
+      return Rejection{"number_out_of_range", "a number outside a double, or an integer outside 64 bits"};
     default: return Rejection{"invalid_json", "not valid JSON"};
   }
 }
@@ -75,10 +79,14 @@ std::variant<ParsedChange, Rejection> parse_change(simdjson::ondemand::parser& p
                        .get(document)) {
     return unreadable(cause_of(error));
   }
-  simdjson::ondemand::object object;
-  if (auto error = document.get_object().get(object)) {
-    return unreadable(error == simdjson::INCORRECT_TYPE ? classify_non_object(document) : cause_of(error));
+  // Strict JSON first, as for records: a change that two readers would read differently (a
+  // key twice, a broken value in a field nobody reads) is not applied.
+  if (const RejectCause cause = validate_json_object_document(document); cause != RejectCause::none) {
+    return unreadable(cause);
   }
+  document.rewind();
+  simdjson::ondemand::object object;
+  if (auto error = document.get_object().get(object)) return unreadable(cause_of(error));
   ParsedChange change;
   bool has_user = false, has_setting = false, has_value = false, has_time = false;
   for (auto field_result : object) {

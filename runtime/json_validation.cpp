@@ -78,6 +78,24 @@ simdjson::error_code validate_json_value(simdjson::ondemand::value value, unsign
   return simdjson::TAPE_ERROR;
 }
 
+RejectCause validate_json_object_document(simdjson::ondemand::document& document) {
+  simdjson::ondemand::object object;
+  if (auto error = document.get_object().get(object)) {
+    return error == simdjson::INCORRECT_TYPE ? classify_non_object(document) : cause_of(error);
+  }
+  std::vector<std::string_view> keys;
+  for (auto field_result : object) {
+    simdjson::ondemand::field field;
+    if (auto error = std::move(field_result).get(field)) return cause_of(error);
+    std::string_view key;
+    if (auto error = field.unescaped_key().get(key)) return cause_of(error);
+    keys.push_back(key);
+    if (auto error = validate_json_value(field.value(), 2, true)) return cause_of(error);
+  }
+  if (has_trailing_content(document)) return RejectCause::invalid_json;
+  return has_duplicate_key(keys) ? RejectCause::duplicate_key : RejectCause::none;
+}
+
 const char* string_text_end(const char* text) {
   // Eight bytes at a time: a byte equal to `"` or `\` sets its high bit in `found`.
   constexpr std::uint64_t ones = 0x0101010101010101ULL;

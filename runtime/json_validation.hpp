@@ -29,6 +29,10 @@ inline constexpr unsigned max_json_depth = 1024;
 // `escapes` is false when the line holds no backslash: its strings then need no look at all.
 [[nodiscard]] simdjson::error_code validate_json_value(simdjson::ondemand::value value, unsigned depth, bool escapes);
 
+// Checks a whole document whose root is an object, with no key twice in the root, for readers
+// that are not on a hot path (consent changes). The document must be rewound before reading.
+[[nodiscard]] RejectCause validate_json_object_document(simdjson::ondemand::document& document);
+
 // The first `"` or `\` at or after `text`: the end of a string's text when it has no escape.
 // `text` lies in a padded input where the string is known to be closed.
 [[nodiscard]] const char* string_text_end(const char* text);

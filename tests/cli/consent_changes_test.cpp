@@ -135,7 +135,7 @@ TEST_CASE("consent changes: consent for user 50.0 reaches records of user 50, \"
   const std::string changes =
       scratch_file(directory, "changes.jsonl",
                    R"({"user":50.0,"setting":"grok_sharing","value":"off","platform":"web","ts":"2024-07-28"})" "\n"
-                   R"({"user":123456789012345678901234,"setting":"grok_sharing","value":"off","platform":"web","ts":"2024-07-28"})" "\n"
+                   R"({"user":"123456789012345678901234","setting":"grok_sharing","value":"off","platform":"web","ts":"2024-07-28"})" "\n"
                    R"({"user":9007199254740993,"setting":"grok_sharing","value":"off","platform":"web","ts":"2024-07-28"})" "\n");
   const auto record = [](const std::string& user) {
     return R"({"user":)" + user +

@@ -120,16 +120,19 @@ TEST_CASE("consent ledger: subjects match by value — 50, 50.0, 5e1 and \"50\" 
   const ConsentLedger ledger = read_ledger(
       policy, change("50.0", R"("off")") +                                 // 1
                   change(R"("050")", R"("on")") +                          // 2: another subject
-                  change("123456789012345678901234", R"("off")") +         // 3
+                  change("18446744073709551615", R"("off")") +             // 3
                   change("1.50", R"("off")") +                             // 4
                   change("-0", R"("off")") +                               // 5
                   change("-7e0", R"("off")") +                             // 6
                   change(R"("u1")", R"("off")") +                          // 7
                   change(R"("7")", R"("off")") +                           // 8
                   change("5e1", R"("on")", "2024-08-03") +                 // 9: the same subject as line 1, later
-                  change(R"("50")", R"("off")", "2024-08-04"));            // 10: and again
+                  change(R"("50")", R"("off")", "2024-08-04") +            // 10: and again
+                  // 11: an integer beyond 64 bits, refused as in records: readers disagree on it
+                  change("123456789012345678901234", R"("off")"));
   CHECK(ledger.applied() == 10);
-  CHECK(ledger.rejected() == 0);
+  CHECK(ledger.rejected() == 1);
+  CHECK(ledger.rejected_by_cause().at("number_out_of_range") == 1);
   // Lines 1, 9 and 10 are one subject: its last change wins.
   for (const std::string& key : {number_key("50"), number_key("50.0"), number_key("5e1"), number_key("500e-1"),
                                  number_key("5.0E+1"), string_key("50")}) {
@@ -137,9 +140,10 @@ TEST_CASE("consent ledger: subjects match by value — 50, 50.0, 5e1 and \"50\" 
   }
   CHECK(ledger.value(renamed, string_key("050")) == true);
   CHECK(ledger.value(renamed, string_key("50.0")) == std::nullopt);
-  CHECK(ledger.value(renamed, number_key("123456789012345678901234")) == false);
-  CHECK(ledger.value(renamed, string_key("123456789012345678901234")) == false);
-  CHECK(ledger.value(renamed, number_key("123456789012345678901235")) == std::nullopt);  // the same double
+  CHECK(ledger.value(renamed, number_key("18446744073709551615")) == false);
+  CHECK(ledger.value(renamed, string_key("18446744073709551615")) == false);
+  CHECK(ledger.value(renamed, number_key("18446744073709551614")) == std::nullopt);  // the same double
+  CHECK(ledger.value(renamed, string_key("123456789012345678901234")) == std::nullopt);
   CHECK(ledger.value(renamed, number_key("1.5")) == false);
   CHECK(ledger.value(renamed, number_key("15e-1")) == false);
   CHECK(ledger.value(renamed, string_key("1.5")) == std::nullopt);
@@ -151,7 +155,7 @@ TEST_CASE("consent ledger: subjects match by value — 50, 50.0, 5e1 and \"50\" 
   CHECK(ledger.value(renamed, number_key("7")) == false);  // line 8's string "7"
   CHECK(ledger.value(renamed, number_key("-7")) == false);
   CHECK(ledger.value(renamed, string_key("u2")) == std::nullopt);
-  // The number of distinct subjects that switched off: 50, 1234…, 1.5, 0, -7, u1, 7.
+  // The number of distinct subjects that switched off: 50, 18446744073709551615, 1.5, 0, -7, u1, 7.
   CHECK(ledger.subjects_with_value(renamed, false) == 7);
   CHECK(ledger.subjects_with_value(renamed, true) == 1);
 }
@@ -337,6 +341,33 @@ TEST_CASE("consent ledger: availability from its `from` (inclusive) until its `u
   CHECK(ledger.applied() == std::size(rows) - refused);
   CHECK(ledger.rejected() == refused);
   CHECK(ledger.rejected_by_cause() == std::map<std::string, std::uint64_t>{{"unavailable", refused}});
+}
+
+}  // namespace
+
+namespace {
+
+TEST_CASE("consent ledger: a change is applied only if it is strict JSON with no key twice") {
+  const Policy policy = load_policy();
+  const std::size_t renamed = setting_index(policy, "renamed");
+  const ConsentLedger ledger = read_ledger(
+      policy,
+      // Which copy wins differs between readers: neither is applied.
+      R"({"user":"a","setting":"renamed","value":"on","value":"off","ts":"2024-08-01"})" "\n"
+      R"({"user":"b","user":"c","setting":"renamed","value":"off","ts":"2024-08-01"})" "\n"
+      R"({"user":"d","setting":"renamed","val\u0075e":"off","value":"on","ts":"2024-08-01"})" "\n"
+      // Broken values in fields the ledger does not read.
+      R"({"user":"e","setting":"renamed","value":"off","ts":"2024-08-01","note":tru})" "\n"
+      R"({"user":"f","setting":"renamed","value":"off","ts":"2024-08-01","note":[1,]})" "\n"
+      R"({"user":"g","setting":"renamed","value":"off","ts":"2024-08-01","note":1e999})" "\n"
+      // The same changes, well formed.
+      R"({"user":"h","setting":"renamed","value":"off","ts":"2024-08-01","note":{"a":[true,null,-0.5e-3]}})" "\n");
+  CHECK(ledger.applied() == 1);
+  CHECK(ledger.rejected() == 6);
+  CHECK(ledger.rejected_by_cause() == std::map<std::string, std::uint64_t>{
+                                          {"duplicate_key", 3}, {"invalid_json", 2}, {"number_out_of_range", 1}});
+  for (const char* subject : {"a", "b", "c", "d", "e", "f", "g"}) CHECK(ledger.value(renamed, subject) == std::nullopt);
+  CHECK(ledger.value(renamed, "h") == false);
 }
 
 }  // namespace
