@@ -13,13 +13,20 @@ using simdjson::ondemand::json_type;
 
 namespace {
 
-simdjson::error_code validate_string(simdjson::ondemand::value& value) {
+simdjson::error_code validate_string(simdjson::ondemand::value& value, bool escapes) {
   // Control characters and UTF-8 were checked for the whole line; only escapes are left, and
-  // most strings have none.
-  const std::string_view token = value.raw_json_token();
-  if (std::memchr(token.data(), '\\', token.size()) == nullptr) return simdjson::SUCCESS;
-  std::string_view text;
-  return value.get_string().get(text);
+  // most strings have none. The string is consumed either way: On-Demand checks what follows
+  // a value (a comma, a closing bracket) only when the value was read, and otherwise skips
+  // ahead by counting brackets, which lets `["a","b":{}}` through.
+  if (escapes) {
+    const std::string_view token = value.raw_json_token();
+    if (std::memchr(token.data(), '\\', token.size()) != nullptr) {
+      std::string_view text;
+      return value.get_string().get(text);
+    }
+  }
+  simdjson::ondemand::raw_json_string raw;
+  return value.get_raw_json_string().get(raw);
 }
 
 simdjson::error_code validate_number(simdjson::ondemand::value& value) {
@@ -63,7 +70,7 @@ simdjson::error_code validate_json_value(simdjson::ondemand::value value, unsign
       }
       return simdjson::SUCCESS;
     }
-    case json_type::string: return escapes ? validate_string(value) : simdjson::SUCCESS;
+    case json_type::string: return validate_string(value, escapes);
     case json_type::number: return validate_number(value);
     case json_type::boolean: {
       bool flag = false;

@@ -227,6 +227,9 @@ RejectCause read_bound_value(simdjson::ondemand::value& value, unsigned depth, B
       const char* text = value.raw_json_token().data() + 1;
       const char* end = string_text_end(text);
       if (*end == '"') {
+        // Consumed all the same, so that On-Demand checks what follows it (validate_string).
+        simdjson::ondemand::raw_json_string raw;
+        if (auto error = value.get_raw_json_string().get(raw)) return cause_of(error);
         out.field = FieldValue::from_string(std::string_view(text, static_cast<std::size_t>(end - text)));
         return RejectCause::none;
       }

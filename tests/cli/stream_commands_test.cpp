@@ -125,6 +125,11 @@ TEST_CASE("eval: a line is decided only if it is strict JSON through and through
     CAPTURE(value);
     CHECK(eval(post("a", ",\"x\":" + value) + "\n") == line(1, "allow", "train_on_posts"));
   }
+  // Brackets that do not match, where a reader that skips values by counting brackets would
+  // see a well-formed record: a key inside an array, closed by a brace.
+  CHECK(eval(post("a", R"(,"x":[{"a":[]},"b","user":{},"g":[1],"geo":1}])") + "\n") ==
+        line(1, "reject", "invalid_json"));
+  CHECK(eval(post("a", R"(,"region":["b","user":{},"g":1}])") + "\n") == line(1, "reject", "invalid_json"));
   // Comments and trailing commas between fields.
   CHECK(eval(post("a", "/*c*/") + "\n") == line(1, "reject", "invalid_json"));
   CHECK(eval(post("a", ",") + "\n") == line(1, "reject", "invalid_json"));
