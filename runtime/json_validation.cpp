@@ -11,13 +11,8 @@ namespace usegate::runtime {
 
 using simdjson::ondemand::json_type;
 
-namespace {
-
-simdjson::error_code validate_string(simdjson::ondemand::value& value, bool escapes) {
-  // Control characters and UTF-8 were checked for the whole line; only escapes are left, and
-  // most strings have none. The string is consumed either way: On-Demand checks what follows
-  // a value (a comma, a closing bracket) only when the value was read, and otherwise skips
-  // ahead by counting brackets, which lets `["a","b":{}}` through.
+simdjson::error_code validate_json_string(simdjson::ondemand::value& value, bool escapes) {
+  // Control characters and UTF-8 were checked for the whole line; only escapes are left.
   if (escapes) {
     const std::string_view token = value.raw_json_token();
     if (std::memchr(token.data(), '\\', token.size()) != nullptr) {
@@ -29,7 +24,7 @@ simdjson::error_code validate_string(simdjson::ondemand::value& value, bool esca
   return value.get_raw_json_string().get(raw);
 }
 
-simdjson::error_code validate_number(simdjson::ondemand::value& value) {
+simdjson::error_code validate_json_number(simdjson::ondemand::value& value) {
   simdjson::ondemand::number number;
   const simdjson::error_code error = value.get_number().get(number);
   if (error == simdjson::NUMBER_ERROR && is_json_number_text(value.raw_json_token())) {
@@ -38,51 +33,32 @@ simdjson::error_code validate_number(simdjson::ondemand::value& value) {
   return error;
 }
 
-}  // namespace
-
-simdjson::error_code validate_json_value(simdjson::ondemand::value value, unsigned depth, bool escapes) {
+simdjson::error_code validate_json_container(simdjson::ondemand::value value, json_type type, unsigned depth,
+                                             bool escapes) {
   if (depth > max_json_depth) return simdjson::DEPTH_ERROR;
-  json_type type;
-  if (auto error = value.type().get(type)) return error;
-  switch (type) {
-    case json_type::object: {
-      simdjson::ondemand::object object;
-      if (auto error = value.get_object().get(object)) return error;
-      for (auto field_result : object) {
-        simdjson::ondemand::field field;
-        if (auto error = std::move(field_result).get(field)) return error;
-        // Keys with escapes must unescape; others were checked with the line.
-        if (escapes && *string_text_end(field.key().raw()) == '\\') {
-          std::string_view unescaped;
-          if (auto error = field.unescaped_key().get(unescaped)) return error;
-        }
-        if (auto error = validate_json_value(field.value(), depth + 1, escapes)) return error;
+  if (type == json_type::object) {
+    simdjson::ondemand::object object;
+    if (auto error = value.get_object().get(object)) return error;
+    for (auto field_result : object) {
+      simdjson::ondemand::field field;
+      if (auto error = std::move(field_result).get(field)) return error;
+      // Keys with escapes must unescape; others were checked with the line.
+      if (escapes && *string_text_end(field.key().raw()) == '\\') {
+        std::string_view unescaped;
+        if (auto error = field.unescaped_key().get(unescaped)) return error;
       }
-      return simdjson::SUCCESS;
+      if (auto error = validate_json_value(field.value(), depth + 1, escapes)) return error;
     }
-    case json_type::array: {
-      simdjson::ondemand::array array;
-      if (auto error = value.get_array().get(array)) return error;
-      for (auto element_result : array) {
-        simdjson::ondemand::value element;
-        if (auto error = element_result.get(element)) return error;
-        if (auto error = validate_json_value(element, depth + 1, escapes)) return error;
-      }
-      return simdjson::SUCCESS;
-    }
-    case json_type::string: return validate_string(value, escapes);
-    case json_type::number: return validate_number(value);
-    case json_type::boolean: {
-      bool flag = false;
-      return value.get_bool().get(flag);
-    }
-    case json_type::null: {
-      bool is_null = false;
-      if (auto error = value.is_null().get(is_null)) return error;
-      return is_null ? simdjson::SUCCESS : simdjson::INCORRECT_TYPE;
-    }
+    return simdjson::SUCCESS;
   }
-  return simdjson::TAPE_ERROR;
+  simdjson::ondemand::array array;
+  if (auto error = value.get_array().get(array)) return error;
+  for (auto element_result : array) {
+    simdjson::ondemand::value element;
+    if (auto error = element_result.get(element)) return error;
+    if (auto error = validate_json_value(element, depth + 1, escapes)) return error;
+  }
+  return simdjson::SUCCESS;
 }
 
 RejectCause validate_json_object_document(simdjson::ondemand::document& document) {

@@ -26,8 +26,43 @@ namespace usegate::runtime {
 inline constexpr unsigned max_json_depth = 1024;
 
 // Whole-value validation for values nobody reads. `depth` is the nesting of `value` itself.
-// `escapes` is false when the line holds no backslash: its strings then need no look at all.
-[[nodiscard]] simdjson::error_code validate_json_value(simdjson::ondemand::value value, unsigned depth, bool escapes);
+// `escapes` is false when the line holds no backslash: its strings then need no unescaping.
+// Scalars, the common case, are checked inline; objects and arrays out of line.
+[[nodiscard]] inline simdjson::error_code validate_json_value(simdjson::ondemand::value value, unsigned depth,
+                                                              bool escapes);
+
+// An object or an array, member by member.
+[[nodiscard]] simdjson::error_code validate_json_container(simdjson::ondemand::value value,
+                                                           simdjson::ondemand::json_type type, unsigned depth,
+                                                           bool escapes);
+// A string: its escapes, when the line has any. Consumed either way: On-Demand checks what
+// follows a value only when the value was read; otherwise it skips ahead, and takes a string
+// followed by `:` for a key, which lets `["a","b":{}}` through.
+[[nodiscard]] simdjson::error_code validate_json_string(simdjson::ondemand::value& value, bool escapes);
+// A number: its syntax, and that readers agree on it (see above).
+[[nodiscard]] simdjson::error_code validate_json_number(simdjson::ondemand::value& value);
+
+inline simdjson::error_code validate_json_value(simdjson::ondemand::value value, unsigned depth, bool escapes) {
+  using simdjson::ondemand::json_type;
+  json_type type;
+  if (auto error = value.type().get(type)) return error;
+  switch (type) {
+    case json_type::string: return validate_json_string(value, escapes);
+    case json_type::number: return validate_json_number(value);
+    case json_type::boolean: {
+      bool flag = false;
+      return value.get_bool().get(flag);
+    }
+    case json_type::null: {
+      bool is_null = false;
+      if (auto error = value.is_null().get(is_null)) return error;
+      return is_null ? simdjson::SUCCESS : simdjson::INCORRECT_TYPE;
+    }
+    case json_type::object:
+    case json_type::array: return validate_json_container(value, type, depth, escapes);
+  }
+  return simdjson::TAPE_ERROR;
+}
 
 // Checks a whole document whose root is an object, with no key twice in the root, for readers
 // that are not on a hot path (consent changes). The document must be rewound before reading.
