@@ -80,7 +80,7 @@ class Checker {
     }
     if (diagnostics_.error_count() > errors_before) return std::nullopt;
     // Only a policy that checks has all its rules and constants to count.
-    for (auto& error : table_limit_errors(policy_)) {
+    for (auto& error : table_limit_errors(policy_, options_)) {
       diagnostics_.error(error.span, std::move(error.message), std::move(error.help));
     }
     if (diagnostics_.error_count() > errors_before) return std::nullopt;

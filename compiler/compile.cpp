@@ -99,7 +99,7 @@ runtime::DecisionTable densify(const DecisionDiagram& diagram, NodeId root,
 
 std::variant<runtime::CompiledPolicy, CompileError> compile_policy(const CheckedPolicy& policy,
                                                                    const CompileOptions& options) {
-  if (const auto errors = table_limit_errors(policy); !errors.empty()) {
+  if (const auto errors = table_limit_errors(policy, options); !errors.empty()) {
     return CompileError{errors.front().message, errors.front().help};
   }
   const std::vector<Partition> partitions = partitions_of(policy);

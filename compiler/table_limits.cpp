@@ -1,5 +1,6 @@
 #include "table_limits.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <set>
 
@@ -43,7 +44,8 @@ void for_each_atom(const CheckedPolicy& policy, Visit visit) {
 
 }  // namespace
 
-std::vector<TableLimitError> table_limit_errors(const CheckedPolicy& policy) {
+std::vector<TableLimitError> table_limit_errors(const CheckedPolicy& policy,
+                                                const CompileOptions& options) {
   std::vector<TableLimitError> errors;
   if (policy.rules.size() > runtime::max_rules) {
     errors.push_back({fmt::format("policy `{}` has {} rules, more than the {} a table can name",
@@ -82,10 +84,11 @@ std::vector<TableLimitError> table_limit_errors(const CheckedPolicy& policy) {
   }
 
   // Variables are the tested attributes in declaration order, then the settings.
+  const std::size_t max_variables = std::min<std::size_t>(options.max_table_variables, max_artifact_variables);
   std::size_t variables = 0;
   std::optional<dsl::SourceSpan> first_variable_beyond;
   const auto count_variable = [&](const dsl::SourceSpan& span) {
-    if (++variables == std::size_t{max_variables} + 1) first_variable_beyond = span;
+    if (++variables == max_variables + 1) first_variable_beyond = span;
   };
   for (std::size_t index = 0; index < policy.attributes.size(); ++index) {
     if (tested[index]) count_variable(policy.attributes[index].span);
@@ -95,7 +98,8 @@ std::vector<TableLimitError> table_limit_errors(const CheckedPolicy& policy) {
     errors.push_back({fmt::format("policy `{}` has {} table variables, more than the {} a table "
                                   "can hold",
                                   policy.name, variables, max_variables),
-                      "every attribute a rule tests is one variable, and every setting one more",
+                      "every attribute a rule tests is one variable, and every setting one more; "
+                      "the limit is CompileOptions::max_table_variables",
                       *first_variable_beyond});
   }
   return errors;

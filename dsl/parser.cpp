@@ -1,5 +1,6 @@
 #include "usegate/dsl/parser.hpp"
 
+#include <limits>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -801,6 +802,11 @@ const std::vector<std::string>& reserved_words() { return reserved_word_list; }
 
 PolicyFile parse_policy(const SourceFile& source, DiagnosticList& diagnostics,
                         const ParseOptions& options) {
+  if (source.text().size() >= std::numeric_limits<std::uint32_t>::max()) {
+    diagnostics.error(SourceSpan{}, "the policy is larger than 4 GiB",
+                      "positions in a policy are 32-bit byte offsets");
+    return {};
+  }
   ParserState state(source, diagnostics, options);
   pegtl::memory_input<> input(source.text(), source.name());
   try {

@@ -63,6 +63,12 @@ struct CompileOptions {
   // dsl::ParseOptions). The checker holds syntax trees built without the parser to the same
   // bound, so no stage recurses deeper on any input.
   std::uint32_t max_nesting_depth = dsl::ParseOptions{}.max_nesting_depth;
+  // Table variables: the attributes some rule tests, and the settings. Diagram operations
+  // recurse once per variable along a path, so this bounds their stack (a few hundred bytes a
+  // level; 4096 levels stay well inside a thread's default stack, sanitizers included), and
+  // the lints' time, which grows with the square of the attributes one rule tests. The
+  // artifact could name 65535; no policy a person writes comes near 4096.
+  std::uint32_t max_table_variables = 4096;
   // Decision diagram nodes while building (about 40 bytes each with their children).
   std::size_t max_diagram_nodes = 4'000'000;
   // Child links of those nodes (4 bytes each: 256 MiB). A node has one per cell of its
