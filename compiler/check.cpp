@@ -4,11 +4,13 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 
 #include <fmt/format.h>
 
 #include "suggest.hpp"
+#include "table_limits.hpp"
 #include "usegate/base/calendar.hpp"
 
 namespace usegate::compiler {
@@ -35,19 +37,36 @@ bool is_ordering(ComparisonOperator comparison) {
   return comparison != ComparisonOperator::equal && comparison != ComparisonOperator::not_equal;
 }
 
+// At most the first 20 names: a help line that lists a huge enum helps nobody.
 std::string join_names(const std::vector<std::string>& names) {
+  constexpr std::size_t shown = 20;
   std::string joined;
-  for (const auto& name : names) {
+  for (std::size_t i = 0; i < names.size() && i < shown; ++i) {
     if (!joined.empty()) joined += ", ";
-    joined += name;
+    joined += names[i];
   }
+  if (names.size() > shown) joined += fmt::format(" and {} more", names.size() - shown);
   return joined;
+}
+
+// The depth of a condition tree, without recursion: the tree may not come from the parser.
+std::size_t depth_of(const dsl::Condition& root) {
+  std::size_t deepest = 0;
+  std::vector<std::pair<const dsl::Condition*, std::size_t>> pending{{&root, 1}};
+  while (!pending.empty()) {
+    const auto [condition, depth] = pending.back();
+    pending.pop_back();
+    deepest = std::max(deepest, depth);
+    for (const auto& operand : condition->operands) pending.emplace_back(&operand, depth + 1);
+  }
+  return deepest;
 }
 
 class Checker {
  public:
-  Checker(const dsl::PolicyFile& file, dsl::DiagnosticList& diagnostics)
-      : file_(file), diagnostics_(diagnostics) {}
+  Checker(const dsl::PolicyFile& file, dsl::DiagnosticList& diagnostics,
+          const CompileOptions& options)
+      : file_(file), diagnostics_(diagnostics), options_(options) {}
 
   std::optional<CheckedPolicy> run() {
     const std::size_t errors_before = diagnostics_.error_count();
@@ -58,6 +77,11 @@ class Checker {
     for (const auto& declaration : file_.declarations) {
       if (const auto* setting = std::get_if<dsl::SettingDecl>(&declaration)) check_setting(*setting);
       if (const auto* rule = std::get_if<dsl::RuleDecl>(&declaration)) check_rule(*rule);
+    }
+    if (diagnostics_.error_count() > errors_before) return std::nullopt;
+    // Only a policy that checks has all its rules and constants to count.
+    for (auto& error : table_limit_errors(policy_, options_)) {
+      diagnostics_.error(error.span, std::move(error.message), std::move(error.help));
     }
     if (diagnostics_.error_count() > errors_before) return std::nullopt;
     return std::move(policy_);
@@ -124,19 +148,26 @@ class Checker {
       attribute.name = node->name.text;
       attribute.kind = node->kind;
       attribute.span = node->name.span;
+      const auto index = static_cast<std::uint32_t>(policy_.attributes.size());
+      attribute_indices_.emplace(attribute.name, index);
+      auto& value_index = value_indices_[index];
       if (node->kind == AttributeKind::boolean) attribute.values = {"false", "true"};
       if (node->kind == AttributeKind::enumeration) {
-        std::map<std::string, const dsl::Name*> seen;
+        std::vector<const dsl::Name*> first_listed;  // by value index
+        value_index.reserve(node->values.size());
         for (const auto& value : node->values) {
-          if (const auto [first, inserted] = seen.emplace(value.text, &value); !inserted) {
+          const auto next = static_cast<std::uint32_t>(attribute.values.size());
+          if (const auto [first, inserted] = value_index.emplace(value.text, next); !inserted) {
+            const dsl::SourceSpan& first_span = first_listed[first->second]->span;
             diagnostics_.error(value.span,
                                fmt::format("duplicate value {} in enum {}", quoted(value.text),
                                            quoted(attribute.name)),
                                fmt::format("{} is first listed at line {}, column {}",
-                                           quoted(value.text), first->second->span.begin.line,
-                                           first->second->span.begin.column));
+                                           quoted(value.text), first_span.begin.line,
+                                           first_span.begin.column));
             continue;
           }
+          first_listed.push_back(&value);
           attribute.values.push_back(value.text);
         }
         if (node->values.empty()) {
@@ -150,6 +181,7 @@ class Checker {
       }
       policy_.attributes.push_back(std::move(attribute));
     }
+    attribute_indices_.emplace("now", static_cast<std::uint32_t>(policy_.attributes.size()));
     Attribute now;
     now.name = "now";
     now.kind = AttributeKind::time;
@@ -211,6 +243,7 @@ class Checker {
     }
     std::optional<CheckedCondition> covers;
     if (node.covers) {
+      if (nested_too_deeply(*node.covers)) return;
       covers = check_condition(*node.covers);
     } else {
       diagnostics_.error(node.name.span,
@@ -264,7 +297,7 @@ class Checker {
     availability.span = node.span;
     bool ok = true;
     for (const auto& name : node.platforms) {
-      if (const auto value = platform.find_value(name.text)) {
+      if (const auto value = find_value(*policy_.platform_attribute, name.text)) {
         availability.platforms.push_back(*value);
       } else {
         report_unknown_value(name.text, name.span, platform);
@@ -300,6 +333,7 @@ class Checker {
   }
 
   void check_rule(const dsl::RuleDecl& node) {
+    if (nested_too_deeply(node.condition)) return;
     auto condition = check_condition(node.condition);
     if (!condition || duplicate_rules_.count(&node.id) > 0) return;
     Rule rule;
@@ -312,6 +346,21 @@ class Checker {
   }
 
   // ------------------------------------------------------------ conditions
+  // The parser stops at options_.max_nesting_depth levels of `(` and `not`, which makes at
+  // most two tree levels each (an `or`, then an `and`) plus three. A tree built some other way
+  // is held to the same bound, so checking and every later stage recurse only so deep.
+  bool nested_too_deeply(const dsl::Condition& node) {
+    const std::size_t limit = 2 * std::size_t{options_.max_nesting_depth} + 3;
+    if (depth_of(node) <= limit) return false;
+    diagnostics_.error(node.span,
+                       fmt::format("condition nested more than {} levels deep",
+                                   options_.max_nesting_depth),
+                       fmt::format("every `(` and every `not` opens a level, and a policy may "
+                                   "nest {} of them; split the condition into several rules",
+                                   options_.max_nesting_depth));
+    return true;
+  }
+
   std::optional<CheckedCondition> check_condition(const dsl::Condition& node) {
     CheckedCondition checked;
     checked.span = node.span;
@@ -470,8 +519,22 @@ class Checker {
   }
 
   // ------------------------------------------------------------ names and values
+  std::optional<std::uint32_t> find_attribute(const std::string& name) const {
+    const auto found = attribute_indices_.find(name);
+    if (found == attribute_indices_.end()) return std::nullopt;
+    return found->second;
+  }
+
+  std::optional<std::uint32_t> find_value(std::uint32_t attribute, const std::string& value) const {
+    const auto index = value_indices_.find(attribute);
+    if (index == value_indices_.end()) return std::nullopt;
+    const auto found = index->second.find(value);
+    if (found == index->second.end()) return std::nullopt;
+    return found->second;
+  }
+
   std::optional<std::uint32_t> resolve_attribute(const dsl::Name& name) {
-    if (const auto index = policy_.find_attribute(name.text)) return index;
+    if (const auto index = find_attribute(name.text)) return index;
     if (setting_indices_.count(name.text) > 0) {
       diagnostics_.error(name.span,
                          fmt::format("{} is a setting, not an attribute", quoted(name.text)),
@@ -496,7 +559,7 @@ class Checker {
                          fmt::format("write `consent {}`", former->second));
       return std::nullopt;
     }
-    if (policy_.find_attribute(name.text)) {
+    if (find_attribute(name.text)) {
       diagnostics_.error(name.span,
                          fmt::format("{} is an attribute, not a setting", quoted(name.text)),
                          "`consent` takes the name of a `setting`");
@@ -516,9 +579,10 @@ class Checker {
 
   void report_unknown_value(const std::string& value, dsl::SourceSpan span,
                             const Attribute& attribute) {
-    for (const auto& other : policy_.attributes) {
+    for (std::uint32_t index = 0; index < policy_.attributes.size(); ++index) {
+      const Attribute& other = policy_.attributes[index];
       if (&other == &attribute || other.kind != AttributeKind::enumeration) continue;
-      if (other.find_value(value)) {
+      if (find_value(index, value)) {
         diagnostics_.error(span,
                            fmt::format("{} is a value of {}, not of {}", quoted(value),
                                        quoted(other.name), quoted(attribute.name)),
@@ -550,7 +614,7 @@ class Checker {
                                      quoted(attribute.name)));
       return std::nullopt;
     }
-    if (const auto value = attribute.find_value(literal.text);
+    if (const auto value = find_value(*find_attribute(attribute.name), literal.text);
         value && literal.kind == LiteralKind::value_name) {
       return value;
     }
@@ -586,7 +650,11 @@ class Checker {
 
   const dsl::PolicyFile& file_;
   dsl::DiagnosticList& diagnostics_;
+  const CompileOptions& options_;
   CheckedPolicy policy_;
+  // Lookups by name, so that a policy with a million enum values checks in linear time.
+  std::unordered_map<std::string, std::uint32_t> attribute_indices_;
+  std::unordered_map<std::uint32_t, std::unordered_map<std::string, std::uint32_t>> value_indices_;
   std::map<std::string, dsl::SourceSpan> names_;
   std::map<std::string, std::size_t> setting_indices_;
   std::map<std::string, std::string> former_names_;  // former name -> current setting name
@@ -597,8 +665,9 @@ class Checker {
 }  // namespace
 
 std::optional<CheckedPolicy> check_policy(const dsl::PolicyFile& file,
-                                          dsl::DiagnosticList& diagnostics) {
-  return Checker(file, diagnostics).run();
+                                          dsl::DiagnosticList& diagnostics,
+                                          const CompileOptions& options) {
+  return Checker(file, diagnostics, options).run();
 }
 
 }  // namespace usegate::compiler

@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <string_view>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
+#include "table_limits.hpp"
 #include "usegate/compiler/decision_diagram.hpp"
 
 namespace usegate::compiler {
@@ -37,11 +40,11 @@ CompileError too_large(const CheckedPolicy& policy, const std::vector<Partition>
                                error.nodes_per_variable[order[i]], partition.cell_count());
   }
   return CompileError{
-      fmt::format("the decision table of policy `{}` exceeds its budget of {} diagram nodes; most "
-                  "nodes test {}",
-                  policy.name, error.budget, responsible),
-      "compare these attributes with fewer distinct constants, test them in fewer rules, or split "
-      "the policy; the budget is CompileOptions::max_diagram_nodes"};
+      fmt::format("the decision table of policy `{}` exceeds its budget of {}; most nodes test {}",
+                  policy.name, error.budget_text(), responsible),
+      fmt::format("compare these attributes with fewer distinct constants, test them in fewer "
+                  "rules, or split the policy; the budget is {}",
+                  error.option_name())};
 }
 
 // The diagram as the runtime walks it: nodes as [variable, child per code], children either
@@ -96,24 +99,14 @@ runtime::DecisionTable densify(const DecisionDiagram& diagram, NodeId root,
 
 std::variant<runtime::CompiledPolicy, CompileError> compile_policy(const CheckedPolicy& policy,
                                                                    const CompileOptions& options) {
-  if (policy.rules.size() > runtime::max_rules) {
-    return CompileError{fmt::format("policy `{}` has {} rules, more than the {} a table can name",
-                                    policy.name, policy.rules.size(), runtime::max_rules),
-                        "settings count as one rule each (their opt-out)"};
+  if (const auto errors = table_limit_errors(policy, options); !errors.empty()) {
+    return CompileError{errors.front().message, errors.front().help};
   }
   const std::vector<Partition> partitions = partitions_of(policy);
   std::vector<std::uint32_t> sizes;
-  for (const auto& partition : partitions) {
-    if (partition.cell_count() > 0xFFFF) {
-      return CompileError{fmt::format("attribute `{}` is compared with {} distinct constants, more "
-                                      "than a table variable can hold",
-                                      partition.name, partition.constants.size()),
-                          "a variable has at most 65535 cells: 32766 constants"};
-    }
-    sizes.push_back(partition.cell_count());
-  }
+  for (const auto& partition : partitions) sizes.push_back(partition.cell_count());
 
-  DecisionDiagram diagram(sizes, options.max_diagram_nodes);
+  DecisionDiagram diagram(sizes, options.max_diagram_nodes, options.max_diagram_links);
   NodeId root = 0;
   try {
     Lowering lowering(policy, partitions, diagram);
@@ -154,6 +147,13 @@ std::variant<runtime::CompiledPolicy, CompileError> compile_policy(const Checked
         rule.id, rule.description, rule.effect == Effect::allow,
         rule.setting ? static_cast<std::int32_t>(*rule.setting) : -1});
   }
+  std::unordered_map<std::string_view, std::uint32_t> attribute_indices, setting_indices;
+  for (std::uint32_t index = 0; index < policy.attributes.size(); ++index) {
+    attribute_indices.emplace(policy.attributes[index].name, index);
+  }
+  for (std::uint32_t index = 0; index < policy.settings.size(); ++index) {
+    setting_indices.emplace(policy.settings[index].name, index);
+  }
   std::uint64_t product = 1;
   for (std::size_t index = 0; index < partitions.size(); ++index) {
     const Partition& partition = partitions[index];
@@ -161,12 +161,12 @@ std::variant<runtime::CompiledPolicy, CompileError> compile_policy(const Checked
     variable.cell_count = partition.cell_count();
     if (partition.kind == Partition::Kind::setting) {
       variable.kind = runtime::VariableKind::setting;
-      variable.source = *policy.find_setting(partition.name);
+      variable.source = setting_indices.at(partition.name);
       compiled.settings[variable.source].variable = static_cast<std::int32_t>(index);
     } else {
       variable.kind = partition.kind == Partition::Kind::categorical ? runtime::VariableKind::categorical
                                                                       : runtime::VariableKind::ordered;
-      variable.source = *policy.find_attribute(partition.name);
+      variable.source = attribute_indices.at(partition.name);
       variable.constants = partition.constants;
       compiled.attributes[variable.source].variable = static_cast<std::int32_t>(index);
     }

@@ -30,8 +30,9 @@ struct PairHash {
 
 }  // namespace
 
-DecisionDiagram::DecisionDiagram(std::vector<std::uint32_t> domain_sizes, std::size_t max_nodes)
-    : domain_sizes_(std::move(domain_sizes)), max_nodes_(max_nodes) {}
+DecisionDiagram::DecisionDiagram(std::vector<std::uint32_t> domain_sizes, std::size_t max_nodes,
+                                 std::size_t max_links)
+    : domain_sizes_(std::move(domain_sizes)), max_nodes_(max_nodes), max_links_(max_links) {}
 
 NodeId DecisionDiagram::terminal(std::uint32_t value) {
   if (const auto found = terminals_.find(value); found != terminals_.end()) return found->second;
@@ -46,13 +47,15 @@ std::span<const NodeId> DecisionDiagram::children(NodeId id) const {
   return {children_.data() + node.first_child, domain_sizes_[node.variable]};
 }
 
-void DecisionDiagram::check_budget() {
-  if (nodes_.size() < max_nodes_) return;
+void DecisionDiagram::check_budget(std::uint32_t variable) {
+  const bool links_exceeded = children_.size() + domain_sizes_[variable] > max_links_;
+  if (nodes_.size() < max_nodes_ && !links_exceeded) return;
   std::vector<std::size_t> per_variable(domain_sizes_.size(), 0);
   for (const Node& node : nodes_) {
     if (node.variable != terminal_level) ++per_variable[node.variable];
   }
-  throw DiagramTooLarge(max_nodes_, std::move(per_variable));
+  if (links_exceeded) throw DiagramTooLarge(max_links_, true, std::move(per_variable));
+  throw DiagramTooLarge(max_nodes_, false, std::move(per_variable));
 }
 
 NodeId DecisionDiagram::node(std::uint32_t variable, std::span<const NodeId> children) {
@@ -70,7 +73,7 @@ NodeId DecisionDiagram::node(std::uint32_t variable, std::span<const NodeId> chi
       return candidate;
     }
   }
-  check_budget();
+  check_budget(variable);
   const auto id = static_cast<NodeId>(nodes_.size());
   nodes_.push_back(Node{variable, static_cast<std::uint32_t>(children_.size())});
   children_.insert(children_.end(), children.begin(), children.end());
@@ -116,18 +119,54 @@ NodeId DecisionDiagram::map(NodeId a, const std::function<std::uint32_t(std::uin
   return apply(a);
 }
 
-NodeId DecisionDiagram::conjunction(NodeId a, NodeId b) {
-  if (a == b) return a;
-  const NodeId f = false_node();
-  if (a == f || b == f) return f;
-  return combine(a, b, [](std::uint32_t x, std::uint32_t y) { return x & y; });
+NodeId DecisionDiagram::boolean_operation(NodeId a, NodeId b, bool conjunctive) {
+  // `absorbing` decides alone (false for and, true for or); `neutral` leaves the other side.
+  const NodeId absorbing = conjunctive ? false_node() : true_node();
+  const NodeId neutral = conjunctive ? true_node() : false_node();
+  std::unordered_map<std::pair<NodeId, NodeId>, NodeId, PairHash> memo;
+  const std::function<NodeId(NodeId, NodeId)> apply = [&](NodeId x, NodeId y) -> NodeId {
+    // Ending at the first terminal on either side keeps a walk as short as the shorter
+    // path, so adding one test to a long chain costs one step, not the chain's length.
+    if (x == y || y == neutral) return x;
+    if (x == neutral) return y;
+    if (x == absorbing || y == absorbing) return absorbing;
+    if (is_terminal(x) && is_terminal(y)) {
+      return terminal(conjunctive ? terminal_value(x) & terminal_value(y)
+                                  : terminal_value(x) | terminal_value(y));
+    }
+    if (const auto found = memo.find({x, y}); found != memo.end()) return found->second;
+    const std::uint32_t top = std::min(level(x), level(y));
+    std::vector<NodeId> children(domain_sizes_[top]);
+    for (std::uint32_t code = 0; code < children.size(); ++code) {
+      children[code] = apply(cofactor(x, top, code), cofactor(y, top, code));
+    }
+    const NodeId result = node(top, children);
+    memo.emplace(std::make_pair(x, y), result);
+    return result;
+  };
+  return apply(a, b);
 }
 
-NodeId DecisionDiagram::disjunction(NodeId a, NodeId b) {
-  if (a == b) return a;
-  const NodeId t = true_node();
-  if (a == t || b == t) return t;
-  return combine(a, b, [](std::uint32_t x, std::uint32_t y) { return x | y; });
+NodeId DecisionDiagram::conjunction(NodeId a, NodeId b) { return boolean_operation(a, b, true); }
+
+NodeId DecisionDiagram::disjunction(NodeId a, NodeId b) { return boolean_operation(a, b, false); }
+
+NodeId DecisionDiagram::boolean_operation_of(std::vector<NodeId> operands, bool conjunctive) {
+  // Deepest first: each operand then joins above what is built, a few new nodes each,
+  // where joining in source order could rebuild the whole diagram for every operand.
+  std::stable_sort(operands.begin(), operands.end(),
+                   [&](NodeId x, NodeId y) { return level(x) > level(y); });
+  NodeId result = conjunctive ? true_node() : false_node();
+  for (const NodeId operand : operands) result = boolean_operation(result, operand, conjunctive);
+  return result;
+}
+
+NodeId DecisionDiagram::conjunction_of(std::vector<NodeId> operands) {
+  return boolean_operation_of(std::move(operands), true);
+}
+
+NodeId DecisionDiagram::disjunction_of(std::vector<NodeId> operands) {
+  return boolean_operation_of(std::move(operands), false);
 }
 
 NodeId DecisionDiagram::negation(NodeId a) {
@@ -172,9 +211,30 @@ NodeId DecisionDiagram::restrict(NodeId a, std::uint32_t variable, std::uint32_t
 
 NodeId DecisionDiagram::exists(NodeId a, std::uint32_t variable,
                                std::span<const std::uint32_t> codes) {
-  NodeId result = false_node();
-  for (const std::uint32_t code : codes) result = disjunction(result, restrict(a, variable, code));
-  return result;
+  // One walk down to `variable`, where the cofactors are the node's children at `codes`:
+  // few of them differ, so each distinct one is joined once, whatever the domain's size.
+  std::unordered_map<NodeId, NodeId> memo;
+  const std::function<NodeId(NodeId)> apply = [&](NodeId x) -> NodeId {
+    if (is_terminal(x) || level(x) > variable) return x;
+    if (const auto found = memo.find(x); found != memo.end()) return found->second;
+    NodeId result = false_node();
+    if (level(x) == variable) {
+      std::vector<NodeId> cofactors;
+      for (const std::uint32_t code : codes) cofactors.push_back(children(x)[code]);
+      std::sort(cofactors.begin(), cofactors.end());
+      cofactors.erase(std::unique(cofactors.begin(), cofactors.end()), cofactors.end());
+      for (const NodeId cofactor : cofactors) result = disjunction(result, cofactor);
+    } else {
+      const auto source = children(x);
+      std::vector<NodeId> joined(source.begin(), source.end());
+      for (NodeId& child : joined) child = apply(child);
+      result = node(level(x), joined);
+    }
+    memo.emplace(x, result);
+    return result;
+  };
+  if (codes.empty()) return false_node();
+  return apply(a);
 }
 
 std::uint32_t DecisionDiagram::evaluate(NodeId root, std::span<const std::uint32_t> codes) const {

@@ -568,9 +568,9 @@ DiffError too_large(const std::vector<DiffVariable>& variables, const DiagramToo
     responsible.push_back(fmt::format("`{}` ({} nodes)", variables[order[i]].partition.name,
                                       error.nodes_per_variable[order[i]]));
   }
-  return DiffError{fmt::format("the diff exceeds its budget of {} diagram nodes; most nodes test {}",
-                               error.budget, join(responsible, ", ")),
-                   "the budget is CompileOptions::max_diagram_nodes", std::nullopt};
+  return DiffError{fmt::format("the diff exceeds its budget of {}; most nodes test {}",
+                               error.budget_text(), join(responsible, ", ")),
+                   fmt::format("the budget is {}", error.option_name()), std::nullopt};
 }
 
 }  // namespace
@@ -665,7 +665,7 @@ std::variant<PolicyDiff, DiffError> diff_policies(const CheckedPolicy& old_polic
     // 0 is "decided alike"; terminal i > 0 is changes[i - 1].
     std::vector<std::uint32_t> sizes;
     for (const auto& variable : diff.variables) sizes.push_back(variable.partition.cell_count());
-    DecisionDiagram semantic(sizes, options.max_diagram_nodes);
+    DecisionDiagram semantic(sizes, options.max_diagram_nodes, options.max_diagram_links);
     const NodeId before = with_unset_codes(comparison, old_decision, semantic, diff.variables, old_default_on);
     const NodeId after = with_unset_codes(comparison, new_decision, semantic, diff.variables, new_default_on);
     std::vector<std::pair<Decision, Decision>> changes;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "usegate/compiler/lower.hpp"
@@ -26,6 +27,13 @@ void collect_atoms(const CheckedCondition& condition, std::vector<const CheckedC
   }
 }
 
+bool tests_attribute(const CheckedCondition& condition, std::uint32_t attribute) {
+  std::vector<const CheckedCondition*> atoms;
+  collect_atoms(condition, atoms);
+  return std::any_of(atoms.begin(), atoms.end(),
+                     [&](const CheckedCondition* atom) { return atom->subject == attribute; });
+}
+
 bool is_state_test(const CheckedCondition& atom) {
   return atom.op == ConditionOp::is_missing || atom.op == ConditionOp::is_unknown ||
          atom.op == ConditionOp::is_known;
@@ -37,7 +45,7 @@ class Linter {
       : policy_(policy),
         diagnostics_(diagnostics),
         partitions_(partitions_of(policy)),
-        diagram_(domain_sizes(partitions_), options.max_diagram_nodes),
+        diagram_(domain_sizes(partitions_), options.max_diagram_nodes, options.max_diagram_links),
         lowering_(policy, partitions_, diagram_) {}
 
   void run() {
@@ -124,28 +132,33 @@ class Linter {
     switch (condition.op) {
       case ConditionOp::all_of:
       case ConditionOp::any_of: {
-        const bool conjunctive = (condition.op == ConditionOp::all_of) == positive;
-        NodeId result = conjunctive ? diagram_.true_node() : diagram_.false_node();
-        for (const auto& operand : condition.operands) {
-          const NodeId lowered = lower_without_open_literals(operand, positive, attribute, state_code);
-          result = conjunctive ? diagram_.conjunction(result, lowered)
-                               : diagram_.disjunction(result, lowered);
+        if (!tests_attribute(condition, attribute)) {
+          const NodeId lowered = lowering_.condition(condition);
+          return positive ? lowered : diagram_.negation(lowered);
         }
-        return result;
+        const bool conjunctive = (condition.op == ConditionOp::all_of) == positive;
+        std::vector<NodeId> operands;
+        for (const auto& operand : condition.operands) {
+          operands.push_back(lower_without_open_literals(operand, positive, attribute, state_code));
+        }
+        return conjunctive ? diagram_.conjunction_of(std::move(operands))
+                           : diagram_.disjunction_of(std::move(operands));
       }
       case ConditionOp::negation:
         return lower_without_open_literals(condition.operands.front(), !positive, attribute, state_code);
       default:
         break;
     }
-    const NodeId atom = lowering_.condition(condition);
-    const NodeId literal = positive ? atom : diagram_.negation(atom);
     const bool on_attribute = condition.op != ConditionOp::always_true &&
                               condition.op != ConditionOp::always_false &&
                               condition.op != ConditionOp::consent && condition.subject == attribute;
-    if (!on_attribute || is_state_test(condition)) return literal;
-    const bool holds_on_state = lowering_.atom_holds(condition, state_code) == positive;
-    return holds_on_state ? diagram_.false_node() : literal;
+    // Decided before the atom is lowered: on a large domain that is the costly part.
+    if (on_attribute && !is_state_test(condition) &&
+        lowering_.atom_holds(condition, state_code) == positive) {
+      return diagram_.false_node();
+    }
+    const NodeId atom = lowering_.condition(condition);
+    return positive ? atom : diagram_.negation(atom);
   }
 
   void lint_negation_matches_missing(std::uint32_t rule, NodeId matches) {

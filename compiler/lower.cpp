@@ -1,6 +1,10 @@
 #include "usegate/compiler/lower.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace usegate::compiler {
 
@@ -11,30 +15,37 @@ Lowering::Lowering(const CheckedPolicy& policy, const std::vector<Partition>& pa
       diagram_(diagram),
       attribute_variables_(policy.attributes.size()),
       categorical_cells_(partitions.size()) {
+  // Names to indices once, so that lowering stays linear in the number of enum values.
+  std::unordered_map<std::string_view, std::uint32_t> attributes;
+  for (std::uint32_t index = 0; index < policy.attributes.size(); ++index) {
+    attributes.emplace(policy.attributes[index].name, index);
+  }
+  std::unordered_map<std::string_view, std::uint32_t> setting_variables;
   for (std::uint32_t variable = 0; variable < partitions.size(); ++variable) {
     const Partition& partition = partitions[variable];
-    if (partition.kind == Partition::Kind::setting) continue;
-    const auto attribute = policy.find_attribute(partition.name);
-    if (!attribute) continue;
-    attribute_variables_[*attribute] = variable;
-    if (partition.kind == Partition::Kind::categorical) {
-      for (const auto& value : partition.values) {
-        categorical_cells_[variable].push_back(policy.attributes[*attribute].find_value(value));
-      }
+    if (partition.kind == Partition::Kind::setting) {
+      setting_variables.emplace(partition.name, variable);
+      continue;
+    }
+    const auto attribute = attributes.find(partition.name);
+    if (attribute == attributes.end()) continue;
+    attribute_variables_[attribute->second] = variable;
+    if (partition.kind != Partition::Kind::categorical) continue;
+    const std::vector<std::string>& declared = policy.attributes[attribute->second].values;
+    std::unordered_map<std::string_view, std::uint32_t> values;
+    for (std::uint32_t index = 0; index < declared.size(); ++index) values.emplace(declared[index], index);
+    for (const auto& value : partition.values) {
+      const auto found = values.find(value);
+      categorical_cells_[variable].push_back(found == values.end() ? std::nullopt
+                                                                   : std::optional(found->second));
     }
   }
   for (std::uint32_t setting = 0; setting < policy.settings.size(); ++setting) {
     const std::string& name =
         setting < setting_names.size() ? setting_names[setting] : policy.settings[setting].name;
-    bool found = false;
-    for (std::uint32_t variable = 0; variable < partitions.size(); ++variable) {
-      if (partitions[variable].kind == Partition::Kind::setting && partitions[variable].name == name) {
-        setting_variables_.push_back(variable);
-        found = true;
-        break;
-      }
-    }
-    if (!found) throw std::logic_error("lowering: no variable for setting " + name);
+    const auto found = setting_variables.find(name);
+    if (found == setting_variables.end()) throw std::logic_error("lowering: no variable for setting " + name);
+    setting_variables_.push_back(found->second);
   }
 }
 
@@ -65,10 +76,8 @@ bool Lowering::atom_holds(const CheckedCondition& atom, std::uint32_t code) cons
     case ConditionOp::is_known: return known;
     case ConditionOp::value_in:
     case ConditionOp::value_not_in: {
-      bool in = false;
-      if (known) {
-        for (const std::uint32_t listed : atom.values) in = in || listed == value;
-      }
+      // `values` is sorted (see CheckedCondition).
+      const bool in = known && std::binary_search(atom.values.begin(), atom.values.end(), value);
       return atom.op == ConditionOp::value_in ? in : !in;
     }
     case ConditionOp::compare: {
@@ -110,19 +119,13 @@ NodeId Lowering::condition(const CheckedCondition& condition) {
       return diagram_.true_node();
     case ConditionOp::always_false:
       return diagram_.false_node();
-    case ConditionOp::all_of: {
-      NodeId result = diagram_.true_node();
-      for (const auto& operand : condition.operands) {
-        result = diagram_.conjunction(result, this->condition(operand));
-      }
-      return result;
-    }
+    case ConditionOp::all_of:
     case ConditionOp::any_of: {
-      NodeId result = diagram_.false_node();
-      for (const auto& operand : condition.operands) {
-        result = diagram_.disjunction(result, this->condition(operand));
-      }
-      return result;
+      if (const auto set = value_set(condition)) return *set;
+      std::vector<NodeId> operands;
+      for (const auto& operand : condition.operands) operands.push_back(this->condition(operand));
+      return condition.op == ConditionOp::all_of ? diagram_.conjunction_of(std::move(operands))
+                                                 : diagram_.disjunction_of(std::move(operands));
     }
     case ConditionOp::negation:
       return diagram_.negation(this->condition(condition.operands.front()));
@@ -140,6 +143,33 @@ NodeId Lowering::condition(const CheckedCondition& condition) {
       return diagram_.node(variable, children);
     }
   }
+}
+
+// `A in {c1, c2, ...}` on a time or number is checked as `A == c1 or A == c2 ...`, and
+// `not in` as `A != c1 and ...`. Built atom by atom, every atom is a node over all of A's
+// cells; built at once it is one node, with a hash lookup per cell.
+std::optional<NodeId> Lowering::value_set(const CheckedCondition& condition) {
+  const bool any = condition.op == ConditionOp::any_of;
+  const ComparisonOperator expected = any ? ComparisonOperator::equal : ComparisonOperator::not_equal;
+  if (condition.operands.size() < 2) return std::nullopt;
+  for (const auto& operand : condition.operands) {
+    if (operand.op != ConditionOp::compare || operand.comparison != expected ||
+        operand.subject != condition.operands.front().subject) {
+      return std::nullopt;
+    }
+  }
+  const std::uint32_t variable = *attribute_variables_[condition.operands.front().subject];
+  const Partition& partition = partitions_[variable];
+  std::unordered_set<double> keys;
+  for (const auto& operand : condition.operands) keys.insert(operand.key);
+  // Missing and unknown: no `==` holds, every `!=` does.
+  std::vector<NodeId> children(partition.cell_count(), any ? diagram_.false_node() : diagram_.true_node());
+  for (std::uint32_t code = first_value_code; code < children.size(); ++code) {
+    const Partition::Interval cell = partition.interval(code);
+    const bool listed = cell.is_point && keys.count(cell.point) > 0;
+    children[code] = listed == any ? diagram_.true_node() : diagram_.false_node();
+  }
+  return diagram_.node(variable, children);
 }
 
 NodeId Lowering::decision() {

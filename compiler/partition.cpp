@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <set>
+#include <string_view>
+#include <unordered_set>
 
 namespace usegate::compiler {
 namespace {
@@ -106,12 +108,12 @@ std::vector<Partition> merge_partitions(const std::vector<Partition>& first,
         merged.push_back(partition);
         continue;
       }
+      std::unordered_set<std::string_view> known(existing->values.begin(), existing->values.end());
+      std::vector<std::string> added;
       for (const auto& value : partition.values) {
-        if (std::find(existing->values.begin(), existing->values.end(), value) ==
-            existing->values.end()) {
-          existing->values.push_back(value);
-        }
+        if (known.insert(value).second) added.push_back(value);
       }
+      existing->values.insert(existing->values.end(), added.begin(), added.end());
       std::set<double> constants(existing->constants.begin(), existing->constants.end());
       constants.insert(partition.constants.begin(), partition.constants.end());
       existing->constants.assign(constants.begin(), constants.end());

@@ -24,10 +24,18 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates) {
   // Close enough: at most a third of the name's letters differ (and at least one may).
+  // Names longer than anyone types are not guessed at: the distance costs the product of
+  // the two lengths.
+  constexpr std::size_t longest_guessed = 64;
+  if (name.size() > longest_guessed) return {};
   const std::size_t allowed = std::max<std::size_t>(1, name.size() / 3);
   const std::string* best = nullptr;
   std::size_t best_distance = allowed + 1;
   for (const auto& candidate : candidates) {
+    // The lengths alone already put it too far.
+    const std::size_t length_difference = candidate.size() > name.size() ? candidate.size() - name.size()
+                                                                         : name.size() - candidate.size();
+    if (length_difference >= best_distance) continue;
     const std::size_t distance = edit_distance(name, candidate);
     if (distance < best_distance) {
       best = &candidate;

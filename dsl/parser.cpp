@@ -1,10 +1,13 @@
 #include "usegate/dsl/parser.hpp"
 
+#include <limits>
 #include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "grammar.hpp"
 #include "literals.hpp"
@@ -28,13 +31,15 @@ enum class AtomTail { none, comparison, membership, state };
 // What the actions build. The scratch part is reset before every declaration, so a
 // declaration that fails half way leaves nothing behind.
 struct ParserState {
-  ParserState(const SourceFile& source_file, DiagnosticList& diagnostic_list)
-      : source(source_file), diagnostics(diagnostic_list) {}
+  ParserState(const SourceFile& source_file, DiagnosticList& diagnostic_list,
+              const ParseOptions& parse_options)
+      : source(source_file), diagnostics(diagnostic_list), options(parse_options) {}
 
   const SourceFile& source;
   DiagnosticList& diagnostics;
+  const ParseOptions& options;
   PolicyFile file;
-
+  std::uint32_t nesting_depth = 0;  // `(` and `not` levels the parser is inside
 
   std::vector<Condition> conditions;
   std::vector<Literal> values;
@@ -56,6 +61,7 @@ struct ParserState {
   DefaultDecl default_decl;
 
   void reset_scratch() {
+    nesting_depth = 0;
     conditions.clear();
     values.clear();
     subject = {};
@@ -343,6 +349,51 @@ template <>
 struct action<g::or_rest> {
   static void apply0(ParserState& state) { combine(state.conditions, ConditionKind::any_of); }
 };
+
+// ---- nesting
+// Where the text after an opening `(` or `not` starts, the opening token is the token before
+// it, behind white space and comments.
+std::size_t previous_token_end(std::string_view text, std::size_t offset);
+
+// The condition inside `( ... )` or after `not`: one level deeper. Counting happens here,
+// around the recursion, so a level too many is reported before the parser enters it.
+struct nesting_level : pegtl::maybe_nothing {
+  template <typename Rule, pegtl::apply_mode A, pegtl::rewind_mode M,
+            template <typename...> class Action, template <typename...> class Control,
+            typename ParseInput>
+  static bool match(ParseInput& in, ParserState& state) {
+    if (state.nesting_depth >= state.options.max_nesting_depth) report_too_deep(in, state);
+    ++state.nesting_depth;
+    struct Leave {
+      std::uint32_t& depth;
+      ~Leave() { --depth; }
+    } leave{state.nesting_depth};
+    return pegtl::match<Rule, A, M, Action, Control>(in, state);
+  }
+
+  template <typename ParseInput>
+  [[noreturn]] static void report_too_deep(const ParseInput& in, ParserState& state) {
+    const std::string_view text = state.source.text();
+    const std::size_t opening_end = previous_token_end(text, in.position().byte);
+    const bool is_not = opening_end >= 3 && text.substr(opening_end - 3, 3) == "not";
+    const std::size_t opening = opening_end - (is_not ? 3 : 1);
+    SourceSpan span;
+    span.begin = state.source.position_of(static_cast<std::uint32_t>(opening));
+    span.end_offset = static_cast<std::uint32_t>(opening_end);
+    const std::uint32_t limit = state.options.max_nesting_depth;
+    state.diagnostics.error(
+        span,
+        fmt::format("condition nested more than {} levels deep", limit),
+        fmt::format("every `(` and every `not` opens a level, and a policy may nest {} of them; "
+                    "split the condition into several rules",
+                    limit));
+    throw pegtl::parse_error("condition nested too deeply", in);
+  }
+};
+template <>
+struct action<g::parenthesized_condition> : nesting_level {};
+template <>
+struct action<g::negated_operand> : nesting_level {};
 
 // ---- header
 template <>
@@ -749,8 +800,14 @@ struct control : pegtl::normal<Rule> {
 
 const std::vector<std::string>& reserved_words() { return reserved_word_list; }
 
-PolicyFile parse_policy(const SourceFile& source, DiagnosticList& diagnostics) {
-  ParserState state(source, diagnostics);
+PolicyFile parse_policy(const SourceFile& source, DiagnosticList& diagnostics,
+                        const ParseOptions& options) {
+  if (source.text().size() >= std::numeric_limits<std::uint32_t>::max()) {
+    diagnostics.error(SourceSpan{}, "the policy is larger than 4 GiB",
+                      "positions in a policy are 32-bit byte offsets");
+    return {};
+  }
+  ParserState state(source, diagnostics, options);
   pegtl::memory_input<> input(source.text(), source.name());
   try {
     pegtl::parse<g::policy_file, action, control>(input, state);

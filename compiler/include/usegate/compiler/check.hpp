@@ -4,13 +4,17 @@
 #include <optional>
 
 #include "usegate/compiler/checked_policy.hpp"
+#include "usegate/compiler/lower.hpp"
 #include "usegate/dsl/ast.hpp"
 #include "usegate/dsl/diagnostics.hpp"
 
 namespace usegate::compiler {
 
 // The checked policy, or nothing when there were errors; every problem is in `diagnostics`.
+// Besides names and types it checks what a decision table can hold (see table_limits.hpp),
+// so a policy that checks also compiles, budgets aside.
 [[nodiscard]] std::optional<CheckedPolicy> check_policy(const dsl::PolicyFile& file,
-                                                        dsl::DiagnosticList& diagnostics);
+                                                        dsl::DiagnosticList& diagnostics,
+                                                        const CompileOptions& options = {});
 
 }  // namespace usegate::compiler

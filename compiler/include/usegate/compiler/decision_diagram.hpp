@@ -19,15 +19,29 @@ namespace usegate::compiler {
 
 using NodeId = std::uint32_t;
 
-// Thrown when a diagram would outgrow its node budget. `nodes_per_variable` says where the
-// nodes went, so the message can name the attributes responsible.
+// Thrown when a diagram would outgrow its budget of nodes or of child links (a node has one
+// link per code of its variable, so a few nodes on a large enum are as big as many small
+// ones). `nodes_per_variable` says where the nodes went, so the message can name the
+// attributes responsible.
 struct DiagramTooLarge : std::runtime_error {
-  DiagramTooLarge(std::size_t node_budget, std::vector<std::size_t> nodes_by_variable)
-      : std::runtime_error("decision diagram exceeds its node budget"),
-        budget(node_budget),
+  DiagramTooLarge(std::size_t exceeded_budget, bool is_link_budget,
+                  std::vector<std::size_t> nodes_by_variable)
+      : std::runtime_error("decision diagram exceeds its budget"),
+        budget(exceeded_budget),
+        links(is_link_budget),
         nodes_per_variable(std::move(nodes_by_variable)) {}
   std::size_t budget;
+  bool links;  // the budget of child links, not of nodes
   std::vector<std::size_t> nodes_per_variable;
+
+  // `4000000 diagram nodes`, `67108864 diagram child links`
+  [[nodiscard]] std::string budget_text() const {
+    return std::to_string(budget) + (links ? " diagram child links" : " diagram nodes");
+  }
+  // The option that sets the budget.
+  [[nodiscard]] const char* option_name() const {
+    return links ? "CompileOptions::max_diagram_links" : "CompileOptions::max_diagram_nodes";
+  }
 };
 
 class DecisionDiagram {
@@ -36,7 +50,9 @@ class DecisionDiagram {
   static constexpr std::uint32_t false_value = 0;
   static constexpr std::uint32_t true_value = 1;
 
-  DecisionDiagram(std::vector<std::uint32_t> domain_sizes, std::size_t max_nodes);
+  // The default link budget is CompileOptions' default.
+  DecisionDiagram(std::vector<std::uint32_t> domain_sizes, std::size_t max_nodes,
+                  std::size_t max_links = std::size_t{1} << 26);
 
   [[nodiscard]] NodeId terminal(std::uint32_t value);
   // The reduced node testing `variable`; `children` has one entry per code.
@@ -60,6 +76,9 @@ class DecisionDiagram {
   [[nodiscard]] NodeId conjunction(NodeId a, NodeId b);
   [[nodiscard]] NodeId disjunction(NodeId a, NodeId b);
   [[nodiscard]] NodeId negation(NodeId a);
+  // Of many operands at once, in the order that builds the fewest nodes.
+  [[nodiscard]] NodeId conjunction_of(std::vector<NodeId> operands);
+  [[nodiscard]] NodeId disjunction_of(std::vector<NodeId> operands);
 
   // `condition` (boolean) ? `then` : `otherwise`, for diagrams with any terminals.
   [[nodiscard]] NodeId select(NodeId condition, NodeId then, NodeId otherwise);
@@ -88,10 +107,13 @@ class DecisionDiagram {
 
   std::uint32_t level(NodeId id) const { return nodes_[id].variable; }
   NodeId cofactor(NodeId id, std::uint32_t at_level, std::uint32_t code) const;
-  void check_budget();
+  NodeId boolean_operation(NodeId a, NodeId b, bool conjunctive);
+  NodeId boolean_operation_of(std::vector<NodeId> operands, bool conjunctive);
+  void check_budget(std::uint32_t variable);
 
   std::vector<std::uint32_t> domain_sizes_;
   std::size_t max_nodes_;
+  std::size_t max_links_;
   std::vector<Node> nodes_;
   std::vector<NodeId> children_;
   std::unordered_map<std::uint32_t, NodeId> terminals_;
