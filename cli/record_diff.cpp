@@ -35,7 +35,8 @@ class VersionReader {
         codes_(version.policy.variable_count(), 0) {}
 
   OutcomeCode outcome(const runtime::InputLine& line) {
-    const runtime::RejectCause cause = decoder_.decode(line, codes_.data());
+    const runtime::RejectCause cause =
+        line.too_long ? runtime::RejectCause::line_too_long : decoder_.decode(line, codes_.data());
     if (cause != runtime::RejectCause::none) return {OutcomeCode::Kind::reject, static_cast<std::uint16_t>(cause)};
     const Decision decision =
         runtime::decide_for_purposes(version_.policy, codes_, version_.purposes.variable, version_.purposes.codes);
@@ -82,7 +83,7 @@ std::uint64_t RecordDiff::changed_in(DiffDirection direction) const {
 }
 
 RecordDiff diff_records(int descriptor, const RecordDiffVersion& old_version, const RecordDiffVersion& new_version,
-                        std::int64_t now) {
+                        std::int64_t now, std::size_t max_line) {
   VersionReader old_reader(old_version, now);
   VersionReader new_reader(new_version, now);
   RecordDiff diff;
@@ -109,7 +110,7 @@ RecordDiff diff_records(int descriptor, const RecordDiffVersion& old_version, co
         }
         if (pair.first_lines.size() < first_lines_kept) pair.first_lines.push_back(line.number);
       },
-      progress);
+      progress, max_line);
   diff.read = counts.records;
   diff.empty_lines = counts.empty_lines;
   for (auto& [outcomes, pair] : pairs) diff.pairs.push_back(std::move(pair));
@@ -138,7 +139,7 @@ std::string direction_key(DiffDirection direction) {
 std::string record_diff_text(const RecordDiff& diff, const RecordDiffInputs& inputs) {
   std::string heading = inputs.records_path;
   heading += ", now ";
-  heading += compiler::describe_time(inputs.now);
+  heading += utc_time_text(inputs.now);
   if (!inputs.purposes.empty()) heading += fmt::format(", purposes {}", fmt::join(inputs.purposes, ", "));
   std::string out = fmt::format("\nrecords ({}): {} read, {} changed, {} unchanged, {} rejected\n", heading, diff.read,
                                 diff.changed(), diff.unchanged, diff.rejected);
@@ -180,7 +181,7 @@ std::string record_diff_json(const RecordDiff& diff, const RecordDiffInputs& inp
       "{{\"file\": {}, \"now\": {}, \"purposes\": [{}], \"read\": {}, \"changed\": {}, \"unchanged\": {}, "
       "\"rejected\": {}, \"empty_lines\": {}, \"newly_denied\": {}, \"newly_allowed\": {}, \"reason_only\": {}, "
       "\"consent\": {}, \"pairs\": [",
-      json::quote(inputs.records_path), json::quote(compiler::describe_time(inputs.now)), fmt::join(purposes, ", "),
+      json::quote(inputs.records_path), json::quote(utc_time_text(inputs.now)), fmt::join(purposes, ", "),
       diff.read, diff.changed(), diff.unchanged, diff.rejected, diff.empty_lines,
       diff.changed_in(DiffDirection::newly_denied), diff.changed_in(DiffDirection::newly_allowed),
       diff.changed_in(DiffDirection::reason_only), consent);

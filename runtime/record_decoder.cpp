@@ -25,6 +25,7 @@ const char* reject_cause_name(RejectCause cause) {
     case RejectCause::invalid_utf8: return "invalid_utf8";
     case RejectCause::not_an_object: return "not_an_object";
     case RejectCause::too_deep: return "too_deep";
+    case RejectCause::line_too_long: return "line_too_long";
   }
   return "invalid_json";
 }

@@ -90,17 +90,20 @@ class BlockEvaluator {
     counts.bytes = block.size;
     while (lines.next(line)) {
       ++counts.lines;
-      if (is_blank(line.text)) {
+      if (is_blank(line)) {
         ++counts.empty_lines;
         continue;
       }
       ++counts.read;
-      const RejectCause cause = decoder_.decode(line, codes_.data());
+      const RejectCause cause = line.too_long ? RejectCause::line_too_long : decoder_.decode(line, codes_.data());
       if (cause != RejectCause::none) {
         ++counts.rejected;
         ++counts.rejected_by_cause[static_cast<std::size_t>(cause)];
         if (options_.output == StreamOptions::Output::decisions) {
           append_decision(out.output, line, "reject", reject_cause_name(cause), true);
+        } else if (sinks_.rejects >= 0 && line.too_long) {
+          // Its bytes were not kept; the line number says where to find it.
+          append_decision(out.rejects, line, "reject", reject_cause_name(cause), true);
         } else if (sinks_.rejects >= 0) {
           out.rejects.append(line.raw);
         }
@@ -138,8 +141,11 @@ class BlockEvaluator {
     json::append_string(out, reason);
     if (options_.keep_records) {
       out += ",\"record\":";
-      // A record that parsed is JSON already; one that did not is kept as a string.
-      if (rejected) {
+      // A record that parsed is JSON already; one that did not is kept as a string, and one
+      // too long to keep is not there.
+      if (line.too_long) {
+        out += "null";
+      } else if (rejected) {
         json::append_string(out, line.text);
       } else {
         out += line.text;
@@ -170,7 +176,7 @@ StreamCounts run_stream(int input, const StreamSinks& sinks, const Policy& polic
   const std::size_t reasons = policy.reason_count() + 1;
   StreamCounts total;
   total.denied_by_reason.assign(reasons, 0);
-  BlockReader reader(input, options.block_size);
+  BlockReader reader(input, options.block_size, options.max_line);
 
   if (options.threads <= 1) {
     BlockEvaluator evaluator(policy, bindings, ledger, now, options, sinks);
@@ -245,13 +251,16 @@ StreamCounts run_stream(int input, const StreamSinks& sinks, const Policy& polic
 
   try {
     bool input_done = false;
+    // The input paused: everything submitted is written before the next read can wait.
+    bool draining = false;
     while (true) {
-      while (!input_done && !free_jobs.empty()) {
+      while (!input_done && !draining && !free_jobs.empty()) {
         Job* job = free_jobs.back();
         if (!reader.next(job->block)) {
           input_done = true;
           break;
         }
+        draining = job->block.input_idle;
         free_jobs.pop_back();
         job->out.clear(reasons);
         {
@@ -262,7 +271,11 @@ StreamCounts run_stream(int input, const StreamSinks& sinks, const Policy& polic
         }
         work_ready.notify_one();
       }
-      if (in_order.empty()) break;
+      if (in_order.empty()) {
+        if (input_done) break;
+        draining = false;
+        continue;
+      }
       Job* head = in_order.front();
       {
         std::unique_lock lock(mutex);

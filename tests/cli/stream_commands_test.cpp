@@ -117,7 +117,7 @@ TEST_CASE("filter: allowed records byte for byte, denied and rejected ones to th
   CHECK(read_text(directory + "/denied") == denied_b);
   CHECK(read_text(directory + "/rejects") == rejected_c);
   CHECK(read_text(directory + "/summary.json") ==
-        R"({"policy":"x_grok","version":"2024-08-08","read":4,"allowed":2,"denied":1,"rejected":1,"empty_lines":1,)"
+        R"({"policy":"x_grok","version":"2024-08-08","now":"2024-09-01T00:00:00Z","read":4,"allowed":2,"denied":1,"rejected":1,"empty_lines":1,)"
         R"("denied_by_reason":{"optout_grok_sharing":1},"rejected_by_cause":{"invalid_json":1},"consent_applied":0,)"
         R"("consent_rejected":0,"consent_rejected_by_cause":{},"consent_after_now":0,"bad_consent_values":0})"
         "\n");
@@ -125,7 +125,8 @@ TEST_CASE("filter: allowed records byte for byte, denied and rejected ones to th
         "usegate filter: 4 records: 2 allowed, 1 denied, 1 rejected (1 empty line skipped)\n"
         "  denied by reason: optout_grok_sharing 1\n"
         "  rejected by cause: invalid_json 1\n"
-        "  policy: x_grok version 2024-08-08\n");
+        "  policy: x_grok version 2024-08-08\n"
+        "  now: 2024-09-01T00:00:00Z\n");
 }
 
 TEST_CASE("filter: --strict exits 1 when records were rejected") {
@@ -292,7 +293,8 @@ TEST_CASE("consent changes: the state as of --now, availability enforced, reject
         "usegate eval: 8 records: 5 allowed, 3 denied, 0 rejected\n"
         "  denied by reason: optout_grok_sharing 3\n"
         "  consent changes: 3 applied, 6 rejected, 1 after --now\n"
-        "  policy: x_grok version 2024-08-08\n");
+        "  policy: x_grok version 2024-08-08\n"
+        "  now: 2024-09-01T00:00:00Z\n");
 }
 
 TEST_CASE("consent changes: a former setting name counts, and settings keyed by another field") {

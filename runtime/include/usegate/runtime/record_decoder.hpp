@@ -26,8 +26,9 @@ enum class RejectCause : std::uint8_t {
   invalid_utf8,   // bytes that are not UTF-8
   not_an_object,  // JSON, but not an object
   too_deep,       // nesting deeper than the parser's limit (1024)
+  line_too_long,  // longer than the reader's limit (BlockReader's max_line): never parsed
 };
-inline constexpr std::size_t reject_cause_count = 5;
+inline constexpr std::size_t reject_cause_count = 6;
 [[nodiscard]] const char* reject_cause_name(RejectCause cause);
 
 class RecordDecoder {
