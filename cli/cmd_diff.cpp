@@ -275,9 +275,10 @@ int run_diff(const Words& words) {
       if (format == "json") {
         print_records_json(names, *records);
       } else {
-        std::cout << header_text(names) << " (records only: "
-                  << (artifact == &old_file ? "OLD" : "NEW") << " is an artifact)\n"
-                  << *records;
+        const char* which = old_file.is_artifact() && new_file.is_artifact() ? "OLD and NEW are artifacts"
+                            : old_file.is_artifact()                         ? "OLD is an artifact"
+                                                                             : "NEW is an artifact";
+        std::cout << header_text(names) << " (records only: " << which << ")\n" << *records;
       }
       return records_changed == 0 ? 0 : 1;
     }
