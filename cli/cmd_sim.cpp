@@ -221,7 +221,7 @@ int simulate_scenario(const Arguments& arguments, const std::string& format, con
     }
     scenario = load_scenario(scenario_path, text, compiled);
   } catch (const ScenarioError& error) {
-    std::cerr << error.what();
+    std::cerr << printable(error.what());
     return 2;
   }
 

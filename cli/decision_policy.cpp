@@ -31,7 +31,7 @@ void print_policy_errors(const PolicyFile& file) {
   if (file.source) {
     print_diagnostics(*file.source);
   } else if (!file.artifact) {
-    std::cerr << fmt::format("{}: error: {}\n", printable(file.path), file.artifact_error);
+    std::cerr << fmt::format("{}: error: {}\n", printable(file.path), printable(file.artifact_error));
   }
 }
 

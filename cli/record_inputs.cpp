@@ -144,7 +144,10 @@ std::variant<runtime::Bindings, runtime::BindingsError> bindings_for(const std::
     message.pop_back();  // the caller ends the message
     return runtime::BindingsError{std::move(message)};
   }
-  return runtime::read_bindings(printable(file->path), file->text, policy, mode);
+  auto read = runtime::read_bindings(printable(file->path), file->text, policy, mode);
+  // YAML escapes (`"\e[2J"`) can put control characters in names the message quotes.
+  if (auto* error = std::get_if<runtime::BindingsError>(&read)) error->message = printable(error->message);
+  return read;
 }
 
 namespace {

@@ -210,6 +210,11 @@ TEST_CASE("a file that is not text is refused at its first such byte, and never 
   CHECK(with_bindings.err == bindings +
                                  ":2:14: error: the bindings file holds a byte that is not text (0x00)\n"
                                  " = help: bindings are YAML, which is text\n");
+  // A YAML escape puts a control character in a name without a control byte in the file.
+  const std::string escaped = scratch_file(directory, "e.yaml", "attributes:\n  \"reg\\e[2Jion\": geo\n");
+  const auto with_escape = run_usegate({"eval", "--policy", august_policy, "--bindings", escaped}, "");
+  CHECK(with_escape.exit_code == 3);
+  CHECK(with_escape.err.starts_with(escaped + ":2:3: error: unknown attribute `reg\\x1B[2Jion`"));
   const std::string scenario = scratch_file(directory, "s.yaml", "users: 10\x07\n");
   const auto with_scenario = run_usegate({"sim", august_policy, "--scenario", scenario});
   CHECK(with_scenario.exit_code == 2);
