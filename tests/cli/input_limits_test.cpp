@@ -82,18 +82,21 @@ TEST_CASE("--max-line: an endless line ends in one rejection, its bytes never he
   // 64 MB of zero bytes without a newline, then a record: with a limit of 1 MiB the filter
   // holds about that much, whatever the line's length.
   const std::string directory = scratch_directory("max-line-zero");
-  const auto result = run_bash(
-      directory, "{ head -c 64000000 /dev/zero; printf '\\n%s' '" + x_record("u1", "US", "2024-06-01") +
-                     "'; } | \"$USEGATE\" filter --policy '" + august_policy +
-                     "' --now 2024-09-01 --max-line 1M --rejects '" + directory + "/rejects'\n");
-  CHECK(result.exit_code == 0);
-  CHECK(result.out == x_record("u1", "US", "2024-06-01"));
-  CHECK(read_text(directory + "/rejects") == decision(1, "reject", "line_too_long"));
-  CHECK(result.err ==
-        "usegate filter: 2 records: 1 allowed, 0 denied, 1 rejected\n"
-        "  rejected by cause: line_too_long 1\n"
-        "  policy: x_grok version 2024-08-08\n"
-        "  now: 2024-09-01T00:00:00Z\n");
+  for (const char* threads : {"1", "2"}) {
+    INFO("-j " << threads);
+    const auto result = run_bash(
+        directory, "{ head -c 64000000 /dev/zero; printf '\\n%s' '" + x_record("u1", "US", "2024-06-01") +
+                       "'; } | \"$USEGATE\" filter --policy '" + august_policy +
+                       "' --now 2024-09-01 --max-line 1M -j " + threads + " --rejects '" + directory + "/rejects'\n");
+    CHECK(result.exit_code == 0);
+    CHECK(result.out == x_record("u1", "US", "2024-06-01"));
+    CHECK(read_text(directory + "/rejects") == decision(1, "reject", "line_too_long"));
+    CHECK(result.err ==
+          "usegate filter: 2 records: 1 allowed, 0 denied, 1 rejected\n"
+          "  rejected by cause: line_too_long 1\n"
+          "  policy: x_grok version 2024-08-08\n"
+          "  now: 2024-09-01T00:00:00Z\n");
+  }
 }
 
 TEST_CASE("--max-line: diff --records and sim --records reject long lines too") {
