@@ -6,7 +6,7 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
-#include "policy_files.hpp"
+#include "decision_policy.hpp"
 #include "usegate/compiler/compile.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
 
@@ -17,11 +17,13 @@ constexpr const char* help = R"(usage: usegate build POLICY -o FILE
 
 Compiles a policy to a decision-table artifact that pipelines load with the runtime library
 (or pass to `usegate eval/filter --policy`). The format is described in docs/artifact.md.
+Given an artifact, verifies it and writes it again in the current format.
 
 options:
   -o, --output FILE   where to write the artifact (required)
 
-exit status: 0 written, 1 the policy has errors or its table exceeds the budget, 2 usage error
+exit status: 0 written, 1 the policy has errors, its table exceeds the budget, or the artifact
+             cannot be used, 2 usage error
 )";
 
 }  // namespace
@@ -36,9 +38,17 @@ int run_build(const Words& words) {
   const auto output = arguments.option("-o") ? arguments.option("-o") : arguments.option("--output");
   if (!output) throw UsageError("build: `-o FILE` is required");
 
-  const auto policy = require_policy(arguments.positionals().front());
-  if (!policy) return 1;
-  auto compiled = compiler::compile_policy(*policy);
+  const PolicyFile input = read_policy_file(arguments.positionals().front());
+  print_policy_errors(input);
+  std::variant<runtime::CompiledPolicy, compiler::CompileError> compiled;
+  if (input.is_artifact()) {
+    if (!input.artifact) return 1;
+    compiled = input.artifact->compiled();
+  } else {
+    const auto& policy = input.source->analysis.policy;
+    if (!policy) return 1;
+    compiled = compiler::compile_policy(*policy);
+  }
   if (const auto* error = std::get_if<compiler::CompileError>(&compiled)) {
     std::cerr << fmt::format("{}: error: {}\n = help: {}\n", arguments.positionals().front(), error->message,
                              error->help);

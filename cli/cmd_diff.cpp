@@ -39,20 +39,25 @@ With --records, every record of a JSON Lines file is also decided under both ver
 `usegate eval` decides it, and a `records` section counts the records whose decision or reason
 changes, by direction and by pair of outcomes, with the first line numbers of each pair.
 
+OLD and NEW are `.policy` files; with --records either may also be an artifact built with
+`usegate build`. An artifact holds the decision table but not the rules' conditions, so a
+comparison with one is on the records alone (no structural changes, no rows).
+
 options:
   --format json       one JSON document with the structural changes and the rows
   --records FILE      also decide these records under both versions (`-`: standard input)
   --bindings FILE     where attributes and settings come from in records (YAML); checked
                       against NEW; OLD skips entries naming what it does not declare
-  --consent FILE      setting changes as JSON Lines, read once for each version (a file)
+  --consent FILE      setting changes as JSON Lines, read once for both versions
   --now TIME          evaluation time, ISO-8601 or epoch seconds (default: now)
+  --max-line BYTES    reject longer record lines as line_too_long (default 64M; K, M, G)
   --purpose P[,P...]  decide for these purposes, a record must be allowed for all of them;
                       checked against NEW; a purpose OLD does not declare reads as unknown
 
 exit status: 0 no row (structural changes alone do not count, nor do records), 1 some
-decision or reason changes (reason-only rows count: records would carry another reason),
-2 a policy with errors, an unreadable file, two policies that cannot be compared, bindings
-that do not fit NEW, or a usage error
+decision or reason changes (reason-only rows count: records would carry another reason; with
+an artifact, some record's outcome changes), 2 a policy with errors, an unreadable file, two
+policies that cannot be compared, bindings that do not fit NEW, or a usage error
 )";
 
 std::string version_text(const std::string& version) { return version.empty() ? "-" : version; }
@@ -61,11 +66,21 @@ const char* effect_name(const compiler::Decision& decision) {
   return decision.effect == compiler::Effect::allow ? "allow" : "deny";
 }
 
+struct VersionNames {
+  std::string old_name, old_version;
+  std::string new_name, new_version;
+};
+
+// `diff x_grok 2024-07-26 → 2024-08-08`, without a newline.
+std::string header_text(const VersionNames& names) {
+  const std::string new_side = names.new_name == names.old_name
+                                   ? version_text(names.new_version)
+                                   : fmt::format("{} {}", names.new_name, version_text(names.new_version));
+  return fmt::format("diff {} {} → {}", names.old_name, version_text(names.old_version), new_side);
+}
+
 void print_text(const compiler::PolicyDiff& diff) {
-  const std::string new_side = diff.new_name == diff.old_name
-                                   ? version_text(diff.new_version)
-                                   : fmt::format("{} {}", diff.new_name, version_text(diff.new_version));
-  std::cout << fmt::format("diff {} {} → {}\n", diff.old_name, version_text(diff.old_version), new_side);
+  std::cout << header_text({diff.old_name, diff.old_version, diff.new_name, diff.new_version}) << '\n';
   if (!diff.structural_changes.empty()) {
     std::cout << "\nstructural changes:\n";
     for (const auto& change : diff.structural_changes) std::cout << "  " << change.text << '\n';
@@ -124,11 +139,22 @@ void print_json(const compiler::PolicyDiff& diff, const std::optional<std::strin
   std::cout << "\n}\n";
 }
 
+// With an artifact: the versions and the records, and no structural change or row (null).
+void print_records_json(const VersionNames& names, const std::string& records) {
+  std::cout << "{\n";
+  std::cout << fmt::format("  \"old\": {{\"policy\": {}, \"version\": {}}},\n", json::quote(names.old_name),
+                           json::quote(names.old_version));
+  std::cout << fmt::format("  \"new\": {{\"policy\": {}, \"version\": {}}},\n", json::quote(names.new_name),
+                           json::quote(names.new_version));
+  std::cout << "  \"semantic_change\": null,\n  \"structural_changes\": null,\n  \"rows\": null,\n";
+  std::cout << "  \"records\": " << records << "\n}\n";
+}
+
 }  // namespace
 
 int run_diff(const Words& words) {
   const Arguments arguments("diff", words, {"--help"},
-                            {"--format", "--records", "--bindings", "--consent", "--now", "--purpose"});
+                            {"--format", "--records", "--bindings", "--consent", "--now", "--purpose", "--max-line"});
   if (arguments.flag("--help")) {
     std::cout << help;
     return 0;
@@ -137,26 +163,35 @@ int run_diff(const Words& words) {
   if (arguments.positionals().size() != 2) throw UsageError("diff: name two policy files, OLD and NEW");
   const auto records_path = arguments.option("--records");
   if (!records_path) {
-    for (const char* option : {"--bindings", "--consent", "--now", "--purpose"}) {
+    for (const char* option : {"--bindings", "--consent", "--now", "--purpose", "--max-line"}) {
       if (arguments.option(option)) throw UsageError(fmt::format("diff: `{}` applies to `--records FILE`", option));
     }
   }
   const auto consent_path = arguments.option("--consent");
-  if (consent_path && *consent_path == "-") {
-    throw UsageError("diff: `--consent` must name a file: it is read once for each version");
-  }
+  const auto bindings_path = arguments.option("--bindings");
+  require_one_standard_input({{"OLD", arguments.positionals()[0]},
+                              {"NEW", arguments.positionals()[1]},
+                              {"--records", records_path},
+                              {"--bindings", bindings_path},
+                              {"--consent", consent_path}},
+                             "diff");
   const std::int64_t now = records_path ? read_now(arguments, "diff") : 0;
+  const std::size_t max_line = read_max_line(arguments, "diff");
   const int records_input = records_path ? open_for_reading(*records_path, "records file") : -1;
 
   // Both files are read and checked before either is reported on, so one run shows every error.
-  const LoadedPolicy old_loaded = load_policy(arguments.positionals()[0], false);
-  const LoadedPolicy new_loaded = load_policy(arguments.positionals()[1], false);
+  const PolicyFile old_file = read_policy_file(arguments.positionals()[0]);
+  const PolicyFile new_file = read_policy_file(arguments.positionals()[1]);
   std::size_t errors = 0;
   std::size_t warnings = 0;
-  for (const auto* loaded : {&old_loaded, &new_loaded}) {
-    print_diagnostics(*loaded);
-    errors += loaded->analysis.diagnostics.error_count();
-    warnings += loaded->analysis.diagnostics.warning_count();
+  for (const auto* file : {&old_file, &new_file}) {
+    print_policy_errors(*file);
+    if (file->source) {
+      errors += file->source->analysis.diagnostics.error_count();
+      warnings += file->source->analysis.diagnostics.warning_count();
+    } else if (!file->artifact) {
+      ++errors;
+    }
   }
   if (errors > 0) {
     std::cerr << fmt::format("{} error{}, {} warning{}\n", errors, errors == 1 ? "" : "s", warnings,
@@ -164,27 +199,42 @@ int run_diff(const Words& words) {
     return 2;
   }
 
-  const auto result = compiler::diff_policies(*old_loaded.analysis.policy, *new_loaded.analysis.policy);
-  if (const auto* error = std::get_if<compiler::DiffError>(&result)) {
-    if (error->span) {
-      std::cerr << dsl::format_diagnostic(*new_loaded.source,
-                                          dsl::Diagnostic{dsl::Severity::error, error->message, *error->span, error->help, ""});
-    } else {
-      std::cerr << fmt::format("usegate diff: error: {}\n  = help: {}\n", error->message, error->help);
-    }
+  // An artifact keeps the decision table but not the rules' conditions: two versions are
+  // compared region by region from their sources, and on records whatever they are.
+  const PolicyFile* artifact = old_file.is_artifact() ? &old_file : new_file.is_artifact() ? &new_file : nullptr;
+  if (artifact && !records_path) {
+    std::cerr << fmt::format(
+        "usegate diff: error: `{}` is an artifact, and the regions where decisions change are found from "
+        "`.policy` sources\n = help: diff the sources, or compare the two versions on records with `--records "
+        "FILE`\n",
+        artifact->path);
     return 2;
   }
-  const auto& diff = std::get<compiler::PolicyDiff>(result);
+  std::optional<compiler::PolicyDiff> diff;
+  if (!artifact) {
+    auto result = compiler::diff_policies(*old_file.source->analysis.policy, *new_file.source->analysis.policy);
+    if (const auto* error = std::get_if<compiler::DiffError>(&result)) {
+      if (error->span) {
+        std::cerr << dsl::format_diagnostic(
+            *new_file.source->source, dsl::Diagnostic{dsl::Severity::error, error->message, *error->span, error->help, ""});
+      } else {
+        std::cerr << fmt::format("usegate diff: error: {}\n  = help: {}\n", error->message, error->help);
+      }
+      return 2;
+    }
+    diff = std::get<compiler::PolicyDiff>(std::move(result));
+  }
 
   std::optional<std::string> records;
+  std::uint64_t records_changed = 0;
   if (records_path) {
-    const auto old_policy = compile_decision_policy(*old_loaded.analysis.policy, old_loaded.source->name());
-    const auto new_policy = compile_decision_policy(*new_loaded.analysis.policy, new_loaded.source->name());
+    const auto old_policy = decision_policy_of(old_file);
+    const auto new_policy = decision_policy_of(new_file);
     if (!old_policy || !new_policy) return 2;
     // The bindings describe the records as NEW reads them; OLD reads what it declares.
-    const auto bindings_path = arguments.option("--bindings");
-    auto new_bindings = read_bindings_option(bindings_path, *new_policy);
-    auto old_bindings = read_bindings_option(bindings_path, *old_policy, runtime::BindingsMode::skip_unknown_names);
+    const auto bindings_file = read_bindings_file(bindings_path);
+    auto new_bindings = bindings_for(bindings_file, *new_policy);
+    auto old_bindings = bindings_for(bindings_file, *old_policy, runtime::BindingsMode::skip_unknown_names);
     for (const auto* read : {&new_bindings, &old_bindings}) {
       if (const auto* error = std::get_if<runtime::BindingsError>(read)) {
         std::cerr << error->message << '\n';
@@ -194,9 +244,10 @@ int run_diff(const Words& words) {
     std::optional<runtime::ConsentLedger> old_ledger;
     std::optional<runtime::ConsentLedger> new_ledger;
     if (consent_path) {
-      old_ledger = read_consent_option(*consent_path, *old_policy, now, "diff");
-      new_ledger = read_consent_option(*consent_path, *new_policy, now, "diff");
-      if (!old_ledger || !new_ledger) return 2;
+      auto ledgers = read_consent_option(*consent_path, {&*old_policy, &*new_policy}, now, "diff");
+      if (ledgers.empty()) return 2;
+      old_ledger = std::move(ledgers[0]);
+      new_ledger = std::move(ledgers[1]);
     }
     const std::vector<std::string> purposes =
         arguments.option("--purpose") ? split_purposes(*arguments.option("--purpose")) : std::vector<std::string>{};
@@ -209,24 +260,37 @@ int run_diff(const Words& words) {
                                         new_ledger ? &*new_ledger : nullptr, std::move(new_purposes)};
     RecordDiff record_diff;
     try {
-      record_diff = diff_records(records_input, old_version, new_version, now);
+      record_diff = diff_records(records_input, old_version, new_version, now, max_line);
     } catch (const std::runtime_error& error) {
       std::cerr << fmt::format("usegate diff: {}: {}\n", *records_path, error.what());
       return 2;
     }
     if (records_input > 0) ::close(records_input);
+    records_changed = record_diff.changed();
     const RecordDiffInputs inputs{*records_path, now, purposes, consent_path, old_ledger ? &*old_ledger : nullptr,
                                   new_ledger ? &*new_ledger : nullptr};
     records = format == "json" ? record_diff_json(record_diff, inputs) : record_diff_text(record_diff, inputs);
+    if (!diff) {
+      const VersionNames names{old_policy->name(), old_policy->version(), new_policy->name(), new_policy->version()};
+      if (format == "json") {
+        print_records_json(names, *records);
+      } else {
+        const char* which = old_file.is_artifact() && new_file.is_artifact() ? "OLD and NEW are artifacts"
+                            : old_file.is_artifact()                         ? "OLD is an artifact"
+                                                                             : "NEW is an artifact";
+        std::cout << header_text(names) << " (records only: " << which << ")\n" << *records;
+      }
+      return records_changed == 0 ? 0 : 1;
+    }
   }
 
   if (format == "json") {
-    print_json(diff, records);
+    print_json(*diff, records);
   } else {
-    print_text(diff);
+    print_text(*diff);
     if (records) std::cout << *records;
   }
-  return diff.rows.empty() ? 0 : 1;
+  return diff->rows.empty() ? 0 : 1;
 }
 
 }  // namespace usegate::cli

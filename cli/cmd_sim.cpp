@@ -22,6 +22,7 @@
 #include "scenario.hpp"
 #include "sim_report.hpp"
 #include "simulation.hpp"
+#include "text_input.hpp"
 #include "usegate/compiler/regions.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
 
@@ -46,7 +47,8 @@ for each setting the records its opt-out removed and, from the consent file, who
 off and which changes were rejected. Reach is not measured: records do not say where or when
 their users could have changed a setting.
 
-POLICY and OTHER are `.policy` files or artifacts built with `usegate build`.
+POLICY and OTHER are `.policy` files or artifacts built with `usegate build` (told apart by
+their first bytes).
 
 options:
   --scenario FILE        the synthetic population
@@ -60,8 +62,9 @@ options:
 with --records:
   --bindings FILE        where attributes and settings come from in records (YAML); with --vs
                          it must fit one policy, and the other skips what it does not declare
-  --consent FILE         setting changes as JSON Lines, read once for each policy (a file)
+  --consent FILE         setting changes as JSON Lines, read once for every policy
   --now TIME             evaluation time, ISO-8601 or epoch seconds (default: now)
+  --max-line BYTES       reject longer record lines as line_too_long (default 64M; K, M, G)
   --purpose P[,P...]     the purposes to report (default: every value of `enum purpose`)
 
 The same scenario and seed, or the same records and --now, give the same report, byte for
@@ -193,7 +196,7 @@ std::vector<Labeled<Report>> labeled_reports(const std::vector<std::string>& pat
 
 int simulate_scenario(const Arguments& arguments, const std::string& format, const std::string& scenario_path,
                       const std::vector<std::string>& paths) {
-  for (const char* option : {"--bindings", "--consent", "--now", "--purpose"}) {
+  for (const char* option : {"--bindings", "--consent", "--now", "--purpose", "--max-line"}) {
     if (arguments.option(option)) {
       throw UsageError(fmt::format("sim: `{}` applies to `--records FILE`; a scenario sets the time, the purposes "
                                    "and the settings itself",
@@ -211,9 +214,14 @@ int simulate_scenario(const Arguments& arguments, const std::string& format, con
   for (const auto& policy : policies) compiled.push_back(&policy.compiled());
   Scenario scenario;
   try {
-    scenario = load_scenario(scenario_path, read_file(scenario_path), compiled);
+    const std::string text = read_file(scenario_path, scenario_file_limit);
+    if (const auto where = find_non_text_byte(text)) {
+      std::cerr << non_text_message(scenario_path, *where, "scenario file", "a scenario is YAML, which is text");
+      return 2;
+    }
+    scenario = load_scenario(scenario_path, text, compiled);
   } catch (const ScenarioError& error) {
-    std::cerr << error.what();
+    std::cerr << printable(error.what());
     return 2;
   }
 
@@ -273,11 +281,11 @@ std::vector<std::string> record_purposes(const Arguments& arguments, std::span<c
 // that it fits is taken); the others skip the entries naming what they do not declare. Prints
 // the error and returns false when it fits none (the first policy's error is shown).
 bool read_record_bindings(const Arguments& arguments, std::vector<RecordSimulationPolicy>& inputs) {
-  const auto path = arguments.option("--bindings");
+  const auto file = read_bindings_file(arguments.option("--bindings"));
   std::optional<runtime::BindingsError> first_error;
   std::optional<std::size_t> fitting;
   for (std::size_t index = 0; index < inputs.size() && !fitting; ++index) {
-    auto read = read_bindings_option(path, inputs[index].policy);
+    auto read = bindings_for(file, inputs[index].policy);
     if (auto* bindings = std::get_if<runtime::Bindings>(&read)) {
       inputs[index].bindings = std::move(*bindings);
       fitting = index;
@@ -291,7 +299,7 @@ bool read_record_bindings(const Arguments& arguments, std::vector<RecordSimulati
   }
   for (std::size_t index = 0; index < inputs.size(); ++index) {
     if (index == *fitting) continue;
-    auto read = read_bindings_option(path, inputs[index].policy, runtime::BindingsMode::skip_unknown_names);
+    auto read = bindings_for(file, inputs[index].policy, runtime::BindingsMode::skip_unknown_names);
     if (const auto* error = std::get_if<runtime::BindingsError>(&read)) {
       std::cerr << error->message << '\n';
       return false;
@@ -307,10 +315,14 @@ int simulate_records(const Arguments& arguments, const std::string& format, cons
     throw UsageError("sim: `--write-records` writes the records of a scenario; with `--records` they exist already");
   }
   const auto consent_path = arguments.option("--consent");
-  if (consent_path && *consent_path == "-") {
-    throw UsageError("sim: `--consent` must name a file: it is read once for each policy");
-  }
+  require_one_standard_input({{"POLICY", paths.front()},
+                              {"--vs", arguments.option("--vs")},
+                              {"--records", records_path},
+                              {"--bindings", arguments.option("--bindings")},
+                              {"--consent", consent_path}},
+                             "sim");
   const std::int64_t now = read_now(arguments, "sim");
+  const std::size_t max_line = read_max_line(arguments, "sim");
   const int input = open_for_reading(records_path, "records file");
 
   std::vector<RecordSimulationPolicy> inputs;
@@ -323,22 +335,23 @@ int simulate_records(const Arguments& arguments, const std::string& format, cons
   const std::vector<std::string> purposes = record_purposes(arguments, inputs);
   if (!read_record_bindings(arguments, inputs)) return policy_error;
   if (consent_path) {
-    for (auto& policy_input : inputs) {
-      policy_input.ledger = read_consent_option(*consent_path, policy_input.policy, now, "sim");
-      if (!policy_input.ledger) return policy_error;
-    }
+    std::vector<const Policy*> policies;
+    for (const auto& policy_input : inputs) policies.push_back(&policy_input.policy);
+    auto ledgers = read_consent_option(*consent_path, policies, now, "sim");
+    if (ledgers.empty()) return policy_error;
+    for (std::size_t index = 0; index < inputs.size(); ++index) inputs[index].ledger = std::move(ledgers[index]);
   }
 
   RecordSimulation simulation(inputs, purposes, now);
   try {
-    simulation.run(input);
+    simulation.run(input, max_line);
   } catch (const std::runtime_error& error) {
     std::cerr << fmt::format("usegate sim: {}: {}\n", records_path, error.what());
     return 2;
   }
   if (input > 0) ::close(input);
 
-  const RecordsRun run{records_path, compiler::describe_time(now), purposes, consent_path, simulation.counts()};
+  const RecordsRun run{records_path, utc_time_text(now), purposes, consent_path, simulation.counts()};
   const auto labeled = labeled_reports(paths, simulation.reports());
   std::cout << (format == "json" ? render_records_sim_json(run, labeled) : render_records_sim_text(run, labeled));
   return 0;
@@ -349,7 +362,7 @@ int simulate_records(const Arguments& arguments, const std::string& format, cons
 int run_sim(const Words& words) {
   const Arguments arguments("sim", words, {"--help"},
                             {"--scenario", "--records", "--vs", "--format", "--write-records", "--bindings",
-                             "--consent", "--now", "--purpose"});
+                             "--consent", "--now", "--purpose", "--max-line"});
   if (arguments.flag("--help")) {
     std::cout << help;
     return 0;

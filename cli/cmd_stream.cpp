@@ -24,13 +24,17 @@ constexpr const char* eval_help = R"(usage: usegate eval --policy POLICY [option
 Decides every record of a JSON Lines stream and writes one JSON object per record, in input
 order: {"line": N, "decision": "allow"|"deny"|"reject", "reason": "..."}. The reason is the
 deciding rule's id, `optout_<setting>`, `default`, or, for a record that cannot be read, its
-cause (invalid_json, invalid_utf8, not_an_object, too_deep). Empty lines are no records.
+cause (invalid_json, invalid_utf8, not_an_object, too_deep, line_too_long). Empty lines are
+no records. Decisions are written as soon as the input pauses, so a slow pipe gets each one
+without waiting for more input.
 )";
 
 constexpr const char* filter_help = R"(usage: usegate filter --policy POLICY [options] [FILE|-]
 
 Writes the records the policy allows, byte for byte as they came; denied and unreadable
-records go to --denied and --rejects when given, and are dropped otherwise.
+records go to --denied and --rejects when given, and are dropped otherwise. A line longer
+than --max-line is not kept: --rejects gets {"line": N, "decision": "reject", "reason":
+"line_too_long"} in its place. Records are written as soon as the input pauses.
 )";
 
 constexpr const char* common_help = R"(
@@ -42,6 +46,7 @@ options:
   --purpose P[,P...]  decide for these purposes (a record must be allowed for all of them)
   --summary FILE      also write the summary as JSON
   --strict            exit 1 when any record was rejected
+  --max-line BYTES    reject longer lines as line_too_long, unread (default 64M; K, M, G)
   -j N                split the stream across N threads (output order is kept)
 )";
 
@@ -51,8 +56,9 @@ constexpr const char* filter_options =
     "  --rejects FILE      write records that cannot be read there\n";
 
 constexpr const char* exit_help = R"(
-exit status: 0 done, 1 done with rejected records under --strict, 2 usage error,
-             3 the policy, bindings or consent file cannot be used
+exit status: 0 done, 1 done with rejected records under --strict, 2 usage error or a file
+             that cannot be read (or is larger than its limit), 3 the policy, bindings or
+             consent file cannot be used
 )";
 
 int open_for_writing(const std::string& path) {
@@ -64,7 +70,8 @@ int open_for_writing(const std::string& path) {
 int run_stream_command(const Words& words, bool eval) {
   const char* command = eval ? "eval" : "filter";
   std::set<std::string> flags{"--help", "--strict"};
-  std::set<std::string> options{"--policy", "--bindings", "--consent", "--now", "--purpose", "--summary", "-j"};
+  std::set<std::string> options{"--policy",  "--bindings", "--consent", "--now",
+                                "--purpose", "--summary",  "--max-line", "-j"};
   if (eval) {
     flags.insert("--keep");
   } else {
@@ -84,13 +91,19 @@ int run_stream_command(const Words& words, bool eval) {
     if (parsed < 1 || parsed > 256) throw UsageError(fmt::format("{}: `-j` takes a number of threads from 1 to 256", command));
     threads = static_cast<unsigned>(parsed);
   }
+  const std::size_t max_line = read_max_line(arguments, command);
   const std::string input_path = arguments.positionals().empty() ? "-" : arguments.positionals().front();
+  require_one_standard_input({{"--policy", policy_path},
+                              {"--bindings", arguments.option("--bindings")},
+                              {"--consent", arguments.option("--consent")},
+                              {"the input", input_path}},
+                             command);
   const int input = open_for_reading(input_path, "input");
 
   const auto policy = load_decision_policy(policy_path);
   if (!policy) return 3;
 
-  auto bindings = read_bindings_option(arguments.option("--bindings"), *policy);
+  auto bindings = bindings_for(read_bindings_file(arguments.option("--bindings")), *policy);
   if (const auto* error = std::get_if<runtime::BindingsError>(&bindings)) {
     std::cerr << error->message << '\n';
     return 3;
@@ -98,28 +111,17 @@ int run_stream_command(const Words& words, bool eval) {
 
   std::optional<runtime::ConsentLedger> ledger;
   if (const auto path = arguments.option("--consent")) {
-    ledger = read_consent_option(*path, *policy, now, command);
-    if (!ledger) return 3;
-    std::uint64_t rejections_shown = 0;
-    for (const auto& note : ledger->notes()) {
-      std::cerr << fmt::format("{}:{}: consent change {} ({}): {}\n", *path, note.line,
-                               note.applied ? "read as off" : "rejected", note.cause, note.message);
-      rejections_shown += note.applied ? 0 : 1;
-    }
-    const std::uint64_t bad_values_shown = ledger->notes().size() - rejections_shown;
-    if (ledger->rejected() > rejections_shown) {
-      std::cerr << fmt::format("{}: {} more consent changes rejected\n", *path, ledger->rejected() - rejections_shown);
-    }
-    if (ledger->bad_values_read_as_off() > bad_values_shown) {
-      std::cerr << fmt::format("{}: {} more consent changes read as off\n", *path,
-                               ledger->bad_values_read_as_off() - bad_values_shown);
-    }
+    auto ledgers = read_consent_option(*path, {&*policy}, now, command);
+    if (ledgers.empty()) return 3;
+    ledger = std::move(ledgers.front());
+    report_consent_rejections(*path, *ledger);
   }
 
   runtime::StreamOptions stream_options;
   stream_options.output = eval ? runtime::StreamOptions::Output::decisions : runtime::StreamOptions::Output::records;
   stream_options.keep_records = arguments.flag("--keep");
   stream_options.threads = threads;
+  stream_options.max_line = max_line;
   if (const auto list = arguments.option("--purpose")) {
     auto purposes = required_purposes(*policy, split_purposes(*list), command);
     stream_options.purpose_variable = purposes.variable;
@@ -148,7 +150,7 @@ int run_stream_command(const Words& words, bool eval) {
     if (descriptor > 2) ::close(descriptor);
   }
 
-  const StreamSummary summary{*policy, counts, ledger ? &*ledger : nullptr};
+  const StreamSummary summary{*policy, counts, ledger ? &*ledger : nullptr, now};
   std::cerr << summary_text(command, summary);
   if (const auto path = arguments.option("--summary")) {
     const int descriptor = open_for_writing(*path);

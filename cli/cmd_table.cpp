@@ -5,8 +5,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include "arguments.hpp"
+#include "artifact_diagram.hpp"
 #include "commands.hpp"
-#include "policy_files.hpp"
+#include "decision_policy.hpp"
 #include "text_table.hpp"
 #include "usegate/compiler/lower.hpp"
 #include "usegate/compiler/regions.hpp"
@@ -18,17 +19,44 @@ constexpr const char* help = R"(usage: usegate table [--format text|yaml] POLICY
 
 Prints the policy's decision table as merged rows: each row is a region of the input space
 (one set of values per attribute or setting; `-` means any) with one decision and reason.
-Rows are grouped by reason in source order; the default comes first.
+Rows are grouped by reason in source order; the default comes first. POLICY is a `.policy`
+file or an artifact built with `usegate build`; both print the same rows.
 
 options:
   --format yaml   the same rows for machines
 
-exit status: 0 printed, 1 the policy has errors, 2 usage error
+exit status: 0 printed, 1 the policy has errors or the artifact cannot be used, 2 usage error
 )";
 
-std::string reason_of(const compiler::CheckedPolicy& policy, std::uint32_t cell) {
-  const std::uint32_t reason = compiler::cell_reason(cell);
-  return reason == 0 ? "default" : policy.rules[reason - 1].id;
+// What the table is printed from, whether a source or an artifact.
+struct TableRows {
+  std::string name;
+  std::string version;
+  std::vector<compiler::Partition> partitions;
+  std::vector<compiler::Region> regions;
+  std::vector<std::string> reasons;  // by cell reason: `default`, then the rules' ids
+
+  [[nodiscard]] const std::string& reason_of(std::uint32_t cell) const { return reasons[compiler::cell_reason(cell)]; }
+};
+
+TableRows rows_of_source(const compiler::CheckedPolicy& policy) {
+  TableRows rows{policy.name, policy.version, compiler::partitions_of(policy), {}, {"default"}};
+  std::vector<std::uint32_t> sizes;
+  for (const auto& partition : rows.partitions) sizes.push_back(partition.cell_count());
+  compiler::DecisionDiagram diagram(sizes, compiler::CompileOptions{}.max_diagram_nodes);
+  compiler::Lowering lowering(policy, rows.partitions, diagram);
+  rows.regions = compiler::regions_of(diagram, lowering.decision());
+  for (const auto& rule : policy.rules) rows.reasons.push_back(rule.id);
+  return rows;
+}
+
+TableRows rows_of_artifact(const Policy& policy) {
+  const runtime::CompiledPolicy& compiled = policy.compiled();
+  ArtifactDiagram read = diagram_of_artifact(compiled);
+  TableRows rows{compiled.name, compiled.version, std::move(read.partitions), {}, {"default"}};
+  rows.regions = compiler::regions_of(read.diagram, read.root);
+  for (const auto& rule : compiled.rules) rows.reasons.push_back(rule.id);
+  return rows;
 }
 
 }  // namespace
@@ -41,20 +69,30 @@ int run_table(const Words& words) {
   }
   const std::string format = arguments.format({"text", "yaml"});
   if (arguments.positionals().size() != 1) throw UsageError("table: name exactly one policy file");
-  const auto policy = require_policy(arguments.positionals().front());
-  if (!policy) return 1;
-
-  const auto partitions = compiler::partitions_of(*policy);
-  std::vector<std::uint32_t> sizes;
-  for (const auto& partition : partitions) sizes.push_back(partition.cell_count());
-  compiler::DecisionDiagram diagram(sizes, compiler::CompileOptions{}.max_diagram_nodes);
-  compiler::Lowering lowering(*policy, partitions, diagram);
-  const auto regions = compiler::regions_of(diagram, lowering.decision());
+  const PolicyFile file = read_policy_file(arguments.positionals().front());
+  print_policy_errors(file);
+  TableRows rows;
+  if (file.is_artifact()) {
+    if (!file.artifact) return 1;
+    try {
+      rows = rows_of_artifact(*file.artifact);
+    } catch (const compiler::DiagramTooLarge&) {
+      std::cerr << fmt::format("{}: error: the artifact's table has more rows than `usegate table` prints\n",
+                               file.path);
+      return 1;
+    }
+  } else {
+    const auto& policy = file.source->analysis.policy;
+    if (!policy) return 1;
+    rows = rows_of_source(*policy);
+  }
+  const auto& partitions = rows.partitions;
+  const auto& regions = rows.regions;
 
   if (format == "yaml") {
     YAML::Emitter out;
-    out << YAML::BeginMap << YAML::Key << "policy" << YAML::Value << policy->name;
-    out << YAML::Key << "version" << YAML::Value << policy->version;
+    out << YAML::BeginMap << YAML::Key << "policy" << YAML::Value << rows.name;
+    out << YAML::Key << "version" << YAML::Value << rows.version;
     out << YAML::Key << "rows" << YAML::Value << YAML::BeginSeq;
     for (const auto& region : regions) {
       out << YAML::BeginMap << YAML::Key << "when" << YAML::Value << YAML::BeginMap;
@@ -65,7 +103,7 @@ int run_table(const Words& words) {
       }
       out << YAML::EndMap;
       out << YAML::Key << "decision" << YAML::Value << (compiler::cell_allows(region.value) ? "allow" : "deny");
-      out << YAML::Key << "reason" << YAML::Value << reason_of(*policy, region.value) << YAML::EndMap;
+      out << YAML::Key << "reason" << YAML::Value << rows.reason_of(region.value) << YAML::EndMap;
     }
     out << YAML::EndSeq << YAML::EndMap;
     std::cout << out.c_str() << '\n';
@@ -84,11 +122,11 @@ int run_table(const Words& words) {
       row.push_back(compiler::describe_codes(partitions[v], region.codes[v]));
     }
     row.push_back(compiler::cell_allows(region.value) ? "allow" : "deny");
-    row.push_back(reason_of(*policy, region.value));
+    row.push_back(rows.reason_of(region.value));
     table.add_row(std::move(row));
   }
-  std::cout << fmt::format("policy {} version {}: {} rows over {} variables\n\n", policy->name,
-                           policy->version.empty() ? "-" : policy->version, regions.size(), partitions.size());
+  std::cout << fmt::format("policy {} version {}: {} rows over {} variables\n\n", rows.name,
+                           rows.version.empty() ? "-" : rows.version, regions.size(), partitions.size());
   std::cout << table.render();
   return 0;
 }

@@ -4,25 +4,48 @@
 
 #include <fmt/format.h>
 
-#include "policy_files.hpp"
+#include "text_input.hpp"
 #include "usegate/compiler/compile.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
 
 namespace usegate::cli {
 
-std::optional<Policy> load_decision_policy(const std::string& path) {
-  const std::string bytes = read_file(path);
-  if (bytes.compare(0, 8, std::string("USEGATE\0", 8)) == 0) {
-    auto loaded = Policy::from_bytes(bytes);
-    if (!loaded) {
-      std::cerr << fmt::format("{}: error: {}\n", path, loaded.error().message);
-      return std::nullopt;
-    }
-    return *loaded;
+PolicyFile read_policy_file(const std::string& path, bool run_lints) {
+  PolicyFile file;
+  file.path = path;
+  std::string bytes = read_file(path, policy_file_limit);
+  if (!is_artifact(bytes)) {
+    file.source = analyze_policy_text(path, std::move(bytes), run_lints);
+    return file;
   }
-  const auto checked = require_policy(path);
-  if (!checked) return std::nullopt;
-  return compile_decision_policy(*checked, path);
+  auto loaded = Policy::from_bytes(bytes);
+  if (loaded) {
+    file.artifact = std::move(*loaded);
+  } else {
+    file.artifact_error = loaded.error().message;
+  }
+  return file;
+}
+
+void print_policy_errors(const PolicyFile& file) {
+  if (file.source) {
+    print_diagnostics(*file.source);
+  } else if (!file.artifact) {
+    std::cerr << fmt::format("{}: error: {}\n", printable(file.path), printable(file.artifact_error));
+  }
+}
+
+std::optional<Policy> decision_policy_of(const PolicyFile& file) {
+  if (file.is_artifact()) return file.artifact;
+  const auto& checked = file.source->analysis.policy;
+  if (!checked || file.source->analysis.diagnostics.has_errors()) return std::nullopt;
+  return compile_decision_policy(*checked, file.path);
+}
+
+std::optional<Policy> load_decision_policy(const std::string& path) {
+  const PolicyFile file = read_policy_file(path);
+  print_policy_errors(file);
+  return decision_policy_of(file);
 }
 
 std::optional<Policy> compile_decision_policy(const compiler::CheckedPolicy& checked, const std::string& path) {

@@ -1,17 +1,39 @@
 #pragma once
-// The policy a command decides records with: a `.policy` source (checked and compiled in
-// memory) or a built artifact (recognised by its magic bytes).
+// The policy a command works with: a `.policy` source (checked, and compiled in memory to
+// decide records) or a built artifact, told apart by the artifact's magic bytes — never by
+// the file's name. The file is read once.
 
 #include <optional>
 #include <string>
 
+#include "policy_files.hpp"
 #include "usegate/compiler/checked_policy.hpp"
 #include "usegate/usegate.hpp"
 
 namespace usegate::cli {
 
+struct PolicyFile {
+  std::string path;
+  std::optional<LoadedPolicy> source;  // a policy source, analyzed
+  std::optional<Policy> artifact;      // an artifact that loaded
+  std::string artifact_error;          // an artifact that did not load: why
+
+  [[nodiscard]] bool is_artifact() const { return !source; }
+};
+
+// Reads a policy file (a usage error when it cannot be read).
+[[nodiscard]] PolicyFile read_policy_file(const std::string& path, bool run_lints = false);
+
+// Prints the diagnostics of a source, or the error of an artifact that did not load
+// (`FILE: error: ...`), on stderr.
+void print_policy_errors(const PolicyFile& file);
+
 // Prints diagnostics or load errors on stderr and returns nothing when the policy is unusable.
 [[nodiscard]] std::optional<Policy> load_decision_policy(const std::string& path);
+
+// The policy of a file as a decision table: the artifact, or the source compiled; prints
+// what is wrong on stderr and returns nothing when it cannot be had.
+[[nodiscard]] std::optional<Policy> decision_policy_of(const PolicyFile& file);
 
 // Compiles a policy that checked (read from `path`) for deciding records; prints the error on
 // stderr and returns nothing when it does not compile within the table budget.

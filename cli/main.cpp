@@ -5,6 +5,7 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
+#include "policy_files.hpp"
 
 #ifndef USEGATE_VERSION
 #define USEGATE_VERSION "unknown"
@@ -57,6 +58,9 @@ int main(int argc, char** argv) {
     if (command.name != words.front()) continue;
     try {
       return command.run(usegate::cli::Words(words.begin() + 1, words.end()));
+    } catch (const usegate::cli::InputFileError& error) {
+      std::cerr << error.what() << '\n';
+      return 2;
     } catch (const usegate::cli::UsageError& error) {
       std::cerr << "usegate " << error.what() << '\n';
       return 2;

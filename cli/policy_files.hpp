@@ -1,31 +1,57 @@
 #pragma once
-// Reading policy files for the commands: text, diagnostics, the checked policy.
+// Reading the files a command reads whole — policies, bindings, scenarios — each exactly once
+// (so a pipe, a FIFO or `<(…)` works as well as a file) and within a size limit; and policy
+// sources to diagnostics and the checked policy.
 
+#include <cstddef>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "usegate/compiler/analyze.hpp"
 #include "usegate/dsl/source.hpp"
 
 namespace usegate::cli {
 
+// The most a command reads of a file it holds in memory whole. Record and consent streams
+// are not held whole: their lines are limited instead (`--max-line`, BlockReader).
+struct FileLimit {
+  const char* what;  // `policy file`
+  std::size_t bytes;
+};
+inline constexpr FileLimit policy_file_limit{"policy file", std::size_t{16} << 20};
+inline constexpr FileLimit bindings_file_limit{"bindings file", std::size_t{4} << 20};
+inline constexpr FileLimit scenario_file_limit{"scenario file", std::size_t{4} << 20};
+
+// A file that cannot be used as it is; the message is complete (`FILE: error: ...` and a
+// help line) and main prints it as it is, with exit status 2 like any unreadable file.
+struct InputFileError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// The whole content of a file (`-` is standard input), read once. A usage error when it
+// cannot be read; an InputFileError when it is larger than its limit.
+[[nodiscard]] std::string read_file(const std::string& path, const FileLimit& limit);
+
+// Whether the bytes are an artifact built with `usegate build` (by its magic bytes).
+[[nodiscard]] bool is_artifact(std::string_view bytes);
+
 struct LoadedPolicy {
   std::unique_ptr<dsl::SourceFile> source;
   compiler::PolicyAnalysis analysis;
+  // The file is not text: its one error must be printed without quoting the source.
+  bool not_text = false;
 };
 
-// Reads and analyzes a policy; a file that cannot be read is a usage error.
+// Analyzes a policy source read from `path`.
+[[nodiscard]] LoadedPolicy analyze_policy_text(const std::string& path, std::string text, bool run_lints = true);
+
+// Reads and analyzes a policy source; a file that cannot be read is a usage error.
 [[nodiscard]] LoadedPolicy load_policy(const std::string& path, bool run_lints = true);
 
 // Prints the diagnostics as text on stderr.
 void print_diagnostics(const LoadedPolicy& policy);
-
-// Loads a policy for a command that needs it to check: prints its diagnostics and returns
-// the checked policy, or nothing when it has errors.
-[[nodiscard]] std::optional<compiler::CheckedPolicy> require_policy(const std::string& path);
-
-// The whole content of a file (`-` is standard input); a usage error when unreadable.
-[[nodiscard]] std::string read_file(const std::string& path);
 
 }  // namespace usegate::cli

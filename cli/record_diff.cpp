@@ -49,7 +49,8 @@ class VersionReader {
   }
 
   OutcomeCode outcome(const runtime::InputLine& line) {
-    const runtime::RejectCause cause = decoder_.decode(line, codes_.data());
+    const runtime::RejectCause cause =
+        line.too_long ? runtime::RejectCause::line_too_long : decoder_.decode(line, codes_.data());
     if (cause != runtime::RejectCause::none) return {OutcomeCode::Kind::reject, static_cast<std::uint16_t>(cause)};
     const Decision decision =
         runtime::decide_for_purposes(version_.policy, codes_, version_.purposes.variable, version_.purposes.codes);
@@ -133,7 +134,7 @@ RecordOutcome RecordComparer::named(const OutcomeCode& outcome) const {
 }
 
 RecordDiff diff_records(int descriptor, const RecordDiffVersion& old_version, const RecordDiffVersion& new_version,
-                        std::int64_t now) {
+                        std::int64_t now, std::size_t max_line) {
   RecordComparer comparer(old_version, new_version, now);
   RecordDiff diff;
   std::map<std::pair<OutcomeCode, OutcomeCode>, ReasonPair> pairs;
@@ -155,7 +156,7 @@ RecordDiff diff_records(int descriptor, const RecordDiffVersion& old_version, co
         }
         if (pair.first_lines.size() < first_lines_kept) pair.first_lines.push_back(line.number);
       },
-      progress);
+      progress, max_line);
   diff.read = counts.records;
   diff.empty_lines = counts.empty_lines;
   for (auto& [outcomes, pair] : pairs) diff.pairs.push_back(std::move(pair));
@@ -184,7 +185,7 @@ std::string direction_key(DiffDirection direction) {
 std::string record_diff_text(const RecordDiff& diff, const RecordDiffInputs& inputs) {
   std::string heading = inputs.records_path;
   heading += ", now ";
-  heading += compiler::describe_time(inputs.now);
+  heading += utc_time_text(inputs.now);
   if (!inputs.purposes.empty()) heading += fmt::format(", purposes {}", fmt::join(inputs.purposes, ", "));
   std::string out = fmt::format("\nrecords ({}): {} read, {} changed, {} unchanged, {} rejected\n", heading, diff.read,
                                 diff.changed(), diff.unchanged, diff.rejected);
@@ -230,7 +231,7 @@ std::string record_diff_json(const RecordDiff& diff, const RecordDiffInputs& inp
       "{{\"file\": {}, \"now\": {}, \"purposes\": [{}], \"read\": {}, \"changed\": {}, \"unchanged\": {}, "
       "\"rejected\": {}, \"empty_lines\": {}, \"newly_denied\": {}, \"newly_allowed\": {}, \"reason_only\": {}, "
       "\"consent\": {}, \"pairs\": [",
-      json::quote(inputs.records_path), json::quote(compiler::describe_time(inputs.now)), fmt::join(purposes, ", "),
+      json::quote(inputs.records_path), json::quote(utc_time_text(inputs.now)), fmt::join(purposes, ", "),
       diff.read, diff.changed(), diff.unchanged, diff.rejected, diff.empty_lines,
       diff.changed_in(DiffDirection::newly_denied), diff.changed_in(DiffDirection::newly_allowed),
       diff.changed_in(DiffDirection::reason_only), consent);

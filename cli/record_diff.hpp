@@ -103,7 +103,8 @@ class RecordComparer {
 // record one version rejects and the other decides is a change like any other: a rejected
 // record is never allowed. Throws std::runtime_error when reading fails.
 [[nodiscard]] RecordDiff diff_records(int descriptor, const RecordDiffVersion& old_version,
-                                      const RecordDiffVersion& new_version, std::int64_t now);
+                                      const RecordDiffVersion& new_version, std::int64_t now,
+                                      std::size_t max_line = runtime::default_max_line);
 
 // What the report says about how the records were decided.
 struct RecordDiffInputs {

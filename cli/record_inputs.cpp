@@ -3,14 +3,19 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <iostream>
+#include <limits>
 #include <stdexcept>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "policy_files.hpp"
+#include "text_input.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
 #include "usegate/runtime/time_text.hpp"
 
@@ -33,6 +38,16 @@ std::int64_t read_now(const Arguments& arguments, const char* command) {
                                  command, *text));
   }
   return *seconds;
+}
+
+std::string utc_time_text(std::int64_t epoch_seconds) {
+  const auto seconds = static_cast<std::time_t>(epoch_seconds);
+  std::tm parts{};
+  char text[64];
+  if (::gmtime_r(&seconds, &parts) == nullptr || std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts) == 0) {
+    return std::to_string(epoch_seconds);
+  }
+  return text;
 }
 
 std::vector<std::string> split_purposes(const std::string& list) {
@@ -73,24 +88,173 @@ PurposeCodes purposes_as_read_by(const Policy& policy, const std::vector<std::st
   return purposes;
 }
 
-std::variant<runtime::Bindings, runtime::BindingsError> read_bindings_option(const std::optional<std::string>& path,
-                                                                             const Policy& policy,
-                                                                             runtime::BindingsMode mode) {
-  if (!path) return runtime::default_bindings(policy);
-  return runtime::read_bindings(*path, read_file(*path), policy, mode);
+std::size_t read_max_line(const Arguments& arguments, const char* command) {
+  const auto text = arguments.option("--max-line");
+  if (!text) return runtime::default_max_line;
+  const std::string& written = *text;
+  std::size_t digits = 0;
+  while (digits < written.size() && written[digits] >= '0' && written[digits] <= '9') ++digits;
+  int shift = -1;
+  if (digits > 0 && digits <= 13 && digits == written.size()) shift = 0;
+  if (digits > 0 && digits <= 13 && digits + 1 == written.size()) {
+    switch (written[digits]) {
+      case 'K': shift = 10; break;
+      case 'M': shift = 20; break;
+      case 'G': shift = 30; break;
+      default: break;
+    }
+  }
+  const std::size_t value = shift < 0 ? 0 : std::stoull(written.substr(0, digits));
+  // Lines are held in memory whole: more than 1 TiB is a typo, not a limit.
+  constexpr std::size_t largest = std::size_t{1} << 40;
+  if (shift < 0 || value == 0 || value > (largest >> shift)) {
+    throw UsageError(fmt::format("{}: `--max-line {}` is not a line length (write bytes, or a number followed by K, "
+                                 "M or G, from 1 to 1024G)",
+                                 command, printable(*text)));
+  }
+  return value << shift;
 }
 
-std::optional<runtime::ConsentLedger> read_consent_option(const std::string& path, const Policy& policy,
-                                                          std::int64_t now, const char* command) {
-  const int descriptor = open_for_reading(path, "consent file");
+void require_one_standard_input(const std::vector<std::pair<std::string, std::optional<std::string>>>& inputs,
+                                const char* command) {
+  std::vector<std::string> readers;
+  for (const auto& [name, value] : inputs) {
+    if (value && *value == "-") readers.push_back(name);
+  }
+  if (readers.size() < 2) return;
+  std::string list;
+  for (std::size_t i = 0; i < readers.size(); ++i) {
+    list += (i == 0 ? "" : i + 1 == readers.size() ? " and " : ", ") + readers[i];
+  }
+  throw UsageError(fmt::format("{}: {} {} name standard input (`-`), which can be read once", command, list,
+                               readers.size() == 2 ? "both" : "all"));
+}
+
+std::optional<BindingsFile> read_bindings_file(const std::optional<std::string>& path) {
+  if (!path) return std::nullopt;
+  return BindingsFile{*path, read_file(*path, bindings_file_limit)};
+}
+
+std::variant<runtime::Bindings, runtime::BindingsError> bindings_for(const std::optional<BindingsFile>& file,
+                                                                     const Policy& policy,
+                                                                     runtime::BindingsMode mode) {
+  if (!file) return runtime::default_bindings(policy);
+  if (const auto where = find_non_text_byte(file->text)) {
+    std::string message = non_text_message(file->path, *where, "bindings file", "bindings are YAML, which is text");
+    message.pop_back();  // the caller ends the message
+    return runtime::BindingsError{std::move(message)};
+  }
+  auto read = runtime::read_bindings(printable(file->path), file->text, policy, mode);
+  // YAML escapes (`"\e[2J"`) can put control characters in names the message quotes.
+  if (auto* error = std::get_if<runtime::BindingsError>(&read)) error->message = printable(error->message);
+  return read;
+}
+
+namespace {
+
+void write_all(int descriptor, const char* data, std::size_t size) {
+  while (size > 0) {
+    const ssize_t done = ::write(descriptor, data, size);
+    if (done < 0 && errno == EINTR) continue;
+    if (done < 0) throw std::runtime_error(std::string("cannot pass consent changes on: ") + std::strerror(errno));
+    data += done;
+    size -= static_cast<std::size_t>(done);
+  }
+}
+
+// One policy's ledger, read from a pipe the file's bytes are copied into.
+struct LedgerBranch {
+  int read_end = -1;
+  int write_end = -1;
   std::optional<runtime::ConsentLedger> ledger;
-  try {
-    ledger = runtime::ConsentLedger::read(descriptor, policy, now);
-  } catch (const std::runtime_error& error) {
-    std::cerr << fmt::format("usegate {}: {}: {}\n", command, path, error.what());
+  std::string failure;
+  std::thread reader;
+};
+
+}  // namespace
+
+std::vector<runtime::ConsentLedger> read_consent_option(const std::string& path,
+                                                        const std::vector<const Policy*>& policies,
+                                                        std::int64_t now, const char* command) {
+  const int descriptor = open_for_reading(path, "consent file");
+  std::string failure;
+  std::vector<runtime::ConsentLedger> ledgers;
+  if (policies.size() == 1) {
+    try {
+      ledgers.push_back(runtime::ConsentLedger::read(descriptor, *policies.front(), now));
+    } catch (const std::runtime_error& error) {
+      failure = error.what();
+    }
+  } else {
+    // Each ledger reads its own pipe; this thread reads the file once and feeds them all.
+    std::vector<LedgerBranch> branches(policies.size());
+    for (auto& branch : branches) {
+      int ends[2];
+      if (::pipe2(ends, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+      branch.read_end = ends[0];
+      branch.write_end = ends[1];
+    }
+    for (std::size_t i = 0; i < branches.size(); ++i) {
+      LedgerBranch& branch = branches[i];
+      const Policy& policy = *policies[i];
+      branch.reader = std::thread([&branch, &policy, now] {
+        try {
+          branch.ledger = runtime::ConsentLedger::read(branch.read_end, policy, now);
+        } catch (const std::exception& error) {
+          branch.failure = error.what();
+        }
+        // Drained to the end, so that the feeding thread never waits on a reader that left.
+        char sink[65536];
+        while (true) {
+          const ssize_t got = ::read(branch.read_end, sink, sizeof sink);
+          if (got == 0 || (got < 0 && errno != EINTR)) break;
+        }
+      });
+    }
+    std::vector<char> buffer(std::size_t{1} << 20);
+    try {
+      while (true) {
+        const ssize_t got = ::read(descriptor, buffer.data(), buffer.size());
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) throw std::runtime_error(std::string("cannot read input: ") + std::strerror(errno));
+        if (got == 0) break;
+        for (auto& branch : branches) write_all(branch.write_end, buffer.data(), static_cast<std::size_t>(got));
+      }
+    } catch (const std::runtime_error& error) {
+      failure = error.what();
+    }
+    for (auto& branch : branches) ::close(branch.write_end);
+    for (auto& branch : branches) {
+      branch.reader.join();
+      ::close(branch.read_end);
+      if (failure.empty() && !branch.failure.empty()) failure = branch.failure;
+      if (branch.ledger) ledgers.push_back(std::move(*branch.ledger));
+    }
   }
   if (descriptor != 0) ::close(descriptor);
-  return ledger;
+  if (!failure.empty()) {
+    std::cerr << fmt::format("usegate {}: {}: {}\n", command, printable(path), failure);
+    return {};
+  }
+  return ledgers;
+}
+
+void report_consent_rejections(const std::string& path, const runtime::ConsentLedger& ledger) {
+  std::uint64_t rejections_shown = 0;
+  for (const auto& note : ledger.notes()) {
+    std::cerr << fmt::format("{}:{}: consent change {} ({}): {}\n", printable(path), note.line,
+                             note.applied ? "read as off" : "rejected", note.cause, printable(note.message));
+    rejections_shown += note.applied ? 0 : 1;
+  }
+  const std::uint64_t bad_values_shown = ledger.notes().size() - rejections_shown;
+  if (ledger.rejected() > rejections_shown) {
+    std::cerr << fmt::format("{}: {} more consent changes rejected\n", printable(path),
+                             ledger.rejected() - rejections_shown);
+  }
+  if (ledger.bad_values_read_as_off() > bad_values_shown) {
+    std::cerr << fmt::format("{}: {} more consent changes read as off\n", printable(path),
+                             ledger.bad_values_read_as_off() - bad_values_shown);
+  }
 }
 
 ProgressLine::ProgressLine() : enabled_(::isatty(2) != 0), start_(std::chrono::steady_clock::now()) {}
@@ -113,15 +277,15 @@ void ProgressLine::clear() {
 }
 
 RecordInputCounts for_each_record(int descriptor, const std::function<void(const runtime::InputLine&)>& record,
-                                  ProgressLine& progress) {
+                                  ProgressLine& progress, std::size_t max_line) {
   RecordInputCounts counts;
-  runtime::BlockReader reader(descriptor);
+  runtime::BlockReader reader(descriptor, std::size_t{1} << 20, max_line);
   runtime::InputBlock block;
   runtime::InputLine line;
   while (reader.next(block)) {
     runtime::BlockLines lines(block);
     while (lines.next(line)) {
-      if (runtime::is_blank(line.text)) {
+      if (runtime::is_blank(line)) {
         ++counts.empty_lines;
         continue;
       }

@@ -27,6 +27,9 @@ namespace usegate::cli {
 // `--now`: ISO-8601 or epoch seconds; the clock when absent. A usage error when it is no time.
 [[nodiscard]] std::int64_t read_now(const Arguments& arguments, const char* command);
 
+// A time as reports state it: ISO-8601 in UTC, to the second (`2024-09-01T00:00:00Z`).
+[[nodiscard]] std::string utc_time_text(std::int64_t epoch_seconds);
+
 // The enum attribute whose values `--purpose` names, in every command that takes it.
 inline constexpr const char* purpose_attribute = "purpose";
 
@@ -48,18 +51,42 @@ struct PurposeCodes {
 // declare reads as `unknown`, and a policy that does not test the purpose ignores it.
 [[nodiscard]] PurposeCodes purposes_as_read_by(const Policy& policy, const std::vector<std::string>& names);
 
-// `--bindings FILE` read against a policy (the defaults when there is no file). A file that
-// cannot be read is a usage error; one that does not fit the policy is a BindingsError.
-[[nodiscard]] std::variant<runtime::Bindings, runtime::BindingsError> read_bindings_option(
-    const std::optional<std::string>& path, const Policy& policy,
+// `--max-line BYTES` (`64M`, `1G`, `4096`): the longest record line; the default when absent.
+[[nodiscard]] std::size_t read_max_line(const Arguments& arguments, const char* command);
+
+// Standard input can be read once: a usage error when more than one of these inputs is `-`
+// (each an option's value or a positional, as named in `names`).
+void require_one_standard_input(const std::vector<std::pair<std::string, std::optional<std::string>>>& inputs,
+                                const char* command);
+
+// `--bindings FILE` as read, once, whatever the number of policies it is read against.
+struct BindingsFile {
+  std::string path;
+  std::string text;
+};
+
+// Reads `--bindings` when given (a usage error when it cannot be read, an InputFileError
+// when it is too large).
+[[nodiscard]] std::optional<BindingsFile> read_bindings_file(const std::optional<std::string>& path);
+
+// The bindings file read against a policy (the defaults when there is no file). One that is
+// not text, or does not fit the policy, is a BindingsError (`FILE:LINE:COL: error: ...`).
+[[nodiscard]] std::variant<runtime::Bindings, runtime::BindingsError> bindings_for(
+    const std::optional<BindingsFile>& file, const Policy& policy,
     runtime::BindingsMode mode = runtime::BindingsMode::strict);
 
-// `--consent FILE` read for a policy as of `now`. A file that cannot be opened is a usage
-// error; one that fails while being read is reported on stderr (`usegate COMMAND: FILE: ...`)
-// and gives nothing.
-[[nodiscard]] std::optional<runtime::ConsentLedger> read_consent_option(const std::string& path,
-                                                                        const Policy& policy,
-                                                                        std::int64_t now, const char* command);
+// `--consent FILE` read for each policy as of `now`: the file is read once, and its bytes
+// are fed to every policy's ledger as they come, so standard input and pipes work too. A file
+// that cannot be opened is a usage error; one that fails while being read is reported on
+// stderr (`usegate COMMAND: FILE: ...`) and gives no ledger.
+[[nodiscard]] std::vector<runtime::ConsentLedger> read_consent_option(const std::string& path,
+                                                                      const std::vector<const Policy*>& policies,
+                                                                      std::int64_t now, const char* command);
+
+// Prints the first rejected consent changes of a ledger, and those read as off, on stderr
+// (`FILE:LINE: consent change rejected (CAUSE): MESSAGE`), with anything a terminal would act
+// on escaped.
+void report_consent_rejections(const std::string& path, const runtime::ConsentLedger& ledger);
 
 // A one-line progress report on stderr when it is a terminal (records, MB, MB/s, seconds),
 // redrawn at most twice a second and cleared at the end; nothing otherwise, so a run prints
@@ -87,9 +114,10 @@ struct RecordInputCounts {
 
 // Reads JSON Lines from `descriptor` to its end, in blocks (memory holds a block, never the
 // whole input), and calls `record` for every line that is a record, in input order; blank
-// lines are no records and are only counted, as in eval and filter. Updates `progress` after
-// each block. Throws std::runtime_error when reading fails.
+// lines are no records and are only counted, as in eval and filter. A line longer than
+// `max_line` is a record flagged InputLine::too_long, which the caller rejects. Updates
+// `progress` after each block. Throws std::runtime_error when reading fails.
 RecordInputCounts for_each_record(int descriptor, const std::function<void(const runtime::InputLine&)>& record,
-                                  ProgressLine& progress);
+                                  ProgressLine& progress, std::size_t max_line = runtime::default_max_line);
 
 }  // namespace usegate::cli

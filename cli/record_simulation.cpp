@@ -114,15 +114,19 @@ RecordSimulation::RecordSimulation(std::span<const RecordSimulationPolicy> polic
 
 RecordSimulation::~RecordSimulation() = default;
 
-void RecordSimulation::run(int descriptor) {
+void RecordSimulation::run(int descriptor, std::size_t max_line) {
   ProgressLine progress;
   const RecordInputCounts counts =
-      for_each_record(descriptor, [this](const runtime::InputLine& line) { add(line); }, progress);
+      for_each_record(descriptor, [this](const runtime::InputLine& line) { add(line); }, progress, max_line);
   counts_.read = counts.records;
   counts_.empty_lines = counts.empty_lines;
 }
 
 void RecordSimulation::add(const runtime::InputLine& line) {
+  if (line.too_long) {
+    ++counts_.rejected;
+    return;
+  }
   for (auto& state : states_) {
     if (state.decoder.decode(line, state.codes.data()) != runtime::RejectCause::none) {
       ++counts_.rejected;

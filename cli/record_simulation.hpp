@@ -77,7 +77,7 @@ class RecordSimulation {
 
   // Reads records from `descriptor` to its end (a progress line on a terminal). Throws
   // std::runtime_error when reading fails.
-  void run(int descriptor);
+  void run(int descriptor, std::size_t max_line = runtime::default_max_line);
 
   [[nodiscard]] const RecordSimulationCounts& counts() const { return counts_; }
   // One report per policy, in order. Every report has the same breakdowns: the enum

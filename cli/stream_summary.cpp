@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "record_inputs.hpp"
 #include "usegate/base/json_text.hpp"
 #include "usegate/runtime/record_decoder.hpp"
 
@@ -74,6 +75,7 @@ std::string summary_text(const char* command, const StreamSummary& summary) {
   }
   text += fmt::format("  policy: {} version {}\n", summary.policy.name(),
                       summary.policy.version().empty() ? "-" : summary.policy.version());
+  text += fmt::format("  now: {}\n", utc_time_text(summary.now));
   return text;
 }
 
@@ -84,11 +86,12 @@ std::string summary_json(const StreamSummary& summary) {
     for (const auto& [cause, count] : summary.ledger->rejected_by_cause()) consent_causes.emplace_back(cause, count);
   }
   return fmt::format(
-      "{{\"policy\":{},\"version\":{},\"read\":{},\"allowed\":{},\"denied\":{},\"rejected\":{},"
+      "{{\"policy\":{},\"version\":{},\"now\":\"{}\",\"read\":{},\"allowed\":{},\"denied\":{},\"rejected\":{},"
       "\"empty_lines\":{},\"denied_by_reason\":{},\"rejected_by_cause\":{},\"consent_applied\":{},"
       "\"consent_rejected\":{},\"consent_rejected_by_cause\":{},\"consent_after_now\":{},"
       "\"consent_bad_value_read_as_off\":{},\"bad_consent_values\":{},\"subject_unreadable\":{}}}\n",
-      json::quote(summary.policy.name()), json::quote(summary.policy.version()), counts.read, counts.allowed,
+      json::quote(summary.policy.name()), json::quote(summary.policy.version()), utc_time_text(summary.now),
+      counts.read, counts.allowed,
       counts.denied, counts.rejected, counts.empty_lines, json_object(denials(summary)),
       json_object(rejections(summary)), summary.ledger ? summary.ledger->applied() : 0,
       summary.ledger ? summary.ledger->rejected() : 0, json_object(consent_causes),

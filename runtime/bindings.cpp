@@ -16,6 +16,7 @@ namespace {
 struct Problem {
   YAML::Mark mark;
   std::string message;
+  std::string help = {};
 };
 
 std::string join(const std::vector<std::string>& names) {
@@ -24,15 +25,50 @@ std::string join(const std::vector<std::string>& names) {
   return joined;
 }
 
+// A key of a path. Control characters would be printed back in messages, and no record's key
+// holds one unescaped.
+void check_key(const YAML::Node& node, const std::string& key, const std::string& path_text) {
+  if (key.empty()) throw Problem{node.Mark(), fmt::format("bad field path `{}`: empty segment", path_text)};
+  for (const char c : key) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) {
+      throw Problem{node.Mark(), "a field path cannot hold control characters",
+                    "name the field by its key as it is written in the records"};
+    }
+  }
+}
+
+// A path is written `geo.region`, or as a list of keys (`[geo, region.code]`) when a key holds
+// a dot or a bracket: each item of the list is one key, taken as it is.
 FieldPath read_path(const YAML::Node& node) {
+  if (node.IsSequence()) {
+    if (node.size() == 0) throw Problem{node.Mark(), "expected at least one key in the field path"};
+    FieldPath path;
+    for (const auto& item : node) {
+      if (!item.IsScalar() || item.Scalar().empty()) {
+        throw Problem{item.Mark(), "expected a key: each item of a field path list is one key"};
+      }
+      check_key(item, item.Scalar(), item.Scalar());
+      path.push_back(item.Scalar());
+    }
+    return path;
+  }
   if (!node.IsScalar()) throw Problem{node.Mark(), "expected a field path such as `geo.region`"};
   const std::string text = node.Scalar();
+  // `media[0].over18` reads as an index, which a path cannot take; a literal key `media[0]`
+  // would never match what was meant.
+  if (text.find_first_of("[]") != std::string::npos) {
+    throw Problem{node.Mark(),
+                  fmt::format("bad field path `{}`: a path names object keys, and arrays are not supported", text),
+                  "bind a field outside the array, or have the pipeline copy the element to a field of its own; a "
+                  "key that holds `[`, `]` or `.` is written as a list of keys, such as `[media, \"a.b[0]\"]`"};
+  }
   FieldPath path;
   std::size_t start = 0;
   while (true) {
     const std::size_t dot = text.find('.', start);
     const std::string segment = text.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (segment.empty()) throw Problem{node.Mark(), fmt::format("bad field path `{}`: empty segment", text)};
+    check_key(node, segment, text);
     path.push_back(segment);
     if (dot == std::string::npos) break;
     start = dot + 1;
@@ -116,7 +152,7 @@ std::optional<AttributeBinding> read_attribute(const std::string& name, const YA
   AttributeBinding binding;
   binding.attribute = name;
   if (attribute.variable >= 0) binding.variable = static_cast<std::size_t>(attribute.variable);
-  if (node.IsScalar()) {
+  if (node.IsScalar() || node.IsSequence()) {
     binding.path = read_path(node);
     return binding;
   }
@@ -219,8 +255,10 @@ Bindings default_bindings(const Policy& policy) {
 
 std::variant<Bindings, BindingsError> read_bindings(const std::string& file_name, const std::string& text,
                                                     const Policy& policy, BindingsMode mode) {
-  const auto error_at = [&](const YAML::Mark& mark, const std::string& message) {
-    return BindingsError{fmt::format("{}:{}:{}: error: {}", file_name, mark.line + 1, mark.column + 1, message)};
+  const auto error_at = [&](const YAML::Mark& mark, const std::string& message, const std::string& help = {}) {
+    std::string text = fmt::format("{}:{}:{}: error: {}", file_name, mark.line + 1, mark.column + 1, message);
+    if (!help.empty()) text += "\n = help: " + help;
+    return BindingsError{std::move(text)};
   };
   Bindings bindings = default_bindings(policy);
   try {
@@ -247,7 +285,7 @@ std::variant<Bindings, BindingsError> read_bindings(const std::string& file_name
         if (found == nullptr) continue;
         SettingBinding& setting = *found;
         const YAML::Node& node = entry.second;
-        if (node.IsScalar()) {
+        if (node.IsScalar() || node.IsSequence()) {
           setting.path = read_path(node);
           continue;
         }
@@ -259,7 +297,7 @@ std::variant<Bindings, BindingsError> read_bindings(const std::string& file_name
     }
     place_former_names(bindings, policy.compiled());
   } catch (const Problem& problem) {
-    return error_at(problem.mark, problem.message);
+    return error_at(problem.mark, problem.message, problem.help);
   } catch (const YAML::Exception& exception) {
     return error_at(exception.mark, exception.msg);
   }

@@ -32,6 +32,7 @@ const char* reject_cause_name(RejectCause cause) {
     case RejectCause::too_deep: return "too_deep";
     case RejectCause::duplicate_key: return "duplicate_key";
     case RejectCause::number_out_of_range: return "number_out_of_range";
+    case RejectCause::line_too_long: return "line_too_long";
   }
   return "invalid_json";
 }

@@ -1,5 +1,7 @@
 #include "usegate/runtime/record_stream.hpp"
 
+#include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -91,17 +93,20 @@ class BlockEvaluator {
     counts.bytes = block.size;
     while (lines.next(line)) {
       ++counts.lines;
-      if (is_blank(line.text)) {
+      if (is_blank(line)) {
         ++counts.empty_lines;
         continue;
       }
       ++counts.read;
-      const RejectCause cause = decoder_.decode(line, codes_.data());
+      const RejectCause cause = line.too_long ? RejectCause::line_too_long : decoder_.decode(line, codes_.data());
       if (cause != RejectCause::none) {
         ++counts.rejected;
         ++counts.rejected_by_cause[static_cast<std::size_t>(cause)];
         if (options_.output == StreamOptions::Output::decisions) {
           append_decision(out.output, line, "reject", reject_cause_name(cause), true);
+        } else if (sinks_.rejects >= 0 && line.too_long) {
+          // Its bytes were not kept; the line number says where to find it.
+          append_decision(out.rejects, line, "reject", reject_cause_name(cause), true);
         } else if (sinks_.rejects >= 0) {
           out.rejects.append(line.raw);
         }
@@ -140,8 +145,11 @@ class BlockEvaluator {
     json::append_string(out, reason);
     if (options_.keep_records) {
       out += ",\"record\":";
-      // A record that parsed is JSON already; one that did not is kept as a string.
-      if (rejected) {
+      // A record that parsed is JSON already; one that did not is kept as a string, and one
+      // too long to keep is not there.
+      if (line.too_long) {
+        out += "null";
+      } else if (rejected) {
         json::append_string(out, line.text);
       } else {
         out += line.text;
@@ -155,6 +163,47 @@ class BlockEvaluator {
   const StreamOptions& options_;
   const StreamSinks& sinks_;
   std::vector<Code> codes_;
+};
+
+// Lets the reading thread wait for its input and for the workers at once: workers write a
+// byte here when they finish a block, and the reader polls this pipe with the input.
+class WakePipe {
+ public:
+  WakePipe() {
+    if (::pipe2(ends_, O_CLOEXEC | O_NONBLOCK) != 0) {
+      throw std::runtime_error(std::string("cannot create a pipe: ") + std::strerror(errno));
+    }
+  }
+  ~WakePipe() {
+    ::close(ends_[0]);
+    ::close(ends_[1]);
+  }
+  WakePipe(const WakePipe&) = delete;
+  WakePipe& operator=(const WakePipe&) = delete;
+
+  // A full pipe already holds a wake-up, so a write that would block is not needed.
+  void signal() {
+    const char byte = 1;
+    [[maybe_unused]] const ssize_t written = ::write(ends_[1], &byte, 1);
+  }
+
+  void wait_for_input_or_wake(int input) {
+    pollfd requests[2] = {{input, POLLIN, 0}, {ends_[0], POLLIN, 0}};
+    int ready = 0;
+    do {
+      ready = ::poll(requests, 2, -1);
+    } while (ready < 0 && errno == EINTR);
+    // An error or a hang-up on the input is for the next read to report.
+    input_ready_ = ready < 0 || requests[0].revents != 0;
+    char sink[64];
+    while (::read(ends_[0], sink, sizeof sink) > 0) {
+    }
+  }
+  [[nodiscard]] bool input_was_ready() const { return input_ready_; }
+
+ private:
+  int ends_[2] = {-1, -1};
+  bool input_ready_ = false;
 };
 
 void write_block(const StreamSinks& sinks, const BlockOutput& out) {
@@ -172,7 +221,7 @@ StreamCounts run_stream(int input, const StreamSinks& sinks, const Policy& polic
   const std::size_t reasons = policy.reason_count() + 1;
   StreamCounts total;
   total.denied_by_reason.assign(reasons, 0);
-  BlockReader reader(input, options.block_size);
+  BlockReader reader(input, options.block_size, options.max_line);
 
   if (options.threads <= 1) {
     BlockEvaluator evaluator(policy, bindings, ledger, now, options, sinks);
@@ -208,6 +257,7 @@ StreamCounts run_stream(int input, const StreamSinks& sinks, const Policy& polic
   std::deque<Job*> in_order;  // submitted, in input order
   bool closing = false;
   std::exception_ptr failure;
+  WakePipe wake;
 
   std::vector<std::thread> workers;
   for (unsigned t = 0; t < options.threads; ++t) {
@@ -233,6 +283,7 @@ StreamCounts run_stream(int input, const StreamSinks& sinks, const Policy& polic
           job->done = true;
         }
         job_done.notify_all();
+        wake.signal();
       }
     });
   }
@@ -247,13 +298,33 @@ StreamCounts run_stream(int input, const StreamSinks& sinks, const Policy& polic
 
   try {
     bool input_done = false;
+    // The last block ended because the input had nothing more ready: before reading again
+    // (which may wait long), what is being decided is written as soon as it is done.
+    bool input_paused = false;
     while (true) {
-      while (!input_done && !free_jobs.empty()) {
+      // Write every finished block at the head, in input order.
+      while (!in_order.empty()) {
+        Job* head = in_order.front();
+        {
+          std::lock_guard lock(mutex);
+          if (failure) std::rethrow_exception(failure);
+          if (!head->done) break;
+        }
+        write_block(sinks, head->out);
+        total.add(head->out.counts);
+        if (progress) progress(total);
+        in_order.pop_front();
+        free_jobs.push_back(head);
+      }
+      if (input_done && in_order.empty()) break;
+      if (input_paused && in_order.empty()) input_paused = false;  // all written: a read may wait
+      if (!input_done && !input_paused && !free_jobs.empty()) {
         Job* job = free_jobs.back();
         if (!reader.next(job->block)) {
           input_done = true;
-          break;
+          continue;
         }
+        input_paused = job->block.input_idle;
         free_jobs.pop_back();
         job->out.clear(reasons);
         {
@@ -263,19 +334,18 @@ StreamCounts run_stream(int input, const StreamSinks& sinks, const Policy& polic
           in_order.push_back(job);
         }
         work_ready.notify_one();
+        continue;
       }
-      if (in_order.empty()) break;
+      if (input_paused && !input_done) {
+        // Whichever comes first: more input (read on, the workers keep deciding) or a
+        // finished block (write it).
+        wake.wait_for_input_or_wake(input);
+        input_paused = !wake.input_was_ready();
+        continue;
+      }
       Job* head = in_order.front();
-      {
-        std::unique_lock lock(mutex);
-        job_done.wait(lock, [&] { return head->done; });
-        if (failure) std::rethrow_exception(failure);
-      }
-      write_block(sinks, head->out);
-      total.add(head->out.counts);
-      if (progress) progress(total);
-      in_order.pop_front();
-      free_jobs.push_back(head);
+      std::unique_lock lock(mutex);
+      job_done.wait(lock, [&] { return head->done || failure; });
     }
   } catch (...) {
     stop_workers();

@@ -61,9 +61,10 @@ TEST_CASE("consent changes: a value neither on nor off is applied as off, after 
         "  denied by reason: optout_grok_sharing 4\n"
         "  consent changes: 6 applied, 2 rejected, 1 after --now\n"
         "  consent change values neither on nor off (read as off): 4\n"
-        "  policy: x_grok version 2024-08-08\n");
+        "  policy: x_grok version 2024-08-08\n"
+        "  now: 2024-09-01T00:00:00Z\n");
   CHECK(read_text(directory + "/summary.json") ==
-        R"({"policy":"x_grok","version":"2024-08-08","read":8,"allowed":4,"denied":4,"rejected":0,"empty_lines":0,)"
+        R"({"policy":"x_grok","version":"2024-08-08","now":"2024-09-01T00:00:00Z","read":8,"allowed":4,"denied":4,"rejected":0,"empty_lines":0,)"
         R"("denied_by_reason":{"optout_grok_sharing":4},"rejected_by_cause":{},"consent_applied":6,)"
         R"("consent_rejected":2,"consent_rejected_by_cause":{"unavailable":2},"consent_after_now":1,)"
         R"("consent_bad_value_read_as_off":4,"bad_consent_values":0,"subject_unreadable":0})"
@@ -89,7 +90,8 @@ TEST_CASE("consent changes: past the first 100 notes, the rest are counted by ki
   CHECK(result.err.find("more consent changes read as off") == std::string::npos);
   CHECK(result.err.ends_with("  consent changes: 60 applied, 70 rejected, 0 after --now\n"
                              "  consent change values neither on nor off (read as off): 60\n"
-                             "  policy: x_grok version 2024-08-08\n"));
+                             "  policy: x_grok version 2024-08-08\n"
+        "  now: 2024-09-01T00:00:00Z\n"));
 }
 
 TEST_CASE("consent changes: own name first, then the former names in the order the policy lists them") {

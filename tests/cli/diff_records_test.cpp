@@ -38,20 +38,20 @@ TEST_CASE("diff --records: July → August, exactly the three EU posts of the su
   // The diff as without --records (the golden file), then the records section.
   CHECK(result.out == read_text(source_path("tests/cli/golden/diff-x-grok-2024-07-to-08.txt")) +
                           "\n"
-                          "records (" + records + ", now 2024-09-01): 10 read, 3 changed, 7 unchanged, 0 rejected\n"
+                          "records (" + records + ", now 2024-09-01T00:00:00Z): 10 read, 3 changed, 7 unchanged, 0 rejected\n"
                           "  newly denied: 3 records\n"
                           "    allow (train_on_posts) → deny (eu_suspension): 3 records, lines 2, 5, 9\n"
                           "  newly allowed: 0 records\n"
                           "  reason only: 0 records\n");
 }
 
-TEST_CASE("diff --records: before the suspension applies (now 2024-08-01) no record changes") {
+TEST_CASE("diff --records: before the suspension applies (now 2024-08-01T00:00:00Z) no record changes") {
   const std::string directory = scratch_directory("diff-records-early");
   const std::string records = scratch_file(directory, "r.jsonl", ten_x_records);
   const auto result = run_usegate({"diff", july, august, "--records", records, "--now", "2024-08-01"});
   CHECK(result.exit_code == 1);  // the rows still differ: the exit status is the diff's
   CHECK(result.out.ends_with("records (" + records +
-                             ", now 2024-08-01): 10 read, 0 changed, 10 unchanged, 0 rejected\n"
+                             ", now 2024-08-01T00:00:00Z): 10 read, 0 changed, 10 unchanged, 0 rejected\n"
                              "  newly denied: 0 records\n"
                              "  newly allowed: 0 records\n"
                              "  reason only: 0 records\n"));
@@ -65,7 +65,7 @@ TEST_CASE("diff --records: five line numbers per pair at most, then `first lines
                                    "fine_tuning"},
                                   input);
   CHECK(result.exit_code == 1);
-  CHECK(result.out.ends_with("records (-, now 2024-09-01, purposes fine_tuning): 9 read, 7 changed, 0 unchanged, "
+  CHECK(result.out.ends_with("records (-, now 2024-09-01T00:00:00Z, purposes fine_tuning): 9 read, 7 changed, 0 unchanged, "
                              "2 rejected\n"
                              "  newly denied: 7 records\n"
                              "    allow (train_on_posts) → deny (eu_suspension): 7 records, "
@@ -83,7 +83,7 @@ TEST_CASE("diff --records --format json: a `records` object after the rows") {
   CHECK(result.out.ends_with(
       "  ],\n"
       "  \"records\": {\"file\": \"" + records +
-      "\", \"now\": \"2024-09-01\", \"purposes\": [], \"read\": 10, \"changed\": 3, \"unchanged\": 7, "
+      "\", \"now\": \"2024-09-01T00:00:00Z\", \"purposes\": [], \"read\": 10, \"changed\": 3, \"unchanged\": 7, "
       "\"rejected\": 0, \"empty_lines\": 1, \"newly_denied\": 3, \"newly_allowed\": 0, \"reason_only\": 0, "
       "\"consent\": null, \"pairs\": [\n"
       "    {\"direction\": \"newly_denied\", \"old\": {\"decision\": \"allow\", \"reason\": \"train_on_posts\"}, "
@@ -160,7 +160,7 @@ not json
   CHECK(result.err.empty());
   CHECK(result.exit_code == 1);
   CHECK(result.out.ends_with("records (" + records +
-                             ", now 2024-09-01): 7 read, 4 changed, 2 unchanged, 1 rejected\n"
+                             ", now 2024-09-01T00:00:00Z): 7 read, 4 changed, 2 unchanged, 1 rejected\n"
                              "  newly denied: 3 records\n"
                              "    allow (train_posts) → deny (enterprise_data): 2 records, lines 1, 3\n"
                              "    allow (train_posts) → reject (duplicate_key): 1 record, line 5\n"
@@ -186,7 +186,7 @@ TEST_CASE("diff --records --purpose: checked against NEW, and a purpose OLD does
   const auto search = run_usegate(
       {"diff", old_policy, new_policy, "--records", records, "--purpose", "search", "--now", "2024-09-01"});
   CHECK(search.out.ends_with("records (" + records +
-                             ", now 2024-09-01, purposes search): 2 read, 2 changed, 0 unchanged, 0 rejected\n"
+                             ", now 2024-09-01T00:00:00Z, purposes search): 2 read, 2 changed, 0 unchanged, 0 rejected\n"
                              "  newly denied: 0 records\n"
                              "  newly allowed: 2 records\n"
                              "    deny (default) → allow (search_all): 2 records, lines 1, 2\n"
@@ -195,7 +195,7 @@ TEST_CASE("diff --records --purpose: checked against NEW, and a purpose OLD does
   const auto both = run_usegate({"diff", old_policy, new_policy, "--records", records, "--purpose",
                                  "search,training", "--now", "2024-09-01"});
   CHECK(both.out.ends_with("records (" + records +
-                           ", now 2024-09-01, purposes search, training): 2 read, 1 changed, 1 unchanged, 0 rejected\n"
+                           ", now 2024-09-01T00:00:00Z, purposes search, training): 2 read, 1 changed, 1 unchanged, 0 rejected\n"
                            "  newly denied: 0 records\n"
                            "  newly allowed: 1 record\n"
                            "    deny (default) → allow (search_all): 1 record, line 1\n"
@@ -228,7 +228,7 @@ TEST_CASE("diff --records --consent: each version applies its own availability t
   CHECK(result.out.ends_with(
       "\nno semantic change\n"
       "\n"
-      "records (" + records + ", now 2024-09-01): 2 read, 1 changed, 1 unchanged, 0 rejected\n"
+      "records (" + records + ", now 2024-09-01T00:00:00Z): 2 read, 1 changed, 1 unchanged, 0 rejected\n"
       "  newly denied: 1 record\n"
       "    allow (train_on_posts) → deny (optout_grok_sharing): 1 record, line 1\n"
       "  newly allowed: 0 records\n"
@@ -256,9 +256,10 @@ TEST_CASE("diff --records: usage errors exit 2") {
     CHECK(without.exit_code == 2);
     CHECK(without.err == "usegate diff: `" + std::string(option) + "` applies to `--records FILE`\n");
   }
-  const auto stdin_consent = run_usegate({"diff", july, august, "--records", records, "--consent", "-"});
-  CHECK(stdin_consent.exit_code == 2);
-  CHECK(stdin_consent.err == "usegate diff: `--consent` must name a file: it is read once for each version\n");
+  const auto stdin_twice = run_usegate({"diff", july, august, "--records", "-", "--consent", "-"});
+  CHECK(stdin_twice.exit_code == 2);
+  CHECK(stdin_twice.err == "usegate diff: --records and --consent both name standard input (`-`), which can be read "
+                           "once\n");
   const auto bad_now = run_usegate({"diff", july, august, "--records", records, "--now", "soon"});
   CHECK(bad_now.exit_code == 2);
   const auto help = run_usegate({"diff", "--help"});
@@ -294,7 +295,7 @@ allow train when purpose == training
   const auto result = run_usegate({"diff", old_policy, new_policy, "--records", records, "--now", "2024-09-01"});
   CHECK(result.exit_code == 1);
   CHECK(result.err.empty());
-  CHECK(result.out.ends_with("records (" + records + ", now 2024-09-01): 5 read, 1 changed, 3 unchanged, 1 rejected\n"
+  CHECK(result.out.ends_with("records (" + records + ", now 2024-09-01T00:00:00Z): 5 read, 1 changed, 3 unchanged, 1 rejected\n"
                              "  newly denied: 0 records\n"
                              "  newly allowed: 1 record\n"
                              "    deny (default) → allow (yes_a): 1 record, line 4\n"
@@ -330,7 +331,7 @@ allow train_v2 when purpose == training
                                                record("training", "US"));  // 5: allow (train) → allow (train_v2)
   const auto result = run_usegate({"diff", old_policy, new_policy, "--records", records, "--now", "2024-09-01"});
   CHECK(result.exit_code == 1);
-  CHECK(result.out.ends_with("records (" + records + ", now 2024-09-01): 5 read, 3 changed, 2 unchanged, 0 rejected\n"
+  CHECK(result.out.ends_with("records (" + records + ", now 2024-09-01T00:00:00Z): 5 read, 3 changed, 2 unchanged, 0 rejected\n"
                              "  newly denied: 1 record\n"
                              "    allow (search_all) → deny (default): 1 record, line 4\n"
                              "  newly allowed: 0 records\n"

@@ -46,7 +46,7 @@ TEST_CASE("sim --records: the usable share of ten records, by category, region a
             ")\n"
             "records " +
             records +
-            ": 10 read, 10 decided, 0 rejected; now 2024-09-01; purposes training\n"
+            ": 10 read, 10 decided, 0 rejected; now 2024-09-01T00:00:00Z; purposes training\n"
             "\n"
             "purpose training: 5 of 10 records usable (50.00%)\n"
             "\n"
@@ -87,7 +87,7 @@ TEST_CASE("sim --records --format json: every purpose of the policy by default, 
   REQUIRE(result.exit_code == 0);
   CHECK(result.out.starts_with(
       R"({"records":{"path":")" + records +
-      R"(","now":"2024-09-01","read":10,"decided":10,"rejected":0,"empty_lines":1,)"
+      R"(","now":"2024-09-01T00:00:00Z","read":10,"decided":10,"rejected":0,"empty_lines":1,)"
       R"("purposes":["training","fine_tuning","realtime_answers"],"consent":null},)"));
   for (const char* expected :
        {R"({"purpose":"training","records":10,"usable":5,"usable_share":0.500000,)",
@@ -133,7 +133,7 @@ TEST_CASE("sim --records: `missing` and `unknown` rows where records have them, 
   REQUIRE(result.exit_code == 0);
   CHECK(contains(result.out, "records " + records +
                                  ": 5 read, 4 decided, 1 rejected (unreadable: usable for no purpose, in no figure "
-                                 "below); now 2024-09-01; purposes training\n"
+                                 "below); now 2024-09-01T00:00:00Z; purposes training\n"
                                  "\n"
                                  "purpose training: 1 of 4 records usable (25.00%)\n"));
   CHECK(contains(result.out,
@@ -172,7 +172,7 @@ TEST_CASE("sim --records --vs with a consent file: side by side, opt-outs remove
   // u8 (eu_suspension; u2 is removed by its opt-out first): 4 of 10.
   CHECK(contains(result.out,
                  "records " + records +
-                     ": 10 read, 10 decided, 0 rejected; now 2024-09-01; purposes training; the same records under "
+                     ": 10 read, 10 decided, 0 rejected; now 2024-09-01T00:00:00Z; purposes training; the same records under "
                      "each policy\n"
                      "consent changes " +
                      consent +
@@ -323,8 +323,10 @@ TEST_CASE("sim --records: usage errors exit 2, bindings that fit no policy exit 
   const auto twice = run_usegate({"sim", august, "--records", records, "--purpose", "training,training"});
   CHECK(twice.exit_code == 2);
   CHECK(twice.err == "usegate sim: purpose `training` is given twice\n");
-  const auto stdin_consent = run_usegate({"sim", august, "--records", records, "--consent", "-"});
-  CHECK(stdin_consent.exit_code == 2);
+  const auto stdin_twice = run_usegate({"sim", august, "--records", "-", "--consent", "-"});
+  CHECK(stdin_twice.exit_code == 2);
+  CHECK(stdin_twice.err == "usegate sim: --records and --consent both name standard input (`-`), which can be read "
+                           "once\n");
 
   const std::string typo = scratch_file(directory, "typo.yaml", "attributes:\n  regoin: geo.region\n");
   const auto bindings = run_usegate({"sim", august, "--records", records, "--bindings", typo});

@@ -181,7 +181,7 @@ TEST_CASE("filter: allowed records byte for byte, denied and rejected ones to th
   CHECK(read_text(directory + "/denied") == denied_b);
   CHECK(read_text(directory + "/rejects") == rejected_c);
   CHECK(read_text(directory + "/summary.json") ==
-        R"({"policy":"x_grok","version":"2024-08-08","read":4,"allowed":2,"denied":1,"rejected":1,"empty_lines":1,)"
+        R"({"policy":"x_grok","version":"2024-08-08","now":"2024-09-01T00:00:00Z","read":4,"allowed":2,"denied":1,"rejected":1,"empty_lines":1,)"
         R"("denied_by_reason":{"optout_grok_sharing":1},"rejected_by_cause":{"invalid_json":1},"consent_applied":0,)"
         R"("consent_rejected":0,"consent_rejected_by_cause":{},"consent_after_now":0,"consent_bad_value_read_as_off":0,)"
         R"("bad_consent_values":0,"subject_unreadable":0})"
@@ -190,7 +190,8 @@ TEST_CASE("filter: allowed records byte for byte, denied and rejected ones to th
         "usegate filter: 4 records: 2 allowed, 1 denied, 1 rejected (1 empty line skipped)\n"
         "  denied by reason: optout_grok_sharing 1\n"
         "  rejected by cause: invalid_json 1\n"
-        "  policy: x_grok version 2024-08-08\n");
+        "  policy: x_grok version 2024-08-08\n"
+        "  now: 2024-09-01T00:00:00Z\n");
 }
 
 TEST_CASE("filter: --strict exits 1 when records were rejected") {
@@ -306,6 +307,21 @@ TEST_CASE("bindings: mistakes are reported at their place in the file") {
       {"colour: blue\n", ":1:1: error: unknown key `colour` in the bindings (expected one of: user, attributes, settings)"},
       {"attributes:\n  now: clock\n", ":2:3: error: `now` is the evaluation time, set with `--now`; records do not carry it"},
       {"attributes: [a\n", ":2:1: error: end of sequence flow not found"},
+      {"attributes:\n  region: media[0].over18\n",
+       ":2:11: error: bad field path `media[0].over18`: a path names object keys, and arrays are not supported\n"
+       " = help: bind a field outside the array, or have the pipeline copy the element to a field of its own; a key "
+       "that holds `[`, `]` or `.` is written as a list of keys, such as `[media, \"a.b[0]\"]`"},
+      {"settings:\n  grok_sharing:\n    field: prefs[1]\n",
+       ":3:12: error: bad field path `prefs[1]`: a path names object keys, and arrays are not supported\n"
+       " = help: bind a field outside the array, or have the pipeline copy the element to a field of its own; a key "
+       "that holds `[`, `]` or `.` is written as a list of keys, such as `[media, \"a.b[0]\"]`"},
+      {"attributes:\n  region: \"geo.\\tregion\"\n",
+       ":2:11: error: a field path cannot hold control characters\n"
+       " = help: name the field by its key as it is written in the records"},
+      {"attributes:\n  region: [geo, [region]]\n",
+       ":2:17: error: expected a key: each item of a field path list is one key"},
+      {"attributes:\n  region: [geo, \"\"]\n", ":2:17: error: expected a key: each item of a field path list is one key"},
+      {"user: []\n", ":1:7: error: expected at least one key in the field path"},
   };
   const std::string directory = scratch_directory("bindings-errors");
   for (const auto& c : cases) {
@@ -315,6 +331,42 @@ TEST_CASE("bindings: mistakes are reported at their place in the file") {
     CHECK(result.exit_code == 3);
     CHECK(result.err == directory + "/b.yaml" + c.error + "\n");
   }
+}
+
+TEST_CASE("bindings: a key holding a dot or brackets is written as a list of keys") {
+  const std::string directory = scratch_directory("bindings-key-lists");
+  write_text(directory + "/b.yaml",
+             "attributes:\n  region: [geo, region.code]\n  visibility: {field: [\"flags[0]\"], values: {yes: "
+             "protected}}\n");
+  const std::string input =
+      R"({"purpose":"training","category":"post","geo":{"region.code":"EU"},"visibility":"x","ts":"2024-06-01"})" "\n"
+      R"({"purpose":"training","category":"post","geo":{"region":{"code":"EU"}},"flags[0]":"yes","ts":"2024-06-01"})" "\n";
+  CHECK(eval(input, {"--bindings", directory + "/b.yaml"}) ==
+        line(1, "deny", "eu_suspension") + line(2, "deny", "protected_posts"));
+}
+
+TEST_CASE("summary: denials by reason, most frequent first, ties in the policy's reason order") {
+  // optout_grok_sharing 1, protected_posts 2, direct_messages 3, eu_suspension 2 in reason order.
+  const std::string input = post("a", R"(,"grok_sharing":"off")") + "\n" +
+                            post("b", R"(,"visibility":"protected")") + "\n" +
+                            post("c", R"(,"region":"EU")") + "\n" +
+                            post("d", R"(,"category":"direct_message")") + "\n" +
+                            post("e", R"(,"category":"direct_message")") + "\n" +
+                            post("f", R"(,"visibility":"protected")") + "\n" +
+                            post("g", R"(,"region":"EU")") + "\n" +
+                            post("h", R"(,"category":"direct_message")") + "\n";
+  const std::string directory = scratch_directory("summary-order");
+  const auto result = run_usegate(
+      {"filter", "--policy", august, "--now", "2024-09-01", "--summary", directory + "/summary.json"}, input);
+  CHECK(result.exit_code == 0);
+  CHECK(result.err ==
+        "usegate filter: 8 records: 0 allowed, 8 denied, 0 rejected\n"
+        "  denied by reason: direct_messages 3, protected_posts 2, eu_suspension 2, optout_grok_sharing 1\n"
+        "  policy: x_grok version 2024-08-08\n"
+        "  now: 2024-09-01T00:00:00Z\n");
+  CHECK(read_text(directory + "/summary.json").find(
+            R"("denied_by_reason":{"direct_messages":3,"protected_posts":2,"eu_suspension":2,"optout_grok_sharing":1})") !=
+        std::string::npos);
 }
 
 // ------------------------------------------------------------------ consent changes
@@ -359,7 +411,8 @@ TEST_CASE("consent changes: the state as of --now, availability enforced, reject
         "  denied by reason: optout_grok_sharing 4\n"
         "  consent changes: 4 applied, 5 rejected, 1 after --now\n"
         "  consent change values neither on nor off (read as off): 1\n"
-        "  policy: x_grok version 2024-08-08\n");
+        "  policy: x_grok version 2024-08-08\n"
+        "  now: 2024-09-01T00:00:00Z\n");
 }
 
 TEST_CASE("consent changes: a former setting name counts, and settings keyed by another field") {

@@ -18,6 +18,12 @@
 //     grok_sharing: {field: prefs.grok_sharing}   # a value carried by the record itself
 //     comments_training: {key: blog_id}           # consent events keyed by another field
 //
+// A field path is keys joined by dots (`author.id`), each key matched exactly against the
+// record's keys after unescaping. A key that holds a dot or a bracket is written by listing
+// the keys instead: `region: [geo, region.code]`. Arrays are not entered: a dotted path with
+// brackets (`media[0].over18`) is an error rather than a key of that name, and so is a path
+// with control characters or an empty key.
+//
 // Errors name the YAML position: `bindings.yaml:7:5: error: unknown attribute `regoin``.
 
 #include <cstdint>
@@ -30,7 +36,7 @@
 
 namespace usegate::runtime {
 
-// A dotted path into nested objects, e.g. `geo.region`.
+// A path into nested objects, one key per item: `geo.region` is {"geo", "region"}.
 using FieldPath = std::vector<std::string>;
 
 enum class TimeFormat {

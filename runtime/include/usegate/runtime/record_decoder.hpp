@@ -29,8 +29,9 @@ enum class RejectCause : std::uint8_t {
   too_deep,       // nesting deeper than the parser's limit (1024)
   duplicate_key,  // a key twice in an object the decoder reads (compared after unescaping)
   number_out_of_range,  // valid JSON, but outside a double or, for an integer, 64 bits
+  line_too_long,  // longer than the reader's limit (BlockReader's max_line): never parsed
 };
-inline constexpr std::size_t reject_cause_count = 7;
+inline constexpr std::size_t reject_cause_count = 8;
 [[nodiscard]] const char* reject_cause_name(RejectCause cause);
 
 class RecordDecoder {

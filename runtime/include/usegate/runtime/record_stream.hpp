@@ -33,6 +33,8 @@ struct StreamOptions {
   std::vector<Code> purposes;
   unsigned threads = 1;
   std::size_t block_size = std::size_t{1} << 20;
+  // A longer line is rejected as `line_too_long` without being held in memory.
+  std::size_t max_line = default_max_line;
 };
 
 // Decides one record for a list of purposes, each put in place of the record's own (as the
@@ -48,7 +50,9 @@ struct StreamOptions {
 struct StreamSinks {
   int output = 1;
   int denied = -1;   // filter: denied records
-  int rejects = -1;  // filter: records that could not be read
+  // filter: records that could not be read, as they came; a line too long to keep stands
+  // there as {"line": N, "decision": "reject", "reason": "line_too_long"}.
+  int rejects = -1;
 };
 
 struct StreamCounts {
@@ -67,9 +71,10 @@ struct StreamCounts {
   void add(const StreamCounts& other);
 };
 
-// Reads `input` to its end, deciding every record, writing to the sinks. `progress`, when
-// given, is called after each block with the counts so far. Throws std::runtime_error when
-// reading or writing fails.
+// Reads `input` to its end, deciding every record, writing to the sinks. Decisions are
+// written a block at a time, and at once whenever the input pauses (a pipe fed slowly), so
+// none waits for input that has not come. `progress`, when given, is called after each
+// block with the counts so far. Throws std::runtime_error when reading or writing fails.
 StreamCounts run_stream(int input, const StreamSinks& sinks, const Policy& policy, const Bindings& bindings,
                         const ConsentLedger* ledger, std::int64_t now, const StreamOptions& options,
                         const std::function<void(const StreamCounts&)>& progress = {});
