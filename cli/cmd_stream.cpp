@@ -100,13 +100,19 @@ int run_stream_command(const Words& words, bool eval) {
   if (const auto path = arguments.option("--consent")) {
     ledger = read_consent_option(*path, *policy, now, command);
     if (!ledger) return 3;
-    for (const auto& rejection : ledger->rejections()) {
-      std::cerr << fmt::format("{}:{}: consent change rejected ({}): {}\n", *path, rejection.line, rejection.cause,
-                               rejection.message);
+    std::uint64_t rejections_shown = 0;
+    for (const auto& note : ledger->notes()) {
+      std::cerr << fmt::format("{}:{}: consent change {} ({}): {}\n", *path, note.line,
+                               note.applied ? "read as off" : "rejected", note.cause, note.message);
+      rejections_shown += note.applied ? 0 : 1;
     }
-    if (ledger->rejected() > ledger->rejections().size()) {
-      std::cerr << fmt::format("{}: {} more consent changes rejected\n", *path,
-                               ledger->rejected() - ledger->rejections().size());
+    const std::uint64_t bad_values_shown = ledger->notes().size() - rejections_shown;
+    if (ledger->rejected() > rejections_shown) {
+      std::cerr << fmt::format("{}: {} more consent changes rejected\n", *path, ledger->rejected() - rejections_shown);
+    }
+    if (ledger->bad_values_read_as_off() > bad_values_shown) {
+      std::cerr << fmt::format("{}: {} more consent changes read as off\n", *path,
+                               ledger->bad_values_read_as_off() - bad_values_shown);
     }
   }
 

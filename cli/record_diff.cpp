@@ -17,53 +17,71 @@ namespace {
 
 using compiler::DiffDirection;
 
-// An outcome as numbers while counting: a decision and its reason number, or a rejection and
-// its cause; names are looked up once per pair at the end.
-struct OutcomeCode {
-  enum class Kind : std::uint8_t { allow, deny, reject } kind = Kind::deny;
-  std::uint16_t code = 0;  // the reason (Policy::reason_name) or the RejectCause
+// Reasons numbered by name, across both versions.
+class ReasonNumbers {
+ public:
+  // Inputs that cannot be decided: a number of its own, so that no rule is ever taken for it
+  // (not even one with the id `invalid_input`).
+  static constexpr std::uint16_t invalid_input = 0;
 
-  auto operator<=>(const OutcomeCode&) const = default;
+  std::uint16_t number(std::string_view name) {
+    const auto [found, added] = numbers_.try_emplace(std::string(name), static_cast<std::uint16_t>(names_.size()));
+    if (added) names_.emplace_back(name);
+    return found->second;
+  }
+  [[nodiscard]] const std::string& name(std::uint16_t number) const { return names_[number]; }
+
+ private:
+  std::map<std::string, std::uint16_t, std::less<>> numbers_;
+  std::vector<std::string> names_{"invalid_input"};
 };
 
-// One version's decoder and the codes of the record in hand.
+// One version's decoder, the codes of the record in hand, and its reasons' numbers by name.
 class VersionReader {
  public:
-  VersionReader(const RecordDiffVersion& version, std::int64_t now)
+  VersionReader(const RecordDiffVersion& version, std::int64_t now, ReasonNumbers& numbers)
       : version_(version),
         decoder_(version.policy, version.bindings, version.ledger, now),
-        codes_(version.policy.variable_count(), 0) {}
+        codes_(version.policy.variable_count(), 0) {
+    for (std::size_t reason = 0; reason < version.policy.reason_count(); ++reason) {
+      by_reason_.push_back(numbers.number(version.policy.reason_name(static_cast<std::uint16_t>(reason))));
+    }
+  }
 
   OutcomeCode outcome(const runtime::InputLine& line) {
     const runtime::RejectCause cause = decoder_.decode(line, codes_.data());
     if (cause != runtime::RejectCause::none) return {OutcomeCode::Kind::reject, static_cast<std::uint16_t>(cause)};
     const Decision decision =
         runtime::decide_for_purposes(version_.policy, codes_, version_.purposes.variable, version_.purposes.codes);
-    return {decision.allowed ? OutcomeCode::Kind::allow : OutcomeCode::Kind::deny, decision.reason};
-  }
-
-  [[nodiscard]] RecordOutcome named(const OutcomeCode& outcome) const {
-    switch (outcome.kind) {
-      case OutcomeCode::Kind::allow: return {"allow", std::string(version_.policy.reason_name(outcome.code))};
-      case OutcomeCode::Kind::deny: return {"deny", std::string(version_.policy.reason_name(outcome.code))};
-      case OutcomeCode::Kind::reject:
-        return {"reject", runtime::reject_cause_name(static_cast<runtime::RejectCause>(outcome.code))};
-    }
-    return {};
+    const std::uint16_t reason = decision.reason < by_reason_.size() ? by_reason_[decision.reason] : ReasonNumbers::invalid_input;
+    return {decision.allowed ? OutcomeCode::Kind::allow : OutcomeCode::Kind::deny, reason};
   }
 
  private:
   const RecordDiffVersion& version_;
   runtime::RecordDecoder decoder_;
   std::vector<Code> codes_;
+  std::vector<std::uint16_t> by_reason_;  // the number of each reason of the policy
 };
 
-DiffDirection direction_of(const OutcomeCode& before, const OutcomeCode& after) {
+RecordChange change_of(const OutcomeCode& before, const OutcomeCode& after) {
+  if (before.kind == OutcomeCode::Kind::reject && after.kind == OutcomeCode::Kind::reject) {
+    return RecordChange::rejected_by_both;
+  }
+  if (before == after) return RecordChange::unchanged;
   const bool allowed_before = before.kind == OutcomeCode::Kind::allow;
   const bool allowed_after = after.kind == OutcomeCode::Kind::allow;
-  if (allowed_before && !allowed_after) return DiffDirection::newly_denied;
-  if (!allowed_before && allowed_after) return DiffDirection::newly_allowed;
-  return DiffDirection::reason_only;
+  if (allowed_before && !allowed_after) return RecordChange::newly_denied;
+  if (!allowed_before && allowed_after) return RecordChange::newly_allowed;
+  return RecordChange::reason_only;
+}
+
+DiffDirection direction_of(RecordChange change) {
+  switch (change) {
+    case RecordChange::newly_denied: return DiffDirection::newly_denied;
+    case RecordChange::newly_allowed: return DiffDirection::newly_allowed;
+    default: return DiffDirection::reason_only;
+  }
 }
 
 std::string plural(std::uint64_t count, const char* noun) {
@@ -81,31 +99,59 @@ std::uint64_t RecordDiff::changed_in(DiffDirection direction) const {
   return count;
 }
 
+struct RecordComparer::State {
+  State(const RecordDiffVersion& old_version, const RecordDiffVersion& new_version, std::int64_t now)
+      : old_reader(old_version, now, numbers), new_reader(new_version, now, numbers) {}
+
+  ReasonNumbers numbers;  // before the readers, which fill it
+  VersionReader old_reader;
+  VersionReader new_reader;
+};
+
+RecordComparer::RecordComparer(const RecordDiffVersion& old_version, const RecordDiffVersion& new_version,
+                               std::int64_t now)
+    : state_(std::make_unique<State>(old_version, new_version, now)) {}
+
+RecordComparer::~RecordComparer() = default;
+
+RecordComparison RecordComparer::compare(const runtime::InputLine& line) {
+  RecordComparison comparison;
+  comparison.before = state_->old_reader.outcome(line);
+  comparison.after = state_->new_reader.outcome(line);
+  comparison.change = change_of(comparison.before, comparison.after);
+  return comparison;
+}
+
+RecordOutcome RecordComparer::named(const OutcomeCode& outcome) const {
+  switch (outcome.kind) {
+    case OutcomeCode::Kind::allow: return {"allow", state_->numbers.name(outcome.code)};
+    case OutcomeCode::Kind::deny: return {"deny", state_->numbers.name(outcome.code)};
+    case OutcomeCode::Kind::reject:
+      return {"reject", runtime::reject_cause_name(static_cast<runtime::RejectCause>(outcome.code))};
+  }
+  return {};
+}
+
 RecordDiff diff_records(int descriptor, const RecordDiffVersion& old_version, const RecordDiffVersion& new_version,
                         std::int64_t now) {
-  VersionReader old_reader(old_version, now);
-  VersionReader new_reader(new_version, now);
+  RecordComparer comparer(old_version, new_version, now);
   RecordDiff diff;
   std::map<std::pair<OutcomeCode, OutcomeCode>, ReasonPair> pairs;
   ProgressLine progress;
   const RecordInputCounts counts = for_each_record(
       descriptor,
       [&](const runtime::InputLine& line) {
-        const OutcomeCode before = old_reader.outcome(line);
-        const OutcomeCode after = new_reader.outcome(line);
-        if (before.kind == OutcomeCode::Kind::reject && after.kind == OutcomeCode::Kind::reject) {
-          ++diff.rejected;
-          return;
+        const RecordComparison comparison = comparer.compare(line);
+        switch (comparison.change) {
+          case RecordChange::rejected_by_both: ++diff.rejected; return;
+          case RecordChange::unchanged: ++diff.unchanged; return;
+          default: break;
         }
-        if (before == after) {
-          ++diff.unchanged;
-          return;
-        }
-        ReasonPair& pair = pairs[{before, after}];
+        ReasonPair& pair = pairs[{comparison.before, comparison.after}];
         if (pair.records++ == 0) {
-          pair.direction = direction_of(before, after);
-          pair.before = old_reader.named(before);
-          pair.after = new_reader.named(after);
+          pair.direction = direction_of(comparison.change);
+          pair.before = comparer.named(comparison.before);
+          pair.after = comparer.named(comparison.after);
         }
         if (pair.first_lines.size() < first_lines_kept) pair.first_lines.push_back(line.number);
       },
@@ -155,8 +201,12 @@ std::string record_diff_text(const RecordDiff& diff, const RecordDiffInputs& inp
   }
   if (inputs.consent_path) {
     const auto totals = [](const runtime::ConsentLedger& ledger) {
-      return fmt::format("{} applied, {} rejected, {} after --now", ledger.applied(), ledger.rejected(),
-                         ledger.after_now());
+      std::string text = fmt::format("{} applied, {} rejected, {} after --now", ledger.applied(), ledger.rejected(),
+                                     ledger.after_now());
+      if (const std::uint64_t bad = ledger.bad_values_read_as_off(); bad > 0) {
+        text += fmt::format(", {} neither on nor off (read as off)", bad);
+      }
+      return text;
     };
     out += fmt::format("  consent changes ({}): old {}; new {}\n", *inputs.consent_path, totals(*inputs.old_ledger),
                        totals(*inputs.new_ledger));
@@ -170,8 +220,8 @@ std::string record_diff_json(const RecordDiff& diff, const RecordDiffInputs& inp
   std::string consent = "null";
   if (inputs.consent_path) {
     const auto totals = [](const runtime::ConsentLedger& ledger) {
-      return fmt::format("{{\"applied\": {}, \"rejected\": {}, \"after_now\": {}}}", ledger.applied(),
-                         ledger.rejected(), ledger.after_now());
+      return fmt::format("{{\"applied\": {}, \"rejected\": {}, \"after_now\": {}, \"bad_value_read_as_off\": {}}}",
+                         ledger.applied(), ledger.rejected(), ledger.after_now(), ledger.bad_values_read_as_off());
     };
     consent = fmt::format("{{\"file\": {}, \"old\": {}, \"new\": {}}}", json::quote(*inputs.consent_path),
                           totals(*inputs.old_ledger), totals(*inputs.new_ledger));

@@ -4,6 +4,7 @@
 // reason changes counted by direction and by reason pair, with the first line numbers of each.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include "record_inputs.hpp"
 #include "usegate/compiler/diff.hpp"
 #include "usegate/runtime/bindings.hpp"
+#include "usegate/runtime/block_reader.hpp"
 #include "usegate/runtime/consent_ledger.hpp"
 #include "usegate/usegate.hpp"
 
@@ -52,6 +54,49 @@ struct RecordDiff {
 
   [[nodiscard]] std::uint64_t changed() const { return read - unchanged - rejected; }
   [[nodiscard]] std::uint64_t changed_in(compiler::DiffDirection direction) const;
+};
+
+// An outcome as numbers while counting: a decision and its reason, or a rejection and its
+// cause. Reasons are numbered by name across both versions (a rule id, `optout_S`,
+// `default`), so equal codes mean equal names whatever place the rule has in each policy.
+struct OutcomeCode {
+  enum class Kind : std::uint8_t { allow, deny, reject } kind = Kind::deny;
+  std::uint16_t code = 0;  // the reason's number by name, or the RejectCause
+
+  auto operator<=>(const OutcomeCode&) const = default;
+};
+
+// Where one record goes in the diff.
+enum class RecordChange : std::uint8_t {
+  unchanged,         // the same decision for a reason of the same name
+  rejected_by_both,  // neither version can read it
+  newly_denied,      // allowed by OLD, denied or rejected by NEW
+  newly_allowed,     // denied or rejected by OLD, allowed by NEW
+  reason_only,       // not allowed by either, for reasons (or causes) of other names
+};
+
+struct RecordComparison {
+  OutcomeCode before;
+  OutcomeCode after;
+  RecordChange change = RecordChange::unchanged;
+};
+
+// Decides records under both versions, as `usegate eval` decides them under each, and compares
+// the outcomes. Not copyable: it holds both versions' decoders.
+class RecordComparer {
+ public:
+  RecordComparer(const RecordDiffVersion& old_version, const RecordDiffVersion& new_version, std::int64_t now);
+  ~RecordComparer();
+  RecordComparer(const RecordComparer&) = delete;
+  RecordComparer& operator=(const RecordComparer&) = delete;
+
+  [[nodiscard]] RecordComparison compare(const runtime::InputLine& line);
+  // An outcome with its names: `before` as OLD names it, `after` as NEW does.
+  [[nodiscard]] RecordOutcome named(const OutcomeCode& outcome) const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
 };
 
 // Reads the records from `descriptor` to its end and compares the versions' outcomes. A

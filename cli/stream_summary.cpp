@@ -64,6 +64,13 @@ std::string summary_text(const char* command, const StreamSummary& summary) {
   if (summary.ledger) {
     text += fmt::format("  consent changes: {} applied, {} rejected, {} after --now\n", summary.ledger->applied(),
                         summary.ledger->rejected(), summary.ledger->after_now());
+    if (const std::uint64_t bad = summary.ledger->bad_values_read_as_off(); bad > 0) {
+      text += fmt::format("  consent change values neither on nor off (read as off): {}\n", bad);
+    }
+  }
+  if (counts.subject_unreadable > 0) {
+    text += fmt::format("  records whose subject could not be read (their settings read as off): {}\n",
+                        counts.subject_unreadable);
   }
   text += fmt::format("  policy: {} version {}\n", summary.policy.name(),
                       summary.policy.version().empty() ? "-" : summary.policy.version());
@@ -79,12 +86,15 @@ std::string summary_json(const StreamSummary& summary) {
   return fmt::format(
       "{{\"policy\":{},\"version\":{},\"read\":{},\"allowed\":{},\"denied\":{},\"rejected\":{},"
       "\"empty_lines\":{},\"denied_by_reason\":{},\"rejected_by_cause\":{},\"consent_applied\":{},"
-      "\"consent_rejected\":{},\"consent_rejected_by_cause\":{},\"consent_after_now\":{},\"bad_consent_values\":{}}}\n",
+      "\"consent_rejected\":{},\"consent_rejected_by_cause\":{},\"consent_after_now\":{},"
+      "\"consent_bad_value_read_as_off\":{},\"bad_consent_values\":{},\"subject_unreadable\":{}}}\n",
       json::quote(summary.policy.name()), json::quote(summary.policy.version()), counts.read, counts.allowed,
       counts.denied, counts.rejected, counts.empty_lines, json_object(denials(summary)),
       json_object(rejections(summary)), summary.ledger ? summary.ledger->applied() : 0,
       summary.ledger ? summary.ledger->rejected() : 0, json_object(consent_causes),
-      summary.ledger ? summary.ledger->after_now() : 0, counts.bad_consent_values);
+      summary.ledger ? summary.ledger->after_now() : 0,
+      summary.ledger ? summary.ledger->bad_values_read_as_off() : 0, counts.bad_consent_values,
+      counts.subject_unreadable);
 }
 
 }  // namespace usegate::cli

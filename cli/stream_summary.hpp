@@ -19,7 +19,7 @@ struct StreamSummary {
 [[nodiscard]] std::string summary_text(const char* command, const StreamSummary& summary);
 // Keys: policy, version, read, allowed, denied, rejected, empty_lines, denied_by_reason,
 // rejected_by_cause, consent_applied, consent_rejected, consent_rejected_by_cause,
-// consent_after_now, bad_consent_values.
+// consent_after_now, bad_consent_values, subject_unreadable.
 [[nodiscard]] std::string summary_json(const StreamSummary& summary);
 
 }  // namespace usegate::cli

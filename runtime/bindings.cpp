@@ -179,6 +179,23 @@ SettingBinding* find_setting(Bindings& bindings, const std::string& name, const 
                                         names.empty() ? std::string("none") : join(names))};
 }
 
+// A value recorded under a former name of a setting lies beside the setting's own field: the
+// same path with its last key replaced, in the order the policy lists the former names.
+void place_former_names(Bindings& bindings, const CompiledPolicy& compiled) {
+  for (auto& binding : bindings.settings) {
+    binding.former_paths.clear();
+    if (binding.path.empty()) continue;
+    for (const auto& setting : compiled.settings) {
+      if (setting.name != binding.setting) continue;
+      for (const auto& former : setting.formerly) {
+        FieldPath path = binding.path;
+        path.back() = former;
+        binding.former_paths.push_back(std::move(path));
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Bindings default_bindings(const Policy& policy) {
@@ -194,8 +211,9 @@ Bindings default_bindings(const Policy& policy) {
   }
   for (const auto& setting : compiled.settings) {
     bindings.settings.push_back(SettingBinding{setting.name, static_cast<std::size_t>(setting.variable),
-                                               {setting.name}, bindings.user_path});
+                                               {setting.name}, {}, bindings.user_path});
   }
+  place_former_names(bindings, compiled);
   return bindings;
 }
 
@@ -239,6 +257,7 @@ std::variant<Bindings, BindingsError> read_bindings(const std::string& file_name
         if (node["key"]) setting.key_path = read_path(node["key"]);
       }
     }
+    place_former_names(bindings, policy.compiled());
   } catch (const Problem& problem) {
     return error_at(problem.mark, problem.message);
   } catch (const YAML::Exception& exception) {

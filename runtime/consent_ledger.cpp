@@ -6,20 +6,25 @@
 #include <simdjson.h>
 
 #include "json_document.hpp"
+#include "json_validation.hpp"
 #include "usegate/runtime/time_text.hpp"
 #include "usegate/base/calendar.hpp"
 #include "usegate/runtime/block_reader.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
+#include "usegate/runtime/subject_key.hpp"
 
 namespace usegate::runtime {
 namespace {
 
 using simdjson::ondemand::json_type;
 
+enum class ChangeValue : std::uint8_t { unset, off, on, bad };
+
 struct ParsedChange {
-  std::string subject;
+  std::string subject;  // its key
   std::string setting;
-  std::optional<bool> value;  // nothing: back to the default
+  ChangeValue value = ChangeValue::unset;  // unset: back to the default
+  std::string bad_value;                   // how a bad value was written, for the note
   std::optional<std::string> platform;
   double time_key = 0;
   std::int64_t seconds = 0;
@@ -35,25 +40,37 @@ Rejection unreadable(RejectCause cause) {
     case RejectCause::invalid_utf8: return Rejection{"invalid_utf8", "bytes that are not UTF-8"};
     case RejectCause::not_an_object: return Rejection{"not_an_object", "not a JSON object"};
     case RejectCause::too_deep: return Rejection{"too_deep", "nested too deeply"};
+    case RejectCause::duplicate_key: return Rejection{"duplicate_key", "a key occurs twice"};
+    case RejectCause::number_out_of_range:
+      return Rejection{"number_out_of_range", "a number outside a double, or an integer outside 64 bits"};
     default: return Rejection{"invalid_json", "not valid JSON"};
   }
 }
 
-// A string, or a number as written (ids are often numbers).
-std::optional<std::string> text_of(simdjson::ondemand::value value) {
+std::string_view without_trailing_space(std::string_view token) {
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\r' || token.back() == '\n')) {
+    token.remove_suffix(1);
+  }
+  return token;
+}
+
+// The subject's key from a string or a number (ids are often numbers).
+std::optional<Rejection> read_subject(simdjson::ondemand::value value, std::string& key) {
   json_type type;
-  if (value.type().get(type)) return std::nullopt;
+  if (value.type().get(type)) return Rejection{"invalid_json", "not valid JSON"};
   if (type == json_type::string) {
     std::string_view text;
-    if (value.get_string().get(text)) return std::nullopt;
-    return std::string(text);
+    if (value.get_string().get(text)) return Rejection{"invalid_json", "not valid JSON"};
+    subject_key_from_string(text, key);
+    return std::nullopt;
   }
   if (type == json_type::number) {
-    std::string_view raw = value.raw_json_token();
-    while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\r' || raw.back() == '\n')) raw.remove_suffix(1);
-    return std::string(raw);
+    if (!subject_key_from_number(without_trailing_space(value.raw_json_token()), key)) {
+      return Rejection{"invalid_json", "not valid JSON"};
+    }
+    return std::nullopt;
   }
-  return std::nullopt;
+  return Rejection{"bad_user", "`user` must be a string or a number"};
 }
 
 std::variant<ParsedChange, Rejection> parse_change(simdjson::ondemand::parser& parser, const InputLine& line) {
@@ -62,10 +79,14 @@ std::variant<ParsedChange, Rejection> parse_change(simdjson::ondemand::parser& p
                        .get(document)) {
     return unreadable(cause_of(error));
   }
-  simdjson::ondemand::object object;
-  if (auto error = document.get_object().get(object)) {
-    return unreadable(error == simdjson::INCORRECT_TYPE ? classify_non_object(document) : cause_of(error));
+  // Strict JSON first, as for records: a change that two readers would read differently (a
+  // key twice, a broken value in a field nobody reads) is not applied.
+  if (const RejectCause cause = validate_json_object_document(document); cause != RejectCause::none) {
+    return unreadable(cause);
   }
+  document.rewind();
+  simdjson::ondemand::object object;
+  if (auto error = document.get_object().get(object)) return unreadable(cause_of(error));
   ParsedChange change;
   bool has_user = false, has_setting = false, has_value = false, has_time = false;
   for (auto field_result : object) {
@@ -75,9 +96,7 @@ std::variant<ParsedChange, Rejection> parse_change(simdjson::ondemand::parser& p
     if (field.unescaped_key().get(key)) return Rejection{"invalid_json", "not valid JSON"};
     simdjson::ondemand::value value = field.value();
     if (key == "user") {
-      auto text = text_of(value);
-      if (!text) return Rejection{"bad_user", "`user` must be a string or a number"};
-      change.subject = std::move(*text);
+      if (auto rejection = read_subject(value, change.subject)) return std::move(*rejection);
       has_user = true;
     } else if (key == "setting") {
       std::string_view text;
@@ -88,21 +107,31 @@ std::variant<ParsedChange, Rejection> parse_change(simdjson::ondemand::parser& p
       json_type type;
       if (value.type().get(type)) return Rejection{"invalid_json", "not valid JSON"};
       has_value = true;
-      if (type == json_type::null) {
-        change.value.reset();
-      } else if (type == json_type::boolean) {
-        bool on = false;
-        if (value.get_bool().get(on)) return Rejection{"invalid_json", "not valid JSON"};
-        change.value = on;
-      } else if (type == json_type::string) {
-        std::string_view text;
-        if (value.get_string().get(text)) return Rejection{"invalid_json", "not valid JSON"};
-        if (text != "on" && text != "off") {
-          return Rejection{"bad_value", fmt::format("value `{}` is neither on nor off", text)};
+      change.value = ChangeValue::bad;
+      switch (type) {
+        case json_type::null: change.value = ChangeValue::unset; break;
+        case json_type::boolean: {
+          bool on = false;
+          if (value.get_bool().get(on)) return Rejection{"invalid_json", "not valid JSON"};
+          change.value = on ? ChangeValue::on : ChangeValue::off;
+          break;
         }
-        change.value = text == "on";
-      } else {
-        return Rejection{"bad_value", "`value` must be \"on\", \"off\", true, false or null"};
+        case json_type::string: {
+          std::string_view text;
+          if (value.get_string().get(text)) return Rejection{"invalid_json", "not valid JSON"};
+          if (text == "on" || text == "off") {
+            change.value = text == "on" ? ChangeValue::on : ChangeValue::off;
+          } else {
+            change.bad_value = fmt::format("value `{}`", text);
+          }
+          break;
+        }
+        case json_type::number:
+          change.bad_value = fmt::format("value `{}`", without_trailing_space(value.raw_json_token()));
+          break;
+        case json_type::array: change.bad_value = "an array value"; break;
+        case json_type::object: change.bad_value = "an object value"; break;
+        default: return Rejection{"invalid_json", "not valid JSON"};
       }
     } else if (key == "platform") {
       std::string_view text;
@@ -135,22 +164,45 @@ std::variant<ParsedChange, Rejection> parse_change(simdjson::ondemand::parser& p
 
 }  // namespace
 
+// Where each name a change may be recorded under leads: the setting, and the slot of the name
+// among the setting's (0 its own name, then its former names in policy order).
+struct NamedSlot {
+  std::size_t setting = 0;
+  std::size_t slot = 0;
+};
+
 ConsentLedger ConsentLedger::read(int descriptor, const Policy& policy, std::int64_t now) {
   const CompiledPolicy& compiled = policy.compiled();
   ConsentLedger ledger;
-  ledger.setting_count_ = compiled.settings.size();
-  ledger.rejected_by_setting_.assign(ledger.setting_count_, 0);
+  ledger.rejected_by_setting_.assign(compiled.settings.size(), 0);
+  std::unordered_map<std::string_view, NamedSlot> names;
+  std::size_t slot_count = 0;
+  for (std::size_t i = 0; i < compiled.settings.size(); ++i) {
+    const SettingInfo& info = compiled.settings[i];
+    ledger.first_slot_.push_back(slot_count);
+    // A name listed twice keeps its first place, as the policy reads it.
+    names.emplace(info.name, NamedSlot{i, 0});
+    for (std::size_t former = 0; former < info.formerly.size(); ++former) {
+      names.emplace(info.formerly[former], NamedSlot{i, former + 1});
+    }
+    slot_count += 1 + info.formerly.size();
+  }
+  ledger.first_slot_.push_back(slot_count);
+
   const double now_key = calendar::time_key(now, false);
   simdjson::ondemand::parser parser;
   BlockReader reader(descriptor);
   InputBlock block;
 
-  const auto reject = [&ledger](std::uint64_t line, const char* cause, std::string message) {
+  const auto note = [&ledger](std::uint64_t line, bool applied, const char* cause, std::string message) {
+    if (ledger.notes_.size() < kept_notes) {
+      ledger.notes_.push_back(ConsentChangeNote{line, applied, cause, std::move(message)});
+    }
+  };
+  const auto reject = [&ledger, &note](std::uint64_t line, const char* cause, std::string message) {
     ++ledger.rejected_;
     ++ledger.rejected_by_cause_[cause];
-    if (ledger.rejections_.size() < kept_rejections) {
-      ledger.rejections_.push_back(RejectedConsentChange{line, cause, std::move(message)});
-    }
+    note(line, false, cause, std::move(message));
   };
 
   while (reader.next(block)) {
@@ -164,25 +216,15 @@ ConsentLedger ConsentLedger::read(int descriptor, const Policy& policy, std::int
         continue;
       }
       ParsedChange& change = std::get<ParsedChange>(parsed);
-      // The setting, by its name or a former one.
-      std::optional<std::size_t> setting;
-      bool under_former_name = false;
-      for (std::size_t i = 0; i < compiled.settings.size() && !setting; ++i) {
-        const SettingInfo& info = compiled.settings[i];
-        if (info.name == change.setting) {
-          setting = i;
-        } else if (std::find(info.formerly.begin(), info.formerly.end(), change.setting) != info.formerly.end()) {
-          setting = i;
-          under_former_name = true;
-        }
-      }
-      if (!setting) {
+      const auto named = names.find(change.setting);
+      if (named == names.end()) {
         reject(line.number, "unknown_setting", fmt::format("the policy has no setting `{}`", change.setting));
         continue;
       }
-      const SettingInfo& info = compiled.settings[*setting];
+      const std::size_t setting = named->second.setting;
+      const SettingInfo& info = compiled.settings[setting];
       const auto reject_change = [&](const char* cause, std::string message) {
-        ++ledger.rejected_by_setting_[*setting];
+        ++ledger.rejected_by_setting_[setting];
         reject(line.number, cause, std::move(message));
       };
       // Availability: the change counts only where and when the control could be used.
@@ -198,6 +240,8 @@ ConsentLedger ConsentLedger::read(int descriptor, const Policy& policy, std::int
           continue;
         }
         const auto index = static_cast<std::uint32_t>(platform - platforms.begin());
+        // `until` is exclusive: a change in its first second is refused; one in the last
+        // fraction of a second before it is not (the whole seconds of the change's time).
         const bool available = std::any_of(info.availability.begin(), info.availability.end(), [&](const AvailabilityInfo& entry) {
           return std::find(entry.platforms.begin(), entry.platforms.end(), index) != entry.platforms.end() &&
                  (!entry.from || change.seconds >= *entry.from) && (!entry.until || change.seconds < *entry.until);
@@ -212,14 +256,16 @@ ConsentLedger ConsentLedger::read(int descriptor, const Policy& policy, std::int
         ++ledger.after_now_;
         continue;
       }
-      SubjectState& state = ledger.subjects_[change.subject];
-      if (state.own.empty()) {
-        state.own.resize(ledger.setting_count_);
-        state.former.resize(ledger.setting_count_);
+      if (change.value == ChangeValue::bad) {
+        ++ledger.bad_values_read_as_off_;
+        note(line.number, true, "bad_value_read_as_off", fmt::format("{} is neither on nor off", change.bad_value));
       }
-      Change& slot = under_former_name ? state.former[*setting] : state.own[*setting];
+      SubjectState& state = ledger.subjects_[std::move(change.subject)];
+      if (state.empty()) state.resize(slot_count);
+      Change& slot = state[ledger.first_slot_[setting] + named->second.slot];
       if (!slot.present || change.time_key >= slot.time_key) {
-        slot = Change{change.time_key, static_cast<std::uint8_t>(!change.value ? 0 : *change.value ? 2 : 1), true};
+        const std::uint8_t value = change.value == ChangeValue::unset ? 0 : change.value == ChangeValue::on ? 2 : 1;
+        slot = Change{change.time_key, value, true};
       }
       ++ledger.applied_;
     }
@@ -227,19 +273,21 @@ ConsentLedger ConsentLedger::read(int descriptor, const Policy& policy, std::int
   return ledger;
 }
 
-std::optional<bool> ConsentLedger::value(std::size_t setting, std::string_view subject) const {
+std::optional<bool> ConsentLedger::value(std::size_t setting, std::string_view subject_key) const {
   if (subjects_.empty()) return std::nullopt;
-  const auto found = subjects_.find(std::string(subject));
+  const auto found = subjects_.find(subject_key);
   if (found == subjects_.end()) return std::nullopt;
   return value_of(found->second, setting);
 }
 
-std::optional<bool> ConsentLedger::value_of(const SubjectState& state, std::size_t setting) {
-  const Change& own = state.own[setting];
-  const Change& former = state.former[setting];
-  const Change& effective = own.present && own.value != 0 ? own : former;
-  if (!effective.present || effective.value == 0) return std::nullopt;
-  return effective.value == 2;
+std::optional<bool> ConsentLedger::value_of(const SubjectState& state, std::size_t setting) const {
+  // The first name with a value decides: own name, then former names in policy order. A name
+  // set back to the default (null) has none.
+  for (std::size_t slot = first_slot_[setting]; slot < first_slot_[setting + 1]; ++slot) {
+    const Change& change = state[slot];
+    if (change.present && change.value != 0) return change.value == 2;
+  }
+  return std::nullopt;
 }
 
 std::uint64_t ConsentLedger::subjects_with_value(std::size_t setting, bool on) const {

@@ -18,6 +18,7 @@ inline RejectCause cause_of(simdjson::error_code error) {
   switch (error) {
     case simdjson::UTF8_ERROR: return RejectCause::invalid_utf8;
     case simdjson::DEPTH_ERROR: return RejectCause::too_deep;
+    case simdjson::NUMBER_OUT_OF_RANGE: return RejectCause::number_out_of_range;  // see json_validation.hpp
     default: return RejectCause::invalid_json;
   }
 }

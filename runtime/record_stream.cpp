@@ -26,6 +26,7 @@ void StreamCounts::add(const StreamCounts& other) {
   denied += other.denied;
   rejected += other.rejected;
   bad_consent_values += other.bad_consent_values;
+  subject_unreadable += other.subject_unreadable;
   bytes += other.bytes;
   if (denied_by_reason.size() < other.denied_by_reason.size()) denied_by_reason.resize(other.denied_by_reason.size(), 0);
   for (std::size_t i = 0; i < other.denied_by_reason.size(); ++i) denied_by_reason[i] += other.denied_by_reason[i];
@@ -107,6 +108,7 @@ class BlockEvaluator {
         continue;
       }
       counts.bad_consent_values += decoder_.bad_consent_values();
+      counts.subject_unreadable += decoder_.subject_unreadable() ? 1 : 0;
       const Decision decision = decide();
       const std::size_t reason = std::min<std::size_t>(decision.reason, counts.denied_by_reason.size() - 1);
       if (decision.allowed) {

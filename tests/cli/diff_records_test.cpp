@@ -143,15 +143,15 @@ TEST_CASE("diff --records: bindings are checked against NEW, and OLD skips the a
                                             "  plan: account.plan\n"
                                             "  category: {field: kind, values: {tweet: post, reel: story}}\n");
   // 1, 3: enterprise posts (newly denied); 2: a consumer post (unchanged); 4: an enterprise
-  // message (denied before by default, now by enterprise_data); 5: malformed inside `account`,
-  // which only NEW reads: NEW rejects it, OLD decides it; 6: rejected by both; 7: a story,
+  // message (denied before by default, now by enterprise_data); 5: a key twice inside
+  // `account`, which only NEW reads: NEW rejects it, OLD decides it; 6: rejected by both; 7: a story,
   // denied by default under both (unchanged).
   const std::string records = scratch_file(directory, "r.jsonl",
                                            R"({"purpose":"training","kind":"tweet","account":{"plan":"enterprise"}}
 {"purpose":"training","kind":"tweet","account":{"plan":"consumer"}}
 {"purpose":"training","kind":"post","account":{"plan":"enterprise"}}
 {"purpose":"training","kind":"message","account":{"plan":"enterprise"}}
-{"purpose":"training","kind":"tweet","account":{"plan":"enterprise" "x"}}
+{"purpose":"training","kind":"tweet","account":{"plan":"enterprise","plan":"consumer"}}
 not json
 {"purpose":"training","kind":"reel","account":{"plan":"consumer"}}
 )");
@@ -163,7 +163,7 @@ not json
                              ", now 2024-09-01): 7 read, 4 changed, 2 unchanged, 1 rejected\n"
                              "  newly denied: 3 records\n"
                              "    allow (train_posts) → deny (enterprise_data): 2 records, lines 1, 3\n"
-                             "    allow (train_posts) → reject (invalid_json): 1 record, line 5\n"
+                             "    allow (train_posts) → reject (duplicate_key): 1 record, line 5\n"
                              "  newly allowed: 0 records\n"
                              "  reason only: 1 record\n"
                              "    deny (default) → deny (enterprise_data): 1 record, line 4\n"));
@@ -239,8 +239,9 @@ TEST_CASE("diff --records --consent: each version applies its own availability t
   const auto json = run_usegate({"diff", "--format", "json", july, everywhere, "--records", records, "--consent",
                                  consent, "--now", "2024-09-01"});
   CHECK(json.out.find("\"consent\": {\"file\": \"" + consent +
-                      "\", \"old\": {\"applied\": 1, \"rejected\": 1, \"after_now\": 1}, \"new\": {\"applied\": 2, "
-                      "\"rejected\": 0, \"after_now\": 1}}") != std::string::npos);
+                      "\", \"old\": {\"applied\": 1, \"rejected\": 1, \"after_now\": 1, \"bad_value_read_as_off\": 0}, "
+                      "\"new\": {\"applied\": 2, \"rejected\": 0, \"after_now\": 1, \"bad_value_read_as_off\": 0}}") !=
+        std::string::npos);
 }
 
 TEST_CASE("diff --records: usage errors exit 2") {
@@ -266,3 +267,74 @@ TEST_CASE("diff --records: usage errors exit 2") {
 }
 
 }  // namespace
+
+TEST_CASE("diff --records: reasons compared by name, so a rule inserted before another changes none of its records") {
+  const std::string directory = scratch_directory("diff-records-inserted-rule");
+  const std::string old_policy = scratch_file(directory, "old.policy", R"(policy p "t"
+enum purpose { training, ads }
+enum region { US, EU }
+deny no_b when region == EU
+allow train when purpose == training
+)");
+  const std::string new_policy = scratch_file(directory, "new.policy", R"(policy p "t"
+enum purpose { training, ads }
+enum region { US, EU }
+allow yes_a when purpose == ads
+deny no_b when region == EU
+allow train when purpose == training
+)");
+  const auto record = [](const char* purpose, const char* region) {
+    return std::string(R"({"purpose":")") + purpose + R"(","region":")" + region + "\"}\n";
+  };
+  // Lines 1-2: denied by no_b under both; line 3: allowed by train under both (each now the
+  // rule after yes_a); line 4: default deny, then yes_a; line 5: unreadable under both.
+  const std::string records = scratch_file(directory, "r.jsonl",
+                                           record("training", "EU") + record("ads", "EU") + record("training", "US") +
+                                               record("ads", "US") + "{\n");
+  const auto result = run_usegate({"diff", old_policy, new_policy, "--records", records, "--now", "2024-09-01"});
+  CHECK(result.exit_code == 1);
+  CHECK(result.err.empty());
+  CHECK(result.out.ends_with("records (" + records + ", now 2024-09-01): 5 read, 1 changed, 3 unchanged, 1 rejected\n"
+                             "  newly denied: 0 records\n"
+                             "  newly allowed: 1 record\n"
+                             "    deny (default) → allow (yes_a): 1 record, line 4\n"
+                             "  reason only: 0 records\n"));
+}
+
+TEST_CASE("diff --records: a rule moved, removed or renamed changes exactly the records it decides") {
+  const std::string directory = scratch_directory("diff-records-moved-rules");
+  const std::string old_policy = scratch_file(directory, "old.policy", R"(policy p "t"
+enum purpose { training, ads, search }
+enum region { US, EU }
+deny no_eu when region == EU
+allow train when purpose == training
+allow search_all when purpose == search
+deny no_ads when purpose == ads
+)");
+  // no_ads moves first, search_all is gone, train is renamed.
+  const std::string new_policy = scratch_file(directory, "new.policy", R"(policy p "t"
+enum purpose { training, ads, search }
+enum region { US, EU }
+deny no_ads when purpose == ads
+deny no_eu when region == EU
+allow train_v2 when purpose == training
+)");
+  const auto record = [](const char* purpose, const char* region) {
+    return std::string(R"({"purpose":")") + purpose + R"(","region":")" + region + "\"}\n";
+  };
+  const std::string records = scratch_file(directory, "r.jsonl",
+                                           record("training", "EU") +  // 1: deny (no_eu) both
+                                               record("ads", "EU") +   // 2: deny (no_eu) → deny (no_ads)
+                                               record("ads", "US") +   // 3: deny (no_ads) both
+                                               record("search", "US") +  // 4: allow (search_all) → deny (default)
+                                               record("training", "US"));  // 5: allow (train) → allow (train_v2)
+  const auto result = run_usegate({"diff", old_policy, new_policy, "--records", records, "--now", "2024-09-01"});
+  CHECK(result.exit_code == 1);
+  CHECK(result.out.ends_with("records (" + records + ", now 2024-09-01): 5 read, 3 changed, 2 unchanged, 0 rejected\n"
+                             "  newly denied: 1 record\n"
+                             "    allow (search_all) → deny (default): 1 record, line 4\n"
+                             "  newly allowed: 0 records\n"
+                             "  reason only: 2 records\n"
+                             "    deny (no_eu) → deny (no_ads): 1 record, line 2\n"
+                             "    allow (train) → allow (train_v2): 1 record, line 5\n"));
+}

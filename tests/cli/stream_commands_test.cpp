@@ -16,10 +16,18 @@ using usegate::testing::write_text;
 
 const std::string august = source_path("policies/x-grok-2024-08.policy");
 
-// A record that the August policy allows for training, unless something below changes it.
+// A record that the August policy allows for training, unless `extra` changes it: a field
+// that `extra` sets (`,"region":"EU"`) takes the place of the default one, so that no key is
+// written twice.
 std::string post(const std::string& user, const std::string& extra = "") {
-  return R"({"user":")" + user +
-         R"(","purpose":"training","category":"post","region":"US","visibility":"public","ts":"2024-06-01")" + extra + "}";
+  const std::vector<std::pair<std::string, std::string>> defaults{
+      {"purpose", R"("training")"}, {"category", R"("post")"}, {"region", R"("US")"},
+      {"visibility", R"("public")"}, {"ts", R"("2024-06-01")"}};
+  std::string record = R"({"user":")" + user + "\"";
+  for (const auto& [key, value] : defaults) {
+    if (extra.find(",\"" + key + "\":") == std::string::npos) record += ",\"" + key + "\":" + value;
+  }
+  return record + extra + "}";
 }
 
 std::string eval(const std::string& input, std::vector<std::string> extra = {}) {
@@ -75,18 +83,74 @@ TEST_CASE("eval: keys and values written with escapes are the same keys and valu
                            line(3, "allow", "train_on_posts") + line(4, "deny", "default") + line(5, "deny", "default"));
 }
 
-TEST_CASE("eval: duplicate keys, the last one wins") {
-  CHECK(eval(post("a", R"(,"region":"EU","region":"US")") + "\n") == line(1, "allow", "train_on_posts"));
-  CHECK(eval(post("a", R"(,"region":"US","region":"EU")") + "\n") == line(1, "deny", "eu_suspension"));
+TEST_CASE("eval: a key twice in an object the reader reads rejects the line, whichever copy would win") {
+  // Readers disagree on which copy wins, so neither copy may decide.
+  const std::string user = R"({"user":"a","purpose":"training","category":"post","visibility":"public","ts":"2024-06-01",)";
+  const std::string input =
+      user + R"("region":"EU","region":"US"})" "\n" +
+      user + R"("region":"US","region":"EU"})" "\n" +
+      user + R"("region":"US","re\u0067ion":"EU"})" "\n" +       // equal after unescaping
+      user + R"("region":"US","lang":"en","lang":"fr"})" "\n" +   // a key no binding reads
+      user + R"("region":"US","meta":{"lang":"en","lang":"fr"}})" "\n" +  // an object nobody reads
+      user + R"("region":"US","Region":"EU"})" "\n";                // keys are case-sensitive
+  CHECK(eval(input) == line(1, "reject", "duplicate_key") + line(2, "reject", "duplicate_key") +
+                           line(3, "reject", "duplicate_key") + line(4, "reject", "duplicate_key") +
+                           line(5, "allow", "train_on_posts") + line(6, "allow", "train_on_posts"));
+}
+
+TEST_CASE("eval: a line is decided only if it is strict JSON through and through, read or not") {
+  // Each broken value sits in a field no binding reads (`x`) and then in one the policy reads
+  // (`region`): both reject the line.
+  const std::vector<std::pair<std::string, std::string>> broken{
+      {"tru", "invalid_json"},       {"nul", "invalid_json"},      {"01", "invalid_json"},
+      {"1.", "invalid_json"},        {"-", "invalid_json"},        {".5", "invalid_json"},
+      {"+1", "invalid_json"},        {"1e", "invalid_json"},       {"NaN", "invalid_json"},
+      {"[1,]", "invalid_json"},      {"[1 2]", "invalid_json"},    {"{\"a\":1,}", "invalid_json"},
+      {"{\"a\" 1}", "invalid_json"}, {"'x'", "invalid_json"},      {"\"\\x\"", "invalid_json"},
+      {"\"\\u00\"", "invalid_json"}, {"\"\\ud800\"", "invalid_json"}, {"1/*c*/", "invalid_json"},
+      {"\"a\tb\"", "invalid_json"}, {"[tru]", "invalid_json"},    {"{\"a\":[{\"b\":01}]}", "invalid_json"},
+      {"1e999", "number_out_of_range"}, {"-1e999", "number_out_of_range"},
+      {"18446744073709551616", "number_out_of_range"}, {"-9223372036854775809", "number_out_of_range"},
+      {"[1e999]", "number_out_of_range"}};
+  for (const auto& [value, cause] : broken) {
+    CAPTURE(value);
+    CHECK(eval(post("a", ",\"x\":" + value) + "\n") == line(1, "reject", cause.c_str()));
+    CHECK(eval(post("a", ",\"region\":" + value) + "\n") == line(1, "reject", cause.c_str()));
+  }
+  // Valid JSON of every kind is decided, read or not.
+  const std::vector<std::string> valid{"-0", "1E+2", "1.5e-3", "0.0", "18446744073709551615", "-9223372036854775808",
+                                       "1e-999", "\"\\u00e9\\ud83d\\ude00\\\"\\\\/\\b\\f\\n\\r\\t\"",
+                                       "[]", "{}", "[[[]]]", "{\"a\":{\"a\":null}}", "[true,false,null]"};
+  for (const auto& value : valid) {
+    CAPTURE(value);
+    CHECK(eval(post("a", ",\"x\":" + value) + "\n") == line(1, "allow", "train_on_posts"));
+  }
+  // Brackets that do not match, where a reader that skips values by counting brackets would
+  // see a well-formed record: a key inside an array, closed by a brace.
+  CHECK(eval(post("a", R"(,"x":[{"a":[]},"b","user":{},"g":[1],"geo":1}])") + "\n") ==
+        line(1, "reject", "invalid_json"));
+  CHECK(eval(post("a", R"(,"region":["b","user":{},"g":1}])") + "\n") == line(1, "reject", "invalid_json"));
+  // Comments and trailing commas between fields.
+  CHECK(eval(post("a", "/*c*/") + "\n") == line(1, "reject", "invalid_json"));
+  CHECK(eval(post("a", ",") + "\n") == line(1, "reject", "invalid_json"));
 }
 
 TEST_CASE("eval: unreadable values are unknown, and the policy decides what unknown means") {
-  // A number out of range, a wrong type, deep nesting in a field the policy reads.
-  const std::string deep = std::string(2000, '[') + std::string(2000, ']');
-  const std::string input = post("a", R"(,"ts":1e999)") + "\n" + post("b", R"(,"region":7)") + "\n" +
-                            post("c", R"(,"region":)" + deep) + "\n" + post("d", R"(,"region":null)") + "\n";
+  // A wrong type, an object, null and a value outside the enum in a field the policy reads.
+  const std::string input = post("a", R"(,"ts":"soon")") + "\n" + post("b", R"(,"region":7)") + "\n" +
+                            post("c", R"(,"region":{"nested":[1,2]})") + "\n" + post("d", R"(,"region":null)") + "\n" +
+                            post("e", R"(,"region":"Mars")") + "\n";
   CHECK(eval(input) == line(1, "allow", "train_on_posts") + line(2, "deny", "eu_suspension_unreadable") +
-                           line(3, "deny", "eu_suspension_unreadable") + line(4, "deny", "eu_suspension_unreadable"));
+                           line(3, "deny", "eu_suspension_unreadable") + line(4, "deny", "eu_suspension_unreadable") +
+                           line(5, "deny", "eu_suspension_unreadable"));
+}
+
+TEST_CASE("eval: nesting deeper than 1024 levels is rejected wherever it is") {
+  const auto nested = [](std::size_t levels) { return std::string(levels, '[') + std::string(levels, ']'); };
+  // The record object is level 1, so a field's value may nest 1023 levels.
+  CHECK(eval(post("a", ",\"x\":" + nested(1023)) + "\n") == line(1, "allow", "train_on_posts"));
+  CHECK(eval(post("a", ",\"x\":" + nested(1024)) + "\n") == line(1, "reject", "too_deep"));
+  CHECK(eval(post("a", ",\"region\":" + nested(2000)) + "\n") == line(1, "reject", "too_deep"));
 }
 
 TEST_CASE("eval: a record longer than 16 MB") {
@@ -119,7 +183,8 @@ TEST_CASE("filter: allowed records byte for byte, denied and rejected ones to th
   CHECK(read_text(directory + "/summary.json") ==
         R"({"policy":"x_grok","version":"2024-08-08","read":4,"allowed":2,"denied":1,"rejected":1,"empty_lines":1,)"
         R"("denied_by_reason":{"optout_grok_sharing":1},"rejected_by_cause":{"invalid_json":1},"consent_applied":0,)"
-        R"("consent_rejected":0,"consent_rejected_by_cause":{},"consent_after_now":0,"bad_consent_values":0})"
+        R"("consent_rejected":0,"consent_rejected_by_cause":{},"consent_after_now":0,"consent_bad_value_read_as_off":0,)"
+        R"("bad_consent_values":0,"subject_unreadable":0})"
         "\n");
   CHECK(result.err ==
         "usegate filter: 4 records: 2 allowed, 1 denied, 1 rejected (1 empty line skipped)\n"
@@ -275,23 +340,25 @@ TEST_CASE("consent changes: the state as of --now, availability enforced, reject
       {"eval", "--policy", august, "--now", "2024-09-01", "--consent", directory + "/changes.jsonl"}, input);
   CHECK(result.exit_code == 0);
   // a: switched off on the web after launch. b: on iOS, where the setting did not exist.
-  // c: before the setting existed. d: off, then on again. e: after --now. f: a bad value.
-  // z: no events, the record's own value. The last line: the event stream wins over the record.
+  // c: before the setting existed. d: off, then on again. e: after --now. f: a bad value, read
+  // as off. z: no events, the record's own value. The last line: the event stream wins over
+  // the record.
   CHECK(result.out == line(1, "deny", "optout_grok_sharing") + line(2, "allow", "train_on_posts") +
                           line(3, "allow", "train_on_posts") + line(4, "allow", "train_on_posts") +
-                          line(5, "allow", "train_on_posts") + line(6, "allow", "train_on_posts") +
+                          line(5, "allow", "train_on_posts") + line(6, "deny", "optout_grok_sharing") +
                           line(7, "deny", "optout_grok_sharing") + line(8, "deny", "optout_grok_sharing"));
   const std::string file = directory + "/changes.jsonl";
   CHECK(result.err ==
         file + ":2: consent change rejected (unavailable): setting `grok_sharing` could not be changed on ios at that time\n" +
         file + ":3: consent change rejected (unavailable): setting `grok_sharing` could not be changed on web at that time\n" +
-        file + ":7: consent change rejected (bad_value): value `maybe` is neither on nor off\n" +
+        file + ":7: consent change read as off (bad_value_read_as_off): value `maybe` is neither on nor off\n" +
         file + ":8: consent change rejected (unknown_setting): the policy has no setting `telemetry`\n" +
         file + ":10: consent change rejected (missing_field): no `platform`, and setting `grok_sharing` is available only on some\n" +
         file + ":11: consent change rejected (invalid_json): not valid JSON\n" +
-        "usegate eval: 8 records: 5 allowed, 3 denied, 0 rejected\n"
-        "  denied by reason: optout_grok_sharing 3\n"
-        "  consent changes: 3 applied, 6 rejected, 1 after --now\n"
+        "usegate eval: 8 records: 4 allowed, 4 denied, 0 rejected\n"
+        "  denied by reason: optout_grok_sharing 4\n"
+        "  consent changes: 4 applied, 5 rejected, 1 after --now\n"
+        "  consent change values neither on nor off (read as off): 1\n"
         "  policy: x_grok version 2024-08-08\n");
 }
 

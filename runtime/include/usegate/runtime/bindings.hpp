@@ -55,6 +55,9 @@ struct SettingBinding {
   std::string setting;
   std::size_t variable = 0;
   FieldPath path;      // where a record carries the user's value itself (may be absent)
+  // Where a record carries a value recorded under each former name, in the policy's order:
+  // beside `path`, the last key replaced by the former name.
+  std::vector<FieldPath> former_paths;
   FieldPath key_path;  // whose consent events apply: the user by default
 };
 

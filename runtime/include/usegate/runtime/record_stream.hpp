@@ -59,6 +59,7 @@ struct StreamCounts {
   std::uint64_t denied = 0;
   std::uint64_t rejected = 0;
   std::uint64_t bad_consent_values = 0;  // inline setting values that were neither on nor off
+  std::uint64_t subject_unreadable = 0;  // records whose subject could not be read (consent given)
   std::uint64_t bytes = 0;
   std::vector<std::uint64_t> denied_by_reason;  // by reason number (see Policy::reason_name)
   std::array<std::uint64_t, reject_cause_count> rejected_by_cause{};

@@ -1,0 +1,303 @@
+// `usegate diff --records` (cli/record_diff.cpp) against the reference interpreter: a random
+// policy (random_policy.cpp) and a copy with rules inserted, removed, moved and renamed and
+// settings moved, replayed on random records (random_record.cpp, drawn for both versions),
+// written as JSON Lines and compared one by one by the record diff's RecordComparer, exactly as
+// `diff --records` compares them. For every record, the record diff's class — unchanged,
+// reason only, newly allowed, newly denied — must be the one the interpreter gives when the two
+// versions' answers are compared by rule id, and its outcomes must be the interpreter's.
+// Runs are deterministic for a base seed (USEGATE_SEED, see README.md); a failure prints the
+// seeds, both policies, the edits and the record.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+#include <sstream>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "differential_check.hpp"
+#include "random_policy.hpp"
+#include "random_record.hpp"
+#include "record_diff.hpp"
+#include "record_json.hpp"
+#include "support.hpp"
+#include "usegate/compiler/analyze.hpp"
+#include "usegate/runtime/block_reader.hpp"
+
+namespace {
+
+using namespace usegate;
+using namespace usegate::differential;
+
+struct Scale {
+  int pairs;
+  int records_per_pair;
+};
+
+// 400 pairs × 250 records = 100,000 records; 3,000 at reduced scale.
+Scale scale() {
+  if (testing::reduced_scale()) return {30, 100};
+  return {400, 250};
+}
+
+int uniform(std::mt19937_64& rng, int low, int high) { return std::uniform_int_distribution<int>(low, high)(rng); }
+
+std::size_t pick(std::mt19937_64& rng, const std::vector<std::size_t>& from) {
+  return from[static_cast<std::size_t>(uniform(rng, 0, static_cast<int>(from.size()) - 1))];
+}
+
+std::vector<std::size_t> rule_positions(const RandomPolicy& policy, bool with_settings) {
+  std::vector<std::size_t> positions;
+  for (std::size_t i = 0; i < policy.declarations.size(); ++i) {
+    const auto& declaration = policy.declarations[i];
+    if (std::holds_alternative<RandomRule>(declaration) ||
+        (with_settings && std::holds_alternative<RandomSetting>(declaration))) {
+      positions.push_back(i);
+    }
+  }
+  return positions;
+}
+
+// A condition the policy already uses (a rule's, a part of one, or a setting's coverage), so
+// that it checks and matches records the generator aims at.
+RandomCondition borrowed_condition(const RandomPolicy& policy, std::mt19937_64& rng) {
+  std::vector<const RandomCondition*> conditions;
+  for (const auto& declaration : policy.declarations) {
+    const RandomCondition* condition = nullptr;
+    if (const auto* rule = std::get_if<RandomRule>(&declaration)) condition = &rule->condition;
+    if (const auto* setting = std::get_if<RandomSetting>(&declaration)) condition = &setting->covers;
+    if (!condition) continue;
+    conditions.push_back(condition);
+    for (const auto& operand : condition->operands) conditions.push_back(&operand);
+  }
+  if (conditions.empty()) return RandomCondition{RandomCondition::Kind::atom, "true", {}, false, false};
+  return *conditions[static_cast<std::size_t>(uniform(rng, 0, static_cast<int>(conditions.size()) - 1))];
+}
+
+// One edit of the rules' list; false when the policy has nothing it applies to.
+bool edit_rules(RandomPolicy& policy, std::mt19937_64& rng, int& inserted, std::string& step) {
+  const auto rules = rule_positions(policy, false);
+  switch (uniform(rng, 0, 4)) {
+    case 0:
+    case 1: {
+      RandomRule rule;
+      rule.allow = uniform(rng, 0, 1) == 0;
+      rule.id = "inserted_" + std::to_string(inserted++);
+      rule.condition = borrowed_condition(policy, rng);
+      const auto at = static_cast<std::size_t>(uniform(rng, 0, static_cast<int>(policy.declarations.size())));
+      step = "insert " + std::string(rule.allow ? "allow " : "deny ") + rule.id + " at " + std::to_string(at);
+      policy.declarations.insert(policy.declarations.begin() + static_cast<std::ptrdiff_t>(at), std::move(rule));
+      return true;
+    }
+    case 2: {
+      if (rules.size() < 2) return false;
+      const std::size_t at = pick(rng, rules);
+      step = "remove rule " + std::get<RandomRule>(policy.declarations[at]).id;
+      policy.declarations.erase(policy.declarations.begin() + static_cast<std::ptrdiff_t>(at));
+      return true;
+    }
+    case 3: {
+      // A rule or a setting (whose opt-out is a rule too) to another place.
+      const auto movable = rule_positions(policy, true);
+      if (movable.size() < 2) return false;
+      const std::size_t from = pick(rng, movable);
+      RandomDeclaration moved = policy.declarations[from];
+      policy.declarations.erase(policy.declarations.begin() + static_cast<std::ptrdiff_t>(from));
+      const auto to = static_cast<std::size_t>(uniform(rng, 0, static_cast<int>(policy.declarations.size())));
+      policy.declarations.insert(policy.declarations.begin() + static_cast<std::ptrdiff_t>(to), std::move(moved));
+      step = "move declaration " + std::to_string(from) + " to " + std::to_string(to);
+      return true;
+    }
+    default: {
+      if (rules.empty()) return false;
+      auto& rule = std::get<RandomRule>(policy.declarations[pick(rng, rules)]);
+      step = "rename rule " + rule.id;
+      rule.id += "_v2";
+      return true;
+    }
+  }
+}
+
+std::optional<compiler::CheckedPolicy> check(const std::string& text) {
+  const dsl::SourceFile source("random.policy", text);
+  return compiler::analyze_policy(source, false).policy;
+}
+
+// The class the interpreter gives a record: its two answers compared by rule id.
+cli::RecordChange interpreter_change(const compiler::Decision& before, const compiler::Decision& after) {
+  const bool allowed_before = before.effect == compiler::Effect::allow;
+  const bool allowed_after = after.effect == compiler::Effect::allow;
+  if (allowed_before == allowed_after && before.reason == after.reason) return cli::RecordChange::unchanged;
+  if (allowed_before && !allowed_after) return cli::RecordChange::newly_denied;
+  if (!allowed_before && allowed_after) return cli::RecordChange::newly_allowed;
+  return cli::RecordChange::reason_only;
+}
+
+std::string change_name(cli::RecordChange change) {
+  switch (change) {
+    case cli::RecordChange::unchanged: return "unchanged";
+    case cli::RecordChange::rejected_by_both: return "rejected by both";
+    case cli::RecordChange::newly_denied: return "newly denied";
+    case cli::RecordChange::newly_allowed: return "newly allowed";
+    case cli::RecordChange::reason_only: return "reason only";
+  }
+  return "?";
+}
+
+std::string describe(const compiler::Decision& decision) {
+  return std::string(decision.effect == compiler::Effect::allow ? "allow" : "deny") + " (" + decision.reason + ")";
+}
+
+// The records as a file the record reader reads, as `diff --records FILE` would.
+class RecordFile {
+ public:
+  explicit RecordFile(const std::string& text) : file_(std::tmpfile()) {
+    REQUIRE(file_ != nullptr);
+    REQUIRE(std::fwrite(text.data(), 1, text.size(), file_) == text.size());
+    REQUIRE(std::fflush(file_) == 0);
+    REQUIRE(::lseek(fileno(file_), 0, SEEK_SET) == 0);
+  }
+  ~RecordFile() { std::fclose(file_); }
+  RecordFile(const RecordFile&) = delete;
+  RecordFile& operator=(const RecordFile&) = delete;
+  [[nodiscard]] int descriptor() const { return fileno(file_); }
+
+ private:
+  std::FILE* file_;
+};
+
+struct Tally {
+  std::uint64_t records = 0;
+  std::uint64_t by_change[5] = {};
+  std::uint64_t unchanged_under_another_rule_number = 0;  // what comparing by index gets wrong
+};
+
+TEST_CASE("diff --records vs interpreter: every record classed as the interpreter's answers compared by rule id") {
+  const Scale size = scale();
+  const std::uint64_t base = base_seed();
+  MESSAGE("diff --records vs interpreter: base seed " << base << " (USEGATE_SEED=" << base
+                                                      << " reproduces this run), " << size.pairs << " policy pairs x "
+                                                      << size.records_per_pair << " records");
+  Tally tally;
+  for (int index = 0; index < size.pairs; ++index) {
+    const std::uint64_t seed = mix_seed(base ^ mix_seed(0x7265636469666666ULL + static_cast<std::uint64_t>(index)));
+    const RandomPolicy original = generate_policy(seed);
+    const std::string old_text = original.render();
+
+    // One to four edits; an edit that leaves a policy that does not check is tried again.
+    std::mt19937_64 rng(mix_seed(seed ^ 0x65646974ULL));
+    RandomPolicy edited = original;
+    std::vector<std::string> steps;
+    int inserted = 0;
+    const int wanted = uniform(rng, 1, 4);
+    for (int attempt = 0; attempt < 40 && static_cast<int>(steps.size()) < wanted; ++attempt) {
+      RandomPolicy candidate = edited;
+      std::string step;
+      if (!edit_rules(candidate, rng, inserted, step)) continue;
+      candidate.default_position = std::min(candidate.default_position, candidate.declarations.size());
+      if (check(candidate.render())) {
+        edited = std::move(candidate);
+        steps.push_back(step);
+      }
+    }
+    const std::string new_text = edited.render();
+
+    std::ostringstream reproduce;
+    reproduce << "reproduce: USEGATE_SEED=" << base << " differential_tests -tc='diff --records vs interpreter*' (pair #"
+              << index << ", policy seed " << seed << ")\nedits:";
+    for (const auto& step : steps) reproduce << " " << step << ";";
+    reproduce << "\n--- old policy ---\n" << old_text << "--- new policy ---\n" << new_text;
+
+    const Pipeline old_pipeline = run_pipeline(old_text, compiler::CompileOptions{});
+    const Pipeline new_pipeline = run_pipeline(new_text, compiler::CompileOptions{});
+    REQUIRE_MESSAGE(old_pipeline.table.has_value(), reproduce.str() << old_pipeline.errors);
+    REQUIRE_MESSAGE(new_pipeline.table.has_value(), reproduce.str() << new_pipeline.errors);
+    const compiler::CheckedPolicy& old_policy = *old_pipeline.checked;
+    const compiler::CheckedPolicy& new_policy = *new_pipeline.checked;
+
+    // Records for both versions' constants; one `now` for all of them, as for a run of diff.
+    const RecordGenerator old_records(old_policy);
+    const RecordGenerator new_records(new_policy);
+    std::mt19937_64 record_rng(mix_seed(seed ^ 0x7265636F726473ULL));
+    std::vector<compiler::InterpreterInput> records;
+    std::string text;
+    for (int r = 0; r < size.records_per_pair; ++r) {
+      compiler::InterpreterInput record = (r % 2 == 0 ? old_records : new_records).next(record_rng);
+      if (!records.empty()) record.now = records.front().now;
+      // Default bindings read a setting's own name only; former names are a bindings matter.
+      for (const auto* policy : {&old_policy, &new_policy}) {
+        for (const auto& setting : policy->settings) {
+          for (const auto& former : setting.formerly) record.consent.erase(former);
+        }
+      }
+      text += json_line(record);
+      records.push_back(std::move(record));
+    }
+
+    const Policy& old_runtime = old_pipeline.table->policy();
+    const Policy& new_runtime = new_pipeline.table->policy();
+    const runtime::Bindings old_bindings = runtime::default_bindings(old_runtime);
+    const runtime::Bindings new_bindings = runtime::default_bindings(new_runtime);
+    const cli::RecordDiffVersion old_version{old_runtime, old_bindings, nullptr, {}};
+    const cli::RecordDiffVersion new_version{new_runtime, new_bindings, nullptr, {}};
+    cli::RecordComparer comparer(old_version, new_version, records.front().now);
+
+    const RecordFile file(text);
+    runtime::BlockReader reader(file.descriptor());
+    runtime::InputBlock block;
+    std::size_t r = 0;
+    while (reader.next(block)) {
+      runtime::BlockLines lines(block);
+      runtime::InputLine line;
+      while (lines.next(line)) {
+        REQUIRE(r < records.size());
+        const compiler::InterpreterInput& record = records[r];
+        const compiler::Decision before = compiler::interpret(old_policy, record).decision;
+        const compiler::Decision after = compiler::interpret(new_policy, record).decision;
+        const cli::RecordChange expected = interpreter_change(before, after);
+        const cli::RecordComparison comparison = comparer.compare(line);
+        const cli::RecordOutcome old_outcome = comparer.named(comparison.before);
+        const cli::RecordOutcome new_outcome = comparer.named(comparison.after);
+        const bool right = comparison.change == expected &&
+                           old_outcome.decision + " (" + old_outcome.reason + ")" == describe(before) &&
+                           new_outcome.decision + " (" + new_outcome.reason + ")" == describe(after);
+        if (!right) {
+          FAIL(reproduce.str() << "--- record #" << r << " ---\n" << json_line(record)
+                               << "interpreter: old " << describe(before) << ", new " << describe(after) << ": "
+                               << change_name(expected) << "\nrecord diff: old " << old_outcome.decision << " ("
+                               << old_outcome.reason << "), new " << new_outcome.decision << " (" << new_outcome.reason
+                               << "): " << change_name(comparison.change));
+        }
+        ++tally.records;
+        ++tally.by_change[static_cast<std::size_t>(expected)];
+        if (expected == cli::RecordChange::unchanged && before.rule != after.rule) {
+          ++tally.unchanged_under_another_rule_number;
+        }
+        ++r;
+      }
+    }
+    CHECK(r == records.size());
+  }
+  const auto count = [&tally](cli::RecordChange change) { return tally.by_change[static_cast<std::size_t>(change)]; };
+  MESSAGE("diff --records vs interpreter: " << tally.records << " records: "
+                                            << count(cli::RecordChange::unchanged) << " unchanged ("
+                                            << tally.unchanged_under_another_rule_number
+                                            << " decided by a rule at another place), "
+                                            << count(cli::RecordChange::reason_only) << " reason only, "
+                                            << count(cli::RecordChange::newly_allowed) << " newly allowed, "
+                                            << count(cli::RecordChange::newly_denied) << " newly denied");
+  // Every class must occur, and records whose deciding rule moved must be common, or the
+  // comparison says little.
+  CHECK(count(cli::RecordChange::unchanged) > tally.records / 4);
+  CHECK(tally.unchanged_under_another_rule_number > tally.records / 20);
+  CHECK(count(cli::RecordChange::reason_only) > 0);
+  CHECK(count(cli::RecordChange::newly_allowed) > 0);
+  CHECK(count(cli::RecordChange::newly_denied) > 0);
+  CHECK(count(cli::RecordChange::rejected_by_both) == 0);
+}
+
+}  // namespace
