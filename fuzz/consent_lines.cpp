@@ -1,7 +1,8 @@
 // Consent change streams read into a ledger from a descriptor, as `--consent FILE` does,
 // against the fixed policies. Every non-blank line ends in exactly one place: applied,
-// rejected, or after `now`; the counts by cause and by setting add up.
+// rejected, or after `now`; the counts by cause and by setting, and the notes kept, add up.
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
 #include <numeric>
 #include <string>
@@ -50,8 +51,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (by_cause != ledger.rejected() || by_settings > ledger.rejected()) {
       fuzz::property_failed("rejections by cause or by setting do not add up");
     }
-    if (ledger.rejections().size() != std::min<std::uint64_t>(ledger.rejected(), runtime::ConsentLedger::kept_rejections)) {
-      fuzz::property_failed("the kept rejections are not the first ones");
+    if (ledger.bad_values_read_as_off() > ledger.applied()) fuzz::property_failed("more bad values than changes applied");
+    const std::uint64_t noted = ledger.rejected() + ledger.bad_values_read_as_off();
+    if (ledger.notes().size() != std::min<std::uint64_t>(noted, runtime::ConsentLedger::kept_notes)) {
+      fuzz::property_failed("the notes kept are not the first ones");
     }
     for (std::size_t s = 0; s < fixed->compiled.settings.size(); ++s) {
       (void)ledger.subjects_with_value(s, true);

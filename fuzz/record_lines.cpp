@@ -2,7 +2,7 @@
 // input is a block of JSON Lines, decoded under every fixed setup (two policies, each with
 // the default bindings and with a bindings file of nested paths; with and without a consent
 // stream) and decided. Every line must end in exactly one place: a decision whose codes are
-// in range, or a reject cause.
+// in range, or a reject cause; and a decided line must be strict JSON.
 //
 // What is checked of each line is a list of properties (`line_properties` below): a new
 // oracle is one more function there, given the line, the decoder's verdict and the decision.
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include "support.hpp"
 #include "usegate/runtime/consent_ledger.hpp"
@@ -68,8 +69,20 @@ void codes_in_range(const LineOutcome& outcome) {
   if (outcome.decision->reason >= policy.reason_count()) fuzz::property_failed("an undecidable record: " + describe(outcome));
 }
 
+// A decided line is strict JSON (docs/reliability.md): an independent parser, simdjson's DOM
+// parser rather than the On-Demand one the decoder uses, reads it as an object.
+void decided_lines_are_strict_json(const LineOutcome& outcome) {
+  if (!outcome.decision) return;
+  static simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  simdjson::dom::object object;
+  if (parser.parse(outcome.line.text.data(), outcome.line.text.size()).get(root) || root.get_object().get(object)) {
+    fuzz::property_failed("a line that is not a strict JSON object was decided: " + describe(outcome));
+  }
+}
+
 using LineProperty = void (*)(const LineOutcome&);
-constexpr LineProperty line_properties[] = {&decided_or_rejected, &codes_in_range};
+constexpr LineProperty line_properties[] = {&decided_or_rejected, &codes_in_range, &decided_lines_are_strict_json};
 
 const runtime::ConsentLedger& fixed_ledger(const fuzz::FixedPolicy& policy, const std::string& relative) {
   static fuzz::MemoryFile file;
