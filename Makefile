@@ -1,10 +1,14 @@
 # The two commands a new user runs: `make demo` and `make test`. Both install what is missing.
 BUILD_DIR ?= build
 SANITIZE_DIR ?= build-sanitize
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_TARGETS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test test-sanitize demo bench clean
+.PHONY: all deps configure build test test-sanitize fuzz-build fuzz fuzz-smoke fuzz-seeds demo bench clean
 
 all: build
 
@@ -27,6 +31,25 @@ test-sanitize: deps
 	@cmake --build $(SANITIZE_DIR) -j $(JOBS)
 	@USEGATE_TEST_SCALE=sanitize ctest --test-dir $(SANITIZE_DIR) --output-on-failure -j $(JOBS)
 
+# The libFuzzer programs of fuzz/, in their own clang build tree (docs/reliability.md).
+fuzz-build: deps
+	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUSEGATE_FUZZ=ON >/dev/null
+	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzzers
+
+# Each target for FUZZ_SECONDS on a writable copy of its corpus; findings under $(FUZZ_DIR).
+fuzz: fuzz-build
+	@fuzz/run $(FUZZ_DIR) $(FUZZ_SECONDS) full $(FUZZ_TARGETS)
+
+# Each target briefly on the committed corpus, as CI runs it; fails when any target does.
+fuzz-smoke: fuzz-build
+	@fuzz/run $(FUZZ_DIR) $(FUZZ_SMOKE_SECONDS) smoke $(FUZZ_TARGETS)
+
+# Rewrites the artifact fuzzers' seeds from the bundled policies.
+fuzz-seeds: fuzz-build
+	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target usegate_fuzz_seeds
+	@$(FUZZ_DIR)/fuzz/usegate_fuzz_seeds fuzz/corpus/artifact_bytes
+	@$(FUZZ_DIR)/fuzz/usegate_fuzz_seeds fuzz/corpus/artifact_structure
+
 demo: build
 	@scripts/demo $(BUILD_DIR)/usegate
 
@@ -34,4 +57,4 @@ bench: build
 	@scripts/bench $(BUILD_DIR)
 
 clean:
-	rm -rf $(BUILD_DIR) $(SANITIZE_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(FUZZ_DIR)

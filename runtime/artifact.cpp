@@ -132,17 +132,17 @@ std::optional<std::int64_t> read_optional_time(Reader& reader, const char* what)
 
 // ------------------------------------------------------------------ validation
 // Everything the runtime relies on, checked once at load so that deciding needs no checks
-// beyond the range of each input code.
+// beyond the range of each input code. Each check stops at the first failure, and the next
+// runs only when the ones before it passed: later checks index with what earlier ones
+// vouched for (the settings check reads the platform attribute's values, the variables
+// check follows attribute and setting indices), so going on after a failure would read out
+// of bounds.
 class Validator {
  public:
   Validator(const CompiledPolicy& policy, Reader& reader) : policy_(policy), reader_(reader) {}
 
   void run(std::size_t table_offset) {
-    check_attributes();
-    check_settings();
-    check_rules();
-    check_variables();
-    if (reader_.failed()) return;
+    if (!check_attributes() || !check_settings() || !check_rules() || !check_variables()) return;
     if (policy_.table.layout == DecisionTable::Layout::dense) {
       check_dense(table_offset);
     } else {
@@ -151,66 +151,83 @@ class Validator {
   }
 
  private:
-  void fail(std::string message) { reader_.fail(0, std::move(message)); }
+  bool fail(std::string message) {
+    reader_.fail(0, std::move(message));
+    return false;
+  }
 
-  void check_attributes() {
-    std::set<std::string_view> names;
+  bool check_attributes() {
+    std::set<std::string_view> values;
+    bool builtin_seen = false;
     for (const auto& attribute : policy_.attributes) {
-      if (!names.insert(attribute.name).second) fail(fmt::format("attribute `{}` appears twice", attribute.name));
-      if (static_cast<std::uint8_t>(attribute.type) > 3) fail(fmt::format("attribute `{}` has an unknown type", attribute.name));
+      if (!names_.insert(attribute.name).second) return fail(fmt::format("attribute `{}` appears twice", attribute.name));
+      if (static_cast<std::uint8_t>(attribute.type) > 3) return fail(fmt::format("attribute `{}` has an unknown type", attribute.name));
       const bool categorical = attribute.type == AttributeType::enumeration || attribute.type == AttributeType::boolean;
-      if (!categorical && !attribute.values.empty()) fail(fmt::format("attribute `{}` lists values but is not an enum", attribute.name));
+      if (!categorical && !attribute.values.empty()) return fail(fmt::format("attribute `{}` lists values but is not an enum", attribute.name));
       if (attribute.type == AttributeType::boolean &&
           attribute.values != std::vector<std::string>{"false", "true"}) {
-        fail(fmt::format("bool attribute `{}` must have the values false and true", attribute.name));
+        return fail(fmt::format("bool attribute `{}` must have the values false and true", attribute.name));
       }
-      if (attribute.values.size() + first_value_code > 0xFFFF) fail(fmt::format("attribute `{}` has too many values", attribute.name));
+      if (attribute.values.size() + first_value_code > 0xFFFF) return fail(fmt::format("attribute `{}` has too many values", attribute.name));
+      values.clear();
+      for (const auto& value : attribute.values) {
+        if (!values.insert(value).second) return fail(fmt::format("attribute `{}` lists the value `{}` twice", attribute.name, value));
+      }
+      if (attribute.builtin && (builtin_seen || attribute.name != "now" || attribute.type != AttributeType::time)) {
+        return fail(fmt::format("attribute `{}` is marked built in, but only one time `now` is", attribute.name));
+      }
+      builtin_seen = builtin_seen || attribute.builtin;
       if (attribute.variable < -1 || attribute.variable >= static_cast<std::int64_t>(policy_.variables.size())) {
-        fail(fmt::format("attribute `{}` names variable {}, which does not exist", attribute.name, attribute.variable));
+        return fail(fmt::format("attribute `{}` names variable {}, which does not exist", attribute.name, attribute.variable));
       }
     }
     if (policy_.platform_attribute < -1 ||
         policy_.platform_attribute >= static_cast<std::int64_t>(policy_.attributes.size())) {
-      fail("the platform attribute does not exist");
-    } else if (policy_.platform_attribute >= 0 &&
-               policy_.attributes[policy_.platform_attribute].type != AttributeType::enumeration) {
-      fail("the platform attribute is not an enum");
+      return fail("the platform attribute does not exist");
     }
+    if (policy_.platform_attribute >= 0 &&
+        policy_.attributes[policy_.platform_attribute].type != AttributeType::enumeration) {
+      return fail("the platform attribute is not an enum");
+    }
+    return true;
   }
 
-  void check_settings() {
-    std::set<std::string_view> names;
+  bool check_settings() {
     for (const auto& setting : policy_.settings) {
-      if (!names.insert(setting.name).second) fail(fmt::format("setting `{}` appears twice", setting.name));
+      if (!names_.insert(setting.name).second) {
+        return fail(fmt::format("setting `{}` appears twice, or has the name of an attribute", setting.name));
+      }
       if (setting.variable < 0 || setting.variable >= static_cast<std::int64_t>(policy_.variables.size())) {
-        fail(fmt::format("setting `{}` has no variable", setting.name));
+        return fail(fmt::format("setting `{}` has no variable", setting.name));
+      }
+      if (!setting.availability.empty() && policy_.platform_attribute < 0) {
+        return fail(fmt::format("setting `{}` has availability but the policy has no platforms", setting.name));
       }
       for (const auto& availability : setting.availability) {
-        if (policy_.platform_attribute < 0) {
-          fail(fmt::format("setting `{}` has availability but the policy has no platforms", setting.name));
-          continue;
-        }
         const auto& platforms = policy_.attributes[policy_.platform_attribute].values;
         for (const auto platform : availability.platforms) {
-          if (platform >= platforms.size()) fail(fmt::format("setting `{}` names platform {}, which does not exist", setting.name, platform));
+          if (platform >= platforms.size()) {
+            return fail(fmt::format("setting `{}` names platform {}, which does not exist", setting.name, platform));
+          }
         }
       }
     }
+    return true;
   }
 
-  void check_rules() {
-    if (policy_.rules.size() > max_rules) fail("too many rules");
+  bool check_rules() {
+    if (policy_.rules.size() > max_rules) return fail("too many rules");
     for (const auto& rule : policy_.rules) {
       if (rule.setting < -1 || rule.setting >= static_cast<std::int64_t>(policy_.settings.size())) {
-        fail(fmt::format("rule `{}` names setting {}, which does not exist", rule.id, rule.setting));
-      } else if (rule.setting >= 0 && rule.allow) {
-        fail(fmt::format("opt-out rule `{}` allows", rule.id));
+        return fail(fmt::format("rule `{}` names setting {}, which does not exist", rule.id, rule.setting));
       }
+      if (rule.setting >= 0 && rule.allow) return fail(fmt::format("opt-out rule `{}` allows", rule.id));
     }
+    return true;
   }
 
-  void check_variables() {
-    if (policy_.variables.size() > 0xFFFF) fail("too many variables");
+  bool check_variables() {
+    if (policy_.variables.size() > 0xFFFF) return fail("too many variables");
     std::vector<bool> attribute_seen(policy_.attributes.size()), setting_seen(policy_.settings.size());
     for (std::size_t index = 0; index < policy_.variables.size(); ++index) {
       const VariableInfo& variable = policy_.variables[index];
@@ -220,23 +237,24 @@ class Validator {
         case VariableKind::ordered: {
           if (variable.source >= policy_.attributes.size() || attribute_seen[variable.source] ||
               policy_.attributes[variable.source].variable != back_reference) {
-            fail(fmt::format("variable {} does not match its attribute", index));
-            break;
+            return fail(fmt::format("variable {} does not match its attribute", index));
           }
           attribute_seen[variable.source] = true;
           const AttributeInfo& attribute = policy_.attributes[variable.source];
           const bool categorical = attribute.type == AttributeType::enumeration || attribute.type == AttributeType::boolean;
           if (categorical != (variable.kind == VariableKind::categorical)) {
-            fail(fmt::format("variable {} has the wrong kind for attribute `{}`", index, attribute.name));
-          } else if (categorical && (variable.cell_count != attribute.values.size() + first_value_code || !variable.constants.empty())) {
-            fail(fmt::format("variable {} has the wrong number of cells", index));
-          } else if (!categorical) {
+            return fail(fmt::format("variable {} has the wrong kind for attribute `{}`", index, attribute.name));
+          }
+          if (categorical && (variable.cell_count != attribute.values.size() + first_value_code || !variable.constants.empty())) {
+            return fail(fmt::format("variable {} has the wrong number of cells", index));
+          }
+          if (!categorical) {
             const bool sorted = std::adjacent_find(variable.constants.begin(), variable.constants.end(),
                                                    [](double a, double b) { return !(a < b); }) == variable.constants.end();
             const bool finite = std::all_of(variable.constants.begin(), variable.constants.end(),
                                             [](double c) { return std::isfinite(c); });
-            if (!sorted || !finite) fail(fmt::format("variable {} has unordered constants", index));
-            if (variable.cell_count != 2 * variable.constants.size() + 3) fail(fmt::format("variable {} has the wrong number of cells", index));
+            if (!sorted || !finite) return fail(fmt::format("variable {} has unordered constants", index));
+            if (variable.cell_count != 2 * variable.constants.size() + 3) return fail(fmt::format("variable {} has the wrong number of cells", index));
           }
           break;
         }
@@ -244,19 +262,28 @@ class Validator {
           if (variable.source >= policy_.settings.size() || setting_seen[variable.source] ||
               policy_.settings[variable.source].variable != back_reference || variable.cell_count != 2 ||
               !variable.constants.empty()) {
-            fail(fmt::format("variable {} does not match its setting", index));
-            break;
+            return fail(fmt::format("variable {} does not match its setting", index));
           }
           setting_seen[variable.source] = true;
           break;
         default:
-          fail(fmt::format("variable {} has an unknown kind", index));
+          return fail(fmt::format("variable {} has an unknown kind", index));
       }
-      if (variable.cell_count > 0xFFFF) fail(fmt::format("variable {} has too many cells", index));
+      if (variable.cell_count > 0xFFFF) return fail(fmt::format("variable {} has too many cells", index));
+    }
+    // Every variable points at an attribute that points back; the other way round, an
+    // attribute naming a variable must be that variable's source, or its record field would
+    // be read as another attribute (or a setting).
+    for (std::size_t i = 0; i < policy_.attributes.size(); ++i) {
+      if (policy_.attributes[i].variable >= 0 && !attribute_seen[i]) {
+        return fail(fmt::format("attribute `{}` names variable {}, which tests something else", policy_.attributes[i].name,
+                                policy_.attributes[i].variable));
+      }
     }
     for (std::size_t i = 0; i < policy_.settings.size(); ++i) {
-      if (!setting_seen[i]) fail(fmt::format("setting `{}` has no variable", policy_.settings[i].name));
+      if (!setting_seen[i]) return fail(fmt::format("setting `{}` has no variable", policy_.settings[i].name));
     }
+    return true;
   }
 
   bool check_cell(Cell cell) {
@@ -323,6 +350,7 @@ class Validator {
 
   const CompiledPolicy& policy_;
   Reader& reader_;
+  std::set<std::string_view> names_;  // attributes and settings share one namespace
 };
 
 }  // namespace

@@ -296,14 +296,14 @@ Decision Policy::decide(std::span<const Code> codes) const {
     }
     return in_range ? Impl::decode(impl.cells[index]) : invalid;
   }
+  // Every code, not only those on the walk's path: a code out of range is denied on either
+  // layout, whichever variables the record's path happens to test.
+  bool in_range = true;
+  for (std::size_t v = 0; v < count; ++v) in_range &= codes[v] < limits[v];
+  if (!in_range) return invalid;
   std::uint32_t at = impl.root;
   const std::uint32_t* words = impl.words;
-  while ((at & runtime::terminal_bit) == 0) {
-    const std::uint32_t variable = words[at];
-    const Code code = codes[variable];
-    if (code >= limits[variable]) return invalid;
-    at = words[at + 1 + code];
-  }
+  while ((at & runtime::terminal_bit) == 0) at = words[at + 1 + codes[words[at]]];
   return Impl::decode(static_cast<runtime::Cell>(at & 0xFFFF));
 }
 

@@ -115,6 +115,12 @@ TEST_CASE("decide by fields, by codes and in batches agree") {
     CHECK(policy.decide(codes) == Decision{false, 0});
     codes[0] = 99;
     CHECK(policy.decide(codes) == Decision{false, Policy::invalid_input_reason});
+    // Also when the record's path never tests the variable (a missing purpose decides at the
+    // root of the diagram).
+    codes[0] = 0;
+    codes.back() = 99;
+    CHECK(policy.decide(codes) == Decision{false, Policy::invalid_input_reason});
+    codes.back() = 0;
     CHECK(policy.decide(std::span<const Code>(codes.data(), 2)) == Decision{false, Policy::invalid_input_reason});
 
     // Every combination of codes, one at a time and as one batch.
