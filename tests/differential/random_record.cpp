@@ -450,6 +450,12 @@ compiler::InterpreterInput RecordGenerator::next(std::mt19937_64& rng) const {
     }
   }
   if (chance(rng, 0.05)) input.attributes["unrelated_field"] = text("post");
+  // A field whose name starts like an attribute's: it is another field, and must not be read.
+  if (!attributes_.empty() && chance(rng, 0.05)) {
+    const AttributeInfo& attribute = pick(rng, attributes_);
+    input.attributes[attribute.name + (chance(rng, 0.5) ? "_before" : "2")] =
+        attribute.values.empty() ? number(1) : text(attribute.values.front());
+  }
   for (const auto& setting : settings_) add_consent(setting, input.consent, rng);
   if (chance(rng, 0.03)) input.consent["no_such_setting"] = text("off");
 

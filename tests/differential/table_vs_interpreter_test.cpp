@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -51,6 +52,32 @@ struct Tally {
   int naturally_diagram = 0;  // policies too large for the dense layout at default options
 };
 
+// A string literal's text: the quotes dropped and `\"`, `\\` unescaped.
+std::string unquoted(const std::string& literal) {
+  std::string text;
+  for (std::size_t i = 1; i + 1 < literal.size(); ++i) {
+    if (literal[i] == '\\') ++i;
+    text += literal[i];
+  }
+  return text;
+}
+
+// Rule descriptions and setting labels (the description of the setting's opt-out) reach the
+// loaded table as written.
+void check_texts(const RandomPolicy& random, const Policy& policy, const std::string& reproduce) {
+  for (const auto& declaration : random.declarations) {
+    std::string id;
+    std::optional<std::string> written;
+    if (const auto* rule = std::get_if<RandomRule>(&declaration)) id = rule->id, written = rule->description;
+    if (const auto* setting = std::get_if<RandomSetting>(&declaration)) id = "optout_" + setting->name, written = setting->label;
+    if (id.empty() || !written) continue;
+    const auto reason = policy.find_reason(id);
+    INFO(reproduce);
+    REQUIRE(reason.has_value());
+    CHECK(policy.reason_description(*reason) == unquoted(*written));
+  }
+}
+
 void run_block(int block) {
   const Scale size = scale();
   const std::uint64_t base = base_seed();
@@ -75,6 +102,7 @@ void run_block(int block) {
            << reproduce.str() << "\n--- policy ---\n" << text << "--- errors ---\n" << main.errors);
     }
     const compiler::CheckedPolicy& checked = *main.checked;
+    check_texts(random, main.table->policy(), reproduce.str());
     struct Variant {
       compiler::CompileOptions options;
       TableUnderTest table;
