@@ -142,6 +142,9 @@ const std::vector<std::pair<std::string, std::string>> unreadable_lines = {
 struct EvalCase {
   std::string policy_text;
   std::int64_t now = 0;
+  // `--purpose`: each record decided for each, allowed only if every one allows it; the reason
+  // is the first denying purpose's, else the first purpose's. Empty: the record's own purpose.
+  std::vector<std::string> purposes;
   std::vector<TestLine> lines;
 };
 
@@ -170,7 +173,17 @@ Expected expected_answers(const compiler::CheckedPolicy& policy, const EvalCase&
     }
     compiler::InterpreterInput record = *line.record;
     record.now = eval_case.now;
-    const compiler::Interpretation result = compiler::interpret(policy, record);
+    compiler::Interpretation result;
+    for (std::size_t p = 0; p < std::max<std::size_t>(eval_case.purposes.size(), 1); ++p) {
+      if (!eval_case.purposes.empty()) record.attributes["purpose"] = compiler::FieldValue::of(eval_case.purposes[p]);
+      compiler::Interpretation decided = compiler::interpret(policy, record);
+      if (p == 0) result = decided;
+      if (decided.decision.effect != compiler::Effect::allow) {
+        decided.bad_consent_values = result.bad_consent_values;
+        result = std::move(decided);
+        break;
+      }
+    }
     const bool allowed = result.decision.effect == compiler::Effect::allow;
     ++expected.read;
     ++(allowed ? expected.allowed : expected.denied);
@@ -250,8 +263,14 @@ std::string run_eval_case(const EvalCase& eval_case, PolicyForm form, const std:
   std::string input;
   for (const auto& line : eval_case.lines) input += line.text + "\n";
   const std::string summary_path = directory + "/summary.json";
-  const auto result = testing::run_usegate(
-      {"eval", "--policy", policy_path, "--now", std::to_string(eval_case.now), "--summary", summary_path}, input);
+  std::vector<std::string> arguments{"eval", "--policy", policy_path, "--now", std::to_string(eval_case.now),
+                                     "--summary", summary_path};
+  if (!eval_case.purposes.empty()) {
+    std::string list;
+    for (const auto& purpose : eval_case.purposes) list += (list.empty() ? "" : ",") + purpose;
+    arguments.insert(arguments.end(), {"--purpose", list});
+  }
+  const auto result = testing::run_usegate(arguments, input);
   if (result.exit_code != 0) return "usegate eval failed (exit " + std::to_string(result.exit_code) + "):\n" + result.err;
 
   const Expected expected = expected_answers(checked, eval_case);
@@ -316,11 +335,22 @@ void keep_own_names(const compiler::CheckedPolicy& policy, compiler::Interpreter
   }
 }
 
-EvalCase make_eval_case(const RandomPolicy& random, const compiler::CheckedPolicy& checked, SettingNames names,
-                        int random_records, std::mt19937_64& rng) {
+EvalCase make_eval_case(const RandomPolicy& random, const Pipeline& pipeline, SettingNames names, int random_records,
+                        std::mt19937_64& rng) {
+  const compiler::CheckedPolicy& checked = *pipeline.checked;
   EvalCase eval_case;
   eval_case.policy_text = random.render();
   eval_case.now = pick_now(checked, rng);
+  // A third of the policies that test an enum `purpose` are decided for one to three of its values.
+  if (const auto purpose = checked.find_attribute("purpose");
+      purpose && checked.attributes[*purpose].kind == compiler::AttributeKind::enumeration &&
+      pipeline.table->policy().find_variable("purpose") && std::bernoulli_distribution(0.33)(rng)) {
+    const auto& values = checked.attributes[*purpose].values;
+    const int count = std::uniform_int_distribution<int>(1, 3)(rng);
+    for (int i = 0; i < count; ++i) {
+      eval_case.purposes.push_back(values[std::uniform_int_distribution<std::size_t>(0, values.size() - 1)(rng)]);
+    }
+  }
   const RecordGenerator generator(checked);
   std::vector<compiler::InterpreterInput> records = generator.edge_records(rng);
   for (int i = 0; i < random_records; ++i) records.push_back(generator.next(rng));
@@ -344,12 +374,13 @@ EvalCase make_eval_case(const RandomPolicy& random, const compiler::CheckedPolic
 
 // Shrinks a failing case to one record line and a smaller policy, while the program still
 // disagrees with the interpreter on it.
-EvalCase shrink_eval_case(RandomPolicy policy, const TestLine& line, std::int64_t now, PolicyForm form,
-                          const std::string& directory) {
+EvalCase shrink_eval_case(RandomPolicy policy, const TestLine& line, std::int64_t now,
+                          const std::vector<std::string>& purposes, PolicyForm form, const std::string& directory) {
   const auto case_of = [&](const RandomPolicy& p, const compiler::InterpreterInput& record) {
     EvalCase c;
     c.policy_text = p.render();
     c.now = now;
+    c.purposes = purposes;
     std::string text = json_line(record);
     text.pop_back();
     c.lines.push_back(TestLine{std::move(text), record, ""});
@@ -358,7 +389,10 @@ EvalCase shrink_eval_case(RandomPolicy policy, const TestLine& line, std::int64_
   const auto fails = [&](const RandomPolicy& p, const compiler::InterpreterInput& record) {
     const EvalCase c = case_of(p, record);
     if (!run_pipeline(c.policy_text, compiler::CompileOptions{}).table) return false;
-    return !run_eval_case(c, form, directory, /*check_summary=*/false).empty();
+    // A smaller policy the program refuses (without the `purpose` that --purpose names, say)
+    // is not the same failure.
+    const std::string problem = run_eval_case(c, form, directory, /*check_summary=*/false);
+    return !problem.empty() && !problem.starts_with("usegate eval failed");
   };
   compiler::InterpreterInput record = *line.record;
   for (int round = 0; round < 200; ++round) {
@@ -389,7 +423,7 @@ void run_eval_block(int block, SettingNames names) {
   MESSAGE(test_name << block << ": base seed " << base << " (USEGATE_SEED=" << base << " reproduces this run), "
                     << size.policies_per_block << " policies");
   const std::string directory = testing::scratch_directory(fmt::format("eval-random-{}-{}", static_cast<int>(names), block));
-  std::uint64_t compared = 0, wide_policies = 0, with_former_names = 0;
+  std::uint64_t compared = 0, wide_policies = 0, with_former_names = 0, with_purposes = 0;
   for (int index = 0; index < size.policies_per_block; ++index) {
     const std::uint64_t seed = mix_seed(base ^ mix_seed(0x6576616CULL + static_cast<std::uint64_t>(block) * 7919 +
                                                         static_cast<std::uint64_t>(index) * 104729 +
@@ -410,7 +444,8 @@ void run_eval_block(int block, SettingNames names) {
       }
     }
     std::mt19937_64 rng(mix_seed(seed ^ 0x6C696E6573ULL));
-    const EvalCase eval_case = make_eval_case(random, checked, names, size.random_records, rng);
+    const EvalCase eval_case = make_eval_case(random, pipeline, names, size.random_records, rng);
+    with_purposes += eval_case.purposes.empty() ? 0 : 1;
     const auto form = static_cast<PolicyForm>(index % 3);
     const std::string problem = run_eval_case(eval_case, form, directory, /*check_summary=*/true);
     if (!problem.empty()) {
@@ -423,11 +458,14 @@ void run_eval_block(int block, SettingNames names) {
         EvalCase single;
         single.policy_text = eval_case.policy_text;
         single.now = eval_case.now;
+        single.purposes = eval_case.purposes;
         single.lines.push_back(line);
         if (run_eval_case(single, form, directory, false).empty()) continue;
-        const EvalCase minimal = shrink_eval_case(random, line, eval_case.now, form, directory);
-        report += fmt::format("--- minimal policy ---\n{}--- minimal record (usegate eval --now {}) ---\n{}\n--- answers ---\n{}\n",
-                              minimal.policy_text, minimal.now, minimal.lines.front().text,
+        const EvalCase minimal = shrink_eval_case(random, line, eval_case.now, eval_case.purposes, form, directory);
+        std::string options = fmt::format("--now {}", minimal.now);
+        for (std::size_t p = 0; p < minimal.purposes.size(); ++p) options += (p ? "," : " --purpose ") + minimal.purposes[p];
+        report += fmt::format("--- minimal policy ---\n{}--- minimal record (usegate eval {}) ---\n{}\n--- answers ---\n{}\n",
+                              minimal.policy_text, options, minimal.lines.front().text,
                               run_eval_case(minimal, form, directory, false));
         break;
       }
@@ -436,9 +474,13 @@ void run_eval_block(int block, SettingNames names) {
     compared += eval_case.lines.size();
   }
   MESSAGE(compared << " lines compared; " << wide_policies << " policies compare an attribute with more than eight constants, "
-                   << with_former_names << " have settings with former names");
+                   << with_former_names << " have settings with former names, " << with_purposes
+                   << " are decided with --purpose");
   CHECK(compared > 0);
-  if (names == SettingNames::own) CHECK(wide_policies > 0);
+  if (names == SettingNames::own) {
+    CHECK(wide_policies > 0);
+    CHECK(with_purposes > 0);
+  }
 }
 
 }  // namespace
