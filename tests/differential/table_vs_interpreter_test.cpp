@@ -3,6 +3,7 @@
 // interpreter. See README.md in this folder for how to reproduce a failure.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "random_policy.hpp"
 #include "random_record.hpp"
 #include "support.hpp"
+#include "usegate/runtime/compiled_policy.hpp"
 
 namespace {
 
@@ -78,6 +80,32 @@ void check_texts(const RandomPolicy& random, const Policy& policy, const std::st
   }
 }
 
+// The product of the variables' cell counts: the size of the dense table.
+std::uint64_t dense_cells(const Policy& policy) {
+  std::uint64_t product = 1;
+  for (std::size_t v = 0; v < policy.variable_count(); ++v) {
+    product = std::min<std::uint64_t>(product * policy.variable(v).code_count, std::uint64_t{1} << 40);
+  }
+  return product;
+}
+
+// docs/artifact.md: the dense layout exactly when the product of the cell counts is at most
+// `max_dense_cells`; checked at the boundary, where an off-by-one would show.
+void check_layout_boundary(const std::string& text, const Policy& policy, const std::string& reproduce) {
+  const std::uint64_t cells = dense_cells(policy);
+  INFO(reproduce << ", " << cells << " dense cells");
+  CHECK((policy.compiled().table.layout == runtime::DecisionTable::Layout::dense) ==
+        (cells <= compiler::CompileOptions{}.max_dense_cells));
+  if (cells > (std::uint64_t{1} << 20)) return;
+  for (const std::uint64_t budget : {cells, cells - 1}) {
+    compiler::CompileOptions options;
+    options.max_dense_cells = budget;
+    const Pipeline pipeline = run_pipeline(text, options);
+    REQUIRE(pipeline.table.has_value());
+    CHECK(pipeline.table->layout() == (budget == cells ? "dense" : "diagram"));
+  }
+}
+
 void run_block(int block) {
   const Scale size = scale();
   const std::uint64_t base = base_seed();
@@ -109,6 +137,7 @@ void run_block(int block) {
     };
     std::vector<Variant> variants;
     variants.push_back(Variant{compiler::CompileOptions{}, std::move(*main.table)});
+    if (index % 10 == 0) check_layout_boundary(text, variants.front().table.policy(), reproduce.str());
     if (variants.front().table.layout() == "diagram") ++tally.naturally_diagram;
     if (index % 3 == 0) {
       compiler::CompileOptions tiny;
