@@ -8,7 +8,7 @@ FUZZ_TARGETS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test test-sanitize fuzz-build fuzz fuzz-smoke fuzz-seeds demo bench clean
+.PHONY: all deps configure build test test-sanitize fuzz-build fuzz fuzz-smoke fuzz-seeds demo bench mutate clean
 
 all: build
 
@@ -55,6 +55,11 @@ demo: build
 
 bench: build
 	@scripts/bench $(BUILD_DIR)
+
+# Mutation testing: each bug of tests/mutants/ planted in a private copy, built, and the whole
+# suite run against it (slow: a build and a suite run per mutant). MUTATE_FLAGS: see scripts/mutate --help.
+mutate: deps
+	@scripts/mutate --jobs $(JOBS) $(MUTATE_FLAGS)
 
 clean:
 	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(FUZZ_DIR)

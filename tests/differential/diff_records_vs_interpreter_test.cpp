@@ -23,7 +23,7 @@
 #include "random_policy.hpp"
 #include "random_record.hpp"
 #include "record_diff.hpp"
-#include "record_json.hpp"
+#include "json_lines.hpp"
 #include "support.hpp"
 #include "usegate/compiler/analyze.hpp"
 #include "usegate/runtime/block_reader.hpp"

@@ -29,8 +29,11 @@ const std::vector<std::string> number_names = {"age", "score", "amount"};
 const std::vector<std::string> bool_names = {"verified", "minor", "is_deleted"};
 const std::vector<std::string> setting_names = {"sharing", "grok_sharing", "ads_personalization",
                                                 "training_opt", "workspace_toggle"};
-const std::vector<std::string> former_names = {"old_sharing", "legacy_toggle", "data_sharing_v1",
-                                               "grok_data", "personalize_ads_old", "share2023"};
+// Enough for three settings with three former names each.
+const std::vector<std::string> former_names = {"old_sharing",  "legacy_toggle", "data_sharing_v1", "grok_data",
+                                               "personalize_ads_old", "share2023", "sharing_v0",
+                                               "opt_in_2022", "ai_training", "model_improvement",
+                                               "improve_grok", "x_data"};
 const std::vector<std::string> rule_words = {"train", "allow_posts", "eu_pause", "minors",
                                              "protected", "Grok_use", "r", "dm", "window"};
 // Enum values: short and long, shared 16-byte prefixes (the runtime compares the first
@@ -70,19 +73,24 @@ const std::vector<std::string> special_numbers = {"0",   "-0",      "007",  "1.5
 
 const char* const comparison_operators[] = {"==", "!=", "<", "<=", ">", ">="};
 
+// The runtime classifies an ordered value by counting the constants below it when there are
+// at most eight (runtime/policy.cpp), and by a binary search beyond: a wide pool has more.
+constexpr int wide_pool_minimum = 9;
+constexpr int wide_pool_maximum = 40;
+
 class Generator {
  public:
-  explicit Generator(std::uint64_t seed) : rng_(seed) { policy_.seed = seed; }
+  Generator(std::uint64_t seed, PolicyShape shape) : rng_(seed), shape_(shape) { policy_.seed = seed; }
 
   RandomPolicy run() {
     policy_.name = "p" + std::to_string(policy_.seed % 100000);
     make_header();
     make_attributes();
     uses_now_ = chance(0.5);
-    if (uses_now_) now_pool_ = time_pool(uniform(1, 3));
+    if (uses_now_) now_pool_ = time_pool(chance(0.25) ? uniform(wide_pool_minimum, 20) : uniform(1, 3));
     max_depth_ = uniform(3, 4);
 
-    const int setting_count = uniform(0, 3);
+    const int setting_count = shape_.settings_with_availability ? uniform(1, 3) : uniform(0, 3);
     const int rule_count = uniform(1, 10);
     // Setting names first, so that conditions may name settings declared later.
     std::vector<std::string> settings = sample(setting_names, setting_count);
@@ -93,6 +101,7 @@ class Generator {
     std::vector<RandomDeclaration> statements;
     for (const auto& name : settings) statements.push_back(make_setting(name, formers));
     for (int i = 0; i < rule_count; ++i) statements.push_back(make_rule(i));
+    name_wide_pools(statements);
     std::shuffle(statements.begin(), statements.end(), rng_);
 
     // Attributes first, except that some are declared further down.
@@ -147,7 +156,7 @@ class Generator {
 
   void make_attributes() {
     const int enum_count = uniform(1, 4);
-    const bool has_platform = chance(0.4);
+    const bool has_platform = shape_.settings_with_availability || chance(0.4);
     std::vector<std::string> names = sample(enum_names, enum_count - (has_platform ? 1 : 0));
     if (has_platform) names.insert(names.begin() + uniform(0, static_cast<int>(names.size())), "platform");
     for (const auto& name : names) {
@@ -183,8 +192,9 @@ class Generator {
     for (auto& attribute : attributes_) {
       if (chance(0.2)) attribute.trailing_comment = "# about " + attribute.name;
       Pool pool;
-      if (attribute.kind == RandomAttribute::Kind::time) pool = time_pool(uniform(1, 4));
-      if (attribute.kind == RandomAttribute::Kind::number) pool = number_pool(uniform(1, 4));
+      const int constants = chance(0.35) ? uniform(wide_pool_minimum, wide_pool_maximum) : uniform(1, 4);
+      if (attribute.kind == RandomAttribute::Kind::time) pool = time_pool(constants);
+      if (attribute.kind == RandomAttribute::Kind::number) pool = number_pool(constants);
       pools_.push_back(std::move(pool));
     }
   }
@@ -200,16 +210,15 @@ class Generator {
     }
     setting.default_on = chance(0.5);
     setting.covers = condition(std::min(max_depth_, 2));
-    if (!platform_values_.empty() && chance(0.6)) {
-      const int count = chance(0.2) ? 2 : 1;
+    if (!platform_values_.empty() && chance(shape_.settings_with_availability ? 0.85 : 0.6)) {
+      const int count = chance(0.3) ? uniform(2, 3) : 1;
       for (int i = 0; i < count; ++i) setting.availability.push_back(availability());
     }
-    if (chance(0.35) && !formers.empty()) {
-      const int count = chance(0.25) && formers.size() >= 2 ? 2 : 1;
-      for (int i = 0; i < count; ++i) {
-        setting.formerly.push_back(formers.back());
-        formers.pop_back();
-      }
+    // 0 to 3 former names, most often none or one.
+    const int former_count = chance(0.55) ? 0 : chance(0.5) ? 1 : uniform(2, 3);
+    for (int i = 0; i < former_count && !formers.empty(); ++i) {
+      setting.formerly.push_back(formers.back());
+      formers.pop_back();
     }
     setting.field_order = {0, 1, 2, 3, 4};
     std::shuffle(setting.field_order.begin(), setting.field_order.end(), rng_);
@@ -217,18 +226,22 @@ class Generator {
     return setting;
   }
 
-  std::string availability() {
-    std::vector<std::string> platforms = sample(platform_values_, uniform(1, static_cast<int>(platform_values_.size())));
-    std::string text = "on {";
-    for (std::size_t i = 0; i < platforms.size(); ++i) text += (i ? ", " : "") + platforms[i];
-    text += "}";
-    const std::int64_t from = 1704067200 + static_cast<std::int64_t>(uniform(0, 800)) * 86400;  // from 2024-01-01
-    const std::int64_t until = from + static_cast<std::int64_t>(uniform(1, 400)) * 86400;
-    const bool with_from = chance(0.6);
-    const bool with_until = chance(0.4);
-    if (with_from) text += " from " + (chance(0.8) ? date_text(from) : datetime_text(from));
-    if (with_until) text += " until " + (chance(0.8) ? date_text(until) : datetime_text(until));
-    return text;
+  RandomAvailability availability() {
+    RandomAvailability line;
+    line.platforms = sample(platform_values_, uniform(1, static_cast<int>(platform_values_.size())));
+    line.text = "on {";
+    for (std::size_t i = 0; i < line.platforms.size(); ++i) line.text += (i ? ", " : "") + line.platforms[i];
+    line.text += "}";
+    // From 2024-01-01, on a midnight or any second; a window of a second to about a year.
+    std::int64_t from = 1704067200 + static_cast<std::int64_t>(uniform(0, 800)) * 86400;
+    if (chance(0.3)) from += uniform(1, 86399);
+    static const std::vector<std::int64_t> lengths = {1, 2, 60, 86399, 86400, 86401, 7 * 86400};
+    const std::int64_t until = from + (chance(0.4) ? pick(lengths) : static_cast<std::int64_t>(uniform(1, 400)) * 86400);
+    if (chance(0.6)) line.from = from;
+    if (chance(0.45)) line.until = until;
+    if (line.from) line.text += " from " + time_literal(*line.from);
+    if (line.until) line.text += " until " + time_literal(*line.until);
+    return line;
   }
 
   RandomDeclaration make_rule(int index) {
@@ -268,22 +281,25 @@ class Generator {
 
   Pool number_pool(int count) {
     Pool pool;
-    std::set<std::string> chosen;
-    while (static_cast<int>(chosen.size()) < count) {
+    // Distinct by value (`007` and `7`, `-0` and `0` are one constant), so a wide pool really
+    // has as many constants as it says.
+    std::set<double> values;
+    while (static_cast<int>(values.size()) < count) {
+      std::string literal;
       const int kind = uniform(0, 2);
       if (kind == 0) {
-        chosen.insert(pick(special_numbers));
+        literal = pick(special_numbers);
       } else if (kind == 1) {
-        chosen.insert(std::to_string(uniform(-100, 200)));
+        literal = std::to_string(uniform(-100, 200));
       } else {
         const int whole = uniform(0, 120);
         const int digits = uniform(1, 3);
         std::string fraction;
         for (int i = 0; i < digits; ++i) fraction += static_cast<char>('0' + uniform(0, 9));
-        chosen.insert((chance(0.3) ? "-" : "") + std::to_string(whole) + "." + fraction);
+        literal = (chance(0.3) ? "-" : "") + std::to_string(whole) + "." + fraction;
       }
+      if (values.insert(std::stod(literal)).second) pool.numbers.push_back(literal);
     }
-    pool.numbers.assign(chosen.begin(), chosen.end());
     return pool;
   }
 
@@ -295,6 +311,48 @@ class Generator {
   std::string ordered_literal(const Pool& pool) {
     if (!pool.times.empty()) return time_literal(pick(pool.times));
     return pick(pool.numbers);
+  }
+
+  static std::size_t pool_size(const Pool& pool) { return pool.times.size() + pool.numbers.size(); }
+
+  // `subject in {...}` or `not in` with `count` distinct constants of the pool.
+  std::string pool_set_atom(const std::string& subject, const Pool& pool, std::size_t count, bool negated) {
+    std::vector<std::size_t> order(pool_size(pool));
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::shuffle(order.begin(), order.end(), rng_);
+    order.resize(std::min(count, order.size()));
+    std::vector<std::string> literals;
+    for (const std::size_t i : order) {
+      literals.push_back(pool.times.empty() ? pool.numbers[i] : time_literal(pool.times[i]));
+    }
+    return subject + (negated ? " not in " : " in ") + value_set(literals);
+  }
+
+  // Each attribute (and `now`) with a wide pool gets an atom naming at least nine of its
+  // constants, or-ed or and-ed into one rule: otherwise the few atoms of a small policy would
+  // seldom name more than eight, and the runtime's second way would go untested.
+  void name_wide_pools(std::vector<RandomDeclaration>& statements) {
+    std::vector<std::pair<std::string, const Pool*>> wide;
+    for (std::size_t i = 0; i < attributes_.size(); ++i) {
+      if (pool_size(pools_[i]) >= static_cast<std::size_t>(wide_pool_minimum)) wide.emplace_back(attributes_[i].name, &pools_[i]);
+    }
+    if (uses_now_ && pool_size(now_pool_) >= static_cast<std::size_t>(wide_pool_minimum)) wide.emplace_back("now", &now_pool_);
+    std::vector<RandomRule*> rules;
+    for (auto& statement : statements) {
+      if (auto* rule = std::get_if<RandomRule>(&statement)) rules.push_back(rule);
+    }
+    for (const auto& [subject, pool] : wide) {
+      const int count = uniform(wide_pool_minimum, static_cast<int>(pool_size(*pool)));
+      RandomCondition atom;
+      atom.atom = pool_set_atom(subject, *pool, static_cast<std::size_t>(count), chance(0.3));
+      RandomRule& rule = *rules[static_cast<std::size_t>(uniform(0, static_cast<int>(rules.size()) - 1))];
+      RandomCondition combined;
+      combined.kind = chance(0.6) ? RandomCondition::Kind::disjunction : RandomCondition::Kind::conjunction;
+      combined.operands.push_back(std::move(rule.condition));
+      combined.operands.push_back(std::move(atom));
+      if (chance(0.5)) std::swap(combined.operands.front(), combined.operands.back());
+      rule.condition = std::move(combined);
+    }
   }
 
   // ------------------------------------------------------------------ conditions
@@ -343,6 +401,9 @@ class Generator {
       return subject + " " + op + " " + ordered_literal(pool);
     }
     if (kind <= 7) {
+      if (pool_size(pool) >= static_cast<std::size_t>(wide_pool_minimum) && chance(0.5)) {
+        return pool_set_atom(subject, pool, static_cast<std::size_t>(uniform(1, static_cast<int>(pool_size(pool)))), kind == 7);
+      }
       std::vector<std::string> literals;
       const int count = uniform(1, 3);
       for (int i = 0; i < count; ++i) literals.push_back(ordered_literal(pool));
@@ -390,6 +451,7 @@ class Generator {
   }
 
   std::mt19937_64 rng_;
+  PolicyShape shape_;
   RandomPolicy policy_;
   std::vector<RandomAttribute> attributes_;
   std::vector<Pool> pools_;  // per attribute
@@ -473,7 +535,7 @@ std::string render_setting(const RandomSetting& setting) {
       case 1: fields.push_back(std::string("default ") + (setting.default_on ? "on" : "off")); break;
       case 2: fields.push_back("covers " + render_condition(setting.covers, "      ")); break;
       case 3:
-        for (const auto& availability : setting.availability) fields.push_back("available " + availability);
+        for (const auto& availability : setting.availability) fields.push_back("available " + availability.text);
         break;
       case 4:
         for (const auto& former : setting.formerly) fields.push_back("formerly " + former);
@@ -532,7 +594,7 @@ std::vector<RandomCondition> condition_simplifications(const RandomCondition& no
 
 }  // namespace
 
-RandomPolicy generate_policy(std::uint64_t seed) { return Generator(seed).run(); }
+RandomPolicy generate_policy(std::uint64_t seed, PolicyShape shape) { return Generator(seed, shape).run(); }
 
 std::string RandomPolicy::render() const {
   std::string text = header;

@@ -34,13 +34,22 @@ struct RandomAttribute {
   std::string trailing_comment;     // empty for none
 };
 
+// One `available` line, kept as its text and as what it means, so that a test can model
+// availability without reading the policy back.
+struct RandomAvailability {
+  std::string text;                    // the text after `available`
+  std::vector<std::string> platforms;
+  std::optional<std::int64_t> from;    // epoch seconds, inclusive
+  std::optional<std::int64_t> until;   // epoch seconds, exclusive
+};
+
 struct RandomSetting {
   std::string name;
   std::optional<std::string> label;
   bool default_on = true;
   RandomCondition covers;
-  std::vector<std::string> availability;  // each the text after `available`
-  std::vector<std::string> formerly;
+  std::vector<RandomAvailability> availability;
+  std::vector<std::string> formerly;  // in the order written: the order records are read in
   std::vector<int> field_order;  // a permutation of the fields: 0 label, 1 default, 2 covers,
                                  // 3 availability, 4 formerly
   bool semicolons = false;       // fields separated by `;` on one line
@@ -69,8 +78,17 @@ struct RandomPolicy {
   [[nodiscard]] std::size_t rule_count() const;
 };
 
-// A random policy; by construction it checks without errors.
-[[nodiscard]] RandomPolicy generate_policy(std::uint64_t seed);
+// What a test needs more of than the default mix gives.
+struct PolicyShape {
+  // At least one setting, an `enum platform` and availability windows on most settings: for
+  // the consent tests.
+  bool settings_with_availability = false;
+};
+
+// A random policy; by construction it checks without errors. Ordered attributes are compared
+// with either a few constants (1 to 4) or many (9 to 40, with one atom naming at least nine
+// of them), so that both of the runtime's ways of classifying an ordered value are used.
+[[nodiscard]] RandomPolicy generate_policy(std::uint64_t seed, PolicyShape shape = {});
 
 // Smaller variants of a policy, each with one thing removed or simplified (a declaration, a
 // condition node, a `formerly`, the `default`...), for shrinking a failing case. Some of them

@@ -294,9 +294,14 @@ FieldValue RecordGenerator::time_value(const AttributeInfo& attribute, std::mt19
   return number(static_cast<double>(seconds));
 }
 
+std::vector<FieldValue> RecordGenerator::consent_values() {
+  return {text("on"), text("off"), boolean(true), boolean(false), FieldValue::null(), text("OFF"), text("ON"),
+          text("maybe"), number(1), number(0), text(""), FieldValue::composite()};
+}
+
 void RecordGenerator::add_consent(const SettingInfo& setting, FieldMap& consent, std::mt19937_64& rng) const {
   const auto value = [&]() -> FieldValue {
-    switch (uniform(rng, 0, 13)) {
+    switch (uniform(rng, 0, 15)) {
       case 0:
       case 1:
       case 2: return text("on");
@@ -308,31 +313,124 @@ void RecordGenerator::add_consent(const SettingInfo& setting, FieldMap& consent,
       case 8: return text("maybe");
       case 9: return number(1);
       case 10: return text("ON");
-      case 11: return text("");
-      case 12: return FieldValue::composite();
+      case 11: return text("OFF");
+      case 12: return text("");
+      case 13: return FieldValue::composite();
+      case 14: return FieldValue::null();
       default: return number(0);
     }
   };
-  const bool has_former = !setting.formerly.empty();
+  // The names a value may be recorded under: the setting's own, then its former ones.
+  std::vector<std::string> names{setting.name};
+  names.insert(names.end(), setting.formerly.begin(), setting.formerly.end());
   const int roll = uniform(rng, 0, 99);
-  if (roll < 25) return;  // unset: the default applies
-  if (roll < 60 || (!has_former && roll < 90)) {
+  if (roll < 20) return;  // unset: the default applies
+  if (roll < 55 || names.size() == 1) {
     consent[setting.name] = value();
     return;
   }
-  if (roll < 70 || !has_former) {  // null under the own name, maybe a value under a former one
-    consent[setting.name] = FieldValue::null();
-    if (has_former && chance(rng, 0.6)) consent[pick(rng, setting.formerly)] = value();
+  if (roll < 75) {  // one former name only
+    consent[names[static_cast<std::size_t>(uniform(rng, 1, static_cast<int>(names.size()) - 1))]] = value();
     return;
   }
-  if (roll < 88) {  // only under a former name (or null there)
-    consent[pick(rng, setting.formerly)] = chance(rng, 0.1) ? FieldValue::null() : value();
-    if (setting.formerly.size() > 1 && chance(rng, 0.5)) consent[setting.formerly.back()] = value();
-    return;
+  // Several names at once, some of them maybe null: the first one set wins.
+  for (const auto& name : names) {
+    if (chance(rng, 0.6)) consent[name] = chance(rng, 0.25) ? FieldValue::null() : value();
   }
-  // Both: the own name wins.
-  consent[setting.name] = value();
-  consent[pick(rng, setting.formerly)] = value();
+}
+
+std::vector<FieldValue> RecordGenerator::attribute_edges(const AttributeInfo& attribute) const {
+  constexpr double infinity = std::numeric_limits<double>::infinity();
+  std::vector<FieldValue> edges{FieldValue::null(), FieldValue::composite()};
+  switch (attribute.kind) {
+    case AttributeKind::enumeration:
+      for (const auto& value : attribute.values) edges.push_back(text(value));
+      edges.push_back(text("zzz_unlisted"));
+      edges.push_back(text(""));
+      edges.push_back(number(1));
+      edges.push_back(boolean(true));
+      break;
+    case AttributeKind::boolean:
+      edges.insert(edges.end(), {boolean(true), boolean(false), text("true"), number(1)});
+      break;
+    case AttributeKind::number:
+      for (const double c : attribute.numbers) {
+        const double epsilon = 1e-9 * std::max(1.0, std::fabs(c));
+        for (const double value : {c, std::nextafter(c, infinity), std::nextafter(c, -infinity), c + epsilon,
+                                   c - epsilon, c + 1, c - 1, c + 0.5, c - 0.5}) {
+          edges.push_back(number(value));
+        }
+      }
+      edges.insert(edges.end(), {text("18"), boolean(true), number(std::numeric_limits<double>::quiet_NaN()),
+                                 number(infinity)});
+      break;
+    case AttributeKind::time:
+      for (const std::int64_t c : attribute.seconds) {
+        for (const std::int64_t delta : {-1, 0, 1}) {
+          const std::int64_t seconds = c + delta;
+          edges.push_back(number(static_cast<double>(seconds)));
+          if (writable_year(seconds)) edges.push_back(text(datetime_text(seconds)));
+        }
+        edges.push_back(number(static_cast<double>(c) + 0.5));
+        edges.push_back(number(static_cast<double>(c) - 0.5));
+        if (writable_year(c - 1)) edges.push_back(text(datetime_text(c - 1, ".5Z")));
+        if (writable_year(c)) {
+          edges.push_back(text(datetime_text(c, ".5Z")));
+          edges.push_back(text(datetime_text(c, ".000Z")));
+        }
+        if (writable_year(c + 7200)) edges.push_back(text(datetime_text(c + 7200, "+02:00")));
+        if (c % 86400 == 0 && writable_year(c)) edges.push_back(text(date_text(c)));
+      }
+      edges.insert(edges.end(), {text("2024-02-30"), text("2024-07-26T12:00:00"), text("yesterday"), number(1e12),
+                                 boolean(true)});
+      break;
+  }
+  return edges;
+}
+
+std::vector<compiler::InterpreterInput> RecordGenerator::edge_records(std::mt19937_64& rng) const {
+  std::vector<compiler::InterpreterInput> records;
+  for (const auto& attribute : attributes_) {
+    compiler::InterpreterInput absent = next(rng);
+    absent.attributes.erase(attribute.name);
+    records.push_back(std::move(absent));
+    for (auto& edge : attribute_edges(attribute)) {
+      compiler::InterpreterInput record = next(rng);
+      record.attributes[attribute.name] = std::move(edge);
+      records.push_back(std::move(record));
+    }
+  }
+  for (const auto& setting : settings_) {
+    std::vector<std::string> names{setting.name};
+    names.insert(names.end(), setting.formerly.begin(), setting.formerly.end());
+    const auto fresh = [&] {
+      compiler::InterpreterInput record = next(rng);
+      for (const auto& name : names) record.consent.erase(name);
+      return record;
+    };
+    records.push_back(fresh());  // under no name
+    for (const auto& value : consent_values()) {
+      // Under each name alone.
+      for (const auto& name : names) {
+        compiler::InterpreterInput record = fresh();
+        record.consent[name] = value;
+        records.push_back(std::move(record));
+      }
+      if (names.size() == 1) continue;
+      // Under every name, each with a value of its own: null under the first names and this
+      // value under a later one, or this value first and another under the rest.
+      for (std::size_t first_set = 0; first_set < names.size(); ++first_set) {
+        compiler::InterpreterInput record = fresh();
+        for (std::size_t i = 0; i < names.size(); ++i) {
+          if (i < first_set) record.consent[names[i]] = FieldValue::null();
+          if (i == first_set) record.consent[names[i]] = value;
+          if (i > first_set) record.consent[names[i]] = pick(rng, consent_values());
+        }
+        records.push_back(std::move(record));
+      }
+    }
+  }
+  return records;
 }
 
 compiler::InterpreterInput RecordGenerator::next(std::mt19937_64& rng) const {
@@ -352,6 +450,12 @@ compiler::InterpreterInput RecordGenerator::next(std::mt19937_64& rng) const {
     }
   }
   if (chance(rng, 0.05)) input.attributes["unrelated_field"] = text("post");
+  // A field whose name starts like an attribute's: it is another field, and must not be read.
+  if (!attributes_.empty() && chance(rng, 0.05)) {
+    const AttributeInfo& attribute = pick(rng, attributes_);
+    input.attributes[attribute.name + (chance(rng, 0.5) ? "_before" : "2")] =
+        attribute.values.empty() ? number(1) : text(attribute.values.front());
+  }
   for (const auto& setting : settings_) add_consent(setting, input.consent, rng);
   if (chance(rng, 0.03)) input.consent["no_such_setting"] = text("off");
 

@@ -3,7 +3,7 @@
 // the policy compares an attribute with (exactly, a second or an epsilon either side, with a
 // fraction of a second, in another time zone, as epoch seconds, as a bare date), values far
 // out, `missing` as an absent field and as null, `unknown` in every way a field can be
-// unreadable, and consent values good, bad, unset and recorded under a former name.
+// unreadable, and consent values good, bad, unset and recorded under any of a setting's names.
 
 #include <cstdint>
 #include <random>
@@ -20,6 +20,18 @@ class RecordGenerator {
   explicit RecordGenerator(const compiler::CheckedPolicy& policy);
 
   [[nodiscard]] compiler::InterpreterInput next(std::mt19937_64& rng) const;
+
+  // Every edge, one record each, the other fields drawn as next() draws them: for each
+  // attribute, absent, null, a value of the wrong type, unreadable text, every declared value,
+  // and each constant exactly and around it (a second and half a second either side for times,
+  // as epoch seconds and as text; the neighbouring doubles, ±1, ±0.5 and a relative epsilon for
+  // numbers); for each setting, every recorded value (on, off, true, false, null, and bad ones:
+  // "OFF", "maybe", 1, an object) under its own name, under each former name, and under several
+  // of them at once.
+  [[nodiscard]] std::vector<compiler::InterpreterInput> edge_records(std::mt19937_64& rng) const;
+
+  // The values a record may hold for a setting, good and bad, null included.
+  [[nodiscard]] static std::vector<compiler::FieldValue> consent_values();
 
  private:
   struct AttributeInfo {
@@ -39,6 +51,7 @@ class RecordGenerator {
   compiler::FieldValue number_value(const AttributeInfo& attribute, std::mt19937_64& rng) const;
   compiler::FieldValue time_value(const AttributeInfo& attribute, std::mt19937_64& rng) const;
   void add_consent(const SettingInfo& setting, compiler::FieldMap& consent, std::mt19937_64& rng) const;
+  [[nodiscard]] std::vector<compiler::FieldValue> attribute_edges(const AttributeInfo& attribute) const;
 
   std::vector<AttributeInfo> attributes_;   // declared attributes, `now` left out
   std::vector<SettingInfo> settings_;

@@ -3,8 +3,10 @@
 // interpreter. See README.md in this folder for how to reproduce a failure.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -14,6 +16,7 @@
 #include "random_policy.hpp"
 #include "random_record.hpp"
 #include "support.hpp"
+#include "usegate/runtime/compiled_policy.hpp"
 
 namespace {
 
@@ -51,6 +54,58 @@ struct Tally {
   int naturally_diagram = 0;  // policies too large for the dense layout at default options
 };
 
+// A string literal's text: the quotes dropped and `\"`, `\\` unescaped.
+std::string unquoted(const std::string& literal) {
+  std::string text;
+  for (std::size_t i = 1; i + 1 < literal.size(); ++i) {
+    if (literal[i] == '\\') ++i;
+    text += literal[i];
+  }
+  return text;
+}
+
+// Rule descriptions and setting labels (the description of the setting's opt-out) reach the
+// loaded table as written.
+void check_texts(const RandomPolicy& random, const Policy& policy, const std::string& reproduce) {
+  for (const auto& declaration : random.declarations) {
+    std::string id;
+    std::optional<std::string> written;
+    if (const auto* rule = std::get_if<RandomRule>(&declaration)) id = rule->id, written = rule->description;
+    if (const auto* setting = std::get_if<RandomSetting>(&declaration)) id = "optout_" + setting->name, written = setting->label;
+    if (id.empty() || !written) continue;
+    const auto reason = policy.find_reason(id);
+    INFO(reproduce);
+    REQUIRE(reason.has_value());
+    CHECK(policy.reason_description(*reason) == unquoted(*written));
+  }
+}
+
+// The product of the variables' cell counts: the size of the dense table.
+std::uint64_t dense_cells(const Policy& policy) {
+  std::uint64_t product = 1;
+  for (std::size_t v = 0; v < policy.variable_count(); ++v) {
+    product = std::min<std::uint64_t>(product * policy.variable(v).code_count, std::uint64_t{1} << 40);
+  }
+  return product;
+}
+
+// docs/artifact.md: the dense layout exactly when the product of the cell counts is at most
+// `max_dense_cells`; checked at the boundary, where an off-by-one would show.
+void check_layout_boundary(const std::string& text, const Policy& policy, const std::string& reproduce) {
+  const std::uint64_t cells = dense_cells(policy);
+  INFO(reproduce << ", " << cells << " dense cells");
+  CHECK((policy.compiled().table.layout == runtime::DecisionTable::Layout::dense) ==
+        (cells <= compiler::CompileOptions{}.max_dense_cells));
+  if (cells > (std::uint64_t{1} << 20)) return;
+  for (const std::uint64_t budget : {cells, cells - 1}) {
+    compiler::CompileOptions options;
+    options.max_dense_cells = budget;
+    const Pipeline pipeline = run_pipeline(text, options);
+    REQUIRE(pipeline.table.has_value());
+    CHECK(pipeline.table->layout() == (budget == cells ? "dense" : "diagram"));
+  }
+}
+
 void run_block(int block) {
   const Scale size = scale();
   const std::uint64_t base = base_seed();
@@ -75,12 +130,14 @@ void run_block(int block) {
            << reproduce.str() << "\n--- policy ---\n" << text << "--- errors ---\n" << main.errors);
     }
     const compiler::CheckedPolicy& checked = *main.checked;
+    check_texts(random, main.table->policy(), reproduce.str());
     struct Variant {
       compiler::CompileOptions options;
       TableUnderTest table;
     };
     std::vector<Variant> variants;
     variants.push_back(Variant{compiler::CompileOptions{}, std::move(*main.table)});
+    if (index % 10 == 0) check_layout_boundary(text, variants.front().table.policy(), reproduce.str());
     if (variants.front().table.layout() == "diagram") ++tally.naturally_diagram;
     if (index % 3 == 0) {
       compiler::CompileOptions tiny;
