@@ -477,7 +477,9 @@ void run_eval_block(int block, SettingNames names) {
   CHECK(compared > 0);
   if (names == SettingNames::own) {
     CHECK(wide_policies > 0);
-    CHECK(with_purposes > 0);
+    // A third of the policies that test a purpose get --purpose: at the sanitizer build's eight
+    // policies a block may have none, so only the full scale demands one.
+    if (!testing::reduced_scale()) CHECK(with_purposes > 0);
   }
 }
 
