@@ -79,20 +79,6 @@ RejectCause validate_json_object_document(simdjson::ondemand::document& document
   return has_duplicate_key(keys) ? RejectCause::duplicate_key : RejectCause::none;
 }
 
-const char* string_text_end(const char* text) {
-  // Eight bytes at a time: a byte equal to `"` or `\` sets its high bit in `found`.
-  constexpr std::uint64_t ones = 0x0101010101010101ULL;
-  constexpr std::uint64_t highs = 0x8080808080808080ULL;
-  for (;; text += 8) {
-    std::uint64_t word = 0;
-    std::memcpy(&word, text, 8);
-    const std::uint64_t quote = word ^ (ones * '"');
-    const std::uint64_t backslash = word ^ (ones * '\\');
-    const std::uint64_t found = ((quote - ones) & ~quote & highs) | ((backslash - ones) & ~backslash & highs);
-    if (found != 0) return text + (__builtin_ctzll(found) >> 3);
-  }
-}
-
 bool is_json_number_text(std::string_view token) {
   while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\n' || token.back() == '\r')) {
     token.remove_suffix(1);
@@ -127,16 +113,7 @@ RejectCause number_error_cause(simdjson::error_code error, std::string_view toke
   return cause_of(error);
 }
 
-bool has_duplicate_key(std::span<const std::string_view> keys) {
-  // Records have a handful of keys: comparing pairs (mostly by length alone) beats hashing.
-  if (keys.size() <= 32) {
-    for (std::size_t i = 1; i < keys.size(); ++i) {
-      for (std::size_t j = 0; j < i; ++j) {
-        if (keys[i].size() == keys[j].size() && keys[i] == keys[j]) return true;
-      }
-    }
-    return false;
-  }
+bool has_duplicate_key_sorting(std::span<const std::string_view> keys) {
   std::vector<std::string_view> sorted(keys.begin(), keys.end());
   std::sort(sorted.begin(), sorted.end());
   return std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end();

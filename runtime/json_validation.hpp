@@ -15,6 +15,8 @@
 #include <simdjson.h>
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <span>
 #include <string_view>
 
@@ -69,8 +71,22 @@ inline simdjson::error_code validate_json_value(simdjson::ondemand::value value,
 [[nodiscard]] RejectCause validate_json_object_document(simdjson::ondemand::document& document);
 
 // The first `"` or `\` at or after `text`: the end of a string's text when it has no escape.
-// `text` lies in a padded input where the string is known to be closed.
-[[nodiscard]] const char* string_text_end(const char* text);
+// `text` lies in a padded input where the string is known to be closed. Inline: it runs for
+// every key of every record.
+[[nodiscard]] inline const char* string_text_end(const char* text) {
+  // Eight bytes at a time: a byte equal to `"` or `\` sets its high bit in `found` (bits above
+  // the lowest may be false alarms; the lowest is exact).
+  constexpr std::uint64_t ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t highs = 0x8080808080808080ULL;
+  for (;; text += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, text, 8);
+    const std::uint64_t quote = word ^ (ones * '"');
+    const std::uint64_t backslash = word ^ (ones * '\\');
+    const std::uint64_t found = ((quote - ones) & ~quote & highs) | ((backslash - ones) & ~backslash & highs);
+    if (found != 0) return text + (__builtin_ctzll(found) >> 3);
+  }
+}
 
 // Whether `token` (a number as written, possibly followed by white space) follows the JSON
 // number grammar. Tells an out-of-range number from one that is not a number at all.
@@ -79,7 +95,21 @@ inline simdjson::error_code validate_json_value(simdjson::ondemand::value value,
 // The reject cause of a simdjson error met while reading a number whose token is `token`.
 [[nodiscard]] RejectCause number_error_cause(simdjson::error_code error, std::string_view token);
 
-// Whether any two keys are equal (keys already unescaped).
-[[nodiscard]] bool has_duplicate_key(std::span<const std::string_view> keys);
+// Whether any two keys are equal (keys already unescaped), for many keys.
+[[nodiscard]] bool has_duplicate_key_sorting(std::span<const std::string_view> keys);
+
+// Whether any two keys are equal (keys already unescaped). Records have a handful of keys:
+// comparing pairs, mostly by length alone, beats hashing them.
+[[nodiscard]] inline bool has_duplicate_key(std::span<const std::string_view> keys) {
+  if (keys.size() > 32) return has_duplicate_key_sorting(keys);
+  for (std::size_t i = 1; i < keys.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (keys[i].size() == keys[j].size() && std::memcmp(keys[i].data(), keys[j].data(), keys[i].size()) == 0) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
 
 }  // namespace usegate::runtime

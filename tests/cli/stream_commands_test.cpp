@@ -96,6 +96,12 @@ TEST_CASE("eval: a key twice in an object the reader reads rejects the line, whi
   CHECK(eval(input) == line(1, "reject", "duplicate_key") + line(2, "reject", "duplicate_key") +
                            line(3, "reject", "duplicate_key") + line(4, "reject", "duplicate_key") +
                            line(5, "allow", "train_on_posts") + line(6, "allow", "train_on_posts"));
+  // Records with many keys are compared another way: a repeat among 40 keys, first and last.
+  std::string many = R"({"user":"a","purpose":"training","category":"post","visibility":"public","ts":"2024-06-01")";
+  for (int i = 0; i < 40; ++i) many += ",\"k" + std::to_string(i) + "\":" + std::to_string(i);
+  CHECK(eval(many + R"(,"region":"US"})" "\n") == line(1, "allow", "train_on_posts"));
+  CHECK(eval(many + R"(,"region":"US","k0":0})" "\n") == line(1, "reject", "duplicate_key"));
+  CHECK(eval(many + R"(,"region":"US","region":"US"})" "\n") == line(1, "reject", "duplicate_key"));
 }
 
 TEST_CASE("eval: a line is decided only if it is strict JSON through and through, read or not") {
