@@ -209,7 +209,12 @@ ConsentLedger ConsentLedger::read(int descriptor, const Policy& policy, std::int
     BlockLines lines(block);
     InputLine line;
     while (lines.next(line)) {
-      if (is_blank(line.text)) continue;
+      if (is_blank(line)) continue;
+      if (line.too_long) {
+        reject(line.number, "line_too_long",
+               fmt::format("longer than the limit of {} MiB: never parsed", default_max_line >> 20));
+        continue;
+      }
       auto parsed = parse_change(parser, line);
       if (auto* rejection = std::get_if<Rejection>(&parsed)) {
         reject(line.number, rejection->cause, std::move(rejection->message));
