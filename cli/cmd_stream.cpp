@@ -24,9 +24,11 @@ constexpr const char* eval_help = R"(usage: usegate eval --policy POLICY [option
 Decides every record of a JSON Lines stream and writes one JSON object per record, in input
 order: {"line": N, "decision": "allow"|"deny"|"reject", "reason": "..."}. The reason is the
 deciding rule's id, `optout_<setting>`, `default`, or, for a record that cannot be read, its
-cause (invalid_json, invalid_utf8, not_an_object, too_deep, line_too_long). Empty lines are
-no records. Decisions are written as soon as the input pauses, so a slow pipe gets each one
-without waiting for more input.
+cause (invalid_json, invalid_utf8, not_an_object, too_deep, duplicate_key,
+number_out_of_range, line_too_long). A line is decided only if it is strict JSON throughout
+with no key twice in an object the bindings read. Empty lines are no records. Decisions are
+written as soon as the input pauses, so a slow pipe gets each one without waiting for more
+input.
 )";
 
 constexpr const char* filter_help = R"(usage: usegate filter --policy POLICY [options] [FILE|-]
