@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "policy_from_text.hpp"
 #include "support.hpp"
 #include "usegate/compiler/analyze.hpp"
 #include "usegate/compiler/compile.hpp"
@@ -44,16 +45,7 @@ allow train when purpose == training
 
 constexpr std::int64_t september = 1725148800;  // 2024-09-01
 
-Policy load_policy() {
-  const dsl::SourceFile source("consent.policy", policy_text);
-  const auto analysis = compiler::analyze_policy(source, false);
-  REQUIRE(analysis.policy.has_value());
-  auto compiled = compiler::compile_policy(*analysis.policy, compiler::CompileOptions{});
-  REQUIRE(std::holds_alternative<runtime::CompiledPolicy>(compiled));
-  auto policy = Policy::from_bytes(runtime::write_artifact(std::get<runtime::CompiledPolicy>(compiled)));
-  REQUIRE(policy.ok());
-  return *policy;
-}
+Policy load_policy() { return usegate::testing::policy_from_text("consent.policy", policy_text); }
 
 ConsentLedger read_ledger(const Policy& policy, const std::string& changes, std::int64_t now = september) {
   std::FILE* file = std::tmpfile();

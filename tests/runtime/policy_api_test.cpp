@@ -1,6 +1,7 @@
 // The embedding API: names, encoding, deciding by codes, by fields and in batches.
 #include <doctest/doctest.h>
 
+#include "policy_from_text.hpp"
 #include "support.hpp"
 #include "usegate/compiler/analyze.hpp"
 #include "usegate/compiler/compile.hpp"
@@ -11,16 +12,9 @@ namespace {
 using namespace usegate;
 
 Policy load(const std::string& text, std::size_t max_dense_cells = 1U << 18) {
-  const dsl::SourceFile source("test.policy", text);
-  const auto analysis = compiler::analyze_policy(source, false);
-  REQUIRE(analysis.policy.has_value());
   compiler::CompileOptions options;
   options.max_dense_cells = max_dense_cells;
-  auto compiled = compiler::compile_policy(*analysis.policy, options);
-  REQUIRE(std::holds_alternative<runtime::CompiledPolicy>(compiled));
-  auto policy = Policy::from_bytes(runtime::write_artifact(std::get<runtime::CompiledPolicy>(compiled)));
-  REQUIRE(policy.ok());
-  return *policy;
+  return testing::policy_from_text("test.policy", text, options);
 }
 
 const char* const x_policy = R"(policy x "t"

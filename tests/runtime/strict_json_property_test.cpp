@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "policy_from_text.hpp"
 #include "support.hpp"
 #include "usegate/compiler/analyze.hpp"
 #include "usegate/compiler/compile.hpp"
@@ -24,14 +25,7 @@ using namespace usegate;
 
 Policy load_august() {
   const std::string path = testing::source_path("policies/x-grok-2024-08.policy");
-  const dsl::SourceFile source(path, testing::read_text(path));
-  const auto analysis = compiler::analyze_policy(source, false);
-  REQUIRE(analysis.policy.has_value());
-  auto compiled = compiler::compile_policy(*analysis.policy, compiler::CompileOptions{});
-  REQUIRE(std::holds_alternative<runtime::CompiledPolicy>(compiled));
-  auto policy = Policy::from_bytes(runtime::write_artifact(std::get<runtime::CompiledPolicy>(compiled)));
-  REQUIRE(policy.ok());
-  return *policy;
+  return testing::policy_from_text(path, testing::read_text(path));
 }
 
 std::uint64_t seed() {
