@@ -11,7 +11,7 @@
 namespace usegate::bench {
 
 Policy compile_text(const std::string& name, const std::string& text, compiler::CompileOptions options) {
-  const dsl::SourceFile source(name, text);
+  const usegate::SourceFile source(name, text);
   const auto analysis = compiler::analyze_policy(source, false, options);
   if (!analysis.policy) {
     std::fprintf(stderr, "%s does not check\n", name.c_str());

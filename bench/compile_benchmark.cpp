@@ -70,7 +70,7 @@ std::string large_policy(int rules, unsigned seed) {
 void Compile_Rules40Attributes(benchmark::State& state) {
   const std::string text = large_policy(static_cast<int>(state.range(0)), 1);
   for (auto _ : state) {
-    const dsl::SourceFile source("large.policy", text);
+    const usegate::SourceFile source("large.policy", text);
     const auto analysis = compiler::analyze_policy(source, false);
     if (!analysis.policy) {
       state.SkipWithError("the generated policy does not check");

@@ -28,8 +28,8 @@
 #include <fmt/format.h>
 
 #include "bench_support.hpp"
-#include "usegate/runtime/block_reader.hpp"
-#include "usegate/runtime/record_stream.hpp"
+#include "usegate/records/block_reader.hpp"
+#include "usegate/records/record_stream.hpp"
 
 namespace {
 
@@ -88,12 +88,12 @@ void bare_parse(benchmark::State& state, ParseLine parse_line) {
   std::uint64_t bytes = 0, records = 0;
   for (auto _ : state) {
     const int descriptor = ::open(path.c_str(), O_RDONLY);
-    runtime::BlockReader reader(descriptor);
-    runtime::InputBlock block;
+    records::BlockReader reader(descriptor);
+    records::InputBlock block;
     std::uint64_t fields = 0;
     while (reader.next(block)) {
-      runtime::BlockLines lines(block);
-      runtime::InputLine line;
+      records::BlockLines lines(block);
+      records::InputLine line;
       while (lines.next(line)) records += parse_line(line, fields) ? 1 : 0;
       bytes += block.size;
     }
@@ -105,7 +105,7 @@ void bare_parse(benchmark::State& state, ParseLine parse_line) {
 
 void BareParse_OnDemand(benchmark::State& state) {
   simdjson::ondemand::parser parser;
-  bare_parse(state, [&parser](const runtime::InputLine& line, std::uint64_t& fields) {
+  bare_parse(state, [&parser](const records::InputLine& line, std::uint64_t& fields) {
     simdjson::ondemand::document document;
     if (parser.iterate(simdjson::padded_string_view(line.text.data(), line.text.size(), line.readable)).get(document)) {
       return false;
@@ -123,7 +123,7 @@ void BareParse_OnDemand(benchmark::State& state) {
 
 void BareParse_Dom(benchmark::State& state) {
   simdjson::dom::parser parser;
-  bare_parse(state, [&parser](const runtime::InputLine& line, std::uint64_t& fields) {
+  bare_parse(state, [&parser](const records::InputLine& line, std::uint64_t& fields) {
     simdjson::dom::element element;
     if (parser.parse(line.text.data(), line.text.size(), false).get(element)) return false;
     simdjson::dom::object object;
@@ -136,16 +136,16 @@ void BareParse_Dom(benchmark::State& state) {
 void Filter(benchmark::State& state) {
   const std::string& path = input_file();
   static const Policy policy = bench::compile_bundled("x-grok-2024-08.policy");
-  const runtime::Bindings bindings = runtime::default_bindings(policy);
-  runtime::StreamOptions options;
+  const records::Bindings bindings = records::default_bindings(policy);
+  records::StreamOptions options;
   options.threads = static_cast<unsigned>(state.range(0));
   std::uint64_t bytes = 0, records = 0;
   const int null_output = ::open("/dev/null", O_WRONLY);
   for (auto _ : state) {
     const int descriptor = ::open(path.c_str(), O_RDONLY);
-    runtime::StreamSinks sinks;
+    records::StreamSinks sinks;
     sinks.output = null_output;
-    const auto counts = runtime::run_stream(descriptor, sinks, policy, bindings, nullptr, 1725408000, options);
+    const auto counts = records::run_stream(descriptor, sinks, policy, bindings, nullptr, 1725408000, options);
     bytes += counts.bytes;
     records += counts.read;
     ::close(descriptor);

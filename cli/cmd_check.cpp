@@ -79,7 +79,7 @@ int run_check(const Words& words) {
     warnings += diagnostics.warning_count();
     if (format == "json") {
       for (const auto& diagnostic : diagnostics.all()) {
-        std::cout << dsl::format_diagnostic_json(*loaded.source, diagnostic) << '\n';
+        std::cout << usegate::format_diagnostic_json(*loaded.source, diagnostic) << '\n';
       }
       continue;
     }

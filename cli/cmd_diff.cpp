@@ -13,7 +13,8 @@
 #include "commands.hpp"
 #include "decision_policy.hpp"
 #include "policy_files.hpp"
-#include "record_diff.hpp"
+#include "record_diff_report.hpp"
+#include "usegate/review/record_diff.hpp"
 #include "record_inputs.hpp"
 #include "usegate/base/json_text.hpp"
 #include "usegate/compiler/diff.hpp"
@@ -215,8 +216,8 @@ int run_diff(const Words& words) {
     auto result = compiler::diff_policies(*old_file.source->analysis.policy, *new_file.source->analysis.policy);
     if (const auto* error = std::get_if<compiler::DiffError>(&result)) {
       if (error->span) {
-        std::cerr << dsl::format_diagnostic(
-            *new_file.source->source, dsl::Diagnostic{dsl::Severity::error, error->message, *error->span, error->help, ""});
+        std::cerr << usegate::format_diagnostic(
+            *new_file.source->source, usegate::Diagnostic{usegate::Severity::error, error->message, *error->span, error->help, ""});
       } else {
         std::cerr << fmt::format("usegate diff: error: {}\n  = help: {}\n", error->message, error->help);
       }
@@ -234,15 +235,15 @@ int run_diff(const Words& words) {
     // The bindings describe the records as NEW reads them; OLD reads what it declares.
     const auto bindings_file = read_bindings_file(bindings_path);
     auto new_bindings = bindings_for(bindings_file, *new_policy);
-    auto old_bindings = bindings_for(bindings_file, *old_policy, runtime::BindingsMode::skip_unknown_names);
+    auto old_bindings = bindings_for(bindings_file, *old_policy, records::BindingsMode::skip_unknown_names);
     for (const auto* read : {&new_bindings, &old_bindings}) {
-      if (const auto* error = std::get_if<runtime::BindingsError>(read)) {
+      if (const auto* error = std::get_if<records::BindingsError>(read)) {
         std::cerr << error->message << '\n';
         return 2;
       }
     }
-    std::optional<runtime::ConsentLedger> old_ledger;
-    std::optional<runtime::ConsentLedger> new_ledger;
+    std::optional<records::ConsentLedger> old_ledger;
+    std::optional<records::ConsentLedger> new_ledger;
     if (consent_path) {
       auto ledgers = read_consent_option(*consent_path, {&*old_policy, &*new_policy}, now, "diff");
       if (ledgers.empty()) return 2;
@@ -252,15 +253,17 @@ int run_diff(const Words& words) {
     const std::vector<std::string> purposes =
         arguments.option("--purpose") ? split_purposes(*arguments.option("--purpose")) : std::vector<std::string>{};
     // Purposes are checked against NEW, as eval checks them; OLD reads what it declares.
-    PurposeCodes new_purposes;
+    records::PurposeCodes new_purposes;
     if (!purposes.empty()) new_purposes = required_purposes(*new_policy, purposes, "diff");
-    const RecordDiffVersion old_version{*old_policy, std::get<runtime::Bindings>(old_bindings),
-                                        old_ledger ? &*old_ledger : nullptr, purposes_as_read_by(*old_policy, purposes)};
-    const RecordDiffVersion new_version{*new_policy, std::get<runtime::Bindings>(new_bindings),
+    const review::RecordDiffVersion old_version{*old_policy, std::get<records::Bindings>(old_bindings),
+                                        old_ledger ? &*old_ledger : nullptr, records::purposes_as_read_by(*old_policy, purposes)};
+    const review::RecordDiffVersion new_version{*new_policy, std::get<records::Bindings>(new_bindings),
                                         new_ledger ? &*new_ledger : nullptr, std::move(new_purposes)};
-    RecordDiff record_diff;
+    review::RecordDiff record_diff;
     try {
-      record_diff = diff_records(records_input, old_version, new_version, now, max_line);
+      ProgressLine progress;
+      record_diff = review::diff_records(records_input, old_version, new_version, now, max_line,
+                                         [&progress](std::uint64_t read, std::uint64_t bytes) { progress.update(read, bytes); });
     } catch (const std::runtime_error& error) {
       std::cerr << fmt::format("usegate diff: {}: {}\n", *records_path, error.what());
       return 2;

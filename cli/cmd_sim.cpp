@@ -18,10 +18,10 @@
 #include "decision_policy.hpp"
 #include "policy_files.hpp"
 #include "record_inputs.hpp"
-#include "record_simulation.hpp"
-#include "scenario.hpp"
+#include "usegate/review/record_simulation.hpp"
+#include "usegate/review/scenario.hpp"
 #include "sim_report.hpp"
-#include "simulation.hpp"
+#include "usegate/review/simulation.hpp"
 #include "text_input.hpp"
 #include "usegate/compiler/regions.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
@@ -112,10 +112,10 @@ class SimulationProgress {
 // `--write-records`: one JSON object per record, with the fields a policy reads (an absent
 // value is left out), the user's id and platform usage, and the user's consent under the
 // first policy.
-class RecordWriter final : public RecordObserver {
+class RecordWriter final : public review::RecordObserver {
  public:
-  RecordWriter(const std::string& path, const SimulationSchema& schema,
-               const PolicySimulation& simulation)
+  RecordWriter(const std::string& path, const review::SimulationSchema& schema,
+               const review::PolicySimulation& simulation)
       : file_(path, std::ios::binary), schema_(schema), simulation_(simulation) {
     if (!file_) throw UsageError(fmt::format("sim: cannot write `{}`", path));
     const auto& compiled = simulation.policy().compiled();
@@ -128,7 +128,7 @@ class RecordWriter final : public RecordObserver {
     }
   }
 
-  void user(const SimulatedUser& user) override {
+  void user(const review::SimulatedUser& user) override {
     user_fields_ = fmt::format("{{\"user\":{}", user.id);
     for (std::size_t index = 0; index < schema_.fields.size(); ++index) {
       if (schema_.fields[index].per_user) user_fields_ += field(index, user.values[index]);
@@ -160,7 +160,7 @@ class RecordWriter final : public RecordObserver {
   // `,"name":value`, or nothing for an absent value. Names and values are policy names and
   // numbers, which need no escaping.
   std::string field(std::size_t index, std::int64_t value) const {
-    const SimulationField& field = schema_.fields[index];
+    const review::SimulationField& field = schema_.fields[index];
     if (field.is_time) return fmt::format(",\"{}\":{}", field.name, value);
     const std::string& text = field.values[static_cast<std::size_t>(value)];
     if (text == "missing") return {};
@@ -171,8 +171,8 @@ class RecordWriter final : public RecordObserver {
   }
 
   std::ofstream file_;
-  const SimulationSchema& schema_;
-  const PolicySimulation& simulation_;
+  const review::SimulationSchema& schema_;
+  const review::PolicySimulation& simulation_;
   std::vector<runtime::AttributeType> types_;
   std::string user_fields_;
   std::string consent_;
@@ -212,21 +212,21 @@ int simulate_scenario(const Arguments& arguments, const std::string& format, con
 
   std::vector<const runtime::CompiledPolicy*> compiled;
   for (const auto& policy : policies) compiled.push_back(&policy.compiled());
-  Scenario scenario;
+  review::Scenario scenario;
   try {
     const std::string text = read_file(scenario_path, scenario_file_limit);
     if (const auto where = find_non_text_byte(text)) {
       std::cerr << non_text_message(scenario_path, *where, "scenario file", "a scenario is YAML, which is text");
       return 2;
     }
-    scenario = load_scenario(scenario_path, text, compiled);
-  } catch (const ScenarioError& error) {
+    scenario = review::load_scenario(scenario_path, text, compiled);
+  } catch (const review::ScenarioError& error) {
     std::cerr << printable(error.what());
     return 2;
   }
 
-  const SimulationSchema schema = schema_of(scenario, policies);
-  std::vector<PolicySimulation> simulations;
+  const review::SimulationSchema schema = review::schema_of(scenario, policies);
+  std::vector<review::PolicySimulation> simulations;
   simulations.reserve(policies.size());
   for (const auto& policy : policies) simulations.emplace_back(policy, schema);
   std::optional<RecordWriter> writer;
@@ -234,12 +234,12 @@ int simulate_scenario(const Arguments& arguments, const std::string& format, con
     writer.emplace(*path, schema, simulations.front());
   {
     SimulationProgress progress(::isatty(2) != 0, scenario.users);
-    run_population(scenario, schema, simulations, writer ? &*writer : nullptr,
+    review::run_population(scenario, schema, simulations, writer ? &*writer : nullptr,
                    [&](std::uint64_t done) { progress.update(done); });
   }
   if (writer) writer->finish();
 
-  std::vector<SimulationReport> reports;
+  std::vector<review::SimulationReport> reports;
   for (const auto& simulation : simulations) reports.push_back(simulation.report());
   const auto labeled = labeled_reports(paths, std::move(reports));
   std::cout << (format == "json" ? render_sim_json(scenario, labeled) : render_sim_text(scenario, labeled));
@@ -248,11 +248,11 @@ int simulate_scenario(const Arguments& arguments, const std::string& format, con
 
 // The purposes of `--purpose`, or every value of `enum purpose` (the first policy's, then the
 // other's new ones). Each must be a value of some policy's `enum purpose`.
-std::vector<std::string> record_purposes(const Arguments& arguments, std::span<const RecordSimulationPolicy> policies) {
+std::vector<std::string> record_purposes(const Arguments& arguments, std::span<const review::RecordSimulationPolicy> policies) {
   std::vector<std::string> declared;
   for (const auto& input : policies) {
     for (const auto& attribute : input.policy.compiled().attributes) {
-      if (attribute.name != purpose_attribute || attribute.type != runtime::AttributeType::enumeration) continue;
+      if (attribute.name != records::purpose_attribute || attribute.type != runtime::AttributeType::enumeration) continue;
       for (const auto& value : attribute.values) {
         if (std::find(declared.begin(), declared.end(), value) == declared.end()) declared.push_back(value);
       }
@@ -280,17 +280,17 @@ std::vector<std::string> record_purposes(const Arguments& arguments, std::span<c
 // `--bindings` for every policy. It must fit one policy in full, as eval checks it (the first
 // that it fits is taken); the others skip the entries naming what they do not declare. Prints
 // the error and returns false when it fits none (the first policy's error is shown).
-bool read_record_bindings(const Arguments& arguments, std::vector<RecordSimulationPolicy>& inputs) {
+bool read_record_bindings(const Arguments& arguments, std::vector<review::RecordSimulationPolicy>& inputs) {
   const auto file = read_bindings_file(arguments.option("--bindings"));
-  std::optional<runtime::BindingsError> first_error;
+  std::optional<records::BindingsError> first_error;
   std::optional<std::size_t> fitting;
   for (std::size_t index = 0; index < inputs.size() && !fitting; ++index) {
     auto read = bindings_for(file, inputs[index].policy);
-    if (auto* bindings = std::get_if<runtime::Bindings>(&read)) {
+    if (auto* bindings = std::get_if<records::Bindings>(&read)) {
       inputs[index].bindings = std::move(*bindings);
       fitting = index;
     } else if (!first_error) {
-      first_error = std::get<runtime::BindingsError>(std::move(read));
+      first_error = std::get<records::BindingsError>(std::move(read));
     }
   }
   if (!fitting) {
@@ -299,12 +299,12 @@ bool read_record_bindings(const Arguments& arguments, std::vector<RecordSimulati
   }
   for (std::size_t index = 0; index < inputs.size(); ++index) {
     if (index == *fitting) continue;
-    auto read = bindings_for(file, inputs[index].policy, runtime::BindingsMode::skip_unknown_names);
-    if (const auto* error = std::get_if<runtime::BindingsError>(&read)) {
+    auto read = bindings_for(file, inputs[index].policy, records::BindingsMode::skip_unknown_names);
+    if (const auto* error = std::get_if<records::BindingsError>(&read)) {
       std::cerr << error->message << '\n';
       return false;
     }
-    inputs[index].bindings = std::get<runtime::Bindings>(std::move(read));
+    inputs[index].bindings = std::get<records::Bindings>(std::move(read));
   }
   return true;
 }
@@ -325,11 +325,11 @@ int simulate_records(const Arguments& arguments, const std::string& format, cons
   const std::size_t max_line = read_max_line(arguments, "sim");
   const int input = open_for_reading(records_path, "records file");
 
-  std::vector<RecordSimulationPolicy> inputs;
+  std::vector<review::RecordSimulationPolicy> inputs;
   for (const auto& path : paths) {
     auto policy = load_decision_policy(path);
     if (!policy) return policy_error;
-    runtime::Bindings bindings = runtime::default_bindings(*policy);
+    records::Bindings bindings = records::default_bindings(*policy);
     inputs.push_back({std::move(*policy), std::move(bindings), std::nullopt});
   }
   const std::vector<std::string> purposes = record_purposes(arguments, inputs);
@@ -342,9 +342,11 @@ int simulate_records(const Arguments& arguments, const std::string& format, cons
     for (std::size_t index = 0; index < inputs.size(); ++index) inputs[index].ledger = std::move(ledgers[index]);
   }
 
-  RecordSimulation simulation(inputs, purposes, now);
+  review::RecordSimulation simulation(inputs, purposes, now);
   try {
-    simulation.run(input, max_line);
+    ProgressLine progress;
+    simulation.run(input, max_line,
+                   [&progress](std::uint64_t read, std::uint64_t bytes) { progress.update(read, bytes); });
   } catch (const std::runtime_error& error) {
     std::cerr << fmt::format("usegate sim: {}: {}\n", records_path, error.what());
     return 2;

@@ -12,9 +12,9 @@
 #include "decision_policy.hpp"
 #include "record_inputs.hpp"
 #include "stream_summary.hpp"
-#include "usegate/runtime/bindings.hpp"
-#include "usegate/runtime/consent_ledger.hpp"
-#include "usegate/runtime/record_stream.hpp"
+#include "usegate/records/bindings.hpp"
+#include "usegate/records/consent_ledger.hpp"
+#include "usegate/records/record_stream.hpp"
 
 namespace usegate::cli {
 namespace {
@@ -106,12 +106,12 @@ int run_stream_command(const Words& words, bool eval) {
   if (!policy) return 3;
 
   auto bindings = bindings_for(read_bindings_file(arguments.option("--bindings")), *policy);
-  if (const auto* error = std::get_if<runtime::BindingsError>(&bindings)) {
+  if (const auto* error = std::get_if<records::BindingsError>(&bindings)) {
     std::cerr << error->message << '\n';
     return 3;
   }
 
-  std::optional<runtime::ConsentLedger> ledger;
+  std::optional<records::ConsentLedger> ledger;
   if (const auto path = arguments.option("--consent")) {
     auto ledgers = read_consent_option(*path, {&*policy}, now, command);
     if (ledgers.empty()) return 3;
@@ -119,8 +119,8 @@ int run_stream_command(const Words& words, bool eval) {
     report_consent_rejections(*path, *ledger);
   }
 
-  runtime::StreamOptions stream_options;
-  stream_options.output = eval ? runtime::StreamOptions::Output::decisions : runtime::StreamOptions::Output::records;
+  records::StreamOptions stream_options;
+  stream_options.output = eval ? records::StreamOptions::Output::decisions : records::StreamOptions::Output::records;
   stream_options.keep_records = arguments.flag("--keep");
   stream_options.threads = threads;
   stream_options.max_line = max_line;
@@ -130,16 +130,16 @@ int run_stream_command(const Words& words, bool eval) {
     stream_options.purposes = std::move(purposes.codes);
   }
 
-  runtime::StreamSinks sinks;
+  records::StreamSinks sinks;
   if (const auto path = arguments.option("--denied")) sinks.denied = open_for_writing(*path);
   if (const auto path = arguments.option("--rejects")) sinks.rejects = open_for_writing(*path);
 
   ProgressLine progress;
-  runtime::StreamCounts counts;
+  records::StreamCounts counts;
   try {
-    counts = runtime::run_stream(input, sinks, *policy, std::get<runtime::Bindings>(bindings),
+    counts = records::run_stream(input, sinks, *policy, std::get<records::Bindings>(bindings),
                                  ledger ? &*ledger : nullptr, now, stream_options,
-                                 [&progress](const runtime::StreamCounts& so_far) {
+                                 [&progress](const records::StreamCounts& so_far) {
                                    progress.update(so_far.read, so_far.bytes);
                                  });
   } catch (const std::runtime_error& error) {

@@ -57,12 +57,12 @@ bool is_artifact(std::string_view bytes) { return bytes.substr(0, 8) == std::str
 LoadedPolicy analyze_policy_text(const std::string& path, std::string text, bool run_lints) {
   LoadedPolicy loaded;
   const auto non_text = find_non_text_byte(text);
-  loaded.source = std::make_unique<dsl::SourceFile>(path, std::move(text));
+  loaded.source = std::make_unique<usegate::SourceFile>(path, std::move(text));
   if (non_text) {
     // Diagnostics quote the source line; this one points at the byte and quotes nothing.
-    const dsl::SourcePosition at{static_cast<std::uint32_t>(non_text->offset), non_text->line, non_text->column};
+    const usegate::SourcePosition at{static_cast<std::uint32_t>(non_text->offset), non_text->line, non_text->column};
     loaded.analysis.diagnostics.error(
-        dsl::SourceSpan{at, at.offset + 1},
+        usegate::SourceSpan{at, at.offset + 1},
         fmt::format("the policy file holds a byte that is not text (0x{:02X})", non_text->byte),
         "a policy is UTF-8 text without control characters, and an artifact from `usegate build` begins with "
         "`USEGATE`; is this the file you meant?");
@@ -80,10 +80,10 @@ LoadedPolicy load_policy(const std::string& path, bool run_lints) {
 void print_diagnostics(const LoadedPolicy& policy) {
   for (const auto& diagnostic : policy.analysis.diagnostics.all()) {
     if (policy.not_text) {
-      std::cerr << dsl::format_diagnostic_headline(*policy.source, diagnostic) << "\n = help: " << diagnostic.help
+      std::cerr << usegate::format_diagnostic_headline(*policy.source, diagnostic) << "\n = help: " << diagnostic.help
                 << '\n';
     } else {
-      std::cerr << dsl::format_diagnostic(*policy.source, diagnostic);
+      std::cerr << usegate::format_diagnostic(*policy.source, diagnostic);
     }
   }
 }

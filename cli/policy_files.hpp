@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "usegate/compiler/analyze.hpp"
-#include "usegate/dsl/source.hpp"
+#include "usegate/base/source.hpp"
 
 namespace usegate::cli {
 
@@ -39,7 +39,7 @@ struct InputFileError : std::runtime_error {
 [[nodiscard]] bool is_artifact(std::string_view bytes);
 
 struct LoadedPolicy {
-  std::unique_ptr<dsl::SourceFile> source;
+  std::unique_ptr<usegate::SourceFile> source;
   compiler::PolicyAnalysis analysis;
   // The file is not text: its one error must be printed without quoting the source.
   bool not_text = false;

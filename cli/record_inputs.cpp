@@ -61,12 +61,12 @@ std::vector<std::string> split_purposes(const std::string& list) {
   }
 }
 
-PurposeCodes required_purposes(const Policy& policy, const std::vector<std::string>& names, const char* command) {
-  const auto variable = policy.find_variable(purpose_attribute);
+records::PurposeCodes required_purposes(const Policy& policy, const std::vector<std::string>& names, const char* command) {
+  const auto variable = policy.find_variable(records::purpose_attribute);
   if (!variable || policy.variable(*variable).kind != VariableDescription::Kind::enumeration) {
     throw UsageError(fmt::format("{}: `--purpose` needs a policy that tests an enum `purpose`", command));
   }
-  PurposeCodes purposes{variable, {}};
+  records::PurposeCodes purposes{variable, {}};
   for (const auto& name : names) {
     const Code code = policy.encode(*variable, FieldValue::from_string(name));
     if (code < runtime::first_value_code) {
@@ -80,17 +80,9 @@ PurposeCodes required_purposes(const Policy& policy, const std::vector<std::stri
   return purposes;
 }
 
-PurposeCodes purposes_as_read_by(const Policy& policy, const std::vector<std::string>& names) {
-  const auto variable = policy.find_variable(purpose_attribute);
-  if (!variable || policy.variable(*variable).kind != VariableDescription::Kind::enumeration) return {};
-  PurposeCodes purposes{variable, {}};
-  for (const auto& name : names) purposes.codes.push_back(policy.encode(*variable, FieldValue::from_string(name)));
-  return purposes;
-}
-
 std::size_t read_max_line(const Arguments& arguments, const char* command) {
   const auto text = arguments.option("--max-line");
-  if (!text) return runtime::default_max_line;
+  if (!text) return records::default_max_line;
   const std::string& written = *text;
   std::size_t digits = 0;
   while (digits < written.size() && written[digits] >= '0' && written[digits] <= '9') ++digits;
@@ -135,18 +127,18 @@ std::optional<BindingsFile> read_bindings_file(const std::optional<std::string>&
   return BindingsFile{*path, read_file(*path, bindings_file_limit)};
 }
 
-std::variant<runtime::Bindings, runtime::BindingsError> bindings_for(const std::optional<BindingsFile>& file,
+std::variant<records::Bindings, records::BindingsError> bindings_for(const std::optional<BindingsFile>& file,
                                                                      const Policy& policy,
-                                                                     runtime::BindingsMode mode) {
-  if (!file) return runtime::default_bindings(policy);
+                                                                     records::BindingsMode mode) {
+  if (!file) return records::default_bindings(policy);
   if (const auto where = find_non_text_byte(file->text)) {
     std::string message = non_text_message(file->path, *where, "bindings file", "bindings are YAML, which is text");
     message.pop_back();  // the caller ends the message
-    return runtime::BindingsError{std::move(message)};
+    return records::BindingsError{std::move(message)};
   }
-  auto read = runtime::read_bindings(printable(file->path), file->text, policy, mode);
+  auto read = records::read_bindings(printable(file->path), file->text, policy, mode);
   // YAML escapes (`"\e[2J"`) can put control characters in names the message quotes.
-  if (auto* error = std::get_if<runtime::BindingsError>(&read)) error->message = printable(error->message);
+  if (auto* error = std::get_if<records::BindingsError>(&read)) error->message = printable(error->message);
   return read;
 }
 
@@ -166,22 +158,22 @@ void write_all(int descriptor, const char* data, std::size_t size) {
 struct LedgerBranch {
   int read_end = -1;
   int write_end = -1;
-  std::optional<runtime::ConsentLedger> ledger;
+  std::optional<records::ConsentLedger> ledger;
   std::string failure;
   std::thread reader;
 };
 
 }  // namespace
 
-std::vector<runtime::ConsentLedger> read_consent_option(const std::string& path,
+std::vector<records::ConsentLedger> read_consent_option(const std::string& path,
                                                         const std::vector<const Policy*>& policies,
                                                         std::int64_t now, const char* command) {
   const int descriptor = open_for_reading(path, "consent file");
   std::string failure;
-  std::vector<runtime::ConsentLedger> ledgers;
+  std::vector<records::ConsentLedger> ledgers;
   if (policies.size() == 1) {
     try {
-      ledgers.push_back(runtime::ConsentLedger::read(descriptor, *policies.front(), now));
+      ledgers.push_back(records::ConsentLedger::read(descriptor, *policies.front(), now));
     } catch (const std::runtime_error& error) {
       failure = error.what();
     }
@@ -199,7 +191,7 @@ std::vector<runtime::ConsentLedger> read_consent_option(const std::string& path,
       const Policy& policy = *policies[i];
       branch.reader = std::thread([&branch, &policy, now] {
         try {
-          branch.ledger = runtime::ConsentLedger::read(branch.read_end, policy, now);
+          branch.ledger = records::ConsentLedger::read(branch.read_end, policy, now);
         } catch (const std::exception& error) {
           branch.failure = error.what();
         }
@@ -239,7 +231,7 @@ std::vector<runtime::ConsentLedger> read_consent_option(const std::string& path,
   return ledgers;
 }
 
-void report_consent_rejections(const std::string& path, const runtime::ConsentLedger& ledger) {
+void report_consent_rejections(const std::string& path, const records::ConsentLedger& ledger) {
   std::uint64_t rejections_shown = 0;
   for (const auto& note : ledger.notes()) {
     std::cerr << fmt::format("{}:{}: consent change {} ({}): {}\n", printable(path), note.line,
@@ -274,28 +266,6 @@ void ProgressLine::update(std::uint64_t records, std::uint64_t bytes) {
 void ProgressLine::clear() {
   if (drawn_) std::fprintf(stderr, "\r%*s\r", 60, "");
   drawn_ = false;
-}
-
-RecordInputCounts for_each_record(int descriptor, const std::function<void(const runtime::InputLine&)>& record,
-                                  ProgressLine& progress, std::size_t max_line) {
-  RecordInputCounts counts;
-  runtime::BlockReader reader(descriptor, std::size_t{1} << 20, max_line);
-  runtime::InputBlock block;
-  runtime::InputLine line;
-  while (reader.next(block)) {
-    runtime::BlockLines lines(block);
-    while (lines.next(line)) {
-      if (runtime::is_blank(line)) {
-        ++counts.empty_lines;
-        continue;
-      }
-      ++counts.records;
-      record(line);
-    }
-    progress.update(counts.records, reader.bytes_read());
-  }
-  progress.clear();
-  return counts;
 }
 
 }  // namespace usegate::cli

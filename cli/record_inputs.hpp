@@ -13,9 +13,10 @@
 #include <vector>
 
 #include "arguments.hpp"
-#include "usegate/runtime/bindings.hpp"
-#include "usegate/runtime/block_reader.hpp"
-#include "usegate/runtime/consent_ledger.hpp"
+#include "usegate/records/bindings.hpp"
+#include "usegate/records/block_reader.hpp"
+#include "usegate/records/consent_ledger.hpp"
+#include "usegate/records/purposes.hpp"
 #include "usegate/usegate.hpp"
 
 namespace usegate::cli {
@@ -30,27 +31,13 @@ namespace usegate::cli {
 // A time as reports state it: ISO-8601 in UTC, to the second (`2024-09-01T00:00:00Z`).
 [[nodiscard]] std::string utc_time_text(std::int64_t epoch_seconds);
 
-// The enum attribute whose values `--purpose` names, in every command that takes it.
-inline constexpr const char* purpose_attribute = "purpose";
-
 // The names of `--purpose training,fine_tuning`, in order.
 [[nodiscard]] std::vector<std::string> split_purposes(const std::string& list);
 
-// The purposes a record is decided for in place of its own, as codes of one policy
-// (runtime::decide_for_purposes). No codes: the record's own purpose.
-struct PurposeCodes {
-  std::optional<std::size_t> variable;
-  std::vector<Code> codes;
-};
-
 // As eval and filter read `--purpose`: the policy must test an enum `purpose` declaring every
 // name; anything else is a usage error that lists the policy's purposes.
-[[nodiscard]] PurposeCodes required_purposes(const Policy& policy, const std::vector<std::string>& names,
+[[nodiscard]] records::PurposeCodes required_purposes(const Policy& policy, const std::vector<std::string>& names,
                                              const char* command);
-// For a policy compared with one the names were checked against: a name the policy does not
-// declare reads as `unknown`, and a policy that does not test the purpose ignores it.
-[[nodiscard]] PurposeCodes purposes_as_read_by(const Policy& policy, const std::vector<std::string>& names);
-
 // `--max-line BYTES` (`64M`, `1G`, `4096`): the longest record line; the default when absent.
 [[nodiscard]] std::size_t read_max_line(const Arguments& arguments, const char* command);
 
@@ -71,22 +58,22 @@ struct BindingsFile {
 
 // The bindings file read against a policy (the defaults when there is no file). One that is
 // not text, or does not fit the policy, is a BindingsError (`FILE:LINE:COL: error: ...`).
-[[nodiscard]] std::variant<runtime::Bindings, runtime::BindingsError> bindings_for(
+[[nodiscard]] std::variant<records::Bindings, records::BindingsError> bindings_for(
     const std::optional<BindingsFile>& file, const Policy& policy,
-    runtime::BindingsMode mode = runtime::BindingsMode::strict);
+    records::BindingsMode mode = records::BindingsMode::strict);
 
 // `--consent FILE` read for each policy as of `now`: the file is read once, and its bytes
 // are fed to every policy's ledger as they come, so standard input and pipes work too. A file
 // that cannot be opened is a usage error; one that fails while being read is reported on
 // stderr (`usegate COMMAND: FILE: ...`) and gives no ledger.
-[[nodiscard]] std::vector<runtime::ConsentLedger> read_consent_option(const std::string& path,
+[[nodiscard]] std::vector<records::ConsentLedger> read_consent_option(const std::string& path,
                                                                       const std::vector<const Policy*>& policies,
                                                                       std::int64_t now, const char* command);
 
 // Prints the first rejected consent changes of a ledger, and those read as off, on stderr
 // (`FILE:LINE: consent change rejected (CAUSE): MESSAGE`), with anything a terminal would act
 // on escaped.
-void report_consent_rejections(const std::string& path, const runtime::ConsentLedger& ledger);
+void report_consent_rejections(const std::string& path, const records::ConsentLedger& ledger);
 
 // A one-line progress report on stderr when it is a terminal (records, MB, MB/s, seconds),
 // redrawn at most twice a second and cleared at the end; nothing otherwise, so a run prints
@@ -106,18 +93,5 @@ class ProgressLine {
   std::chrono::steady_clock::time_point last_{};
   bool drawn_ = false;
 };
-
-struct RecordInputCounts {
-  std::uint64_t records = 0;      // lines that are records
-  std::uint64_t empty_lines = 0;  // blank lines, skipped
-};
-
-// Reads JSON Lines from `descriptor` to its end, in blocks (memory holds a block, never the
-// whole input), and calls `record` for every line that is a record, in input order; blank
-// lines are no records and are only counted, as in eval and filter. A line longer than
-// `max_line` is a record flagged InputLine::too_long, which the caller rejects. Updates
-// `progress` after each block. Throws std::runtime_error when reading fails.
-RecordInputCounts for_each_record(int descriptor, const std::function<void(const runtime::InputLine&)>& record,
-                                  ProgressLine& progress, std::size_t max_line = runtime::default_max_line);
 
 }  // namespace usegate::cli

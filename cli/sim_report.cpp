@@ -66,7 +66,7 @@ class ReportTable {
 };
 
 // A reason's counts for one purpose, or nothing when the policy has no such reason.
-const ReasonCount* reason_named(const PurposeReport& purpose, const std::string& name) {
+const review::ReasonCount* reason_named(const review::PurposeReport& purpose, const std::string& name) {
   for (const auto& reason : purpose.reasons) {
     if (reason.reason == name) return &reason;
   }
@@ -135,7 +135,7 @@ std::string policy_lines(std::span<const Labeled<Report>> reports) {
   return out;
 }
 
-std::string header(const Scenario& scenario, std::span<const LabeledReport> reports) {
+std::string header(const review::Scenario& scenario, std::span<const LabeledReport> reports) {
   std::string out = policy_lines(reports);
   out += fmt::format("scenario {}: {} users, seed {}, now {}{}\n", scenario.path, scenario.users,
                      scenario.seed, scenario.now_text,
@@ -151,7 +151,7 @@ std::string header(const Scenario& scenario, std::span<const LabeledReport> repo
 }
 
 // Per purpose: the usable share, the breakdowns and the denials of one report.
-std::string purposes_text(const std::vector<PurposeReport>& purposes) {
+std::string purposes_text(const std::vector<review::PurposeReport>& purposes) {
   std::string out;
   for (const auto& purpose : purposes) {
     out += fmt::format("\npurpose {}: {} of {} records usable ({})\n\n", purpose.purpose,
@@ -161,7 +161,7 @@ std::string purposes_text(const std::vector<PurposeReport>& purposes) {
                            {false, false, true, true, true});
     for (const auto& breakdown : purpose.breakdowns) {
       for (std::size_t i = 0; i < breakdown.values.size(); ++i) {
-        const UsableCount& count = breakdown.counts[i];
+        const review::UsableCount& count = breakdown.counts[i];
         breakdowns.add({i == 0 ? breakdown.field : "", breakdown.values[i],
                         std::to_string(count.records), std::to_string(count.usable),
                         percent(count.usable, count.records)});
@@ -181,13 +181,13 @@ std::string purposes_text(const std::vector<PurposeReport>& purposes) {
 
 // Per purpose, two reports side by side. Both have the same purposes and breakdowns (the same
 // records, decided under each policy).
-std::string purposes_compared_text(const std::vector<PurposeReport>& a_purposes,
-                                   const std::vector<PurposeReport>& b_purposes,
+std::string purposes_compared_text(const std::vector<review::PurposeReport>& a_purposes,
+                                   const std::vector<review::PurposeReport>& b_purposes,
                                    const std::string& a_label, const std::string& b_label) {
   std::string out;
   for (std::size_t p = 0; p < a_purposes.size(); ++p) {
-    const PurposeReport& before = a_purposes[p];
-    const PurposeReport& after = b_purposes[p];
+    const review::PurposeReport& before = a_purposes[p];
+    const review::PurposeReport& after = b_purposes[p];
     const double share_a = share_of(before.all.usable, before.all.records);
     const double share_b = share_of(after.all.usable, after.all.records);
     out += fmt::format("\npurpose {}: usable {} under {}, {} under {} ({})\n\n", before.purpose,
@@ -200,11 +200,11 @@ std::string purposes_compared_text(const std::vector<PurposeReport>& a_purposes,
                     percent(before.all.usable, before.all.records),
                     percent(after.all.usable, after.all.records), points(share_a, share_b)});
     for (std::size_t f = 0; f < before.breakdowns.size(); ++f) {
-      const Breakdown& left = before.breakdowns[f];
-      const Breakdown& right = after.breakdowns[f];
+      const review::Breakdown& left = before.breakdowns[f];
+      const review::Breakdown& right = after.breakdowns[f];
       for (std::size_t i = 0; i < left.values.size(); ++i) {
-        const UsableCount& l = left.counts[i];
-        const UsableCount& r = right.counts[i];
+        const review::UsableCount& l = left.counts[i];
+        const review::UsableCount& r = right.counts[i];
         breakdowns.add({i == 0 ? left.field : "", left.values[i], std::to_string(l.records),
                         percent(l.usable, l.records), percent(r.usable, r.records),
                         points(share_of(l.usable, l.records), share_of(r.usable, r.records))});
@@ -223,14 +223,14 @@ std::string purposes_compared_text(const std::vector<PurposeReport>& a_purposes,
         }
       }
     }
-    const auto cell = [](const PurposeReport& purpose, const std::string& name) {
-      const ReasonCount* reason = reason_named(purpose, name);
+    const auto cell = [](const review::PurposeReport& purpose, const std::string& name) {
+      const review::ReasonCount* reason = reason_named(purpose, name);
       if (reason == nullptr) return std::string("-");
       return fmt::format("{} ({})", reason->denied, percent(reason->denied, purpose.all.records));
     };
     for (const auto& name : names) {
-      const ReasonCount* l = reason_named(before, name);
-      const ReasonCount* r = reason_named(after, name);
+      const review::ReasonCount* l = reason_named(before, name);
+      const review::ReasonCount* r = reason_named(after, name);
       denials.add({name, cell(before, name), cell(after, name),
                    points(share_of(l ? l->denied : 0, before.all.records),
                           share_of(r ? r->denied : 0, after.all.records))});
@@ -240,8 +240,8 @@ std::string purposes_compared_text(const std::vector<PurposeReport>& a_purposes,
   return out;
 }
 
-std::string render_single(const Scenario& scenario, const LabeledReport& labeled) {
-  const SimulationReport& report = labeled.report;
+std::string render_single(const review::Scenario& scenario, const LabeledReport& labeled) {
+  const review::SimulationReport& report = labeled.report;
   std::string out = header(scenario, {&labeled, 1});
   out += purposes_text(report.purposes);
   if (!report.settings.empty()) {
@@ -263,7 +263,7 @@ std::string render_single(const Scenario& scenario, const LabeledReport& labeled
   return out;
 }
 
-std::string render_compared(const Scenario& scenario, std::span<const LabeledReport> reports) {
+std::string render_compared(const review::Scenario& scenario, std::span<const LabeledReport> reports) {
   const LabeledReport& a = reports[0];
   const LabeledReport& b = reports[1];
   std::string out = header(scenario, reports);
@@ -278,25 +278,25 @@ std::string render_compared(const Scenario& scenario, std::span<const LabeledRep
     const std::uint64_t decisions_a = a.report.records * a.report.purposes.size();
     const std::uint64_t decisions_b = b.report.records * b.report.purposes.size();
     for (const auto& [left, right] : pairs) {
-      const auto value = [](const SettingReport* setting, auto field) {
+      const auto value = [](const review::SettingReport* setting, auto field) {
         return setting ? std::invoke(field, *setting) : std::uint64_t{0};
       };
-      const auto shown = [](const SettingReport* setting, std::uint64_t count,
+      const auto shown = [](const review::SettingReport* setting, std::uint64_t count,
                             std::uint64_t whole) {
         return setting ? fmt::format("{} ({})", count, percent(count, whole)) : std::string("-");
       };
       settings.add(default_row(pair_name(left, right), left, right));
-      const std::pair<const char*, std::uint64_t SettingReport::*> measures[] = {
-          {"reach", &SettingReport::users_reached},
-          {"switched off", &SettingReport::users_switched_off}};
+      const std::pair<const char*, std::uint64_t review::SettingReport::*> measures[] = {
+          {"reach", &review::SettingReport::users_reached},
+          {"switched off", &review::SettingReport::users_switched_off}};
       for (const auto& [label, field] : measures) {
         const std::uint64_t l = value(left, field);
         const std::uint64_t r = value(right, field);
         settings.add({"", label, shown(left, l, a.report.users), shown(right, r, b.report.users),
                       points(share_of(l, a.report.users), share_of(r, b.report.users))});
       }
-      const std::uint64_t l = value(left, &SettingReport::records_removed);
-      const std::uint64_t r = value(right, &SettingReport::records_removed);
+      const std::uint64_t l = value(left, &review::SettingReport::records_removed);
+      const std::uint64_t r = value(right, &review::SettingReport::records_removed);
       settings.add({"", "records removed", shown(left, l, decisions_a),
                     shown(right, r, decisions_b),
                     points(share_of(l, decisions_a), share_of(r, decisions_b))});
@@ -326,7 +326,7 @@ std::string records_header(const RecordsRun& run, std::span<const LabeledRecordR
                      run.now, purposes, reports.size() > 1 ? "; the same records under each policy" : "");
   if (run.consent_path) {
     for (const auto& labeled : reports) {
-      const ConsentTotals& consent = *labeled.report.consent;
+      const review::ConsentTotals& consent = *labeled.report.consent;
       out += fmt::format("consent changes {}", *run.consent_path);
       if (reports.size() > 1) out += fmt::format(" under {}", labeled.label);
       out += fmt::format(": {} applied, {} rejected, {} after now\n", consent.applied, consent.rejected,
@@ -337,7 +337,7 @@ std::string records_header(const RecordsRun& run, std::span<const LabeledRecordR
 }
 
 std::string render_records_single(const RecordsRun& run, const LabeledRecordReport& labeled) {
-  const RecordPolicyReport& report = labeled.report;
+  const review::RecordPolicyReport& report = labeled.report;
   std::string out = records_header(run, {&labeled, 1});
   out += purposes_text(report.purposes);
   if (report.settings.empty()) return out;
@@ -376,23 +376,23 @@ std::string render_records_compared(const RecordsRun& run, std::span<const Label
   const std::uint64_t decisions_b = b.report.records * b.report.purposes.size();
   for (const auto& [left, right] : pairs) {
     settings.add(default_row(pair_name(left, right), left, right));
-    const auto count = [](const RecordSettingReport* setting, std::uint64_t RecordSettingReport::*field) {
+    const auto count = [](const review::RecordSettingReport* setting, std::uint64_t review::RecordSettingReport::*field) {
       return setting ? std::to_string((*setting).*field) : std::string("-");
     };
-    const auto value = [](const RecordSettingReport* setting, std::uint64_t RecordSettingReport::*field) {
+    const auto value = [](const review::RecordSettingReport* setting, std::uint64_t review::RecordSettingReport::*field) {
       return setting ? (*setting).*field : std::uint64_t{0};
     };
     if (run.consent_path) {
-      const std::pair<const char*, std::uint64_t RecordSettingReport::*> measures[] = {
-          {"switched off", &RecordSettingReport::subjects_switched_off},
-          {"changes rejected", &RecordSettingReport::changes_rejected}};
+      const std::pair<const char*, std::uint64_t review::RecordSettingReport::*> measures[] = {
+          {"switched off", &review::RecordSettingReport::subjects_switched_off},
+          {"changes rejected", &review::RecordSettingReport::changes_rejected}};
       for (const auto& [label, field] : measures) {
         settings.add({"", label, count(left, field), count(right, field),
                       count_change(value(left, field), value(right, field))});
       }
     }
-    const std::uint64_t l = value(left, &RecordSettingReport::records_removed);
-    const std::uint64_t r = value(right, &RecordSettingReport::records_removed);
+    const std::uint64_t l = value(left, &review::RecordSettingReport::records_removed);
+    const std::uint64_t r = value(right, &review::RecordSettingReport::records_removed);
     settings.add({"", "records removed", left ? fmt::format("{} ({})", l, percent(l, decisions_a)) : "-",
                   right ? fmt::format("{} ({})", r, percent(r, decisions_b)) : "-",
                   points(share_of(l, decisions_a), share_of(r, decisions_b))});
@@ -406,7 +406,7 @@ std::string json_share(std::uint64_t part, std::uint64_t whole) {
   return fmt::format("{:.6f}", share_of(part, whole));
 }
 
-std::string json_usable(const UsableCount& count) {
+std::string json_usable(const review::UsableCount& count) {
   return fmt::format("\"records\":{},\"usable\":{},\"usable_share\":{}", count.records,
                      count.usable, json_share(count.usable, count.records));
 }
@@ -421,14 +421,14 @@ std::string json_list(const std::vector<std::string>& texts) {
 }
 
 // The elements of a policy's `purposes` array, the same for both sources.
-std::string json_purposes(const std::vector<PurposeReport>& purposes) {
+std::string json_purposes(const std::vector<review::PurposeReport>& purposes) {
   std::string out;
   for (std::size_t p = 0; p < purposes.size(); ++p) {
-    const PurposeReport& purpose = purposes[p];
+    const review::PurposeReport& purpose = purposes[p];
     out += fmt::format("{}\n    {{\"purpose\":{},{},\"breakdowns\":[", p ? "," : "",
                        json::quote(purpose.purpose), json_usable(purpose.all));
     for (std::size_t f = 0; f < purpose.breakdowns.size(); ++f) {
-      const Breakdown& breakdown = purpose.breakdowns[f];
+      const review::Breakdown& breakdown = purpose.breakdowns[f];
       out += fmt::format("{}\n      {{\"field\":{},\"values\":[", f ? "," : "",
                          json::quote(breakdown.field));
       for (std::size_t i = 0; i < breakdown.values.size(); ++i) {
@@ -454,7 +454,7 @@ std::string json_purposes(const std::vector<PurposeReport>& purposes) {
 }
 
 std::string json_report(const LabeledReport& labeled) {
-  const SimulationReport& report = labeled.report;
+  const review::SimulationReport& report = labeled.report;
   std::string out = fmt::format(
       "{{\"label\":{},\"path\":{},\"name\":{},\"version\":{},\"users\":{},\"records\":{},"
       "\"purposes\":[",
@@ -464,7 +464,7 @@ std::string json_report(const LabeledReport& labeled) {
   out += "],\n   \"settings\":[";
   const std::uint64_t decisions = report.records * report.purposes.size();
   for (std::size_t s = 0; s < report.settings.size(); ++s) {
-    const SettingReport& setting = report.settings[s];
+    const review::SettingReport& setting = report.settings[s];
     out += fmt::format(
         "{}\n    "
         "{{\"setting\":{},\"default\":\"{}\",\"acts_as\":{},\"users_reached\":{},\"reach\":{},"
@@ -482,7 +482,7 @@ std::string json_report(const LabeledReport& labeled) {
 // `reach` is null: records cannot measure it. The consent figures are null without a
 // consent file.
 std::string json_record_report(const LabeledRecordReport& labeled) {
-  const RecordPolicyReport& report = labeled.report;
+  const review::RecordPolicyReport& report = labeled.report;
   std::string out = fmt::format(
       "{{\"label\":{},\"path\":{},\"name\":{},\"version\":{},\"records\":{},\"purposes\":[",
       json::quote(labeled.label), json::quote(labeled.path), json::quote(report.policy_name),
@@ -492,7 +492,7 @@ std::string json_record_report(const LabeledRecordReport& labeled) {
   const std::uint64_t decisions = report.records * report.purposes.size();
   const bool consent = report.consent.has_value();
   for (std::size_t s = 0; s < report.settings.size(); ++s) {
-    const RecordSettingReport& setting = report.settings[s];
+    const review::RecordSettingReport& setting = report.settings[s];
     out += fmt::format(
         "{}\n    {{\"setting\":{},\"default\":\"{}\",\"reach\":null,\"subjects_switched_off\":{},"
         "\"changes_rejected\":{},\"records_removed\":{},\"records_removed_share\":{}}}",
@@ -510,12 +510,12 @@ std::string json_record_report(const LabeledRecordReport& labeled) {
 
 }  // namespace
 
-std::string render_sim_text(const Scenario& scenario, std::span<const LabeledReport> reports) {
+std::string render_sim_text(const review::Scenario& scenario, std::span<const LabeledReport> reports) {
   return reports.size() == 1 ? render_single(scenario, reports.front())
                              : render_compared(scenario, reports);
 }
 
-std::string render_sim_json(const Scenario& scenario, std::span<const LabeledReport> reports) {
+std::string render_sim_json(const review::Scenario& scenario, std::span<const LabeledReport> reports) {
   std::string out = fmt::format(
       "{{\"scenario\":{{\"path\":{},\"users\":{},\"seed\":{},\"now\":{},\"records_per_user\":{},"
       "\"purposes\":[{}]}},\n"

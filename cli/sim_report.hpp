@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "record_simulation.hpp"
-#include "scenario.hpp"
-#include "simulation.hpp"
+#include "usegate/review/record_simulation.hpp"
+#include "usegate/review/scenario.hpp"
+#include "usegate/review/simulation.hpp"
 
 namespace usegate::cli {
 
@@ -23,12 +23,12 @@ struct Labeled {
   std::string path;
   Report report;
 };
-using LabeledReport = Labeled<SimulationReport>;
-using LabeledRecordReport = Labeled<RecordPolicyReport>;
+using LabeledReport = Labeled<review::SimulationReport>;
+using LabeledRecordReport = Labeled<review::RecordPolicyReport>;
 
-[[nodiscard]] std::string render_sim_text(const Scenario& scenario,
+[[nodiscard]] std::string render_sim_text(const review::Scenario& scenario,
                                           std::span<const LabeledReport> reports);
-[[nodiscard]] std::string render_sim_json(const Scenario& scenario,
+[[nodiscard]] std::string render_sim_json(const review::Scenario& scenario,
                                           std::span<const LabeledReport> reports);
 
 // What `sim --records` read, as its report introduces it.
@@ -37,7 +37,7 @@ struct RecordsRun {
   std::string now;  // as a policy writes a time
   std::vector<std::string> purposes;
   std::optional<std::string> consent_path;
-  RecordSimulationCounts counts;
+  review::RecordSimulationCounts counts;
 };
 
 [[nodiscard]] std::string render_records_sim_text(const RecordsRun& run,

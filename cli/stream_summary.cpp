@@ -8,7 +8,7 @@
 
 #include "record_inputs.hpp"
 #include "usegate/base/json_text.hpp"
-#include "usegate/runtime/record_decoder.hpp"
+#include "usegate/records/record_decoder.hpp"
 
 namespace usegate::cli {
 namespace {
@@ -28,9 +28,9 @@ std::vector<std::pair<std::string, std::uint64_t>> denials(const StreamSummary& 
 
 std::vector<std::pair<std::string, std::uint64_t>> rejections(const StreamSummary& summary) {
   std::vector<std::pair<std::string, std::uint64_t>> list;
-  for (std::size_t cause = 1; cause < runtime::reject_cause_count; ++cause) {
+  for (std::size_t cause = 1; cause < records::reject_cause_count; ++cause) {
     const std::uint64_t count = summary.counts.rejected_by_cause[cause];
-    if (count > 0) list.emplace_back(runtime::reject_cause_name(static_cast<runtime::RejectCause>(cause)), count);
+    if (count > 0) list.emplace_back(records::reject_cause_name(static_cast<records::RejectCause>(cause)), count);
   }
   return list;
 }

@@ -4,16 +4,16 @@
 
 #include <string>
 
-#include "usegate/runtime/consent_ledger.hpp"
-#include "usegate/runtime/record_stream.hpp"
+#include "usegate/records/consent_ledger.hpp"
+#include "usegate/records/record_stream.hpp"
 #include "usegate/usegate.hpp"
 
 namespace usegate::cli {
 
 struct StreamSummary {
   const Policy& policy;
-  const runtime::StreamCounts& counts;
-  const runtime::ConsentLedger* ledger;  // null without --consent
+  const records::StreamCounts& counts;
+  const records::ConsentLedger* ledger;  // null without --consent
   std::int64_t now = 0;                  // the evaluation time every record was decided at
 };
 

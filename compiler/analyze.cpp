@@ -6,7 +6,7 @@
 
 namespace usegate::compiler {
 
-PolicyAnalysis analyze_policy(const dsl::SourceFile& source, bool run_lints,
+PolicyAnalysis analyze_policy(const usegate::SourceFile& source, bool run_lints,
                               const CompileOptions& options) {
   PolicyAnalysis analysis;
   const dsl::PolicyFile file =

@@ -64,7 +64,7 @@ std::size_t depth_of(const dsl::Condition& root) {
 
 class Checker {
  public:
-  Checker(const dsl::PolicyFile& file, dsl::DiagnosticList& diagnostics,
+  Checker(const dsl::PolicyFile& file, usegate::DiagnosticList& diagnostics,
           const CompileOptions& options)
       : file_(file), diagnostics_(diagnostics), options_(options) {}
 
@@ -124,7 +124,7 @@ class Checker {
       }
     }
     if (!header) {
-      diagnostics_.error(dsl::SourceSpan{}, "missing `policy` declaration",
+      diagnostics_.error(usegate::SourceSpan{}, "missing `policy` declaration",
                          "a policy file starts with `policy NAME \"title\"`");
     }
   }
@@ -158,7 +158,7 @@ class Checker {
         for (const auto& value : node->values) {
           const auto next = static_cast<std::uint32_t>(attribute.values.size());
           if (const auto [first, inserted] = value_index.emplace(value.text, next); !inserted) {
-            const dsl::SourceSpan& first_span = first_listed[first->second]->span;
+            const usegate::SourceSpan& first_span = first_listed[first->second]->span;
             diagnostics_.error(value.span,
                                fmt::format("duplicate value {} in enum {}", quoted(value.text),
                                            quoted(attribute.name)),
@@ -577,7 +577,7 @@ class Checker {
                        fmt::format("test it with `{} is {}`", attribute.name, literal.text));
   }
 
-  void report_unknown_value(const std::string& value, dsl::SourceSpan span,
+  void report_unknown_value(const std::string& value, usegate::SourceSpan span,
                             const Attribute& attribute) {
     for (std::uint32_t index = 0; index < policy_.attributes.size(); ++index) {
       const Attribute& other = policy_.attributes[index];
@@ -649,23 +649,23 @@ class Checker {
   }
 
   const dsl::PolicyFile& file_;
-  dsl::DiagnosticList& diagnostics_;
+  usegate::DiagnosticList& diagnostics_;
   const CompileOptions& options_;
   CheckedPolicy policy_;
   // Lookups by name, so that a policy with a million enum values checks in linear time.
   std::unordered_map<std::string, std::uint32_t> attribute_indices_;
   std::unordered_map<std::uint32_t, std::unordered_map<std::string, std::uint32_t>> value_indices_;
-  std::map<std::string, dsl::SourceSpan> names_;
+  std::map<std::string, usegate::SourceSpan> names_;
   std::map<std::string, std::size_t> setting_indices_;
   std::map<std::string, std::string> former_names_;  // former name -> current setting name
-  std::map<std::string, dsl::SourceSpan> rule_ids_;
+  std::map<std::string, usegate::SourceSpan> rule_ids_;
   std::set<const dsl::Name*> duplicate_rules_;
 };
 
 }  // namespace
 
 std::optional<CheckedPolicy> check_policy(const dsl::PolicyFile& file,
-                                          dsl::DiagnosticList& diagnostics,
+                                          usegate::DiagnosticList& diagnostics,
                                           const CompileOptions& options) {
   return Checker(file, diagnostics, options).run();
 }

@@ -41,7 +41,7 @@ bool is_state_test(const CheckedCondition& atom) {
 
 class Linter {
  public:
-  Linter(const CheckedPolicy& policy, dsl::DiagnosticList& diagnostics, const CompileOptions& options)
+  Linter(const CheckedPolicy& policy, usegate::DiagnosticList& diagnostics, const CompileOptions& options)
       : policy_(policy),
         diagnostics_(diagnostics),
         partitions_(partitions_of(policy)),
@@ -261,7 +261,7 @@ class Linter {
   }
 
   const CheckedPolicy& policy_;
-  dsl::DiagnosticList& diagnostics_;
+  usegate::DiagnosticList& diagnostics_;
   std::vector<Partition> partitions_;
   DecisionDiagram diagram_;
   Lowering lowering_;
@@ -272,12 +272,12 @@ class Linter {
 
 }  // namespace
 
-void lint_policy(const CheckedPolicy& policy, dsl::DiagnosticList& diagnostics,
+void lint_policy(const CheckedPolicy& policy, usegate::DiagnosticList& diagnostics,
                  const CompileOptions& options) {
   try {
     Linter(policy, diagnostics, options).run();
   } catch (const DiagramTooLarge&) {
-    diagnostics.warning("lint-skipped", policy.default_span.value_or(dsl::SourceSpan{}),
+    diagnostics.warning("lint-skipped", policy.default_span.value_or(usegate::SourceSpan{}),
                         "the policy is too large to lint within the diagram budget",
                         "`usegate build` reports which attributes make it large");
   }

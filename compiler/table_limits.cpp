@@ -64,7 +64,7 @@ std::vector<TableLimitError> table_limit_errors(const CheckedPolicy& policy,
 
   std::vector<bool> tested(policy.attributes.size(), false);
   std::vector<std::set<double>> constants(policy.attributes.size());
-  std::vector<std::optional<dsl::SourceSpan>> first_beyond(policy.attributes.size());
+  std::vector<std::optional<usegate::SourceSpan>> first_beyond(policy.attributes.size());
   for_each_atom(policy, [&](const CheckedCondition& atom) {
     tested[atom.subject] = true;
     if (atom.op != ConditionOp::compare) return;
@@ -86,8 +86,8 @@ std::vector<TableLimitError> table_limit_errors(const CheckedPolicy& policy,
   // Variables are the tested attributes in declaration order, then the settings.
   const std::size_t max_variables = std::min<std::size_t>(options.max_table_variables, max_artifact_variables);
   std::size_t variables = 0;
-  std::optional<dsl::SourceSpan> first_variable_beyond;
-  const auto count_variable = [&](const dsl::SourceSpan& span) {
+  std::optional<usegate::SourceSpan> first_variable_beyond;
+  const auto count_variable = [&](const usegate::SourceSpan& span) {
     if (++variables == max_variables + 1) first_variable_beyond = span;
   };
   for (std::size_t index = 0; index < policy.attributes.size(); ++index) {

@@ -17,7 +17,7 @@
 
 #include "usegate/compiler/checked_policy.hpp"
 #include "usegate/compiler/lower.hpp"
-#include "usegate/dsl/source.hpp"
+#include "usegate/base/source.hpp"
 
 namespace usegate::compiler {
 
@@ -29,7 +29,7 @@ inline constexpr std::uint32_t max_artifact_variables = 0xFFFF;
 struct TableLimitError {
   std::string message;
   std::string help;
-  dsl::SourceSpan span;  // where the policy passes the limit
+  usegate::SourceSpan span;  // where the policy passes the limit
 };
 
 // Every limit the policy passes, once each, in the order of the table above.

@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "usegate/dsl/ast.hpp"
-#include "usegate/dsl/diagnostics.hpp"
+#include "usegate/base/diagnostics.hpp"
 
 namespace usegate::dsl {
 

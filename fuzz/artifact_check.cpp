@@ -9,10 +9,10 @@
 #include <fmt/format.h>
 
 #include "support.hpp"
-#include "usegate/runtime/bindings.hpp"
+#include "usegate/records/bindings.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
-#include "usegate/runtime/consent_ledger.hpp"
-#include "usegate/runtime/record_decoder.hpp"
+#include "usegate/records/consent_ledger.hpp"
+#include "usegate/records/record_decoder.hpp"
 
 namespace usegate::fuzz {
 namespace {
@@ -169,7 +169,7 @@ void check_records(const Policy& policy, MemoryFile& consent_file) {
     consent += R"({"user":"u1","setting":)" + json_text(model.settings[s].name) + R"(,"value":"off",)" +
                (platform ? R"("platform":)" + json_text(*platform) + "," : std::string()) + R"("ts":"2024-07-30"})" + "\n";
   }
-  const runtime::ConsentLedger ledger = runtime::ConsentLedger::read(
+  const records::ConsentLedger ledger = records::ConsentLedger::read(
       consent_file.hold(reinterpret_cast<const std::uint8_t*>(consent.data()), consent.size()), policy, fixed_now);
 
   std::string record = R"({"user":"u1")";
@@ -188,14 +188,14 @@ void check_records(const Policy& policy, MemoryFile& consent_file) {
   wrong_types += "}\n";
   const std::string lines = record + wrong_types + "{}\n[]\n";
   const auto block = block_of(reinterpret_cast<const std::uint8_t*>(lines.data()), lines.size());
-  const runtime::Bindings bindings = runtime::default_bindings(policy);
-  for (const runtime::ConsentLedger* events : {static_cast<const runtime::ConsentLedger*>(nullptr), &ledger}) {
-    runtime::RecordDecoder decoder(policy, bindings, events, fixed_now);
-    runtime::BlockLines reader(block);
-    runtime::InputLine line;
+  const records::Bindings bindings = records::default_bindings(policy);
+  for (const records::ConsentLedger* events : {static_cast<const records::ConsentLedger*>(nullptr), &ledger}) {
+    records::RecordDecoder decoder(policy, bindings, events, fixed_now);
+    records::BlockLines reader(block);
+    records::InputLine line;
     std::vector<Code> codes(policy.variable_count(), 0);
     while (reader.next(line)) {
-      if (decoder.decode(line, codes.data()) != runtime::RejectCause::none) continue;
+      if (decoder.decode(line, codes.data()) != records::RejectCause::none) continue;
       expect_valid(policy, policy.decide(std::span<const Code>(codes)), "a decoded record");
     }
   }

@@ -14,7 +14,7 @@
 #include "support.hpp"
 #include "usegate/compiler/analyze.hpp"
 #include "usegate/compiler/compile.hpp"
-#include "usegate/dsl/source.hpp"
+#include "usegate/base/source.hpp"
 
 extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size, std::size_t max_size);
 
@@ -33,7 +33,7 @@ const std::vector<std::string>& starting_artifacts() {
     std::vector<std::string> out;
     for (const char* path : {"policies/x-grok-2024-05.policy", "policies/x-grok-2024-07.policy",
                              "policies/x-grok-2024-08.policy", "policies/meta-ai-2024-06.policy"}) {
-      const dsl::SourceFile source(path, fuzz::source_text(path));
+      const usegate::SourceFile source(path, fuzz::source_text(path));
       const auto analysis = compiler::analyze_policy(source, false);
       if (!analysis.policy) fuzz::property_failed(std::string(path) + " does not check");
       for (const std::size_t dense_cells : {std::size_t{1} << 18, std::size_t{1}}) {

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "support.hpp"
-#include "usegate/runtime/bindings.hpp"
-#include "usegate/runtime/record_decoder.hpp"
+#include "usegate/records/bindings.hpp"
+#include "usegate/records/record_decoder.hpp"
 
 namespace {
 
@@ -27,15 +27,15 @@ constexpr std::string_view records =
     R"({"a":{"b":{"c":[1,{"d":"e"}]}},"x":"y","1":2,"true":false})"
     "\n";
 
-void decode_with(const Policy& policy, const runtime::Bindings& bindings) {
-  static const runtime::InputBlock block =
+void decode_with(const Policy& policy, const records::Bindings& bindings) {
+  static const records::InputBlock block =
       fuzz::block_of(reinterpret_cast<const std::uint8_t*>(records.data()), records.size());
-  runtime::RecordDecoder decoder(policy, bindings, nullptr, fuzz::fixed_now);
+  records::RecordDecoder decoder(policy, bindings, nullptr, fuzz::fixed_now);
   std::vector<Code> codes(policy.variable_count(), 0);
-  runtime::BlockLines lines(block);
-  runtime::InputLine line;
+  records::BlockLines lines(block);
+  records::InputLine line;
   while (lines.next(line)) {
-    if (decoder.decode(line, codes.data()) != runtime::RejectCause::none) continue;
+    if (decoder.decode(line, codes.data()) != records::RejectCause::none) continue;
     for (std::size_t v = 0; v < codes.size(); ++v) {
       if (codes[v] >= policy.variable(v).code_count) fuzz::property_failed("bindings led the decoder to a code out of range");
     }
@@ -51,13 +51,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size > fuzz::max_input_size) return -1;
   const std::string text(reinterpret_cast<const char*>(data), size);
   for (const fuzz::FixedPolicy* fixed : {&fuzz::august_policy(), &fuzz::renamed_policy()}) {
-    for (const auto mode : {runtime::BindingsMode::strict, runtime::BindingsMode::skip_unknown_names}) {
-      auto read = runtime::read_bindings("fuzz.yaml", text, fixed->policy, mode);
-      if (const auto* error = std::get_if<runtime::BindingsError>(&read)) {
+    for (const auto mode : {records::BindingsMode::strict, records::BindingsMode::skip_unknown_names}) {
+      auto read = records::read_bindings("fuzz.yaml", text, fixed->policy, mode);
+      if (const auto* error = std::get_if<records::BindingsError>(&read)) {
         if (!error->message.starts_with("fuzz.yaml:")) fuzz::property_failed("a bindings error without its place: " + error->message);
         continue;
       }
-      decode_with(fixed->policy, std::get<runtime::Bindings>(read));
+      decode_with(fixed->policy, std::get<records::Bindings>(read));
     }
   }
   return 0;

@@ -10,8 +10,8 @@
 #include <fmt/format.h>
 
 #include "support.hpp"
-#include "usegate/runtime/block_reader.hpp"
-#include "usegate/runtime/consent_ledger.hpp"
+#include "usegate/records/block_reader.hpp"
+#include "usegate/records/consent_ledger.hpp"
 
 namespace {
 
@@ -24,11 +24,11 @@ std::uint64_t change_lines(const std::uint8_t* data, std::size_t size) {
     data += 3;
     size -= 3;
   }
-  const runtime::InputBlock block = fuzz::block_of(data, size);
-  runtime::BlockLines lines(block);
-  runtime::InputLine line;
+  const records::InputBlock block = fuzz::block_of(data, size);
+  records::BlockLines lines(block);
+  records::InputLine line;
   std::uint64_t count = 0;
-  while (lines.next(line)) count += runtime::is_blank(line.text) ? 0 : 1;
+  while (lines.next(line)) count += records::is_blank(line.text) ? 0 : 1;
   return count;
 }
 
@@ -39,7 +39,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static fuzz::MemoryFile file;
   const std::uint64_t lines = change_lines(data, size);
   for (const fuzz::FixedPolicy* fixed : {&fuzz::august_policy(), &fuzz::renamed_policy()}) {
-    const auto ledger = runtime::ConsentLedger::read(file.hold(data, size), fixed->policy, fuzz::fixed_now);
+    const auto ledger = records::ConsentLedger::read(file.hold(data, size), fixed->policy, fuzz::fixed_now);
     if (ledger.applied() + ledger.rejected() + ledger.after_now() != lines) {
       fuzz::property_failed(fmt::format("{} lines, but {} applied, {} rejected, {} after now", lines, ledger.applied(),
                                         ledger.rejected(), ledger.after_now()));
@@ -53,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     if (ledger.bad_values_read_as_off() > ledger.applied()) fuzz::property_failed("more bad values than changes applied");
     const std::uint64_t noted = ledger.rejected() + ledger.bad_values_read_as_off();
-    if (ledger.notes().size() != std::min<std::uint64_t>(noted, runtime::ConsentLedger::kept_notes)) {
+    if (ledger.notes().size() != std::min<std::uint64_t>(noted, records::ConsentLedger::kept_notes)) {
       fuzz::property_failed("the notes kept are not the first ones");
     }
     for (std::size_t s = 0; s < fixed->compiled.settings.size(); ++s) {

@@ -14,8 +14,8 @@
 #include "support.hpp"
 #include "usegate/compiler/analyze.hpp"
 #include "usegate/compiler/compile.hpp"
-#include "usegate/dsl/diagnostics.hpp"
-#include "usegate/dsl/source.hpp"
+#include "usegate/base/diagnostics.hpp"
+#include "usegate/base/source.hpp"
 
 namespace {
 
@@ -69,11 +69,11 @@ void compare_with_interpreter(const std::string& text, const compiler::CheckedPo
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size > fuzz::max_input_size) return -1;
   const std::string text(reinterpret_cast<const char*>(data), size);
-  const dsl::SourceFile source("fuzz.policy", text);
+  const usegate::SourceFile source("fuzz.policy", text);
   const auto analysis = compiler::analyze_policy(source, /*run_lints=*/true, budget(std::size_t{1} << 18));
   for (const auto& diagnostic : analysis.diagnostics.all()) {
-    (void)dsl::format_diagnostic(source, diagnostic);
-    (void)dsl::format_diagnostic_json(source, diagnostic);
+    (void)usegate::format_diagnostic(source, diagnostic);
+    (void)usegate::format_diagnostic_json(source, diagnostic);
   }
   if (!analysis.policy) {
     if (!analysis.diagnostics.has_errors()) fuzz::property_failed("a policy was refused without an error\n" + text);

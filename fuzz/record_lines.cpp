@@ -18,8 +18,8 @@
 #include <simdjson.h>
 
 #include "support.hpp"
-#include "usegate/runtime/consent_ledger.hpp"
-#include "usegate/runtime/record_decoder.hpp"
+#include "usegate/records/consent_ledger.hpp"
+#include "usegate/records/record_decoder.hpp"
 
 namespace {
 
@@ -29,15 +29,15 @@ using namespace usegate;
 struct Setup {
   const char* name;
   const fuzz::FixedPolicy* policy;
-  runtime::Bindings bindings;
-  const runtime::ConsentLedger* ledger;
+  records::Bindings bindings;
+  const records::ConsentLedger* ledger;
 };
 
 // What became of one line under one setup.
 struct LineOutcome {
   const Setup& setup;
-  const runtime::InputLine& line;
-  runtime::RejectCause cause = runtime::RejectCause::none;
+  const records::InputLine& line;
+  records::RejectCause cause = records::RejectCause::none;
   std::span<const Code> codes;           // when decoded
   std::optional<Decision> decision;      // when decoded
 };
@@ -48,9 +48,9 @@ std::string describe(const LineOutcome& outcome) {
 
 // Decoded and decided, or rejected with a cause; never both, never neither.
 void decided_or_rejected(const LineOutcome& outcome) {
-  const bool rejected = outcome.cause != runtime::RejectCause::none;
+  const bool rejected = outcome.cause != records::RejectCause::none;
   if (rejected == outcome.decision.has_value()) fuzz::property_failed("neither decided nor rejected: " + describe(outcome));
-  if (rejected && static_cast<std::size_t>(outcome.cause) >= runtime::reject_cause_count) {
+  if (rejected && static_cast<std::size_t>(outcome.cause) >= records::reject_cause_count) {
     fuzz::property_failed("an unknown reject cause: " + describe(outcome));
   }
 }
@@ -84,11 +84,11 @@ void decided_lines_are_strict_json(const LineOutcome& outcome) {
 using LineProperty = void (*)(const LineOutcome&);
 constexpr LineProperty line_properties[] = {&decided_or_rejected, &codes_in_range, &decided_lines_are_strict_json};
 
-const runtime::ConsentLedger& fixed_ledger(const fuzz::FixedPolicy& policy, const std::string& relative) {
+const records::ConsentLedger& fixed_ledger(const fuzz::FixedPolicy& policy, const std::string& relative) {
   static fuzz::MemoryFile file;
   const std::string text = fuzz::source_text(relative);
-  static std::vector<std::unique_ptr<runtime::ConsentLedger>> ledgers;
-  ledgers.push_back(std::make_unique<runtime::ConsentLedger>(runtime::ConsentLedger::read(
+  static std::vector<std::unique_ptr<records::ConsentLedger>> ledgers;
+  ledgers.push_back(std::make_unique<records::ConsentLedger>(records::ConsentLedger::read(
       file.hold(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()), policy.policy, fuzz::fixed_now)));
   return *ledgers.back();
 }
@@ -100,11 +100,11 @@ const std::vector<Setup>& setups() {
     const auto& august_consent = fixed_ledger(august, "fuzz/fixtures/x-grok.changes.jsonl");
     const auto& renamed_consent = fixed_ledger(renamed, "fuzz/fixtures/renamed-setting.changes.jsonl");
     std::vector<Setup> out;
-    out.push_back({"x-grok-2024-08, default bindings", &august, runtime::default_bindings(august.policy), nullptr});
+    out.push_back({"x-grok-2024-08, default bindings", &august, records::default_bindings(august.policy), nullptr});
     out.push_back({"x-grok-2024-08, nested bindings, consent stream", &august,
                    fuzz::fixed_bindings("fuzz/fixtures/x-grok-nested.bindings.yaml", august.policy), &august_consent});
     out.push_back({"renamed-setting, default bindings, consent stream", &renamed,
-                   runtime::default_bindings(renamed.policy), &renamed_consent});
+                   records::default_bindings(renamed.policy), &renamed_consent});
     out.push_back({"renamed-setting, nested bindings", &renamed,
                    fuzz::fixed_bindings("fuzz/fixtures/renamed-setting-nested.bindings.yaml", renamed.policy), nullptr});
     return out;
@@ -116,18 +116,18 @@ const std::vector<Setup>& setups() {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size > fuzz::max_input_size) return -1;
-  const runtime::InputBlock block = fuzz::block_of(data, size);
+  const records::InputBlock block = fuzz::block_of(data, size);
   for (const Setup& setup : setups()) {
     const Policy& policy = setup.policy->policy;
-    runtime::RecordDecoder decoder(policy, setup.bindings, setup.ledger, fuzz::fixed_now);
+    records::RecordDecoder decoder(policy, setup.bindings, setup.ledger, fuzz::fixed_now);
     std::vector<Code> codes(policy.variable_count(), 0);
-    runtime::BlockLines lines(block);
-    runtime::InputLine line;
+    records::BlockLines lines(block);
+    records::InputLine line;
     while (lines.next(line)) {
-      if (runtime::is_blank(line.text)) continue;
-      LineOutcome outcome{setup, line, runtime::RejectCause::none, {}, std::nullopt};
+      if (records::is_blank(line.text)) continue;
+      LineOutcome outcome{setup, line, records::RejectCause::none, {}, std::nullopt};
       outcome.cause = decoder.decode(line, codes.data());
-      if (outcome.cause == runtime::RejectCause::none) {
+      if (outcome.cause == records::RejectCause::none) {
         outcome.codes = codes;
         outcome.decision = policy.decide(std::span<const Code>(codes));
       }

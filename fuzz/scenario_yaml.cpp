@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "scenario.hpp"
+#include "usegate/review/scenario.hpp"
 #include "support.hpp"
 
 namespace {
@@ -34,9 +34,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const std::span<const runtime::CompiledPolicy* const> policies :
        {std::span<const runtime::CompiledPolicy* const>(x_policies), std::span<const runtime::CompiledPolicy* const>(meta_policy)}) {
     try {
-      const cli::Scenario scenario = cli::load_scenario("fuzz.yaml", text, policies);
+      const review::Scenario scenario = review::load_scenario("fuzz.yaml", text, policies);
       (void)scenario.records_per_user();
-    } catch (const cli::ScenarioError& error) {
+    } catch (const review::ScenarioError& error) {
       if (std::string_view(error.what()).find("fuzz.yaml") == std::string_view::npos) {
         fuzz::property_failed(std::string("a scenario error without its place: ") + error.what());
       }

@@ -12,8 +12,8 @@
 
 #include "usegate/compiler/analyze.hpp"
 #include "usegate/compiler/compile.hpp"
-#include "usegate/dsl/diagnostics.hpp"
-#include "usegate/dsl/source.hpp"
+#include "usegate/base/diagnostics.hpp"
+#include "usegate/base/source.hpp"
 
 namespace usegate::fuzz {
 
@@ -30,11 +30,11 @@ std::string source_text(const std::string& relative) {
 }
 
 FixedPolicy compile_fixed_policy(const std::string& relative) {
-  const dsl::SourceFile source(relative, source_text(relative));
+  const usegate::SourceFile source(relative, source_text(relative));
   const auto analysis = compiler::analyze_policy(source, false);
   if (!analysis.policy) {
     std::string errors;
-    for (const auto& diagnostic : analysis.diagnostics.all()) errors += dsl::format_diagnostic(source, diagnostic);
+    for (const auto& diagnostic : analysis.diagnostics.all()) errors += usegate::format_diagnostic(source, diagnostic);
     property_failed("a fixed policy does not check:\n" + errors);
   }
   auto compiled = compiler::compile_policy(*analysis.policy);
@@ -47,10 +47,10 @@ FixedPolicy compile_fixed_policy(const std::string& relative) {
   return FixedPolicy{std::move(model), std::move(*loaded)};
 }
 
-runtime::Bindings fixed_bindings(const std::string& relative, const Policy& policy) {
-  auto read = runtime::read_bindings(relative, source_text(relative), policy);
-  if (const auto* error = std::get_if<runtime::BindingsError>(&read)) property_failed(error->message);
-  return std::get<runtime::Bindings>(std::move(read));
+records::Bindings fixed_bindings(const std::string& relative, const Policy& policy) {
+  auto read = records::read_bindings(relative, source_text(relative), policy);
+  if (const auto* error = std::get_if<records::BindingsError>(&read)) property_failed(error->message);
+  return std::get<records::Bindings>(std::move(read));
 }
 
 const FixedPolicy& august_policy() {
@@ -63,11 +63,11 @@ const FixedPolicy& renamed_policy() {
   return policy;
 }
 
-runtime::InputBlock block_of(const std::uint8_t* data, std::size_t size) {
-  runtime::InputBlock block;
-  block.bytes.resize(size + runtime::parse_padding);
+records::InputBlock block_of(const std::uint8_t* data, std::size_t size) {
+  records::InputBlock block;
+  block.bytes.resize(size + records::parse_padding);
   if (size > 0) std::memcpy(block.bytes.data(), data, size);
-  std::memset(block.bytes.data() + size, 0, runtime::parse_padding);
+  std::memset(block.bytes.data() + size, 0, records::parse_padding);
   block.size = size;
   return block;
 }

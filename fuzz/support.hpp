@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "usegate/runtime/bindings.hpp"
-#include "usegate/runtime/block_reader.hpp"
+#include "usegate/records/bindings.hpp"
+#include "usegate/records/block_reader.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
 #include "usegate/usegate.hpp"
 
@@ -34,7 +34,7 @@ struct FixedPolicy {
 [[nodiscard]] FixedPolicy compile_fixed_policy(const std::string& relative);
 
 // A bindings file of the source tree read against a policy; aborts when it does not read.
-[[nodiscard]] runtime::Bindings fixed_bindings(const std::string& relative, const Policy& policy);
+[[nodiscard]] records::Bindings fixed_bindings(const std::string& relative, const Policy& policy);
 
 // The fixed policies, compiled once per process:
 //   august     policies/x-grok-2024-08.policy (platforms, availability, times, `now`)
@@ -46,7 +46,7 @@ const FixedPolicy& renamed_policy();
 inline constexpr std::int64_t fixed_now = 1725148800;  // 2024-09-01T00:00:00Z
 
 // The input as the record readers see a block: whole lines followed by zeroed padding.
-[[nodiscard]] runtime::InputBlock block_of(const std::uint8_t* data, std::size_t size);
+[[nodiscard]] records::InputBlock block_of(const std::uint8_t* data, std::size_t size);
 
 // An anonymous in-memory file holding the latest input, for readers that take a descriptor.
 class MemoryFile {

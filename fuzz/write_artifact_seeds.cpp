@@ -9,7 +9,7 @@
 #include "support.hpp"
 #include "usegate/compiler/analyze.hpp"
 #include "usegate/compiler/compile.hpp"
-#include "usegate/dsl/source.hpp"
+#include "usegate/base/source.hpp"
 
 int main(int argc, char** argv) {
   using namespace usegate;
@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
   constexpr std::size_t max_seed_size = 16 * 1024;
   for (const std::string name : {"x-grok-2024-05", "x-grok-2024-07", "x-grok-2024-08", "meta-ai-2024-06"}) {
     const std::string path = "policies/" + name + ".policy";
-    const dsl::SourceFile source(path, fuzz::source_text(path));
+    const usegate::SourceFile source(path, fuzz::source_text(path));
     const auto analysis = compiler::analyze_policy(source, false);
     if (!analysis.policy) fuzz::property_failed(path + " does not check");
     for (const bool dense : {true, false}) {

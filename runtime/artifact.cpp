@@ -13,7 +13,7 @@
 #include <limits>
 #include <set>
 
-#include <fmt/format.h>
+#include "usegate/base/format_text.hpp"
 
 #include "crc32.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
@@ -70,7 +70,7 @@ class Reader {
     const auto value = number<std::uint32_t>(what);
     if (failed()) return 0;
     if (static_cast<std::uint64_t>(value) * item_size > bytes_.size() - at_) {
-      fail(before, fmt::format("{} count {} is larger than the file", what, value));
+      fail(before, format_text("{} count {} is larger than the file", what, value));
       return 0;
     }
     return value;
@@ -90,7 +90,7 @@ class Reader {
   bool flag(const char* what) {
     const std::size_t before = at_;
     const auto value = number<std::uint8_t>(what);
-    if (value > 1) fail(before, fmt::format("{} is {}, not 0 or 1", what, value));
+    if (value > 1) fail(before, format_text("{} is {}, not 0 or 1", what, value));
     return value == 1;
   }
 
@@ -108,7 +108,7 @@ class Reader {
   bool need(std::size_t size, const char* what) {
     if (failed()) return false;
     if (bytes_.size() - at_ < size) {
-      fail(fmt::format("the file ends inside {}", what));
+      fail(format_text("the file ends inside {}", what));
       return false;
     }
     return true;
@@ -160,25 +160,25 @@ class Validator {
     std::set<std::string_view> values;
     bool builtin_seen = false;
     for (const auto& attribute : policy_.attributes) {
-      if (!names_.insert(attribute.name).second) return fail(fmt::format("attribute `{}` appears twice", attribute.name));
-      if (static_cast<std::uint8_t>(attribute.type) > 3) return fail(fmt::format("attribute `{}` has an unknown type", attribute.name));
+      if (!names_.insert(attribute.name).second) return fail(format_text("attribute `{}` appears twice", attribute.name));
+      if (static_cast<std::uint8_t>(attribute.type) > 3) return fail(format_text("attribute `{}` has an unknown type", attribute.name));
       const bool categorical = attribute.type == AttributeType::enumeration || attribute.type == AttributeType::boolean;
-      if (!categorical && !attribute.values.empty()) return fail(fmt::format("attribute `{}` lists values but is not an enum", attribute.name));
+      if (!categorical && !attribute.values.empty()) return fail(format_text("attribute `{}` lists values but is not an enum", attribute.name));
       if (attribute.type == AttributeType::boolean &&
           attribute.values != std::vector<std::string>{"false", "true"}) {
-        return fail(fmt::format("bool attribute `{}` must have the values false and true", attribute.name));
+        return fail(format_text("bool attribute `{}` must have the values false and true", attribute.name));
       }
-      if (attribute.values.size() + first_value_code > 0xFFFF) return fail(fmt::format("attribute `{}` has too many values", attribute.name));
+      if (attribute.values.size() + first_value_code > 0xFFFF) return fail(format_text("attribute `{}` has too many values", attribute.name));
       values.clear();
       for (const auto& value : attribute.values) {
-        if (!values.insert(value).second) return fail(fmt::format("attribute `{}` lists the value `{}` twice", attribute.name, value));
+        if (!values.insert(value).second) return fail(format_text("attribute `{}` lists the value `{}` twice", attribute.name, value));
       }
       if (attribute.builtin && (builtin_seen || attribute.name != "now" || attribute.type != AttributeType::time)) {
-        return fail(fmt::format("attribute `{}` is marked built in, but only one time `now` is", attribute.name));
+        return fail(format_text("attribute `{}` is marked built in, but only one time `now` is", attribute.name));
       }
       builtin_seen = builtin_seen || attribute.builtin;
       if (attribute.variable < -1 || attribute.variable >= static_cast<std::int64_t>(policy_.variables.size())) {
-        return fail(fmt::format("attribute `{}` names variable {}, which does not exist", attribute.name, attribute.variable));
+        return fail(format_text("attribute `{}` names variable {}, which does not exist", attribute.name, attribute.variable));
       }
     }
     if (policy_.platform_attribute < -1 ||
@@ -195,19 +195,19 @@ class Validator {
   bool check_settings() {
     for (const auto& setting : policy_.settings) {
       if (!names_.insert(setting.name).second) {
-        return fail(fmt::format("setting `{}` appears twice, or has the name of an attribute", setting.name));
+        return fail(format_text("setting `{}` appears twice, or has the name of an attribute", setting.name));
       }
       if (setting.variable < 0 || setting.variable >= static_cast<std::int64_t>(policy_.variables.size())) {
-        return fail(fmt::format("setting `{}` has no variable", setting.name));
+        return fail(format_text("setting `{}` has no variable", setting.name));
       }
       if (!setting.availability.empty() && policy_.platform_attribute < 0) {
-        return fail(fmt::format("setting `{}` has availability but the policy has no platforms", setting.name));
+        return fail(format_text("setting `{}` has availability but the policy has no platforms", setting.name));
       }
       for (const auto& availability : setting.availability) {
         const auto& platforms = policy_.attributes[policy_.platform_attribute].values;
         for (const auto platform : availability.platforms) {
           if (platform >= platforms.size()) {
-            return fail(fmt::format("setting `{}` names platform {}, which does not exist", setting.name, platform));
+            return fail(format_text("setting `{}` names platform {}, which does not exist", setting.name, platform));
           }
         }
       }
@@ -219,9 +219,9 @@ class Validator {
     if (policy_.rules.size() > max_rules) return fail("too many rules");
     for (const auto& rule : policy_.rules) {
       if (rule.setting < -1 || rule.setting >= static_cast<std::int64_t>(policy_.settings.size())) {
-        return fail(fmt::format("rule `{}` names setting {}, which does not exist", rule.id, rule.setting));
+        return fail(format_text("rule `{}` names setting {}, which does not exist", rule.id, rule.setting));
       }
-      if (rule.setting >= 0 && rule.allow) return fail(fmt::format("opt-out rule `{}` allows", rule.id));
+      if (rule.setting >= 0 && rule.allow) return fail(format_text("opt-out rule `{}` allows", rule.id));
     }
     return true;
   }
@@ -237,24 +237,24 @@ class Validator {
         case VariableKind::ordered: {
           if (variable.source >= policy_.attributes.size() || attribute_seen[variable.source] ||
               policy_.attributes[variable.source].variable != back_reference) {
-            return fail(fmt::format("variable {} does not match its attribute", index));
+            return fail(format_text("variable {} does not match its attribute", index));
           }
           attribute_seen[variable.source] = true;
           const AttributeInfo& attribute = policy_.attributes[variable.source];
           const bool categorical = attribute.type == AttributeType::enumeration || attribute.type == AttributeType::boolean;
           if (categorical != (variable.kind == VariableKind::categorical)) {
-            return fail(fmt::format("variable {} has the wrong kind for attribute `{}`", index, attribute.name));
+            return fail(format_text("variable {} has the wrong kind for attribute `{}`", index, attribute.name));
           }
           if (categorical && (variable.cell_count != attribute.values.size() + first_value_code || !variable.constants.empty())) {
-            return fail(fmt::format("variable {} has the wrong number of cells", index));
+            return fail(format_text("variable {} has the wrong number of cells", index));
           }
           if (!categorical) {
             const bool sorted = std::adjacent_find(variable.constants.begin(), variable.constants.end(),
                                                    [](double a, double b) { return !(a < b); }) == variable.constants.end();
             const bool finite = std::all_of(variable.constants.begin(), variable.constants.end(),
                                             [](double c) { return std::isfinite(c); });
-            if (!sorted || !finite) return fail(fmt::format("variable {} has unordered constants", index));
-            if (variable.cell_count != 2 * variable.constants.size() + 3) return fail(fmt::format("variable {} has the wrong number of cells", index));
+            if (!sorted || !finite) return fail(format_text("variable {} has unordered constants", index));
+            if (variable.cell_count != 2 * variable.constants.size() + 3) return fail(format_text("variable {} has the wrong number of cells", index));
           }
           break;
         }
@@ -262,26 +262,26 @@ class Validator {
           if (variable.source >= policy_.settings.size() || setting_seen[variable.source] ||
               policy_.settings[variable.source].variable != back_reference || variable.cell_count != 2 ||
               !variable.constants.empty()) {
-            return fail(fmt::format("variable {} does not match its setting", index));
+            return fail(format_text("variable {} does not match its setting", index));
           }
           setting_seen[variable.source] = true;
           break;
         default:
-          return fail(fmt::format("variable {} has an unknown kind", index));
+          return fail(format_text("variable {} has an unknown kind", index));
       }
-      if (variable.cell_count > 0xFFFF) return fail(fmt::format("variable {} has too many cells", index));
+      if (variable.cell_count > 0xFFFF) return fail(format_text("variable {} has too many cells", index));
     }
     // Every variable points at an attribute that points back; the other way round, an
     // attribute naming a variable must be that variable's source, or its record field would
     // be read as another attribute (or a setting).
     for (std::size_t i = 0; i < policy_.attributes.size(); ++i) {
       if (policy_.attributes[i].variable >= 0 && !attribute_seen[i]) {
-        return fail(fmt::format("attribute `{}` names variable {}, which tests something else", policy_.attributes[i].name,
+        return fail(format_text("attribute `{}` names variable {}, which tests something else", policy_.attributes[i].name,
                                 policy_.attributes[i].variable));
       }
     }
     for (std::size_t i = 0; i < policy_.settings.size(); ++i) {
-      if (!setting_seen[i]) return fail(fmt::format("setting `{}` has no variable", policy_.settings[i].name));
+      if (!setting_seen[i]) return fail(format_text("setting `{}` has no variable", policy_.settings[i].name));
     }
     return true;
   }
@@ -301,12 +301,12 @@ class Validator {
       if (product > std::numeric_limits<std::uint32_t>::max()) break;
     }
     if (product != policy_.table.cells.size()) {
-      reader_.fail(offset, fmt::format("the dense table has {} cells, the variables make {}", policy_.table.cells.size(), product));
+      reader_.fail(offset, format_text("the dense table has {} cells, the variables make {}", policy_.table.cells.size(), product));
       return;
     }
     for (std::size_t i = 0; i < policy_.table.cells.size(); ++i) {
       if (!check_cell(policy_.table.cells[i])) {
-        reader_.fail(offset, fmt::format("table cell {} is not a valid decision", i));
+        reader_.fail(offset, format_text("table cell {} is not a valid decision", i));
         return;
       }
     }
@@ -319,12 +319,12 @@ class Validator {
     for (std::size_t at = 0; at < words.size();) {
       const std::uint32_t variable = words[at];
       if (variable >= policy_.variables.size()) {
-        reader_.fail(offset, fmt::format("diagram word {} names variable {}, which does not exist", at, variable));
+        reader_.fail(offset, format_text("diagram word {} names variable {}, which does not exist", at, variable));
         return;
       }
       const std::size_t size = 1 + policy_.variables[variable].cell_count;
       if (words.size() - at < size) {
-        reader_.fail(offset, fmt::format("diagram node at word {} runs past the end", at));
+        reader_.fail(offset, format_text("diagram node at word {} runs past the end", at));
         return;
       }
       is_node[at] = true;
@@ -340,7 +340,7 @@ class Validator {
       const std::uint32_t variable = words[at];
       for (std::uint32_t code = 0; code < policy_.variables[variable].cell_count; ++code) {
         if (!valid_reference(words[at + 1 + code], variable)) {
-          reader_.fail(offset, fmt::format("diagram node at word {} has an invalid child for code {}", at, code));
+          reader_.fail(offset, format_text("diagram node at word {} has an invalid child for code {}", at, code));
           return;
         }
       }
@@ -447,15 +447,15 @@ std::optional<CompiledPolicy> read_artifact(std::string_view bytes, ArtifactErro
   std::memcpy(&checksum, bytes.data() + checksum_offset, sizeof checksum);
   std::memcpy(&size, bytes.data() + 16, sizeof size);
   if (version != artifact_format_version) {
-    error = {fmt::format("unsupported artifact format version {} (this usegate reads version {})", version,
+    error = {format_text("unsupported artifact format version {} (this usegate reads version {})", version,
                          artifact_format_version),
              8};
     return std::nullopt;
   }
   if (size != bytes.size()) {
     error = {size > bytes.size()
-                 ? fmt::format("truncated artifact: {} bytes of {}", bytes.size(), size)
-                 : fmt::format("corrupted artifact: {} bytes where the header says {}", bytes.size(), size),
+                 ? format_text("truncated artifact: {} bytes of {}", bytes.size(), size)
+                 : format_text("corrupted artifact: {} bytes where the header says {}", bytes.size(), size),
              16};
     return std::nullopt;
   }
@@ -464,7 +464,7 @@ std::optional<CompiledPolicy> read_artifact(std::string_view bytes, ArtifactErro
   actual = crc32(std::string_view(zeros, 4), actual);
   actual = crc32(bytes.substr(checksum_offset + 4), actual);
   if (actual != checksum) {
-    error = {fmt::format("corrupted artifact: checksum {:08x} does not match the content ({:08x})", checksum, actual),
+    error = {format_text("corrupted artifact: checksum {} does not match the content ({})", hex32(checksum), hex32(actual)),
              checksum_offset};
     return std::nullopt;
   }
@@ -532,7 +532,7 @@ std::optional<CompiledPolicy> read_artifact(std::string_view bytes, ArtifactErro
     policy.table.words.resize(reader.count("diagram words", sizeof(std::uint32_t)));
     for (auto& word : policy.table.words) word = reader.number<std::uint32_t>("a diagram word");
   } else if (!reader.failed()) {
-    reader.fail(table_offset, fmt::format("unknown table layout {}", layout));
+    reader.fail(table_offset, format_text("unknown table layout {}", layout));
   }
   if (!reader.failed() && !reader.at_end()) reader.fail("unexpected bytes after the table");
   if (!reader.failed()) Validator(policy, reader).run(table_offset);

@@ -9,10 +9,10 @@
 #include <unordered_map>
 #include <utility>
 
-#include <fmt/format.h>
+#include "usegate/base/format_text.hpp"
 
 #include "usegate/runtime/time_text.hpp"
-#include "value_index.hpp"
+#include "usegate/runtime/value_index.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
 #include "usegate/usegate.hpp"
 
@@ -177,12 +177,12 @@ Result<Policy> Policy::from_bytes(std::string_view bytes) {
 
 Result<Policy> Policy::load_file(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
-  if (!file) return Error{Error::Code::io, fmt::format("cannot read `{}`: {}", path, std::strerror(errno)), 0};
+  if (!file) return Error{Error::Code::io, format_text("cannot read `{}`: {}", path, std::strerror(errno)), 0};
   const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   auto loaded = from_bytes(bytes);
   if (!loaded) {
     Error error = loaded.error();
-    error.message = fmt::format("`{}`: {}", path, error.message);
+    error.message = format_text("`{}`: {}", path, error.message);
     return error;
   }
   return loaded;

@@ -1,4 +1,4 @@
-#include "value_index.hpp"
+#include "usegate/runtime/value_index.hpp"
 
 #include <cstring>
 

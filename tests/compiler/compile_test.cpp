@@ -12,7 +12,7 @@ namespace {
 using namespace usegate;
 
 compiler::CheckedPolicy checked(const std::string& text) {
-  const dsl::SourceFile source("test.policy", text);
+  const usegate::SourceFile source("test.policy", text);
   auto analysis = compiler::analyze_policy(source, false);
   REQUIRE(analysis.policy.has_value());
   return std::move(*analysis.policy);

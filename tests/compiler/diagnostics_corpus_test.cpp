@@ -15,10 +15,10 @@ namespace {
 using namespace usegate;
 
 std::string diagnostics_text(const std::string& path) {
-  const dsl::SourceFile source(std::filesystem::path(path).filename().string(), testing::read_text(path));
+  const usegate::SourceFile source(std::filesystem::path(path).filename().string(), testing::read_text(path));
   const compiler::PolicyAnalysis analysis = compiler::analyze_policy(source);
   std::string text;
-  for (const auto& diagnostic : analysis.diagnostics.all()) text += dsl::format_diagnostic(source, diagnostic);
+  for (const auto& diagnostic : analysis.diagnostics.all()) text += usegate::format_diagnostic(source, diagnostic);
   return text;
 }
 

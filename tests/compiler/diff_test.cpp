@@ -11,8 +11,8 @@
 #include "support.hpp"
 #include "usegate/compiler/analyze.hpp"
 #include "usegate/compiler/diff.hpp"
-#include "usegate/dsl/diagnostics.hpp"
-#include "usegate/dsl/source.hpp"
+#include "usegate/base/diagnostics.hpp"
+#include "usegate/base/source.hpp"
 
 // Lists of lines print one per line when a check fails.
 template <>
@@ -29,10 +29,10 @@ namespace {
 using namespace usegate;
 
 compiler::CheckedPolicy checked(const std::string& name, const std::string& policy_text) {
-  const dsl::SourceFile source(name, policy_text);
+  const usegate::SourceFile source(name, policy_text);
   compiler::PolicyAnalysis analysis = compiler::analyze_policy(source, false);
   std::string diagnostics;
-  for (const auto& diagnostic : analysis.diagnostics.all()) diagnostics += dsl::format_diagnostic(source, diagnostic);
+  for (const auto& diagnostic : analysis.diagnostics.all()) diagnostics += usegate::format_diagnostic(source, diagnostic);
   INFO(diagnostics);
   REQUIRE(analysis.policy.has_value());
   return std::move(*analysis.policy);

@@ -12,8 +12,8 @@
 
 #include "usegate/compiler/analyze.hpp"
 #include "usegate/compiler/interpreter.hpp"
-#include "usegate/dsl/diagnostics.hpp"
-#include "usegate/dsl/source.hpp"
+#include "usegate/base/diagnostics.hpp"
+#include "usegate/base/source.hpp"
 
 namespace {
 
@@ -77,11 +77,11 @@ std::string describe(const FieldMap& fields) {
 
 // Parses and checks a policy (no lints); the test stops if it does not check.
 compiler::CheckedPolicy checked(const std::string& policy_text) {
-  const dsl::SourceFile source("test.policy", policy_text);
+  const usegate::SourceFile source("test.policy", policy_text);
   compiler::PolicyAnalysis analysis = compiler::analyze_policy(source, /*run_lints=*/false);
   std::string diagnostics;
   for (const auto& diagnostic : analysis.diagnostics.all()) {
-    diagnostics += dsl::format_diagnostic(source, diagnostic);
+    diagnostics += usegate::format_diagnostic(source, diagnostic);
   }
   INFO("policy:\n" << policy_text << "\ndiagnostics:\n" << diagnostics);
   REQUIRE(analysis.policy.has_value());

@@ -19,12 +19,12 @@ using namespace usegate;
 const std::string header = "policy p \"t\"\nenum purpose { training, ads }\n";
 
 struct Analyzed {
-  dsl::SourceFile source;
+  usegate::SourceFile source;
   compiler::PolicyAnalysis analysis;
 };
 
 Analyzed analyze(std::string text, bool lints = true) {
-  Analyzed analyzed{dsl::SourceFile("test.policy", std::move(text)), {}};
+  Analyzed analyzed{usegate::SourceFile("test.policy", std::move(text)), {}};
   analyzed.analysis = compiler::analyze_policy(analyzed.source, lints);
   return analyzed;
 }
@@ -33,7 +33,7 @@ Analyzed analyze(std::string text, bool lints = true) {
 std::string headlines(const Analyzed& analyzed) {
   std::string text;
   for (const auto& diagnostic : analyzed.analysis.diagnostics.all()) {
-    text += dsl::format_diagnostic_headline(analyzed.source, diagnostic) + "\n";
+    text += usegate::format_diagnostic_headline(analyzed.source, diagnostic) + "\n";
     if (!diagnostic.help.empty()) text += "  = help: " + diagnostic.help + "\n";
   }
   return text;
@@ -64,7 +64,7 @@ TEST_CASE("20000 nested parentheses are one syntax error at the 257th, and parsi
   REQUIRE(analyzed.analysis.diagnostics.all().size() == 1);
   CHECK(analyzed.analysis.diagnostics.all()[0].span.length() == 1);
 
-  dsl::DiagnosticList diagnostics;
+  usegate::DiagnosticList diagnostics;
   const dsl::PolicyFile file = dsl::parse_policy(analyzed.source, diagnostics);
   REQUIRE(file.declarations.size() == 3);  // the header, the enum, and rule `s` after the error
   CHECK(std::get<dsl::RuleDecl>(file.declarations[2]).id.text == "s");
@@ -106,12 +106,12 @@ TEST_CASE("a condition nested exactly 256 levels deep checks, lints, compiles an
 TEST_CASE("the nesting limit is an option") {
   compiler::CompileOptions options;
   options.max_nesting_depth = 4;
-  const dsl::SourceFile source("test.policy", header + "allow r when not not (not purpose == ads)\n");
+  const usegate::SourceFile source("test.policy", header + "allow r when not not (not purpose == ads)\n");
   CHECK(compiler::analyze_policy(source, false, options).diagnostics.all().empty());
   options.max_nesting_depth = 3;
   const auto analysis = compiler::analyze_policy(source, true, options);
   REQUIRE(analysis.diagnostics.all().size() == 1);
-  CHECK(dsl::format_diagnostic_headline(source, analysis.diagnostics.all()[0]) ==
+  CHECK(usegate::format_diagnostic_headline(source, analysis.diagnostics.all()[0]) ==
         "test.policy:3:23: error: condition nested more than 3 levels deep");
 }
 
@@ -139,7 +139,7 @@ TEST_CASE("the checker holds a syntax tree built without the parser to the same 
   rule.id.text = "r";
   rule.condition = std::move(condition);
   file.declarations.emplace_back(std::move(rule));
-  dsl::DiagnosticList diagnostics;
+  usegate::DiagnosticList diagnostics;
   CHECK_FALSE(compiler::check_policy(file, diagnostics).has_value());
   REQUIRE(diagnostics.all().size() == 1);
   CHECK(diagnostics.all()[0].message == "condition nested more than 256 levels deep");

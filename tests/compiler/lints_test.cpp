@@ -9,8 +9,8 @@
 
 #include "support.hpp"
 #include "usegate/compiler/analyze.hpp"
-#include "usegate/dsl/diagnostics.hpp"
-#include "usegate/dsl/source.hpp"
+#include "usegate/base/diagnostics.hpp"
+#include "usegate/base/source.hpp"
 
 namespace {
 
@@ -36,16 +36,16 @@ std::string describe(const std::vector<Lint>& lints) {
 
 // Checks the policy (it must have no errors) and returns its lints.
 std::vector<Lint> lints_of(const std::string& policy_text) {
-  const dsl::SourceFile source("lint.policy", policy_text);
+  const usegate::SourceFile source("lint.policy", policy_text);
   const compiler::PolicyAnalysis analysis = compiler::analyze_policy(source);
   std::string printed;
-  for (const auto& diagnostic : analysis.diagnostics.all()) printed += dsl::format_diagnostic(source, diagnostic);
+  for (const auto& diagnostic : analysis.diagnostics.all()) printed += usegate::format_diagnostic(source, diagnostic);
   INFO("policy:\n" << policy_text << "\ndiagnostics:\n" << printed);
   REQUIRE(analysis.policy.has_value());
   REQUIRE(analysis.diagnostics.error_count() == 0);
   std::vector<Lint> lints;
   for (const auto& diagnostic : analysis.diagnostics.all()) {
-    CHECK(diagnostic.severity == dsl::Severity::warning);
+    CHECK(diagnostic.severity == usegate::Severity::warning);
     CHECK(!diagnostic.help.empty());
     lints.push_back({diagnostic.lint, diagnostic.message, diagnostic.span.begin.line,
                      diagnostic.span.begin.column});

@@ -14,8 +14,8 @@
 #include "random_record.hpp"
 #include "support.hpp"
 #include "usegate/compiler/analyze.hpp"
-#include "usegate/dsl/diagnostics.hpp"
-#include "usegate/dsl/source.hpp"
+#include "usegate/base/diagnostics.hpp"
+#include "usegate/base/source.hpp"
 
 namespace {
 
@@ -48,7 +48,7 @@ TEST_CASE("bundled policies: the built artifact decides like the interpreter") {
     REQUIRE(loaded.ok());
 
     const std::string text = testing::read_text(path);
-    const dsl::SourceFile source(path, text);
+    const usegate::SourceFile source(path, text);
     compiler::PolicyAnalysis analysis = compiler::analyze_policy(source, /*run_lints=*/false);
     REQUIRE(analysis.policy.has_value());
     const compiler::CheckedPolicy& checked = *analysis.policy;

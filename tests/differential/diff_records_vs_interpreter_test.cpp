@@ -22,11 +22,11 @@
 #include "differential_check.hpp"
 #include "random_policy.hpp"
 #include "random_record.hpp"
-#include "record_diff.hpp"
+#include "usegate/review/record_diff.hpp"
 #include "json_lines.hpp"
 #include "support.hpp"
 #include "usegate/compiler/analyze.hpp"
-#include "usegate/runtime/block_reader.hpp"
+#include "usegate/records/block_reader.hpp"
 
 namespace {
 
@@ -123,27 +123,27 @@ bool edit_rules(RandomPolicy& policy, std::mt19937_64& rng, int& inserted, std::
 }
 
 std::optional<compiler::CheckedPolicy> check(const std::string& text) {
-  const dsl::SourceFile source("random.policy", text);
+  const usegate::SourceFile source("random.policy", text);
   return compiler::analyze_policy(source, false).policy;
 }
 
 // The class the interpreter gives a record: its two answers compared by rule id.
-cli::RecordChange interpreter_change(const compiler::Decision& before, const compiler::Decision& after) {
+review::RecordChange interpreter_change(const compiler::Decision& before, const compiler::Decision& after) {
   const bool allowed_before = before.effect == compiler::Effect::allow;
   const bool allowed_after = after.effect == compiler::Effect::allow;
-  if (allowed_before == allowed_after && before.reason == after.reason) return cli::RecordChange::unchanged;
-  if (allowed_before && !allowed_after) return cli::RecordChange::newly_denied;
-  if (!allowed_before && allowed_after) return cli::RecordChange::newly_allowed;
-  return cli::RecordChange::reason_only;
+  if (allowed_before == allowed_after && before.reason == after.reason) return review::RecordChange::unchanged;
+  if (allowed_before && !allowed_after) return review::RecordChange::newly_denied;
+  if (!allowed_before && allowed_after) return review::RecordChange::newly_allowed;
+  return review::RecordChange::reason_only;
 }
 
-std::string change_name(cli::RecordChange change) {
+std::string change_name(review::RecordChange change) {
   switch (change) {
-    case cli::RecordChange::unchanged: return "unchanged";
-    case cli::RecordChange::rejected_by_both: return "rejected by both";
-    case cli::RecordChange::newly_denied: return "newly denied";
-    case cli::RecordChange::newly_allowed: return "newly allowed";
-    case cli::RecordChange::reason_only: return "reason only";
+    case review::RecordChange::unchanged: return "unchanged";
+    case review::RecordChange::rejected_by_both: return "rejected by both";
+    case review::RecordChange::newly_denied: return "newly denied";
+    case review::RecordChange::newly_allowed: return "newly allowed";
+    case review::RecordChange::reason_only: return "reason only";
   }
   return "?";
 }
@@ -240,28 +240,28 @@ TEST_CASE("diff --records vs interpreter: every record classed as the interprete
 
     const Policy& old_runtime = old_pipeline.table->policy();
     const Policy& new_runtime = new_pipeline.table->policy();
-    const runtime::Bindings old_bindings = runtime::default_bindings(old_runtime);
-    const runtime::Bindings new_bindings = runtime::default_bindings(new_runtime);
-    const cli::RecordDiffVersion old_version{old_runtime, old_bindings, nullptr, {}};
-    const cli::RecordDiffVersion new_version{new_runtime, new_bindings, nullptr, {}};
-    cli::RecordComparer comparer(old_version, new_version, records.front().now);
+    const records::Bindings old_bindings = records::default_bindings(old_runtime);
+    const records::Bindings new_bindings = records::default_bindings(new_runtime);
+    const review::RecordDiffVersion old_version{old_runtime, old_bindings, nullptr, {}};
+    const review::RecordDiffVersion new_version{new_runtime, new_bindings, nullptr, {}};
+    review::RecordComparer comparer(old_version, new_version, records.front().now);
 
     const RecordFile file(text);
-    runtime::BlockReader reader(file.descriptor());
-    runtime::InputBlock block;
+    records::BlockReader reader(file.descriptor());
+    records::InputBlock block;
     std::size_t r = 0;
     while (reader.next(block)) {
-      runtime::BlockLines lines(block);
-      runtime::InputLine line;
+      records::BlockLines lines(block);
+      records::InputLine line;
       while (lines.next(line)) {
         REQUIRE(r < records.size());
         const compiler::InterpreterInput& record = records[r];
         const compiler::Decision before = compiler::interpret(old_policy, record).decision;
         const compiler::Decision after = compiler::interpret(new_policy, record).decision;
-        const cli::RecordChange expected = interpreter_change(before, after);
-        const cli::RecordComparison comparison = comparer.compare(line);
-        const cli::RecordOutcome old_outcome = comparer.named(comparison.before);
-        const cli::RecordOutcome new_outcome = comparer.named(comparison.after);
+        const review::RecordChange expected = interpreter_change(before, after);
+        const review::RecordComparison comparison = comparer.compare(line);
+        const review::RecordOutcome old_outcome = comparer.named(comparison.before);
+        const review::RecordOutcome new_outcome = comparer.named(comparison.after);
         const bool right = comparison.change == expected &&
                            old_outcome.decision + " (" + old_outcome.reason + ")" == describe(before) &&
                            new_outcome.decision + " (" + new_outcome.reason + ")" == describe(after);
@@ -274,7 +274,7 @@ TEST_CASE("diff --records vs interpreter: every record classed as the interprete
         }
         ++tally.records;
         ++tally.by_change[static_cast<std::size_t>(expected)];
-        if (expected == cli::RecordChange::unchanged && before.rule != after.rule) {
+        if (expected == review::RecordChange::unchanged && before.rule != after.rule) {
           ++tally.unchanged_under_another_rule_number;
         }
         ++r;
@@ -282,22 +282,22 @@ TEST_CASE("diff --records vs interpreter: every record classed as the interprete
     }
     CHECK(r == records.size());
   }
-  const auto count = [&tally](cli::RecordChange change) { return tally.by_change[static_cast<std::size_t>(change)]; };
+  const auto count = [&tally](review::RecordChange change) { return tally.by_change[static_cast<std::size_t>(change)]; };
   MESSAGE("diff --records vs interpreter: " << tally.records << " records: "
-                                            << count(cli::RecordChange::unchanged) << " unchanged ("
+                                            << count(review::RecordChange::unchanged) << " unchanged ("
                                             << tally.unchanged_under_another_rule_number
                                             << " decided by a rule at another place), "
-                                            << count(cli::RecordChange::reason_only) << " reason only, "
-                                            << count(cli::RecordChange::newly_allowed) << " newly allowed, "
-                                            << count(cli::RecordChange::newly_denied) << " newly denied");
+                                            << count(review::RecordChange::reason_only) << " reason only, "
+                                            << count(review::RecordChange::newly_allowed) << " newly allowed, "
+                                            << count(review::RecordChange::newly_denied) << " newly denied");
   // Every class must occur, and records whose deciding rule moved must be common, or the
   // comparison says little.
-  CHECK(count(cli::RecordChange::unchanged) > tally.records / 4);
+  CHECK(count(review::RecordChange::unchanged) > tally.records / 4);
   CHECK(tally.unchanged_under_another_rule_number > tally.records / 20);
-  CHECK(count(cli::RecordChange::reason_only) > 0);
-  CHECK(count(cli::RecordChange::newly_allowed) > 0);
-  CHECK(count(cli::RecordChange::newly_denied) > 0);
-  CHECK(count(cli::RecordChange::rejected_by_both) == 0);
+  CHECK(count(review::RecordChange::reason_only) > 0);
+  CHECK(count(review::RecordChange::newly_allowed) > 0);
+  CHECK(count(review::RecordChange::newly_denied) > 0);
+  CHECK(count(review::RecordChange::rejected_by_both) == 0);
 }
 
 }  // namespace

@@ -54,7 +54,7 @@ Scale scale() {
 int uniform(std::mt19937_64& rng, int low, int high) { return std::uniform_int_distribution<int>(low, high)(rng); }
 
 std::optional<compiler::CheckedPolicy> check(const std::string& text) {
-  const dsl::SourceFile source("random.policy", text);
+  const usegate::SourceFile source("random.policy", text);
   return compiler::analyze_policy(source, false).policy;
 }
 

@@ -8,8 +8,8 @@
 #include "random_record.hpp"
 #include "usegate/compiler/analyze.hpp"
 #include "usegate/compiler/compile.hpp"
-#include "usegate/dsl/diagnostics.hpp"
-#include "usegate/dsl/source.hpp"
+#include "usegate/base/diagnostics.hpp"
+#include "usegate/base/source.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
 
 namespace usegate::differential {
@@ -116,11 +116,11 @@ std::string TableUnderTest::layout() const {
 
 Pipeline run_pipeline(const std::string& policy_text, const compiler::CompileOptions& options, bool run_lints) {
   Pipeline pipeline;
-  const dsl::SourceFile source("random.policy", policy_text);
+  const usegate::SourceFile source("random.policy", policy_text);
   compiler::PolicyAnalysis analysis = compiler::analyze_policy(source, run_lints);
   if (!analysis.policy || analysis.diagnostics.has_errors()) {
     for (const auto& diagnostic : analysis.diagnostics.all()) {
-      pipeline.errors += dsl::format_diagnostic(source, diagnostic);
+      pipeline.errors += usegate::format_diagnostic(source, diagnostic);
     }
     if (pipeline.errors.empty()) pipeline.errors = "the policy did not check, with no diagnostic";
     return pipeline;

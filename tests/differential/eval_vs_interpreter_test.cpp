@@ -36,7 +36,7 @@ TEST_CASE("eval agrees with the reference interpreter on random records of every
   const std::string directory = testing::scratch_directory("eval-vs-interpreter");
   std::size_t compared = 0;
   for (const auto& path : testing::files_ending_with(testing::source_path("policies"), ".policy")) {
-    const dsl::SourceFile source(path, testing::read_text(path));
+    const usegate::SourceFile source(path, testing::read_text(path));
     const auto analysis = compiler::analyze_policy(source, false);
     REQUIRE(analysis.policy.has_value());
     const compiler::CheckedPolicy& policy = *analysis.policy;

@@ -17,8 +17,8 @@
 #include "random_policy.hpp"
 #include "support.hpp"
 #include "usegate/compiler/analyze.hpp"
-#include "usegate/dsl/diagnostics.hpp"
-#include "usegate/dsl/source.hpp"
+#include "usegate/base/diagnostics.hpp"
+#include "usegate/base/source.hpp"
 
 namespace {
 
@@ -51,10 +51,10 @@ TEST_CASE("availability windows: accepted exactly when until is after from") {
         "setting sharing {{\n  default on\n  covers purpose == training\n  available on {{web}} from {} until {}\n}}\n"
         "allow t when purpose == training\n",
         from_text, until_text);
-    const dsl::SourceFile source("window.policy", text);
+    const usegate::SourceFile source("window.policy", text);
     const compiler::PolicyAnalysis analysis = compiler::analyze_policy(source, false);
     std::string diagnostics;
-    for (const auto& diagnostic : analysis.diagnostics.all()) diagnostics += dsl::format_diagnostic(source, diagnostic);
+    for (const auto& diagnostic : analysis.diagnostics.all()) diagnostics += usegate::format_diagnostic(source, diagnostic);
     INFO("seed " << base << ", window #" << i << "\n" << text << diagnostics);
     equal += until == from ? 1 : 0;
     if (until > from) {
@@ -119,7 +119,7 @@ TEST_CASE("time literals: accepted exactly when they name an instant, and read t
     const bool date_ok = month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month);
     const bool ok = date_ok && hour <= 23 && minute <= 59 && second <= 59;
     const std::string text = fmt::format("policy l\ntime ts\nallow a when ts >= {}\n", literal);
-    const dsl::SourceFile source("literal.policy", text);
+    const usegate::SourceFile source("literal.policy", text);
     const compiler::PolicyAnalysis analysis = compiler::analyze_policy(source, false);
     INFO("seed " << base << ", literal #" << i << ": " << literal);
     if (!ok) {

@@ -5,6 +5,7 @@
 
 namespace {
 
+using namespace usegate;
 using namespace usegate::dsl;
 
 struct Parsed {

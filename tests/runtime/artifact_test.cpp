@@ -15,7 +15,7 @@ namespace {
 using namespace usegate;
 
 runtime::CompiledPolicy compile_file(const std::string& relative, compiler::CompileOptions options = {}) {
-  const dsl::SourceFile source(relative, testing::read_text(testing::source_path(relative)));
+  const usegate::SourceFile source(relative, testing::read_text(testing::source_path(relative)));
   const auto analysis = compiler::analyze_policy(source, false);
   REQUIRE(analysis.policy.has_value());
   auto compiled = compiler::compile_policy(*analysis.policy, options);

@@ -5,18 +5,18 @@
 
 #include "usegate/compiler/checked_policy.hpp"
 #include "usegate/compiler/lower.hpp"
-#include "usegate/dsl/diagnostics.hpp"
-#include "usegate/dsl/source.hpp"
+#include "usegate/base/diagnostics.hpp"
+#include "usegate/base/source.hpp"
 
 namespace usegate::compiler {
 
 struct PolicyAnalysis {
   std::optional<CheckedPolicy> policy;  // absent when there are errors
-  dsl::DiagnosticList diagnostics;      // in source order
+  usegate::DiagnosticList diagnostics;      // in source order
 };
 
 // Lints run only on a policy that checks.
-[[nodiscard]] PolicyAnalysis analyze_policy(const dsl::SourceFile& source, bool run_lints = true,
+[[nodiscard]] PolicyAnalysis analyze_policy(const usegate::SourceFile& source, bool run_lints = true,
                                             const CompileOptions& options = {});
 
 }  // namespace usegate::compiler

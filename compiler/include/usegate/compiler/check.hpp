@@ -6,7 +6,7 @@
 #include "usegate/compiler/checked_policy.hpp"
 #include "usegate/compiler/lower.hpp"
 #include "usegate/dsl/ast.hpp"
-#include "usegate/dsl/diagnostics.hpp"
+#include "usegate/base/diagnostics.hpp"
 
 namespace usegate::compiler {
 
@@ -14,7 +14,7 @@ namespace usegate::compiler {
 // Besides names and types it checks what a decision table can hold (see table_limits.hpp),
 // so a policy that checks also compiles, budgets aside.
 [[nodiscard]] std::optional<CheckedPolicy> check_policy(const dsl::PolicyFile& file,
-                                                        dsl::DiagnosticList& diagnostics,
+                                                        usegate::DiagnosticList& diagnostics,
                                                         const CompileOptions& options = {});
 
 }  // namespace usegate::compiler

@@ -23,7 +23,7 @@ struct Attribute {
   // Enumerations: the declared values. Bools: `false`, `true` (so bools are two-valued
   // enumerations from here on).
   std::vector<std::string> values;
-  dsl::SourceSpan span;
+  usegate::SourceSpan span;
   bool builtin = false;  // `now`
 
   [[nodiscard]] bool is_categorical() const {
@@ -55,14 +55,14 @@ struct CheckedCondition {
   std::vector<std::uint32_t> values;   // value_in, value_not_in: sorted value indices
   ComparisonOperator comparison = ComparisonOperator::equal;
   double key = 0;                      // compare: number, or time key (see base/calendar.hpp)
-  dsl::SourceSpan span;
+  usegate::SourceSpan span;
 };
 
 struct Availability {
   std::vector<std::uint32_t> platforms;  // value indices of the `platform` enum
   std::optional<std::int64_t> from;      // epoch seconds, inclusive
   std::optional<std::int64_t> until;     // epoch seconds, exclusive
-  dsl::SourceSpan span;
+  usegate::SourceSpan span;
 };
 
 struct Setting {
@@ -72,7 +72,7 @@ struct Setting {
   CheckedCondition covers;
   std::vector<Availability> availability;
   std::vector<std::string> formerly;
-  dsl::SourceSpan span;
+  usegate::SourceSpan span;
 };
 
 struct Rule {
@@ -81,7 +81,7 @@ struct Rule {
   std::string description;
   CheckedCondition condition;
   std::optional<std::uint32_t> setting;  // set for implicit opt-out rules
-  dsl::SourceSpan span;                  // the rule id, or the setting's name
+  usegate::SourceSpan span;                  // the rule id, or the setting's name
 };
 
 struct CheckedPolicy {
@@ -93,7 +93,7 @@ struct CheckedPolicy {
   std::vector<Setting> settings;      // declaration order
   std::vector<Rule> rules;            // source order, opt-outs at their setting's place
   Effect default_effect = Effect::deny;
-  std::optional<dsl::SourceSpan> default_span;  // absent when the file has no `default`
+  std::optional<usegate::SourceSpan> default_span;  // absent when the file has no `default`
   std::optional<std::uint32_t> platform_attribute;
   std::uint32_t now_attribute = 0;
 

@@ -113,7 +113,7 @@ struct PolicyDiff {
 struct DiffError {
   std::string message;
   std::string help;
-  std::optional<dsl::SourceSpan> span;  // in the new policy, when one declaration is to blame
+  std::optional<usegate::SourceSpan> span;  // in the new policy, when one declaration is to blame
 };
 
 [[nodiscard]] std::variant<PolicyDiff, DiffError> diff_policies(const CheckedPolicy& old_policy,

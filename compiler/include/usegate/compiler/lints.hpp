@@ -15,11 +15,11 @@
 
 #include "usegate/compiler/checked_policy.hpp"
 #include "usegate/compiler/lower.hpp"
-#include "usegate/dsl/diagnostics.hpp"
+#include "usegate/base/diagnostics.hpp"
 
 namespace usegate::compiler {
 
-void lint_policy(const CheckedPolicy& policy, dsl::DiagnosticList& diagnostics,
+void lint_policy(const CheckedPolicy& policy, usegate::DiagnosticList& diagnostics,
                  const CompileOptions& options = {});
 
 }  // namespace usegate::compiler

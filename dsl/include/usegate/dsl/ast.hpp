@@ -9,7 +9,7 @@
 #include <variant>
 #include <vector>
 
-#include "usegate/dsl/source.hpp"
+#include "usegate/base/source.hpp"
 
 namespace usegate::dsl {
 

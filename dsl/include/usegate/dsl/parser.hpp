@@ -5,8 +5,8 @@
 #include <cstdint>
 
 #include "usegate/dsl/ast.hpp"
-#include "usegate/dsl/diagnostics.hpp"
-#include "usegate/dsl/source.hpp"
+#include "usegate/base/diagnostics.hpp"
+#include "usegate/base/source.hpp"
 
 namespace usegate::dsl {
 

@@ -1,0 +1,62 @@
+#pragma once
+// Diagnostics: what is wrong with an input file (a policy, bindings, a scenario, consent
+// changes), where, and what to do about it.
+//
+// Messages follow one style: lowercase, no final period, user input in backticks, no C++
+// type names; a longer explanation goes into `help`. Printed like a compiler's:
+//
+//   policies/x.policy:12:8: error: unknown attribute `regoin`
+//    12 |   when regoin == EU
+//       |        ^~~~~~
+//       = help: did you mean `region`?
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "usegate/base/source.hpp"
+
+namespace usegate {
+
+enum class Severity {
+  error,    // the policy is rejected
+  warning,  // a lint: the policy compiles, but probably does not say what its author meant
+};
+
+struct Diagnostic {
+  Severity severity = Severity::error;
+  std::string message;
+  SourceSpan span;
+  std::string help;  // empty when there is nothing more to say
+  std::string lint;  // the lint's name for warnings (e.g. `default-allow`), empty for errors
+};
+
+// Collects diagnostics for one source file, in the order they were found.
+class DiagnosticList {
+ public:
+  void error(SourceSpan span, std::string message, std::string help = {});
+  void warning(std::string lint, SourceSpan span, std::string message, std::string help = {});
+  void add(Diagnostic diagnostic);
+
+  [[nodiscard]] const std::vector<Diagnostic>& all() const { return diagnostics_; }
+  [[nodiscard]] std::size_t error_count() const;
+  [[nodiscard]] std::size_t warning_count() const;
+  [[nodiscard]] bool has_errors() const { return error_count() > 0; }
+
+  // Orders by position (stable for equal positions), so output reads top to bottom.
+  void sort_by_position();
+
+ private:
+  std::vector<Diagnostic> diagnostics_;
+};
+
+// `file:line:col: severity: message`, the source line, a caret line, and the help line.
+[[nodiscard]] std::string format_diagnostic(const SourceFile& source, const Diagnostic& diagnostic);
+// One JSON object: {"file", "line", "column", "end_line", "end_column", "severity", "message", "help", "lint"}.
+[[nodiscard]] std::string format_diagnostic_json(const SourceFile& source,
+                                                 const Diagnostic& diagnostic);
+// Just the first line: `file:line:col: severity: message`.
+[[nodiscard]] std::string format_diagnostic_headline(const SourceFile& source,
+                                                     const Diagnostic& diagnostic);
+
+}  // namespace usegate
