@@ -43,7 +43,7 @@ int run_build(const Words& words) {
   std::variant<runtime::CompiledPolicy, compiler::CompileError> compiled;
   if (input.is_artifact()) {
     if (!input.artifact) return 1;
-    compiled = input.artifact->compiled();
+    compiled = runtime::compiled_of(*input.artifact);
   } else {
     const auto& policy = input.source->analysis.policy;
     if (!policy) return 1;

@@ -44,7 +44,7 @@ std::size_t check_artifact(const PolicyFile& file, const std::string& format) {
     return 1;
   }
   if (format == "text") {
-    const auto& compiled = file.artifact->compiled();
+    const auto& compiled = runtime::compiled_of(*file.artifact);
     std::size_t explicit_rules = 0;
     for (const auto& rule : compiled.rules) explicit_rules += rule.setting < 0 ? 1 : 0;
     std::cout << fmt::format("{}: ok: artifact of policy {} version {}, {}, {}\n", file.path, compiled.name,

@@ -118,7 +118,7 @@ class RecordWriter final : public review::RecordObserver {
                const review::PolicySimulation& simulation)
       : file_(path, std::ios::binary), schema_(schema), simulation_(simulation) {
     if (!file_) throw UsageError(fmt::format("sim: cannot write `{}`", path));
-    const auto& compiled = simulation.policy().compiled();
+    const auto& compiled = runtime::compiled_of(simulation.policy());
     for (const auto& field : schema.fields) {
       runtime::AttributeType type = runtime::AttributeType::enumeration;
       for (const auto& attribute : compiled.attributes) {
@@ -134,7 +134,7 @@ class RecordWriter final : public review::RecordObserver {
       if (schema_.fields[index].per_user) user_fields_ += field(index, user.values[index]);
     }
     consent_ = ",\"consent\":{";
-    const auto& settings = simulation_.policy().compiled().settings;
+    const auto& settings = runtime::compiled_of(simulation_.policy()).settings;
     for (std::size_t index = 0; index < settings.size(); ++index) {
       consent_ += fmt::format("{}\"{}\":\"{}\"", index ? "," : "", settings[index].name,
                               simulation_.consents(index) ? "on" : "off");
@@ -211,7 +211,7 @@ int simulate_scenario(const Arguments& arguments, const std::string& format, con
   }
 
   std::vector<const runtime::CompiledPolicy*> compiled;
-  for (const auto& policy : policies) compiled.push_back(&policy.compiled());
+  for (const auto& policy : policies) compiled.push_back(&runtime::compiled_of(policy));
   review::Scenario scenario;
   try {
     const std::string text = read_file(scenario_path, scenario_file_limit);
@@ -251,7 +251,7 @@ int simulate_scenario(const Arguments& arguments, const std::string& format, con
 std::vector<std::string> record_purposes(const Arguments& arguments, std::span<const review::RecordSimulationPolicy> policies) {
   std::vector<std::string> declared;
   for (const auto& input : policies) {
-    for (const auto& attribute : input.policy.compiled().attributes) {
+    for (const auto& attribute : runtime::compiled_of(input.policy).attributes) {
       if (attribute.name != records::purpose_attribute || attribute.type != runtime::AttributeType::enumeration) continue;
       for (const auto& value : attribute.values) {
         if (std::find(declared.begin(), declared.end(), value) == declared.end()) declared.push_back(value);

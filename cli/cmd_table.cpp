@@ -51,7 +51,7 @@ TableRows rows_of_source(const compiler::CheckedPolicy& policy) {
 }
 
 TableRows rows_of_artifact(const Policy& policy) {
-  const runtime::CompiledPolicy& compiled = policy.compiled();
+  const runtime::CompiledPolicy& compiled = runtime::compiled_of(policy);
   ArtifactDiagram read = diagram_of_artifact(compiled);
   TableRows rows{compiled.name, compiled.version, std::move(read.partitions), {}, {"default"}};
   rows.regions = compiler::regions_of(read.diagram, read.root);

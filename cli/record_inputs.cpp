@@ -70,7 +70,7 @@ records::PurposeCodes required_purposes(const Policy& policy, const std::vector<
   for (const auto& name : names) {
     const Code code = policy.encode(*variable, FieldValue::from_string(name));
     if (code < runtime::first_value_code) {
-      const auto& values = policy.compiled().attributes[policy.compiled().variables[*variable].source].values;
+      const auto& values = runtime::compiled_of(policy).attributes[runtime::compiled_of(policy).variables[*variable].source].values;
       std::string list;
       for (const auto& value : values) list += (list.empty() ? "" : ", ") + value;
       throw UsageError(fmt::format("{}: unknown purpose `{}` (the policy's purposes: {})", command, name, list));

@@ -14,16 +14,6 @@
 namespace usegate::compiler {
 namespace {
 
-runtime::AttributeType runtime_type(AttributeKind kind) {
-  switch (kind) {
-    case AttributeKind::enumeration: return runtime::AttributeType::enumeration;
-    case AttributeKind::boolean: return runtime::AttributeType::boolean;
-    case AttributeKind::time: return runtime::AttributeType::time;
-    case AttributeKind::number: return runtime::AttributeType::number;
-  }
-  return runtime::AttributeType::enumeration;
-}
-
 CompileError too_large(const CheckedPolicy& policy, const std::vector<Partition>& partitions,
                        const DiagramTooLarge& error) {
   std::vector<std::size_t> order(partitions.size());
@@ -126,7 +116,7 @@ std::variant<runtime::CompiledPolicy, CompileError> compile_policy(const Checked
   for (const auto& attribute : policy.attributes) {
     runtime::AttributeInfo info;
     info.name = attribute.name;
-    info.type = runtime_type(attribute.kind);
+    info.type = attribute.kind;
     info.values = attribute.values;
     info.builtin = attribute.builtin;
     compiled.attributes.push_back(std::move(info));
@@ -159,13 +149,11 @@ std::variant<runtime::CompiledPolicy, CompileError> compile_policy(const Checked
     const Partition& partition = partitions[index];
     runtime::VariableInfo variable;
     variable.cell_count = partition.cell_count();
+    variable.kind = partition.kind;
     if (partition.kind == Partition::Kind::setting) {
-      variable.kind = runtime::VariableKind::setting;
       variable.source = setting_indices.at(partition.name);
       compiled.settings[variable.source].variable = static_cast<std::int32_t>(index);
     } else {
-      variable.kind = partition.kind == Partition::Kind::categorical ? runtime::VariableKind::categorical
-                                                                      : runtime::VariableKind::ordered;
       variable.source = attribute_indices.at(partition.name);
       variable.constants = partition.constants;
       compiled.attributes[variable.source].variable = static_cast<std::int32_t>(index);

@@ -27,7 +27,7 @@ constexpr std::size_t consent_settings = 8;
 
 // A decision on codes that are all in range must be the effect of its reason.
 void expect_valid(const Policy& policy, const Decision& decision, std::string_view where) {
-  const CompiledPolicy& model = policy.compiled();
+  const CompiledPolicy& model = runtime::compiled_of(policy);
   if (decision.reason >= policy.reason_count()) {
     property_failed(fmt::format("{}: reason {} of {} on codes in range", where, decision.reason, policy.reason_count()));
   }
@@ -94,7 +94,7 @@ void check_decisions(const Policy& policy) {
 }
 
 void check_encoding(const Policy& policy) {
-  const CompiledPolicy& model = policy.compiled();
+  const CompiledPolicy& model = runtime::compiled_of(policy);
   const std::size_t count = policy.variable_count();
   for (std::size_t v = 0; v < count; ++v) {
     const VariableDescription description = policy.variable(v);
@@ -159,7 +159,7 @@ std::string json_text(std::string_view text) {
 // with nothing or the wrong types, decoded with the default bindings (and a consent stream
 // that switches each setting off): every decoded record's codes are in range.
 void check_records(const Policy& policy, MemoryFile& consent_file) {
-  const CompiledPolicy& model = policy.compiled();
+  const CompiledPolicy& model = runtime::compiled_of(policy);
   std::string consent;
   const std::optional<std::string> platform =
       model.platform_attribute >= 0 && !model.attributes[model.platform_attribute].values.empty()
@@ -215,10 +215,10 @@ void check_artifact_bytes(const std::uint8_t* data, std::size_t size) {
   const Policy& policy = *loaded;
   // What loaded writes back to bytes that load (flags and absent times are normalised, so
   // the bytes may differ from the input) and that stay the same from then on.
-  const std::string rewritten = runtime::write_artifact(policy.compiled());
+  const std::string rewritten = runtime::write_artifact(runtime::compiled_of(policy));
   const auto reloaded = Policy::from_bytes(rewritten);
   if (!reloaded) property_failed("a loaded artifact, written again, does not load: " + reloaded.error().message);
-  if (runtime::write_artifact(reloaded->compiled()) != rewritten) property_failed("writing a loaded artifact is not stable");
+  if (runtime::write_artifact(runtime::compiled_of(*reloaded)) != rewritten) property_failed("writing a loaded artifact is not stable");
 
   check_decisions(policy);
   check_encoding(policy);

@@ -134,7 +134,7 @@ void check_value(const YAML::Node& node, const runtime::AttributeInfo& attribute
 // The attribute's binding; nothing when the policy does not declare it and `mode` skips it.
 std::optional<AttributeBinding> read_attribute(const std::string& name, const YAML::Node& key, const YAML::Node& node,
                                                const Policy& policy, BindingsMode mode) {
-  const runtime::CompiledPolicy& compiled = policy.compiled();
+  const runtime::CompiledPolicy& compiled = runtime::compiled_of(policy);
   const auto found = std::find_if(compiled.attributes.begin(), compiled.attributes.end(),
                                   [&](const runtime::AttributeInfo& attribute) { return attribute.name == name; });
   if (found == compiled.attributes.end()) {
@@ -235,7 +235,7 @@ void place_former_names(Bindings& bindings, const runtime::CompiledPolicy& compi
 }  // namespace
 
 Bindings default_bindings(const Policy& policy) {
-  const runtime::CompiledPolicy& compiled = policy.compiled();
+  const runtime::CompiledPolicy& compiled = runtime::compiled_of(policy);
   Bindings bindings;
   for (const auto& attribute : compiled.attributes) {
     if (attribute.builtin) continue;
@@ -295,7 +295,7 @@ std::variant<Bindings, BindingsError> read_bindings(const std::string& file_name
         if (node["key"]) setting.key_path = read_path(node["key"]);
       }
     }
-    place_former_names(bindings, policy.compiled());
+    place_former_names(bindings, runtime::compiled_of(policy));
   } catch (const Problem& problem) {
     return error_at(problem.mark, problem.message, problem.help);
   } catch (const YAML::Exception& exception) {

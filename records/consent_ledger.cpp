@@ -172,7 +172,7 @@ struct NamedSlot {
 };
 
 ConsentLedger ConsentLedger::read(int descriptor, const Policy& policy, std::int64_t now) {
-  const runtime::CompiledPolicy& compiled = policy.compiled();
+  const runtime::CompiledPolicy& compiled = runtime::compiled_of(policy);
   ConsentLedger ledger;
   ledger.rejected_by_setting_.assign(compiled.settings.size(), 0);
   std::unordered_map<std::string_view, NamedSlot> names;

@@ -417,7 +417,7 @@ RecordDecoder::RecordDecoder(const Policy& policy, const Bindings& bindings, con
                              std::int64_t now)
     : state_(std::make_unique<State>(policy, ledger)) {
   State& state = *state_;
-  const runtime::CompiledPolicy& compiled = policy.compiled();
+  const runtime::CompiledPolicy& compiled = runtime::compiled_of(policy);
   state.initial_codes.assign(policy.variable_count(), runtime::missing_code);
   // `now` is the same for every record.
   for (const auto& attribute : compiled.attributes) {

@@ -61,13 +61,13 @@ RecordSimulation::RecordSimulation(std::span<const RecordSimulationPolicy> polic
   // its place).
   const auto tested_somewhere = [&](const std::string& name) {
     return std::any_of(policies.begin(), policies.end(), [&](const RecordSimulationPolicy& input) {
-      const runtime::AttributeInfo* attribute = enum_named(input.policy.compiled(), name);
+      const runtime::AttributeInfo* attribute = enum_named(runtime::compiled_of(input.policy), name);
       return attribute != nullptr && attribute->variable >= 0;
     });
   };
   std::vector<std::string> attributes;
   for (const auto& input : policies) {
-    for (const auto& attribute : input.policy.compiled().attributes) {
+    for (const auto& attribute : runtime::compiled_of(input.policy).attributes) {
       // The report is per purpose: the purpose is no breakdown.
       if (attribute.builtin || attribute.name == records::purpose_attribute || !tested_somewhere(attribute.name) ||
           std::find(attributes.begin(), attributes.end(), attribute.name) != attributes.end()) {
@@ -81,7 +81,7 @@ RecordSimulation::RecordSimulation(std::span<const RecordSimulationPolicy> polic
     BreakdownField field;
     field.attribute = name;
     for (const auto& input : policies) {
-      const runtime::AttributeInfo* attribute = enum_named(input.policy.compiled(), name);
+      const runtime::AttributeInfo* attribute = enum_named(runtime::compiled_of(input.policy), name);
       if (attribute == nullptr) continue;
       for (const auto& value : attribute->values) {
         if (std::find(field.values.begin(), field.values.end(), value) == field.values.end()) {
@@ -92,7 +92,7 @@ RecordSimulation::RecordSimulation(std::span<const RecordSimulationPolicy> polic
     const auto missing = static_cast<std::uint32_t>(field.values.size());
     field.values.insert(field.values.end(), {"missing", "unknown"});
     for (const auto& input : policies) {
-      const runtime::AttributeInfo* attribute = enum_named(input.policy.compiled(), name);
+      const runtime::AttributeInfo* attribute = enum_named(runtime::compiled_of(input.policy), name);
       BreakdownField::Reading reading;
       if (attribute != nullptr && attribute->variable >= 0) {
         reading.variable = attribute->variable;
@@ -166,7 +166,7 @@ std::vector<RecordPolicyReport> RecordSimulation::reports() const {
   std::vector<RecordPolicyReport> reports;
   for (std::size_t p = 0; p < states_.size(); ++p) {
     const PolicyState& state = states_[p];
-    const runtime::CompiledPolicy& compiled = state.policy.compiled();
+    const runtime::CompiledPolicy& compiled = runtime::compiled_of(state.policy);
     RecordPolicyReport report;
     report.policy_name = state.policy.name();
     report.policy_version = state.policy.version();

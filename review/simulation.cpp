@@ -56,7 +56,7 @@ std::int32_t variable_of(const Policy& policy, const std::string& name) {
 
 PolicySimulation::PolicySimulation(Policy policy, const SimulationSchema& schema)
     : policy_(std::move(policy)), schema_(&schema) {
-  const runtime::CompiledPolicy& compiled = policy_.compiled();
+  const runtime::CompiledPolicy& compiled = runtime::compiled_of(policy_);
   codes_.assign(policy_.variable_count(), runtime::missing_code);
   if (const auto now = policy_.find_variable("now"))
     codes_[*now] = policy_.encode_time(*now, schema.now);
@@ -238,7 +238,7 @@ DecisionTally::DecisionTally(const Policy& policy, std::size_t purposes, std::si
       reason_tallies_(purposes * reasons_per_purpose_, 0) {}
 
 std::vector<ReasonCount> DecisionTally::reasons(const Policy& policy, std::size_t purpose) const {
-  const runtime::CompiledPolicy& compiled = policy.compiled();
+  const runtime::CompiledPolicy& compiled = runtime::compiled_of(policy);
   std::vector<ReasonCount> counts;
   for (std::size_t reason = 0; reason < reasons_per_purpose_; ++reason) {
     const auto code = reason + 1 == reasons_per_purpose_ ? Policy::invalid_input_reason
@@ -266,7 +266,7 @@ std::uint64_t DecisionTally::removed_by_opt_out(const Policy& policy, const std:
 }
 
 SimulationReport PolicySimulation::report() const {
-  const runtime::CompiledPolicy& compiled = policy_.compiled();
+  const runtime::CompiledPolicy& compiled = runtime::compiled_of(policy_);
   SimulationReport report;
   report.policy_name = policy_.name();
   report.policy_version = policy_.version();
@@ -337,7 +337,7 @@ SimulationSchema schema_of(const Scenario& scenario, std::span<const Policy> pol
   }
   for (const auto& setting : scenario.settings) schema.settings.push_back(setting.name);
   for (const auto& policy : policies) {
-    for (const auto& setting : policy.compiled().settings) {
+    for (const auto& setting : runtime::compiled_of(policy).settings) {
       const auto named = [&](const std::string& name) {
         return std::find(schema.settings.begin(), schema.settings.end(), name) !=
                schema.settings.end();

@@ -287,8 +287,8 @@ class Validator {
   }
 
   bool check_cell(Cell cell) {
-    const std::uint32_t reason = cell >> 1;
-    const bool allow = (cell & 1) != 0;
+    const std::uint32_t reason = cell_reason(cell);
+    const bool allow = cell_allows(cell);
     if (reason > policy_.rules.size()) return false;
     // A cell's decision must be its reason's effect: the table cannot allow what no rule does.
     return reason == 0 ? allow == policy_.default_allow : allow == policy_.rules[reason - 1].allow;

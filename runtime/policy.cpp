@@ -120,7 +120,7 @@ struct Policy::Impl {
   std::vector<std::string> variable_names;
 
   static Decision decode(runtime::Cell cell) {
-    return Decision{(cell & 1) != 0, static_cast<std::uint16_t>(cell >> 1)};
+    return Decision{runtime::cell_allows(cell), static_cast<std::uint16_t>(runtime::cell_reason(cell))};
   }
 };
 
@@ -191,7 +191,13 @@ Result<Policy> Policy::load_file(const std::string& path) {
 const std::string& Policy::name() const { return impl_->model.name; }
 const std::string& Policy::title() const { return impl_->model.title; }
 const std::string& Policy::version() const { return impl_->model.version; }
-const runtime::CompiledPolicy& Policy::compiled() const { return impl_->model; }
+namespace runtime {
+
+const CompiledPolicy& PolicyAccess::compiled(const Policy& policy) { return policy.impl_->model; }
+
+const CompiledPolicy& compiled_of(const Policy& policy) { return PolicyAccess::compiled(policy); }
+
+}  // namespace runtime
 
 std::size_t Policy::variable_count() const { return impl_->classifiers.size(); }
 

@@ -54,8 +54,8 @@ deny eu when ts < 2024-08-01 and region in {EU} and purpose == training
     // Rule numbers differ (the rules are in another order), so decisions are compared by
     // the name of their reason; everything else must be the same word for word.
     const auto name = [](const runtime::CompiledPolicy& policy, std::uint32_t cell) {
-      const std::uint32_t reason = cell >> 1;
-      return std::string(reason == 0 ? "default" : policy.rules[reason - 1].id) + ((cell & 1) ? "+" : "-");
+      const std::uint32_t reason = runtime::cell_reason(cell);
+      return std::string(reason == 0 ? "default" : policy.rules[reason - 1].id) + (runtime::cell_allows(cell) ? "+" : "-");
     };
     const auto same_word = [&](std::uint32_t a, std::uint32_t b) {
       if ((a & runtime::terminal_bit) != (b & runtime::terminal_bit)) return false;

@@ -111,7 +111,7 @@ Answer TableUnderTest::decide(const compiler::InterpreterInput& input) const {
 }
 
 std::string TableUnderTest::layout() const {
-  return policy_.compiled().table.layout == runtime::DecisionTable::Layout::dense ? "dense" : "diagram";
+  return runtime::compiled_of(policy_).table.layout == runtime::DecisionTable::Layout::dense ? "dense" : "diagram";
 }
 
 Pipeline run_pipeline(const std::string& policy_text, const compiler::CompileOptions& options, bool run_lints) {

@@ -94,7 +94,7 @@ std::uint64_t dense_cells(const Policy& policy) {
 void check_layout_boundary(const std::string& text, const Policy& policy, const std::string& reproduce) {
   const std::uint64_t cells = dense_cells(policy);
   INFO(reproduce << ", " << cells << " dense cells");
-  CHECK((policy.compiled().table.layout == runtime::DecisionTable::Layout::dense) ==
+  CHECK((runtime::compiled_of(policy).table.layout == runtime::DecisionTable::Layout::dense) ==
         (cells <= compiler::CompileOptions{}.max_dense_cells));
   if (cells > (std::uint64_t{1} << 20)) return;
   for (const std::uint64_t budget : {cells, cells - 1}) {

@@ -59,7 +59,7 @@ ConsentLedger read_ledger(const Policy& policy, const std::string& changes, std:
 }
 
 std::size_t setting_index(const Policy& policy, const std::string& name) {
-  const auto& settings = policy.compiled().settings;
+  const auto& settings = runtime::compiled_of(policy).settings;
   for (std::size_t i = 0; i < settings.size(); ++i) {
     if (settings[i].name == name) return i;
   }

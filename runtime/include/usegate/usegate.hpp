@@ -48,10 +48,12 @@
 namespace usegate {
 
 namespace runtime {
-struct CompiledPolicy;
+struct PolicyAccess;
 }
 
-// Why an operation failed. Errors are values; the library throws only std::bad_alloc.
+// Why an operation failed. Errors are values: this library throws only std::bad_alloc. (The
+// record readers of usegate_records, which read files and pipes, throw std::runtime_error
+// when reading fails.)
 struct Error {
   enum class Code {
     io,                // the file could not be read
@@ -155,13 +157,10 @@ class Policy {
   void decide_batch(std::span<const Code* const> columns, std::size_t rows,
                     Decision* decisions) const;
 
-  // Everything the artifact holds (usegate/runtime/compiled_policy.hpp), for tools that
-  // print or analyze a policy; deciding needs none of it.
-  [[nodiscard]] const runtime::CompiledPolicy& compiled() const;
-
   struct Impl;
 
  private:
+  friend struct runtime::PolicyAccess;
   explicit Policy(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
   std::shared_ptr<const Impl> impl_;
 };

@@ -62,7 +62,7 @@ struct Interpretation {
 
 [[nodiscard]] Interpretation interpret(const CheckedPolicy& policy, const InterpreterInput& input);
 
-// The pieces `interpret` is made of, for `usegate explain`.
+// The pieces `interpret` is made of, for tools that show a decision step by step.
 [[nodiscard]] ExtendedValue extended_value(const CheckedPolicy& policy, std::uint32_t attribute,
                                            const InterpreterInput& input);
 [[nodiscard]] bool consents(const CheckedPolicy& policy, std::uint32_t setting,

@@ -9,17 +9,16 @@
 #include "usegate/compiler/checked_policy.hpp"
 #include "usegate/compiler/decision_diagram.hpp"
 #include "usegate/compiler/partition.hpp"
+#include "usegate/runtime/encoding.hpp"
 #include "usegate/dsl/parser.hpp"
 
 namespace usegate::compiler {
 
-// A decision cell: the decision and its reason in one word. Reason 0 is the default;
-// reason r > 0 is rule r - 1.
-inline constexpr std::uint32_t encode_cell(bool allow, std::uint32_t reason) {
-  return (reason << 1) | (allow ? 1U : 0U);
-}
-inline constexpr bool cell_allows(std::uint32_t cell) { return (cell & 1U) != 0; }
-inline constexpr std::uint32_t cell_reason(std::uint32_t cell) { return cell >> 1; }
+// Decision cells are the runtime's (usegate/runtime/encoding.hpp): the table the compiler
+// writes is the one the runtime reads.
+using runtime::cell_allows;
+using runtime::cell_reason;
+using runtime::encode_cell;
 
 // Builds diagrams for one policy over a given list of variables: its own
 // (`partitions_of`), or the union with another policy's for a diff. A setting's variable is

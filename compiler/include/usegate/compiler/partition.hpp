@@ -15,17 +15,19 @@
 #include <vector>
 
 #include "usegate/compiler/checked_policy.hpp"
+#include "usegate/runtime/encoding.hpp"
 
 namespace usegate::compiler {
 
-inline constexpr std::uint32_t missing_code = 0;
-inline constexpr std::uint32_t unknown_code = 1;
-inline constexpr std::uint32_t first_value_code = 2;
-inline constexpr std::uint32_t setting_off_code = 0;
-inline constexpr std::uint32_t setting_on_code = 1;
+// The codes are the runtime's: a table the compiler writes is read by it.
+using runtime::first_value_code;
+using runtime::missing_code;
+using runtime::setting_off_code;
+using runtime::setting_on_code;
+using runtime::unknown_code;
 
 struct Partition {
-  enum class Kind { categorical, ordered, setting };
+  using Kind = runtime::VariableKind;
   Kind kind = Kind::categorical;
   std::string name;                  // the attribute's or the setting's
   AttributeKind attribute_kind = AttributeKind::enumeration;

@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "usegate/base/attribute_type.hpp"
 #include "usegate/base/source.hpp"
 
 namespace usegate::dsl {
@@ -80,7 +81,7 @@ struct Condition {
   bool operator==(const Condition& other) const;
 };
 
-enum class AttributeKind { enumeration, time, number, boolean };
+using AttributeKind = AttributeType;  // one definition for every stage
 
 // `enum NAME { v, ... }`, `time NAME`, `number NAME`, `bool NAME`.
 struct AttributeDecl {

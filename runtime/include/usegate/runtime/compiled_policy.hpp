@@ -2,6 +2,9 @@
 // What a compiled policy artifact holds, as plain data: the compiler fills it in and writes
 // it (write_artifact), the runtime reads it back (read_artifact) and checks every field
 // before anything uses it. The byte layout is documented in docs/artifact.md.
+//
+// Internal to usegate's own stages and tools: the public interface (usegate/usegate.hpp)
+// does not expose it, so the layout can change without breaking an embedding program.
 
 #include <cstdint>
 #include <optional>
@@ -9,14 +12,16 @@
 #include <string_view>
 #include <vector>
 
+#include "usegate/base/attribute_type.hpp"
+#include "usegate/runtime/encoding.hpp"
+
+namespace usegate {
+class Policy;
+}
+
 namespace usegate::runtime {
 
-enum class AttributeType : std::uint8_t {
-  enumeration = 0,
-  boolean = 1,  // values `false`, `true`
-  time = 2,
-  number = 3,
-};
+using usegate::AttributeType;
 
 struct AttributeInfo {
   std::string name;
@@ -48,29 +53,12 @@ struct RuleInfo {
   std::int32_t setting = -1;  // the setting of an opt-out rule
 };
 
-enum class VariableKind : std::uint8_t {
-  categorical = 0,  // codes: 0 missing, 1 unknown, 2 + value index
-  ordered = 1,      // codes: 0 missing, 1 unknown, then (-inf,c0), [c0], (c0,c1), ..., (ck-1,+inf)
-  setting = 2,      // codes: 0 off, 1 on
-};
-
 struct VariableInfo {
   VariableKind kind = VariableKind::categorical;
   std::uint32_t source = 0;       // attribute index, or setting index for settings
   std::uint32_t cell_count = 0;   // number of codes
   std::vector<double> constants;  // ordered: sorted, distinct, finite (time keys for times)
 };
-
-// Codes shared by every layer.
-inline constexpr std::uint16_t missing_code = 0;
-inline constexpr std::uint16_t unknown_code = 1;
-inline constexpr std::uint16_t first_value_code = 2;
-inline constexpr std::uint16_t setting_off_code = 0;
-inline constexpr std::uint16_t setting_on_code = 1;
-
-// A decision cell: bit 0 is allow, the rest the reason: 0 the default, r the rule r - 1.
-using Cell = std::uint16_t;
-inline constexpr std::size_t max_rules = 0x7FFE;  // reasons must fit a cell
 
 struct DecisionTable {
   enum class Layout : std::uint8_t {
@@ -113,5 +101,13 @@ struct ArtifactError {
 [[nodiscard]] std::optional<CompiledPolicy> read_artifact(std::string_view bytes, ArtifactError& error);
 
 inline constexpr std::uint32_t artifact_format_version = 1;
+
+// The artifact a loaded Policy decides with, for the tools that print or analyze it.
+[[nodiscard]] const CompiledPolicy& compiled_of(const Policy& policy);
+
+// The one way into a Policy's internals (Policy befriends it).
+struct PolicyAccess {
+  [[nodiscard]] static const CompiledPolicy& compiled(const Policy& policy);
+};
 
 }  // namespace usegate::runtime
