@@ -224,8 +224,11 @@ std::string dump_diagram(const CheckedPolicy& policy, const std::vector<Partitio
   for (std::size_t i = 0; i < nodes.size(); ++i) names[nodes[i]] = fmt::format("n{}", i);
   for (std::size_t i = 0; i < terminals.size(); ++i) names[terminals[i]] = fmt::format("t{}", i);
 
-  std::string out = fmt::format("diagram over {} variables: {} nodes, {} terminals, root {}\n", partitions.size(),
-                                nodes.size(), terminals.size(), names[root]);
+  const auto counted = [](std::size_t count, const char* noun) {
+    return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
+  };
+  std::string out = fmt::format("diagram over {}: {}, {}, root {}\n", counted(partitions.size(), "variable"),
+                                counted(nodes.size(), "node"), counted(terminals.size(), "terminal"), names[root]);
   for (const NodeId id : nodes) {
     const std::uint32_t variable = diagram.variable(id);
     const Partition& partition = partitions[variable];
