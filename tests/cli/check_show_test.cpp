@@ -7,6 +7,7 @@
 
 namespace {
 
+using usegate::testing::read_text;
 using usegate::testing::run_usegate;
 using usegate::testing::scratch_directory;
 using usegate::testing::source_path;
@@ -77,6 +78,15 @@ TEST_CASE("check --show: an artifact has no stages to show, and counts as an err
                           ": error: `--show` needs a policy source; an artifact keeps no syntax tree or checked policy\n"
                           " = help: run `usegate table` for the rows of an artifact\n"
                           "1 error, 0 warnings\n");
+}
+
+TEST_CASE("check --show: docs/cli.md shows the golden example verbatim, policy and output") {
+  const std::string page = read_text(source_path("docs/cli.md"));
+  for (const char* file : {"example.policy", "stdout"}) {
+    INFO("file: tests/golden/show-example/" << file);
+    CHECK(page.find("```\n" + read_text(source_path(std::string("tests/golden/show-example/") + file)) + "```\n") !=
+          std::string::npos);
+  }
 }
 
 }  // namespace
