@@ -17,21 +17,30 @@ using dsl::quoted_text;
 
 const char* operator_text(ComparisonOperator comparison) {
   switch (comparison) {
-    case ComparisonOperator::equal: return "==";
-    case ComparisonOperator::not_equal: return "!=";
-    case ComparisonOperator::less: return "<";
-    case ComparisonOperator::less_equal: return "<=";
-    case ComparisonOperator::greater: return ">";
-    case ComparisonOperator::greater_equal: return ">=";
+    case ComparisonOperator::equal:
+      return "==";
+    case ComparisonOperator::not_equal:
+      return "!=";
+    case ComparisonOperator::less:
+      return "<";
+    case ComparisonOperator::less_equal:
+      return "<=";
+    case ComparisonOperator::greater:
+      return ">";
+    case ComparisonOperator::greater_equal:
+      return ">=";
   }
   return "?";
 }
 
-const char* effect_text(Effect effect) { return effect == Effect::allow ? "allow" : "deny"; }
+const char* effect_text(Effect effect) {
+  return effect == Effect::allow ? "allow" : "deny";
+}
 
 std::string joined(const std::vector<std::string>& words) {
   std::string text;
-  for (std::size_t i = 0; i < words.size(); ++i) text += fmt::format("{}{}", i == 0 ? "" : ", ", words[i]);
+  for (std::size_t i = 0; i < words.size(); ++i)
+    text += fmt::format("{}{}", i == 0 ? "" : ", ", words[i]);
   return text;
 }
 
@@ -48,28 +57,35 @@ class CheckedPrinter {
   explicit CheckedPrinter(const CheckedPolicy& policy) : policy_(policy) {}
 
   std::string print() {
-    line(std::nullopt, 0, fmt::format("policy {}{}", policy_.name, policy_.title.empty() ? "" : fmt::format(" {}", quoted_text(policy_.title))));
+    line(std::nullopt, 0,
+         fmt::format("policy {}{}", policy_.name,
+                     policy_.title.empty() ? "" : fmt::format(" {}", quoted_text(policy_.title))));
     if (!policy_.version.empty()) line(std::nullopt, 0, fmt::format("version {}", policy_.version));
-    for (const auto& source : policy_.sources) line(std::nullopt, 0, fmt::format("source {}", quoted_text(source)));
+    for (const auto& source : policy_.sources)
+      line(std::nullopt, 0, fmt::format("source {}", quoted_text(source)));
     for (std::size_t i = 0; i < policy_.attributes.size(); ++i) attribute(i);
     for (std::size_t i = 0; i < policy_.settings.size(); ++i) setting(i);
     for (std::size_t i = 0; i < policy_.rules.size(); ++i) rule(i);
     const std::string default_text = fmt::format("default {}", effect_text(policy_.default_effect));
-    line(policy_.default_span, 0, policy_.default_span ? default_text : fmt::format("{} (implicit)", default_text));
+    line(policy_.default_span, 0,
+         policy_.default_span ? default_text : fmt::format("{} (implicit)", default_text));
     return std::move(out_);
   }
 
  private:
-  void line(const std::optional<dsl::SourceSpan>& span, std::size_t depth, const std::string& text) {
+  void line(const std::optional<dsl::SourceSpan>& span, std::size_t depth,
+            const std::string& text) {
     append_dump_line(out_, span, depth, text);
   }
 
   void attribute(std::size_t index) {
     const Attribute& attribute = policy_.attributes[index];
-    std::string text = fmt::format("attribute {} {}: {}", index, attribute.name, attribute_kind_keyword(attribute.kind));
+    std::string text = fmt::format("attribute {} {}: {}", index, attribute.name,
+                                   attribute_kind_keyword(attribute.kind));
     if (attribute.is_categorical()) {
       std::vector<std::string> values;
-      for (std::size_t v = 0; v < attribute.values.size(); ++v) values.push_back(fmt::format("{} {}", v, attribute.values[v]));
+      for (std::size_t v = 0; v < attribute.values.size(); ++v)
+        values.push_back(fmt::format("{} {}", v, attribute.values[v]));
       text += fmt::format(" {{{}}}", joined(values));
     }
     if (attribute.builtin) text += " (builtin)";
@@ -85,22 +101,28 @@ class CheckedPrinter {
     condition(setting.covers, 2);
     for (const auto& availability : setting.availability) {
       std::vector<std::string> platforms;
-      for (const auto value : availability.platforms) platforms.push_back(value_name(*policy_.platform_attribute, value));
+      for (const auto value : availability.platforms)
+        platforms.push_back(value_name(*policy_.platform_attribute, value));
       std::string text = fmt::format("available on {{{}}}", joined(platforms));
-      if (availability.from) text += fmt::format(" from {} (epoch {})", describe_time(*availability.from), *availability.from);
+      if (availability.from)
+        text += fmt::format(" from {} (epoch {})", describe_time(*availability.from),
+                            *availability.from);
       if (availability.until) {
-        text += fmt::format(" until {} (epoch {})", describe_time(*availability.until), *availability.until);
+        text += fmt::format(" until {} (epoch {})", describe_time(*availability.until),
+                            *availability.until);
       }
       line(availability.span, 1, text);
     }
-    for (const auto& former : setting.formerly) line(std::nullopt, 1, fmt::format("formerly {}", former));
+    for (const auto& former : setting.formerly)
+      line(std::nullopt, 1, fmt::format("formerly {}", former));
   }
 
   void rule(std::size_t index) {
     const Rule& rule = policy_.rules[index];
     std::string text = fmt::format("rule {} {} {}", index, effect_text(rule.effect), rule.id);
     if (!rule.description.empty()) text += fmt::format(" {}", quoted_text(rule.description));
-    if (rule.setting) text += fmt::format(" (opt-out of setting {})", policy_.settings[*rule.setting].name);
+    if (rule.setting)
+      text += fmt::format(" (opt-out of setting {})", policy_.settings[*rule.setting].name);
     line(rule.span, 0, text);
     condition(rule.condition, 1);
   }
@@ -116,8 +138,12 @@ class CheckedPrinter {
                                                       : fmt::format("#{}", node.subject);
     };
     switch (node.op) {
-      case ConditionOp::always_true: line(node.span, depth, "true"); return;
-      case ConditionOp::always_false: line(node.span, depth, "false"); return;
+      case ConditionOp::always_true:
+        line(node.span, depth, "true");
+        return;
+      case ConditionOp::always_false:
+        line(node.span, depth, "false");
+        return;
       case ConditionOp::all_of:
       case ConditionOp::any_of:
       case ConditionOp::negation:
@@ -132,8 +158,8 @@ class CheckedPrinter {
         std::vector<std::string> values;
         for (const auto value : node.values) values.push_back(value_name(node.subject, value));
         line(node.span, depth,
-             fmt::format("{} {} {{{}}}", attribute_name(), node.op == ConditionOp::value_in ? "in" : "not in",
-                         joined(values)));
+             fmt::format("{} {} {{{}}}", attribute_name(),
+                         node.op == ConditionOp::value_in ? "in" : "not in", joined(values)));
         return;
       }
       case ConditionOp::compare: {
@@ -143,10 +169,18 @@ class CheckedPrinter {
                          constant_text(kind, node.key), attribute_kind_keyword(kind), node.key));
         return;
       }
-      case ConditionOp::is_missing: line(node.span, depth, fmt::format("{} is missing", attribute_name())); return;
-      case ConditionOp::is_unknown: line(node.span, depth, fmt::format("{} is unknown", attribute_name())); return;
-      case ConditionOp::is_known: line(node.span, depth, fmt::format("{} is known", attribute_name())); return;
-      case ConditionOp::consent: line(node.span, depth, fmt::format("consent {}", policy_.settings[node.subject].name)); return;
+      case ConditionOp::is_missing:
+        line(node.span, depth, fmt::format("{} is missing", attribute_name()));
+        return;
+      case ConditionOp::is_unknown:
+        line(node.span, depth, fmt::format("{} is unknown", attribute_name()));
+        return;
+      case ConditionOp::is_known:
+        line(node.span, depth, fmt::format("{} is known", attribute_name()));
+        return;
+      case ConditionOp::consent:
+        line(node.span, depth, fmt::format("consent {}", policy_.settings[node.subject].name));
+        return;
     }
   }
 
@@ -155,7 +189,9 @@ class CheckedPrinter {
 };
 
 const char* variable_kind(const Partition& partition) {
-  return partition.kind == Partition::Kind::setting ? "setting" : attribute_kind_keyword(partition.attribute_kind);
+  return partition.kind == Partition::Kind::setting
+             ? "setting"
+             : attribute_kind_keyword(partition.attribute_kind);
 }
 
 // The codes as ranges: `0-1, 4`.
@@ -175,23 +211,29 @@ std::string cell_text(const CheckedPolicy& policy, std::uint32_t cell) {
   const std::uint32_t reason = cell_reason(cell);
   const char* decision = cell_allows(cell) ? "allow" : "deny";
   if (reason == 0) return fmt::format("{} default", decision);
-  if (reason - 1 < policy.rules.size()) return fmt::format("{} {} (rule {})", decision, policy.rules[reason - 1].id, reason - 1);
+  if (reason - 1 < policy.rules.size())
+    return fmt::format("{} {} (rule {})", decision, policy.rules[reason - 1].id, reason - 1);
   return fmt::format("{} #{}", decision, reason);
 }
 
 }  // namespace
 
-std::string dump_checked(const CheckedPolicy& policy) { return CheckedPrinter(policy).print(); }
+std::string dump_checked(const CheckedPolicy& policy) {
+  return CheckedPrinter(policy).print();
+}
 
 std::string dump_partitions(const CheckedPolicy& policy, const std::vector<Partition>& partitions) {
   std::string out;
   for (std::size_t v = 0; v < partitions.size(); ++v) {
     const Partition& partition = partitions[v];
-    out += fmt::format("variable {} {} ({}), {} cells", v, partition.name, variable_kind(partition), partition.cell_count());
+    out += fmt::format("variable {} {} ({}), {} cells", v, partition.name, variable_kind(partition),
+                       partition.cell_count());
     if (partition.kind == Partition::Kind::ordered) {
       std::vector<std::string> constants;
-      for (const double key : partition.constants) constants.push_back(describe_constant(partition, key));
-      out += constants.empty() ? std::string(", no constants") : fmt::format(", constants {}", joined(constants));
+      for (const double key : partition.constants)
+        constants.push_back(describe_constant(partition, key));
+      out += constants.empty() ? std::string(", no constants")
+                               : fmt::format(", constants {}", joined(constants));
     }
     out += '\n';
     for (std::uint32_t code = 0; code < partition.cell_count(); ++code) {
@@ -202,12 +244,14 @@ std::string dump_partitions(const CheckedPolicy& policy, const std::vector<Parti
   }
   std::vector<std::string> untested;
   for (const auto& attribute : policy.attributes) {
-    const bool is_variable = std::any_of(partitions.begin(), partitions.end(), [&](const Partition& partition) {
-      return partition.kind != Partition::Kind::setting && partition.name == attribute.name;
-    });
+    const bool is_variable =
+        std::any_of(partitions.begin(), partitions.end(), [&](const Partition& partition) {
+          return partition.kind != Partition::Kind::setting && partition.name == attribute.name;
+        });
     if (!is_variable) untested.push_back(attribute.name);
   }
-  if (!untested.empty()) out += fmt::format("no variable (no rule tests them): {}\n", joined(untested));
+  if (!untested.empty())
+    out += fmt::format("no variable (no rule tests them): {}\n", joined(untested));
   return out;
 }
 
@@ -218,8 +262,9 @@ std::string dump_diagram(const CheckedPolicy& policy, const std::vector<Partitio
   std::vector<NodeId> terminals;
   for (const NodeId id : order) (diagram.is_terminal(id) ? terminals : nodes).push_back(id);
   // Terminals by their cell, so the default comes first and rules follow in source order.
-  std::stable_sort(terminals.begin(), terminals.end(),
-                   [&](NodeId a, NodeId b) { return diagram.terminal_value(a) < diagram.terminal_value(b); });
+  std::stable_sort(terminals.begin(), terminals.end(), [&](NodeId a, NodeId b) {
+    return diagram.terminal_value(a) < diagram.terminal_value(b);
+  });
   std::map<NodeId, std::string> names;
   for (std::size_t i = 0; i < nodes.size(); ++i) names[nodes[i]] = fmt::format("n{}", i);
   for (std::size_t i = 0; i < terminals.size(); ++i) names[terminals[i]] = fmt::format("t{}", i);
@@ -227,8 +272,9 @@ std::string dump_diagram(const CheckedPolicy& policy, const std::vector<Partitio
   const auto counted = [](std::size_t count, const char* noun) {
     return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
   };
-  std::string out = fmt::format("diagram over {}: {}, {}, root {}\n", counted(partitions.size(), "variable"),
-                                counted(nodes.size(), "node"), counted(terminals.size(), "terminal"), names[root]);
+  std::string out = fmt::format(
+      "diagram over {}: {}, {}, root {}\n", counted(partitions.size(), "variable"),
+      counted(nodes.size(), "node"), counted(terminals.size(), "terminal"), names[root]);
   for (const NodeId id : nodes) {
     const std::uint32_t variable = diagram.variable(id);
     const Partition& partition = partitions[variable];
@@ -236,15 +282,19 @@ std::string dump_diagram(const CheckedPolicy& policy, const std::vector<Partitio
     const auto children = diagram.children(id);
     std::vector<NodeId> targets;  // in the order of their first code
     for (const NodeId child : children) {
-      if (std::find(targets.begin(), targets.end(), child) == targets.end()) targets.push_back(child);
+      if (std::find(targets.begin(), targets.end(), child) == targets.end())
+        targets.push_back(child);
     }
     for (const NodeId target : targets) {
       std::vector<bool> codes(children.size(), false);
-      for (std::size_t code = 0; code < children.size(); ++code) codes[code] = children[code] == target;
-      out += fmt::format("  {}: {} -> {}\n", code_ranges(codes), describe_codes(partition, codes), names[target]);
+      for (std::size_t code = 0; code < children.size(); ++code)
+        codes[code] = children[code] == target;
+      out += fmt::format("  {}: {} -> {}\n", code_ranges(codes), describe_codes(partition, codes),
+                         names[target]);
     }
   }
-  for (const NodeId id : terminals) out += fmt::format("{} {}\n", names[id], cell_text(policy, diagram.terminal_value(id)));
+  for (const NodeId id : terminals)
+    out += fmt::format("{} {}\n", names[id], cell_text(policy, diagram.terminal_value(id)));
   return out;
 }
 

@@ -14,14 +14,19 @@ namespace {
 
 using namespace usegate;
 
-TEST_CASE("golden stages: every policy of tests/compiler/stages checks, partitions and lowers to exactly its expected dumps") {
-  const auto cases = testing::files_ending_with(testing::source_path("tests/compiler/stages"), ".policy");
+TEST_CASE(
+    "golden stages: every policy of tests/compiler/stages checks, partitions and lowers to exactly "
+    "its expected dumps") {
+  const auto cases =
+      testing::files_ending_with(testing::source_path("tests/compiler/stages"), ".policy");
   CHECK(cases.size() >= 2);
   for (const auto& policy : cases) {
-    const dsl::SourceFile source(std::filesystem::path(policy).filename().string(), testing::read_text(policy));
+    const dsl::SourceFile source(std::filesystem::path(policy).filename().string(),
+                                 testing::read_text(policy));
     const compiler::PolicyAnalysis analysis = compiler::analyze_policy(source, /*run_lints=*/false);
     std::string diagnostics;
-    for (const auto& diagnostic : analysis.diagnostics.all()) diagnostics += dsl::format_diagnostic(source, diagnostic);
+    for (const auto& diagnostic : analysis.diagnostics.all())
+      diagnostics += dsl::format_diagnostic(source, diagnostic);
     INFO("case: " << policy << "\n" << diagnostics);
     REQUIRE(analysis.policy.has_value());
     const compiler::CheckedPolicy& checked = *analysis.policy;
@@ -42,7 +47,9 @@ TEST_CASE("golden stages: every policy of tests/compiler/stages checks, partitio
 // conditions are written, since nodes are numbered by the function alone. (Terminals name
 // their rule's index, so the rules keep their order here.)
 TEST_CASE("policies that decide alike print the same decision diagram") {
-  const std::string declarations = "policy p \"t\"\nenum purpose { training, ads, research }\nenum region { US, EU, UK }\ntime ts\n";
+  const std::string declarations =
+      "policy p \"t\"\nenum purpose { training, ads, research }\nenum region { US, EU, UK }\ntime "
+      "ts\n";
   const auto diagram_of = [&](const std::string& rules) {
     const dsl::SourceFile source("test.policy", declarations + rules);
     const compiler::PolicyAnalysis analysis = compiler::analyze_policy(source, false);
@@ -52,21 +59,27 @@ TEST_CASE("policies that decide alike print the same decision diagram") {
   const std::string one_way = diagram_of(
       "deny eu when purpose == training and region == EU and ts < 2024-08-01\n"
       "allow train when purpose in {training, research}\n");
-  CHECK(one_way == diagram_of("deny eu when ts < 2024-08-01 and region in {EU} and not (purpose != training)\n"
-                              "allow train when (purpose == research or purpose == training) and true\n"));
-  CHECK(one_way != diagram_of("deny eu when purpose == training and region == EU and ts <= 2024-08-01\n"
-                              "allow train when purpose in {training, research}\n"));
+  CHECK(one_way ==
+        diagram_of("deny eu when ts < 2024-08-01 and region in {EU} and not (purpose != training)\n"
+                   "allow train when (purpose == research or purpose == training) and true\n"));
+  CHECK(one_way !=
+        diagram_of("deny eu when purpose == training and region == EU and ts <= 2024-08-01\n"
+                   "allow train when purpose in {training, research}\n"));
 }
 
 TEST_CASE("a diagram over its budget is not dumped: the budget's error is thrown") {
-  const dsl::SourceFile source("test.policy", "policy p \"t\"\nenum purpose { training, ads }\nallow a when purpose == training\n");
+  const dsl::SourceFile source(
+      "test.policy",
+      "policy p \"t\"\nenum purpose { training, ads }\nallow a when purpose == training\n");
   const compiler::PolicyAnalysis analysis = compiler::analyze_policy(source, false);
   REQUIRE(analysis.policy.has_value());
   compiler::CompileOptions options;
   options.max_diagram_nodes = 1;
-  CHECK_THROWS_AS((void)compiler::dump_decision_diagram(*analysis.policy, options), compiler::DiagramTooLarge);
+  CHECK_THROWS_AS((void)compiler::dump_decision_diagram(*analysis.policy, options),
+                  compiler::DiagramTooLarge);
   options.max_diagram_nodes = 100;
-  CHECK(compiler::dump_decision_diagram(*analysis.policy, options).starts_with("diagram over 1 variable: 1 node, 2 terminals"));
+  CHECK(compiler::dump_decision_diagram(*analysis.policy, options)
+            .starts_with("diagram over 1 variable: 1 node, 2 terminals"));
 }
 
 }  // namespace
