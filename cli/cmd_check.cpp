@@ -7,13 +7,14 @@
 #include "commands.hpp"
 #include "decision_policy.hpp"
 #include "policy_files.hpp"
+#include "stage_show.hpp"
 #include "usegate/base/json_text.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
 
 namespace usegate::cli {
 namespace {
 
-constexpr const char* help = R"(usage: usegate check [--werror] [--format text|json] FILE...
+constexpr const char* help = R"(usage: usegate check [--werror] [--format text|json] [--show STAGE[,STAGE]] FILE...
 
 Parses, type-checks and lints each policy file. Errors and warnings are printed as
 `FILE:LINE:COL: severity: message`, with the source line and a caret. An artifact built with
@@ -24,6 +25,12 @@ options:
   --werror         treat warnings as errors (exit 1 when there is any)
   --format json    one JSON object per diagnostic on stdout, one per line
   --no-lints       check only, without lints
+  --show STAGES    print stages of the pipeline on stdout instead of the `ok` line, each after a
+                   `# STAGE: FILE` line, in this order whatever the order given: `ast` (the syntax
+                   tree, printed when the file parses), `checked` (the checked policy, implicit
+                   opt-out rules included), `partitions` (each variable's cells), `diagram` (the
+                   reduced decision diagram); the last three need a policy that checks. A list
+                   (`--show ast,diagram`), or the option repeated. Text only; not for artifacts
 
 exit status: 0 clean, 1 errors (or warnings with --werror), 2 usage error
 )";
@@ -57,19 +64,28 @@ std::size_t check_artifact(const PolicyFile& file, const std::string& format) {
 }  // namespace
 
 int run_check(const Words& words) {
-  const Arguments arguments("check", words, {"--werror", "--no-lints", "--help"}, {"--format"});
+  const Arguments arguments("check", words, {"--werror", "--no-lints", "--help"}, {"--format", "--show"});
   if (arguments.flag("--help")) {
     std::cout << help;
     return 0;
   }
   const std::string format = arguments.format({"text", "json"});
   if (arguments.positionals().empty()) throw UsageError("check: name at least one policy file");
+  StagePrinter stages(stages_to_show(arguments.all("--show")));
+  if (!stages.empty() && format != "text") throw UsageError("check: `--show` prints text; it cannot be combined with `--format json`");
 
   std::size_t errors = 0;
   std::size_t warnings = 0;
   for (const auto& path : arguments.positionals()) {
     const PolicyFile file = read_policy_file(path, !arguments.flag("--no-lints"));
     if (file.is_artifact()) {
+      if (!stages.empty()) {
+        std::cerr << fmt::format("{}: error: `--show` needs a policy source; an artifact keeps no syntax tree or "
+                                 "checked policy\n = help: run `usegate table` for the rows of an artifact\n",
+                                 path);
+        ++errors;
+        continue;
+      }
       errors += check_artifact(file, format);
       continue;
     }
@@ -84,6 +100,10 @@ int run_check(const Words& words) {
       continue;
     }
     print_diagnostics(loaded);
+    if (!stages.empty()) {
+      errors += stages.print(path, loaded);
+      continue;
+    }
     if (const auto& policy = loaded.analysis.policy; policy && !diagnostics.has_errors()) {
       std::size_t explicit_rules = 0;
       for (const auto& rule : policy->rules) explicit_rules += rule.setting ? 0 : 1;

@@ -50,6 +50,15 @@ std::vector<std::string> files_ending_with(const std::string& directory, const s
   return files;
 }
 
+std::string golden_text(const std::string& path, const std::string& actual) {
+  const char* update = std::getenv("UPDATE_GOLDEN");
+  if (update != nullptr && std::string(update) != "" && std::string(update) != "0") {
+    write_text(path, actual);
+    return actual;
+  }
+  return std::filesystem::exists(path) ? read_text(path) : std::string();
+}
+
 namespace {
 
 std::string shell_quote(const std::string& word) {

@@ -17,6 +17,10 @@ std::string scratch_directory(const std::string& name);
 // The files of a directory whose names end in `suffix`, sorted.
 std::vector<std::string> files_ending_with(const std::string& directory, const std::string& suffix);
 
+// Golden files: with UPDATE_GOLDEN=1 in the environment, `actual` is written to `path` and
+// returned; otherwise the file's text (empty when there is none) is returned for comparison.
+std::string golden_text(const std::string& path, const std::string& actual);
+
 struct CommandResult {
   int exit_code = 0;
   std::string out;  // standard output

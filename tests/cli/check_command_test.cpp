@@ -1,4 +1,6 @@
-// `usegate check`: exit codes, text and JSON diagnostics, --werror, help and version.
+// `usegate check`: exit codes, text and JSON diagnostics, --werror, help and version. Whole
+// outputs are golden cases: tests/golden/check-* (diagnostics) and tests/golden/show-*
+// (`--show`); check_show_test.cpp tests the choices `--show` makes.
 #include <doctest/doctest.h>
 
 #include "support.hpp"
@@ -14,17 +16,6 @@ TEST_CASE("check: a clean policy exits 0 and says so") {
   CHECK(result.err.empty());
   CHECK(result.out == source_path("policies/x-grok-2024-07.policy") +
                           ": ok: policy x_grok version 2024-07-26, 5 rules, 1 setting\n");
-}
-
-TEST_CASE("check: errors exit 1 with file:line:col, the line and a caret") {
-  const auto result = run_usegate({"check", "-"}, "policy p \"t\"\nenum r { EU }\nallow a when regoin == EU\n");
-  CHECK(result.exit_code == 1);
-  CHECK(result.out.empty());
-  CHECK(result.err ==
-        "-:3:14: error: unknown attribute `regoin`\n"
-        " 3 | allow a when regoin == EU\n"
-        "   |              ^~~~~~\n"
-        "1 error, 0 warnings\n");
 }
 
 TEST_CASE("check: warnings pass unless --werror") {

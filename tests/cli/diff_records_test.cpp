@@ -1,5 +1,6 @@
 // `usegate diff OLD NEW --records FILE`: the records whose decision or reason changes, on small
-// hand-made JSON Lines files whose counts follow by hand; the text byte for byte, the JSON
+// hand-made JSON Lines files whose counts follow by hand; the text byte for byte (the ten X
+// records: the golden case tests/golden/diff-records-x-grok-2024-07-to-08), the JSON
 // document's shape, bindings and purposes only NEW knows, consent changes read under each
 // version's availability, and usage errors.
 #include <doctest/doctest.h>
@@ -28,22 +29,6 @@ using usegate::testing::x_record;
 
 const std::string& july = usegate::testing::july_policy;
 const std::string& august = usegate::testing::august_policy;
-
-TEST_CASE("diff --records: July → August, exactly the three EU posts of the suspension window are newly denied") {
-  const std::string directory = scratch_directory("diff-records-ten");
-  const std::string records = scratch_file(directory, "r.jsonl", ten_x_records);
-  const auto result = run_usegate({"diff", july, august, "--records", records, "--now", "2024-09-01"});
-  CHECK(result.exit_code == 1);
-  CHECK(result.err.empty());
-  // The diff as without --records (the golden file), then the records section.
-  CHECK(result.out == read_text(source_path("tests/cli/golden/diff-x-grok-2024-07-to-08.txt")) +
-                          "\n"
-                          "records (" + records + ", now 2024-09-01T00:00:00Z): 10 read, 3 changed, 7 unchanged, 0 rejected\n"
-                          "  newly denied: 3 records\n"
-                          "    allow (train_on_posts) → deny (eu_suspension): 3 records, lines 2, 5, 9\n"
-                          "  newly allowed: 0 records\n"
-                          "  reason only: 0 records\n");
-}
 
 TEST_CASE("diff --records: before the suspension applies (now 2024-08-01T00:00:00Z) no record changes") {
   const std::string directory = scratch_directory("diff-records-early");

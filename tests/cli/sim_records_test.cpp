@@ -32,53 +32,8 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 // Decided at 2024-09-01 for training: u1, u3, u9, u4 and u10 are usable (5); u2, u5 and u8
 // fall to eu_suspension (3); u6 to protected_posts; u7 to direct_messages. For realtime answers
-// only public posts are usable: u1, u2, u3, u5, u8, u9 (6).
-
-TEST_CASE("sim --records: the usable share of ten records, by category, region and visibility, byte for byte") {
-  const std::string directory = scratch_directory("sim-records-ten");
-  const std::string records = scratch_file(directory, "r.jsonl", ten_x_records);
-  const auto result =
-      run_usegate({"sim", august, "--records", records, "--now", "2024-09-01", "--purpose", "training"});
-  REQUIRE(result.exit_code == 0);
-  CHECK(result.err.empty());
-  CHECK(result.out ==
-        "policy x_grok version 2024-08-08 (" + august +
-            ")\n"
-            "records " +
-            records +
-            ": 10 read, 10 decided, 0 rejected; now 2024-09-01T00:00:00Z; purposes training\n"
-            "\n"
-            "purpose training: 5 of 10 records usable (50.00%)\n"
-            "\n"
-            "breakdown  | value          | records | usable | share\n"
-            "-----------+----------------+---------+--------+--------\n"
-            "category   | post           |       7 |      3 |  42.86%\n"
-            "           | interaction    |       1 |      1 | 100.00%\n"
-            "           | input          |       0 |      0 |   0.00%\n"
-            "           | result         |       1 |      1 | 100.00%\n"
-            "           | direct_message |       1 |      0 |   0.00%\n"
-            "region     | US             |       2 |      2 | 100.00%\n"
-            "           | EU             |       7 |      3 |  42.86%\n"
-            "           | UK             |       1 |      0 |   0.00%\n"
-            "           | other_region   |       0 |      0 |   0.00%\n"
-            "visibility | public         |       9 |      5 |  55.56%\n"
-            "           | protected      |       1 |      0 |   0.00%\n"
-            "\n"
-            "denied by       | records | share  | rule\n"
-            "----------------+---------+--------+------------------------------------------------------------------"
-            "------\n"
-            "protected_posts |       1 | 10.00% | Posts of protected accounts are never used for training\n"
-            "direct_messages |       1 | 10.00% | Direct messages are never used\n"
-            "eu_suspension   |       3 | 30.00% | EU users' posts from 2024-05-07 to 2024-08-01 are not used for "
-            "training\n"
-            "\n"
-            "settings (reach is not measured: records do not say on which platforms their users could change a "
-            "setting, nor when; a `--scenario` simulation estimates it)\n"
-            "\n"
-            "setting      | default | records removed | share\n"
-            "-------------+---------+-----------------+------\n"
-            "grok_sharing | on      |               0 | 0.00%\n");
-}
+// only public posts are usable: u1, u2, u3, u5, u8, u9 (6). The text report of training is the
+// golden case tests/golden/sim-records-x-grok-2024-08.
 
 TEST_CASE("sim --records --format json: every purpose of the policy by default, the synthetic report's shape") {
   const std::string directory = scratch_directory("sim-records-json");

@@ -1,4 +1,5 @@
-// `usegate table` and `usegate build`: the compiled table for people, and the artifact.
+// `usegate table` and `usegate build`: errors, and the artifact. The tables themselves, text and
+// YAML, are golden cases (tests/golden/table-*).
 #include <doctest/doctest.h>
 
 #include "support.hpp"
@@ -10,19 +11,6 @@ using usegate::testing::run_usegate;
 using usegate::testing::scratch_directory;
 using usegate::testing::source_path;
 using usegate::testing::write_text;
-
-TEST_CASE("table: merged rows, one per region with one decision and reason") {
-  const auto result = run_usegate({"table", source_path("policies/x-grok-2024-07.policy")});
-  CHECK(result.exit_code == 0);
-  CHECK(result.err.empty());
-  CHECK(result.out == read_text(source_path("tests/cli/golden/table-x-grok-2024-07.txt")));
-}
-
-TEST_CASE("table: --format yaml gives the same rows for machines") {
-  const auto result = run_usegate({"table", "--format", "yaml", source_path("policies/x-grok-2024-05.policy")});
-  CHECK(result.exit_code == 0);
-  CHECK(result.out == read_text(source_path("tests/cli/golden/table-x-grok-2024-05.yaml")));
-}
 
 TEST_CASE("table and build: a policy with errors exits 1 with its diagnostics") {
   const std::string directory = scratch_directory("table-build-errors");

@@ -73,24 +73,6 @@ deny eu when ts < 2024-08-01 and region in {EU} and purpose == training
   }
 }
 
-TEST_CASE("the diagram is reduced: a test that cannot change the outcome is not made") {
-  // `region` is tested, but both branches end alike, so no node tests it.
-  const std::string text = declarations + R"(
-allow a when purpose == training and (region == EU or region != EU)
-)";
-  compiler::CompileOptions options;
-  options.max_dense_cells = 1;
-  const auto result = compile(text, options);
-  const auto& compiled = table_of(result);
-  REQUIRE(compiled.table.layout == runtime::DecisionTable::Layout::diagram);
-  std::size_t nodes = 0;
-  for (std::size_t at = 0; at < compiled.table.words.size(); at += 1 + compiled.variables[compiled.table.words[at]].cell_count) {
-    ++nodes;
-    CHECK(compiled.variables[compiled.table.words[at]].source == 0);  // only `purpose` is tested
-  }
-  CHECK(nodes == 1);
-}
-
 TEST_CASE("small products of partitions are dense tables, large ones diagrams") {
   const std::string text = declarations + "allow a when purpose == training and ts >= 2024-01-01\n";
   const auto dense_result = compile(text);

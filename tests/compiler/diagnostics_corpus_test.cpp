@@ -1,10 +1,9 @@
 // Golden diagnostics: every tests/compiler/diagnostics/NAME.policy is checked and linted, and
 // its diagnostics, printed exactly as `usegate check` prints them, must equal NAME.expected.
 // A new case is a new pair of files. On a mismatch the actual text is printed, ready to
-// paste; USEGATE_UPDATE_GOLDEN=1 writes it instead.
+// paste; UPDATE_GOLDEN=1 writes it instead.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
 #include <filesystem>
 
 #include "support.hpp"
@@ -22,17 +21,14 @@ std::string diagnostics_text(const std::string& path) {
   return text;
 }
 
-TEST_CASE("every broken policy gets exactly its expected diagnostics") {
+TEST_CASE("golden diagnostics: every broken policy gets exactly its expected diagnostics") {
   const auto cases = testing::files_ending_with(testing::source_path("tests/compiler/diagnostics"), ".policy");
   CHECK(cases.size() >= 30);
-  const bool update = std::getenv("USEGATE_UPDATE_GOLDEN") != nullptr;
   for (const auto& policy : cases) {
     const std::string expected_path = policy.substr(0, policy.size() - 7) + ".expected";
     const std::string actual = diagnostics_text(policy);
-    if (update) testing::write_text(expected_path, actual);
-    const std::string expected = std::filesystem::exists(expected_path) ? testing::read_text(expected_path) : "";
     INFO("case: " << policy << "\n--- actual (paste into " << expected_path << ") ---\n" << actual);
-    CHECK(actual == expected);
+    CHECK(actual == testing::golden_text(expected_path, actual));
     CHECK(!actual.empty());
   }
 }

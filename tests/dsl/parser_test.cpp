@@ -1,4 +1,6 @@
-// The parser: what tree comes out of what text, and where each node points.
+// The parser: where each node points, comments, recovery and the words of syntax errors.
+// Whole trees (precedence, every kind of atom and literal, settings, declarations) are golden
+// files in tests/dsl/ast/, compared by ast_corpus_test.cpp.
 #include <doctest/doctest.h>
 
 #include "usegate/dsl/parser.hpp"
@@ -24,20 +26,6 @@ const RuleDecl& rule_at(const Parsed& parsed, std::size_t index) {
   return std::get<RuleDecl>(parsed.file.declarations.at(index));
 }
 
-TEST_CASE("`or` binds looser than `and`, `and` looser than `not`") {
-  const auto parsed = parse("allow r when not a and b or c and d\n");
-  REQUIRE(parsed.diagnostics.all().empty());
-  const Condition& condition = rule_at(parsed, 0).condition;
-  REQUIRE(condition.kind == ConditionKind::any_of);
-  REQUIRE(condition.operands.size() == 2);
-  const Condition& left = condition.operands[0];
-  REQUIRE(left.kind == ConditionKind::all_of);
-  CHECK(left.operands[0].kind == ConditionKind::negation);
-  CHECK(left.operands[0].operands[0].subject.text == "a");
-  CHECK(left.operands[1].subject.text == "b");
-  CHECK(condition.operands[1].kind == ConditionKind::all_of);
-}
-
 TEST_CASE("chains of `and` are one n-ary node, and parentheses group") {
   const auto parsed = parse("deny r when a and b and (c or d) and e\n");
   REQUIRE(parsed.diagnostics.all().empty());
@@ -45,37 +33,6 @@ TEST_CASE("chains of `and` are one n-ary node, and parentheses group") {
   REQUIRE(condition.kind == ConditionKind::all_of);
   REQUIRE(condition.operands.size() == 4);
   CHECK(condition.operands[2].kind == ConditionKind::any_of);
-}
-
-TEST_CASE("atoms: comparisons, sets, state tests, consent, constants") {
-  const auto parsed = parse(
-      "allow r when a == x and b != y and c in {p, q,} and d not in {z} and e is missing\n"
-      "  and f is unknown and g is known and consent s and h and true and ts >= 2024-07-26\n"
-      "  and ts < 2024-08-01T12:30:00Z and age <= -17.5 and now > 2024-01-01\n");
-  REQUIRE(parsed.diagnostics.all().empty());
-  const auto& atoms = rule_at(parsed, 0).condition.operands;
-  REQUIRE(atoms.size() == 14);
-  CHECK(atoms[0].kind == ConditionKind::comparison);
-  CHECK(atoms[0].comparison == ComparisonOperator::equal);
-  CHECK(atoms[0].values.at(0).kind == LiteralKind::value_name);
-  CHECK(atoms[1].comparison == ComparisonOperator::not_equal);
-  CHECK(atoms[2].kind == ConditionKind::membership);
-  CHECK_FALSE(atoms[2].negated_membership);
-  CHECK(atoms[2].values.size() == 2);
-  CHECK(atoms[3].negated_membership);
-  CHECK(atoms[4].state == AttributeState::missing);
-  CHECK(atoms[5].state == AttributeState::unknown);
-  CHECK(atoms[6].state == AttributeState::known);
-  CHECK(atoms[7].kind == ConditionKind::consent);
-  CHECK(atoms[7].subject.text == "s");
-  CHECK(atoms[8].kind == ConditionKind::bool_attribute);
-  CHECK(atoms[9].kind == ConditionKind::always_true);
-  CHECK(atoms[10].values.at(0).kind == LiteralKind::date);
-  CHECK(atoms[10].values.at(0).epoch_seconds == 1721952000);
-  CHECK(atoms[11].values.at(0).kind == LiteralKind::datetime);
-  CHECK(atoms[11].values.at(0).epoch_seconds == 1722515400);
-  CHECK(atoms[12].values.at(0).number == -17.5);
-  CHECK(atoms[13].subject.text == "now");
 }
 
 TEST_CASE("every node knows where it came from") {
@@ -90,23 +47,6 @@ TEST_CASE("every node knows where it came from") {
   CHECK(atom.span.begin.column == 3);
   CHECK(atom.span.length() == std::string("purpose == training").size());
   CHECK(atom.values.at(0).span.begin.column == 14);
-}
-
-TEST_CASE("settings: fields on lines or after semicolons, `available` repeats, `formerly`") {
-  const auto parsed = parse(
-      "setting s { label \"say \\\"yes\\\" \\\\ no\"; default off; covers true\n"
-      "  available on {web, ios} from 2024-07-26 until 2025-01-01\n"
-      "  available on {android}\n  formerly old_s }\n");
-  REQUIRE(parsed.diagnostics.all().empty());
-  const auto& setting = std::get<SettingDecl>(parsed.file.declarations.at(0));
-  CHECK(setting.label->value == "say \"yes\" \\ no");
-  CHECK_FALSE(setting.default_value->on);
-  REQUIRE(setting.availability.size() == 2);
-  CHECK(setting.availability[0].platforms.size() == 2);
-  CHECK(setting.availability[0].from->kind == LiteralKind::date);
-  CHECK(setting.availability[0].until->text == "2025-01-01");
-  CHECK_FALSE(setting.availability[1].from.has_value());
-  CHECK(setting.formerly.at(0).text == "old_s");
 }
 
 TEST_CASE("comments are kept for the formatter, once each") {
