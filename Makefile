@@ -1,14 +1,17 @@
 # The two commands a new user runs: `make demo` and `make test`. Both install what is missing.
 BUILD_DIR ?= build
 SANITIZE_DIR ?= build-sanitize
+TSAN_DIR ?= build-tsan
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_TARGETS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
+# The nested builds print progress and results, not a line per directory they enter.
+MAKEFLAGS += --no-print-directory
 
-.PHONY: all deps configure build test test-sanitize fuzz-build fuzz fuzz-smoke fuzz-seeds demo bench mutate clean
+.PHONY: all deps configure build test test-sanitize test-thread fuzz-build fuzz fuzz-smoke fuzz-seeds demo bench mutate clean
 
 all: build
 
@@ -22,14 +25,24 @@ build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
 test: build
-	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+	@ctest --test-dir $(BUILD_DIR) --output-on-failure --progress -j $(JOBS)
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
 test-sanitize: deps
 	@cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUSEGATE_SANITIZE=ON \
 	  -DUSEGATE_BUILD_BENCHMARKS=OFF -DUSEGATE_WERROR=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(SANITIZE_DIR) -j $(JOBS)
-	@USEGATE_TEST_SCALE=sanitize ctest --test-dir $(SANITIZE_DIR) --output-on-failure -j $(JOBS)
+	@USEGATE_TEST_SCALE=sanitize ctest --test-dir $(SANITIZE_DIR) --output-on-failure --progress -j $(JOBS)
+
+# The tests that run the record stream on several threads (`eval`/`filter -j 2..4`, consent
+# read for several policies at once), under ThreadSanitizer: the program and the CLI suite only.
+THREAD_TESTS ?= cli: .*(-j|threads|thread|consent)
+test-thread: deps
+	@cmake -S . -B $(TSAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUSEGATE_TSAN=ON \
+	  -DUSEGATE_BUILD_BENCHMARKS=OFF -DUSEGATE_WERROR=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(TSAN_DIR) -j $(JOBS) --target usegate cli_tests
+	@TSAN_OPTIONS=halt_on_error=1 ctest --test-dir $(TSAN_DIR) --output-on-failure --progress -j $(JOBS) \
+	  -R "$(THREAD_TESTS)" --no-tests=error
 
 # The libFuzzer programs of fuzz/, in their own clang build tree (docs/reliability.md).
 fuzz-build: deps
@@ -50,7 +63,9 @@ fuzz-seeds: fuzz-build
 	@$(FUZZ_DIR)/fuzz/usegate_fuzz_seeds fuzz/corpus/artifact_bytes
 	@$(FUZZ_DIR)/fuzz/usegate_fuzz_seeds fuzz/corpus/artifact_structure
 
-demo: build
+# The demo needs the program only, not the suites and benchmarks.
+demo: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target usegate
 	@scripts/demo $(BUILD_DIR)/usegate
 
 bench: build
@@ -62,4 +77,4 @@ mutate: deps
 	@scripts/mutate --jobs $(JOBS) $(MUTATE_FLAGS)
 
 clean:
-	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(FUZZ_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(TSAN_DIR) $(FUZZ_DIR)
