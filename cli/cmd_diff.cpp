@@ -41,7 +41,7 @@ With --records, every record of a JSON Lines file is also decided under both ver
 changes, by direction and by pair of outcomes, with the first line numbers of each pair.
 
 OLD and NEW are `.policy` files or artifacts built with `usegate build`, in any mix. An
-artifact keeps the compiled decision function, so its rows are the ones its source gives. It
+artifact keeps the compiled decision function, so the rows are those the sources give. It
 does not keep the rules' conditions, so structural changes need both sources: with an
 artifact the output says `structural changes: not available for artifacts` in their place
 (JSON: `"structural_changes": null`).

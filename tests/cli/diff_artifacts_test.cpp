@@ -79,6 +79,8 @@ TEST_CASE("diff with artifacts: the rows of the sources over both versions' cell
   CHECK(old_artifact.exit_code == 1);
   CHECK(old_artifact.out ==
         "diff ads 1 → 2\n\nstructural changes: not available for artifacts (OLD is an artifact)\n\n" + rows_text);
+  // docs/diff.md shows this output.
+  CHECK(read_text(usegate::testing::source_path("docs/diff.md")).find(old_artifact.out) != std::string::npos);
 }
 
 TEST_CASE("diff with artifacts: --format json gives the rows and `\"structural_changes\": null`") {
