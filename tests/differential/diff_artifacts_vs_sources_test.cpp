@@ -31,6 +31,7 @@
 #include "policy_edits.hpp"
 #include "random_policy.hpp"
 #include "support.hpp"
+#include "usegate/compiler/analyze.hpp"
 #include "usegate/compiler/diff.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
 
@@ -44,10 +45,10 @@ struct Scale {
   int through_the_program_every;  // pairs
 };
 
-// 300 pairs in process, 25 of them through the program (8 runs each); 40 and 4 at reduced scale.
+// 300 pairs in process, 15 of them through the program (8 runs each); 40 and 4 at reduced scale.
 Scale scale() {
   if (testing::reduced_scale()) return {40, 10};
-  return {300, 12};
+  return {300, 20};
 }
 
 int uniform(std::mt19937_64& rng, int low, int high) { return std::uniform_int_distribution<int>(low, high)(rng); }
@@ -67,7 +68,8 @@ RandomPolicy edited_version(const RandomPolicy& original, std::uint64_t seed, st
                                     : rename_setting(candidate, rng, step);
     if (!applied) continue;
     candidate.default_position = std::min(candidate.default_position, candidate.declarations.size());
-    if (run_pipeline(candidate.render(), compiler::CompileOptions{}).table) {
+    const dsl::SourceFile source("random.policy", candidate.render());
+    if (compiler::analyze_policy(source, false).policy) {
       edited = std::move(candidate);
       steps.push_back(step);
     }
