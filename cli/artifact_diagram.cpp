@@ -1,11 +1,23 @@
 #include "artifact_diagram.hpp"
 
+#include <optional>
 #include <unordered_map>
+#include <utility>
 
 #include "usegate/compiler/lower.hpp"
 
 namespace usegate::cli {
 namespace {
+
+compiler::AttributeKind attribute_kind_of(runtime::AttributeType type) {
+  switch (type) {
+    case runtime::AttributeType::enumeration: return compiler::AttributeKind::enumeration;
+    case runtime::AttributeType::boolean: return compiler::AttributeKind::boolean;
+    case runtime::AttributeType::time: return compiler::AttributeKind::time;
+    case runtime::AttributeType::number: return compiler::AttributeKind::number;
+  }
+  return compiler::AttributeKind::enumeration;
+}
 
 compiler::Partition partition_of(const runtime::CompiledPolicy& policy, const runtime::VariableInfo& variable) {
   compiler::Partition partition;
@@ -25,12 +37,7 @@ compiler::Partition partition_of(const runtime::CompiledPolicy& policy, const ru
   const runtime::AttributeInfo& attribute = policy.attributes[variable.source];
   partition.name = attribute.name;
   partition.values = attribute.values;
-  switch (attribute.type) {
-    case runtime::AttributeType::enumeration: partition.attribute_kind = compiler::AttributeKind::enumeration; break;
-    case runtime::AttributeType::boolean: partition.attribute_kind = compiler::AttributeKind::boolean; break;
-    case runtime::AttributeType::time: partition.attribute_kind = compiler::AttributeKind::time; break;
-    case runtime::AttributeType::number: partition.attribute_kind = compiler::AttributeKind::number; break;
-  }
+  partition.attribute_kind = attribute_kind_of(attribute.type);
   return partition;
 }
 
@@ -91,6 +98,22 @@ ArtifactDiagram diagram_of_artifact(const runtime::CompiledPolicy& policy) {
   for (const auto& variable : policy.variables) result.partitions.push_back(partition_of(policy, variable));
   result.root = DiagramBuilder(policy, result.diagram).root();
   return result;
+}
+
+compiler::DecisionFunction decision_function_of_artifact(const runtime::CompiledPolicy& policy) {
+  compiler::VersionDeclarations declarations;
+  declarations.name = policy.name;
+  declarations.version = policy.version;
+  for (const auto& attribute : policy.attributes) {
+    declarations.attributes.push_back({attribute.name, attribute_kind_of(attribute.type), std::nullopt});
+  }
+  for (const auto& setting : policy.settings) {
+    declarations.settings.push_back({setting.name, setting.formerly, setting.default_on});
+  }
+  for (const auto& rule : policy.rules) declarations.rules.push_back(rule.id);
+  ArtifactDiagram read = diagram_of_artifact(policy);
+  return compiler::DecisionFunction{std::move(declarations), std::move(read.partitions), std::move(read.diagram),
+                                    read.root};
 }
 
 }  // namespace usegate::cli

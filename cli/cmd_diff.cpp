@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "arguments.hpp"
+#include "artifact_diagram.hpp"
 #include "commands.hpp"
 #include "decision_policy.hpp"
 #include "policy_files.hpp"
@@ -40,9 +41,11 @@ With --records, every record of a JSON Lines file is also decided under both ver
 `usegate eval` decides it, and a `records` section counts the records whose decision or reason
 changes, by direction and by pair of outcomes, with the first line numbers of each pair.
 
-OLD and NEW are `.policy` files; with --records either may also be an artifact built with
-`usegate build`. An artifact holds the decision table but not the rules' conditions, so a
-comparison with one is on the records alone (no structural changes, no rows).
+OLD and NEW are `.policy` files or artifacts built with `usegate build`, in any mix. An
+artifact keeps the compiled decision function, so the rows are those the sources give. It
+does not keep the rules' conditions, so structural changes need both sources: with an
+artifact the output says `structural changes: not available for artifacts` in their place
+(JSON: `"structural_changes": null`).
 
 options:
   --format json       one JSON document with the structural changes and the rows
@@ -56,9 +59,9 @@ options:
                       checked against NEW; a purpose OLD does not declare reads as unknown
 
 exit status: 0 no row (structural changes alone do not count, nor do records), 1 some
-decision or reason changes (reason-only rows count: records would carry another reason; with
-an artifact, some record's outcome changes), 2 a policy with errors, an unreadable file, two
-policies that cannot be compared, bindings that do not fit NEW, or a usage error
+decision or reason changes (reason-only rows count: records would carry another reason), 2 a
+policy with errors, an artifact that does not load, an unreadable file, two policies that
+cannot be compared, bindings that do not fit NEW, or a usage error
 )";
 
 std::string version_text(const std::string& version) { return version.empty() ? "-" : version; }
@@ -80,9 +83,18 @@ std::string header_text(const VersionNames& names) {
   return fmt::format("diff {} {} → {}", names.old_name, version_text(names.old_version), new_side);
 }
 
-void print_text(const compiler::PolicyDiff& diff) {
+// `OLD is an artifact`, `NEW is an artifact`, `OLD and NEW are artifacts`.
+std::string artifacts_text(const PolicyFile& old_file, const PolicyFile& new_file) {
+  if (old_file.is_artifact() && new_file.is_artifact()) return "OLD and NEW are artifacts";
+  return old_file.is_artifact() ? "OLD is an artifact" : "NEW is an artifact";
+}
+
+// `artifacts` says which version is an artifact when the structure is not known.
+void print_text(const compiler::PolicyDiff& diff, const std::string& artifacts) {
   std::cout << header_text({diff.old_name, diff.old_version, diff.new_name, diff.new_version}) << '\n';
-  if (!diff.structural_changes.empty()) {
+  if (!diff.structure_known) {
+    std::cout << "\nstructural changes: not available for artifacts (" << artifacts << ")\n";
+  } else if (!diff.structural_changes.empty()) {
     std::cout << "\nstructural changes:\n";
     for (const auto& change : diff.structural_changes) std::cout << "  " << change.text << '\n';
   }
@@ -104,6 +116,7 @@ void print_text(const compiler::PolicyDiff& diff) {
 
 // Keys in a fixed order; one structural change or row per line, so that the document reads
 // and diffs well as text too. `records` is the value of the `records` member, with --records.
+// Structural changes not known (an artifact) are `null`, never an empty list.
 void print_json(const compiler::PolicyDiff& diff, const std::optional<std::string>& records) {
   std::cout << "{\n";
   std::cout << fmt::format("  \"old\": {{\"policy\": {}, \"version\": {}}},\n", json::quote(diff.old_name),
@@ -111,7 +124,7 @@ void print_json(const compiler::PolicyDiff& diff, const std::optional<std::strin
   std::cout << fmt::format("  \"new\": {{\"policy\": {}, \"version\": {}}},\n", json::quote(diff.new_name),
                            json::quote(diff.new_version));
   std::cout << fmt::format("  \"semantic_change\": {},\n", diff.rows.empty() ? "false" : "true");
-  std::cout << "  \"structural_changes\": [";
+  std::cout << "  \"structural_changes\": " << (diff.structure_known ? "[" : "null");
   for (std::size_t i = 0; i < diff.structural_changes.size(); ++i) {
     const auto& change = diff.structural_changes[i];
     std::cout << (i == 0 ? "\n" : ",\n")
@@ -119,7 +132,8 @@ void print_json(const compiler::PolicyDiff& diff, const std::optional<std::strin
                              json::quote(compiler::change_kind_name(change.kind)), json::quote(change.subject),
                              json::quote(change.text));
   }
-  std::cout << (diff.structural_changes.empty() ? "],\n" : "\n  ],\n");
+  if (diff.structure_known) std::cout << (diff.structural_changes.empty() ? "]" : "\n  ]");
+  std::cout << ",\n";
   std::cout << "  \"rows\": [";
   for (std::size_t i = 0; i < diff.rows.size(); ++i) {
     const auto& row = diff.rows[i];
@@ -140,15 +154,32 @@ void print_json(const compiler::PolicyDiff& diff, const std::optional<std::strin
   std::cout << "\n}\n";
 }
 
-// With an artifact: the versions and the records, and no structural change or row (null).
-void print_records_json(const VersionNames& names, const std::string& records) {
-  std::cout << "{\n";
-  std::cout << fmt::format("  \"old\": {{\"policy\": {}, \"version\": {}}},\n", json::quote(names.old_name),
-                           json::quote(names.old_version));
-  std::cout << fmt::format("  \"new\": {{\"policy\": {}, \"version\": {}}},\n", json::quote(names.new_name),
-                           json::quote(names.new_version));
-  std::cout << "  \"semantic_change\": null,\n  \"structural_changes\": null,\n  \"rows\": null,\n";
-  std::cout << "  \"records\": " << records << "\n}\n";
+// A version as its decision function: an artifact's own, or a source's lowered as `usegate
+// build` lowers it.
+std::variant<compiler::DecisionFunction, compiler::DiffError> decision_function_of(const PolicyFile& file) {
+  if (!file.is_artifact()) return compiler::decision_function_of(*file.source->analysis.policy);
+  try {
+    return decision_function_of_artifact(runtime::compiled_of(*file.artifact));
+  } catch (const compiler::DiagramTooLarge& error) {
+    return compiler::DiffError{
+        fmt::format("the decision table of artifact `{}` exceeds the diff's budget of {}", file.path,
+                    error.budget_text()),
+        fmt::format("the budget is {}", error.option_name()), std::nullopt};
+  }
+}
+
+// The diff of two sources; with an artifact, the rows of the two decision functions.
+std::variant<compiler::PolicyDiff, compiler::DiffError> diff_files(const PolicyFile& old_file,
+                                                                  const PolicyFile& new_file) {
+  if (!old_file.is_artifact() && !new_file.is_artifact()) {
+    return compiler::diff_policies(*old_file.source->analysis.policy, *new_file.source->analysis.policy);
+  }
+  auto old_function = decision_function_of(old_file);
+  if (auto* error = std::get_if<compiler::DiffError>(&old_function)) return std::move(*error);
+  auto new_function = decision_function_of(new_file);
+  if (auto* error = std::get_if<compiler::DiffError>(&new_function)) return std::move(*error);
+  return compiler::diff_decision_functions(std::get<compiler::DecisionFunction>(old_function),
+                                           std::get<compiler::DecisionFunction>(new_function));
 }
 
 }  // namespace
@@ -200,34 +231,22 @@ int run_diff(const Words& words) {
     return 2;
   }
 
-  // An artifact keeps the decision table but not the rules' conditions: two versions are
-  // compared region by region from their sources, and on records whatever they are.
-  const PolicyFile* artifact = old_file.is_artifact() ? &old_file : new_file.is_artifact() ? &new_file : nullptr;
-  if (artifact && !records_path) {
-    std::cerr << fmt::format(
-        "usegate diff: error: `{}` is an artifact, and the regions where decisions change are found from "
-        "`.policy` sources\n = help: diff the sources, or compare the two versions on records with `--records "
-        "FILE`\n",
-        artifact->path);
+  // An artifact keeps the decision function, which is all the rows need; the structural
+  // changes need the rules' conditions, which only sources have.
+  auto result = diff_files(old_file, new_file);
+  if (const auto* error = std::get_if<compiler::DiffError>(&result)) {
+    // A span points into NEW, which is then a source.
+    if (error->span && new_file.source) {
+      std::cerr << usegate::format_diagnostic(
+          *new_file.source->source, usegate::Diagnostic{usegate::Severity::error, error->message, *error->span, error->help, ""});
+    } else {
+      std::cerr << fmt::format("usegate diff: error: {}\n  = help: {}\n", error->message, error->help);
+    }
     return 2;
   }
-  std::optional<compiler::PolicyDiff> diff;
-  if (!artifact) {
-    auto result = compiler::diff_policies(*old_file.source->analysis.policy, *new_file.source->analysis.policy);
-    if (const auto* error = std::get_if<compiler::DiffError>(&result)) {
-      if (error->span) {
-        std::cerr << usegate::format_diagnostic(
-            *new_file.source->source, usegate::Diagnostic{usegate::Severity::error, error->message, *error->span, error->help, ""});
-      } else {
-        std::cerr << fmt::format("usegate diff: error: {}\n  = help: {}\n", error->message, error->help);
-      }
-      return 2;
-    }
-    diff = std::get<compiler::PolicyDiff>(std::move(result));
-  }
+  const compiler::PolicyDiff diff = std::get<compiler::PolicyDiff>(std::move(result));
 
   std::optional<std::string> records;
-  std::uint64_t records_changed = 0;
   if (records_path) {
     const auto old_policy = decision_policy_of(old_file);
     const auto new_policy = decision_policy_of(new_file);
@@ -269,31 +288,18 @@ int run_diff(const Words& words) {
       return 2;
     }
     if (records_input > 0) ::close(records_input);
-    records_changed = record_diff.changed();
     const RecordDiffInputs inputs{*records_path, now, purposes, consent_path, old_ledger ? &*old_ledger : nullptr,
                                   new_ledger ? &*new_ledger : nullptr};
     records = format == "json" ? record_diff_json(record_diff, inputs) : record_diff_text(record_diff, inputs);
-    if (!diff) {
-      const VersionNames names{old_policy->name(), old_policy->version(), new_policy->name(), new_policy->version()};
-      if (format == "json") {
-        print_records_json(names, *records);
-      } else {
-        const char* which = old_file.is_artifact() && new_file.is_artifact() ? "OLD and NEW are artifacts"
-                            : old_file.is_artifact()                         ? "OLD is an artifact"
-                                                                             : "NEW is an artifact";
-        std::cout << header_text(names) << " (records only: " << which << ")\n" << *records;
-      }
-      return records_changed == 0 ? 0 : 1;
-    }
   }
 
   if (format == "json") {
-    print_json(*diff, records);
+    print_json(diff, records);
   } else {
-    print_text(*diff);
+    print_text(diff, artifacts_text(old_file, new_file));
     if (records) std::cout << *records;
   }
-  return diff->rows.empty() ? 0 : 1;
+  return diff.rows.empty() ? 0 : 1;
 }
 
 }  // namespace usegate::cli

@@ -2,17 +2,13 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <functional>
 #include <limits>
-#include <map>
-#include <numeric>
 #include <optional>
-#include <tuple>
-#include <unordered_map>
 #include <utility>
 
 #include <fmt/format.h>
 
+#include "diff_rows.hpp"
 #include "usegate/base/calendar.hpp"
 
 namespace usegate::compiler {
@@ -22,152 +18,6 @@ const char* effect_name(Effect effect) { return effect == Effect::allow ? "allow
 const char* switch_name(bool on) { return on ? "on" : "off"; }
 // A label or description as written, `(none)` when there is none.
 std::string quoted_or_none(const std::string& text) { return text.empty() ? "(none)" : "\"" + text + "\""; }
-
-std::string join(const std::vector<std::string>& items, std::string_view separator) {
-  std::string joined;
-  for (const auto& item : items) {
-    if (!joined.empty()) joined += separator;
-    joined += item;
-  }
-  return joined;
-}
-
-// Which old setting each new setting continues: the one of the same name, else the first of
-// its `formerly` names that the old version declares and no other setting continues.
-struct SettingMatch {
-  std::vector<std::optional<std::uint32_t>> old_of_new;
-  std::vector<std::optional<std::uint32_t>> new_of_old;
-};
-
-SettingMatch match_settings(const CheckedPolicy& old_policy, const CheckedPolicy& new_policy) {
-  SettingMatch match{std::vector<std::optional<std::uint32_t>>(new_policy.settings.size()),
-                     std::vector<std::optional<std::uint32_t>>(old_policy.settings.size())};
-  const auto pair = [&match](std::uint32_t old_index, std::uint32_t new_index) {
-    match.old_of_new[new_index] = old_index;
-    match.new_of_old[old_index] = new_index;
-  };
-  for (std::uint32_t n = 0; n < new_policy.settings.size(); ++n) {
-    if (const auto o = old_policy.find_setting(new_policy.settings[n].name)) pair(*o, n);
-  }
-  for (std::uint32_t n = 0; n < new_policy.settings.size(); ++n) {
-    for (const auto& former : new_policy.settings[n].formerly) {
-      if (match.old_of_new[n]) break;
-      const auto o = old_policy.find_setting(former);
-      if (o && !match.new_of_old[*o]) pair(*o, n);
-    }
-  }
-  return match;
-}
-
-// The name each old setting's variable goes by: the new name of the setting that continues it.
-std::vector<std::string> old_setting_variable_names(const CheckedPolicy& old_policy,
-                                                    const CheckedPolicy& new_policy,
-                                                    const SettingMatch& match) {
-  std::vector<std::string> names;
-  for (std::uint32_t o = 0; o < old_policy.settings.size(); ++o) {
-    names.push_back(match.new_of_old[o] ? new_policy.settings[*match.new_of_old[o]].name
-                                        : old_policy.settings[o].name);
-  }
-  return names;
-}
-
-// The union of both versions' partitions, old settings under their new names. Ordered for
-// reading rather than as merge_partitions leaves it: attributes as the new version declares
-// them (`now` last), then attributes only the old one tests, then settings likewise.
-std::vector<Partition> comparison_partitions(const CheckedPolicy& old_policy,
-                                             const CheckedPolicy& new_policy,
-                                             const std::vector<std::string>& old_setting_names) {
-  std::vector<Partition> old_partitions = partitions_of(old_policy);
-  for (auto& partition : old_partitions) {
-    if (partition.kind == Partition::Kind::setting) {
-      partition.name = old_setting_names[*old_policy.find_setting(partition.name)];
-    }
-  }
-  std::vector<Partition> merged = merge_partitions(old_partitions, partitions_of(new_policy));
-  const auto reading_order = [&](const Partition& partition) {
-    const bool setting = partition.kind == Partition::Kind::setting;
-    const auto in_new = setting ? new_policy.find_setting(partition.name)
-                                : new_policy.find_attribute(partition.name);
-    if (in_new) return std::make_pair(setting ? 2 : 0, *in_new);
-    if (setting) {
-      const auto o = std::find(old_setting_names.begin(), old_setting_names.end(), partition.name);
-      return std::make_pair(3, static_cast<std::uint32_t>(o - old_setting_names.begin()));
-    }
-    return std::make_pair(1, *old_policy.find_attribute(partition.name));
-  };
-  std::stable_sort(merged.begin(), merged.end(), [&](const Partition& a, const Partition& b) {
-    return reading_order(a) < reading_order(b);
-  });
-  return merged;
-}
-
-// Copies a diagram over the comparison partitions (settings two-valued: the effective value)
-// into one over the diff variables. A setting whose default changed has four codes there:
-// `unset` takes the branch of this version's default, a bad value the branch of `off`.
-NodeId with_unset_codes(const DecisionDiagram& from, NodeId root, DecisionDiagram& to,
-                        const std::vector<DiffVariable>& variables,
-                        const std::vector<bool>& default_on) {
-  std::unordered_map<NodeId, NodeId> copied;
-  const std::function<NodeId(NodeId)> copy = [&](NodeId at) -> NodeId {
-    if (from.is_terminal(at)) return to.terminal(from.terminal_value(at));
-    if (const auto found = copied.find(at); found != copied.end()) return found->second;
-    const std::uint32_t variable = from.variable(at);
-    std::vector<NodeId> children;
-    for (const NodeId child : from.children(at)) children.push_back(copy(child));
-    if (variables[variable].default_changed) {
-      const NodeId off = children[setting_off_code];
-      const NodeId on = children[setting_on_code];
-      children.assign(variables[variable].partition.cell_count(), off);
-      children[missing_code] = default_on[variable] ? on : off;
-      children[first_value_code + setting_on_code] = on;
-    }
-    const NodeId result = to.node(variable, children);
-    copied.emplace(at, result);
-    return result;
-  };
-  return copy(root);
-}
-
-Decision decision_of_cell(const CheckedPolicy& policy, std::uint32_t cell) {
-  Decision decision;
-  decision.effect = cell_allows(cell) ? Effect::allow : Effect::deny;
-  const std::uint32_t reason = cell_reason(cell);
-  if (reason == 0) {
-    decision.reason = "default";
-  } else {
-    decision.rule = reason - 1;
-    decision.reason = policy.rules[reason - 1].id;
-  }
-  return decision;
-}
-
-std::vector<std::string> value_words(const DiffVariable& variable, const std::vector<bool>& codes) {
-  if (!variable.default_changed) return describe_code_list(variable.partition, codes);
-  std::vector<std::string> words;
-  if (codes[first_value_code + setting_off_code]) words.emplace_back("off");
-  if (codes[first_value_code + setting_on_code]) words.emplace_back("on");
-  if (codes[missing_code]) words.emplace_back("unset");
-  return words;
-}
-
-bool constrains(const std::vector<bool>& codes) {
-  return std::any_of(codes.begin(), codes.end(), [](bool in) { return !in; });
-}
-
-std::string condition_piece(const DiffVariable& variable, const std::vector<bool>& codes) {
-  if (!variable.default_changed) return describe_region({variable.partition}, Region{{codes}, 0});
-  const std::vector<std::string> words = value_words(variable, codes);
-  const std::string& name = variable.partition.name;
-  if (words.size() == 1) {
-    return words.front() == "unset" ? name + " is unset" : name + " = " + words.front();
-  }
-  return fmt::format("{} ∈ {{{}}}", name, join(words, ", "));
-}
-
-DiffDirection direction_of(const Decision& before, const Decision& after) {
-  if (before.effect == after.effect) return DiffDirection::reason_only;
-  return after.effect == Effect::deny ? DiffDirection::newly_denied : DiffDirection::newly_allowed;
-}
 
 // ------------------------------------------------------------------------------------------
 // Availability: per platform, the instants at which a setting can be changed there.
@@ -239,9 +89,9 @@ std::string windows_text(const std::vector<Window>& windows) {
     std::vector<std::string> bounds;
     if (window.from != beginning_of_time) bounds.push_back("from " + instant_text(window.from));
     if (window.until != end_of_time) bounds.push_back("until " + instant_text(window.until));
-    if (!bounds.empty()) pieces.push_back(join(bounds, " "));
+    if (!bounds.empty()) pieces.push_back(join_words(bounds, " "));
   }
-  return pieces.empty() ? "" : " " + join(pieces, ", ");
+  return pieces.empty() ? "" : fmt::format(" {}", join_words(pieces, ", "));
 }
 
 // ------------------------------------------------------------------------------------------
@@ -306,7 +156,7 @@ class StructuralComparison {
       const auto old_index = old_.find_attribute(attribute.name);
       if (!old_index) {
         const std::string values =
-            attribute.kind == AttributeKind::enumeration ? fmt::format(" {{{}}}", join(attribute.values, ", ")) : "";
+            attribute.kind == AttributeKind::enumeration ? fmt::format(" {{{}}}", join_words(attribute.values, ", ")) : "";
         add(Kind::attribute_added, attribute.name,
             fmt::format("attribute added: {} {}{}", attribute_kind_keyword(attribute.kind), attribute.name, values));
         continue;
@@ -322,12 +172,12 @@ class StructuralComparison {
       };
       if (const auto added = missing_from(attribute, old_attribute); !added.empty()) {
         add(Kind::values_added, attribute.name,
-            fmt::format("enum {}: value{} added: {}", attribute.name, added.size() == 1 ? "" : "s", join(added, ", ")));
+            fmt::format("enum {}: value{} added: {}", attribute.name, added.size() == 1 ? "" : "s", join_words(added, ", ")));
       }
       if (const auto removed = missing_from(old_attribute, attribute); !removed.empty()) {
         add(Kind::values_removed, attribute.name,
             fmt::format("enum {}: value{} removed: {}", attribute.name, removed.size() == 1 ? "" : "s",
-                        join(removed, ", ")));
+                        join_words(removed, ", ")));
       }
     }
     for (const auto& attribute : old_.attributes) {
@@ -393,12 +243,12 @@ class StructuralComparison {
     // The rename's own `formerly` is reported as the rename.
     if (const auto added = names_not_in(setting.formerly, old_setting, old_setting.name); !added.empty()) {
       add(Kind::setting_former_names_changed, setting.name,
-          fmt::format("{}: former name{} added: {}", setting.name, added.size() == 1 ? "" : "s", join(added, ", ")));
+          fmt::format("{}: former name{} added: {}", setting.name, added.size() == 1 ? "" : "s", join_words(added, ", ")));
     }
     if (const auto removed = names_not_in(old_setting.formerly, setting, ""); !removed.empty()) {
       add(Kind::setting_former_names_changed, setting.name,
           fmt::format("{}: former name{} removed: {}", setting.name, removed.size() == 1 ? "" : "s",
-                      join(removed, ", ")));
+                      join_words(removed, ", ")));
     }
   }
 
@@ -412,7 +262,7 @@ class StructuralComparison {
     if (gained != nothing) parts.push_back(fmt::format("now also {} {}", verb, describe_points(gained)));
     if (lost != nothing) parts.push_back(fmt::format("no longer {} {}", verb, describe_points(lost)));
     const char* how = lost == nothing ? "widened" : gained == nothing ? "narrowed" : "changed";
-    return fmt::format("{}: {}", how, join(parts, "; "));
+    return fmt::format("{}: {}", how, join_words(parts, "; "));
   }
 
   // A boolean diagram's true points as a disjunction of boxes.
@@ -425,7 +275,7 @@ class StructuralComparison {
       const bool needs_parentheses = regions.size() > 1 && box.find(" ∧ ") != std::string::npos;
       boxes.push_back(needs_parentheses ? "(" + box + ")" : box);
     }
-    return join(boxes, " ∨ ");
+    return join_words(boxes, " ∨ ");
   }
 
   // One line per group of platforms that gained (or lost) the same instants.
@@ -457,11 +307,11 @@ class StructuralComparison {
     }
     for (const auto& [text, names] : gained) {
       add(Kind::setting_availability_changed, setting.name,
-          fmt::format("{}: now also on {}{}", setting.name, join(names, ", "), text));
+          fmt::format("{}: now also on {}{}", setting.name, join_words(names, ", "), text));
     }
     for (const auto& [text, names] : lost) {
       add(Kind::setting_availability_changed, setting.name,
-          fmt::format("{}: no longer on {}{}", setting.name, join(names, ", "), text));
+          fmt::format("{}: no longer on {}{}", setting.name, join_words(names, ", "), text));
     }
   }
 
@@ -543,36 +393,6 @@ class StructuralComparison {
   std::vector<StructuralChange> changes_;
 };
 
-std::optional<DiffError> kind_conflict(const CheckedPolicy& old_policy, const CheckedPolicy& new_policy) {
-  for (const auto& attribute : old_policy.attributes) {
-    const auto in_new = new_policy.find_attribute(attribute.name);
-    if (!in_new || new_policy.attributes[*in_new].kind == attribute.kind) continue;
-    return DiffError{
-        fmt::format("attribute `{}` is {} in the old policy and {} in the new one", attribute.name,
-                    attribute_kind_phrase(attribute.kind), attribute_kind_phrase(new_policy.attributes[*in_new].kind)),
-        "a diff compares records field by field, so a field must be read the same way by both "
-        "versions; give the attribute a new name in the new version",
-        new_policy.attributes[*in_new].span};
-  }
-  return std::nullopt;
-}
-
-DiffError too_large(const std::vector<DiffVariable>& variables, const DiagramTooLarge& error) {
-  std::vector<std::size_t> order(variables.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return error.nodes_per_variable[a] > error.nodes_per_variable[b];
-  });
-  std::vector<std::string> responsible;
-  for (std::size_t i = 0; i < order.size() && i < 3 && error.nodes_per_variable[order[i]] > 0; ++i) {
-    responsible.push_back(fmt::format("`{}` ({} nodes)", variables[order[i]].partition.name,
-                                      error.nodes_per_variable[order[i]]));
-  }
-  return DiffError{fmt::format("the diff exceeds its budget of {}; most nodes test {}",
-                               error.budget_text(), join(responsible, ", ")),
-                   fmt::format("the budget is {}", error.option_name()), std::nullopt};
-}
-
 }  // namespace
 
 const char* direction_name(DiffDirection direction) {
@@ -618,98 +438,30 @@ const char* change_kind_name(StructuralChange::Kind kind) {
 std::variant<PolicyDiff, DiffError> diff_policies(const CheckedPolicy& old_policy,
                                                   const CheckedPolicy& new_policy,
                                                   const CompileOptions& options) {
-  if (auto conflict = kind_conflict(old_policy, new_policy)) return std::move(*conflict);
+  const VersionDeclarations old_version = declarations_of(old_policy);
+  const VersionDeclarations new_version = declarations_of(new_policy);
+  auto compared = compare_versions(old_version, partitions_of(old_policy), new_version, partitions_of(new_policy));
+  if (auto* error = std::get_if<DiffError>(&compared)) return std::move(*error);
+  const Comparison& comparison = std::get<Comparison>(compared);
 
-  const SettingMatch match = match_settings(old_policy, new_policy);
-  const std::vector<std::string> old_setting_names = old_setting_variable_names(old_policy, new_policy, match);
-  const std::vector<Partition> partitions = comparison_partitions(old_policy, new_policy, old_setting_names);
-
-  PolicyDiff diff;
-  diff.old_name = old_policy.name;
-  diff.old_version = old_policy.version;
-  diff.new_name = new_policy.name;
-  diff.new_version = new_policy.version;
-  // Per variable, the default of a setting continued from the old version (else unused).
-  std::vector<bool> old_default_on(partitions.size(), false);
-  std::vector<bool> new_default_on(partitions.size(), false);
-  for (std::uint32_t v = 0; v < partitions.size(); ++v) {
-    DiffVariable variable{partitions[v], false};
-    if (partitions[v].kind == Partition::Kind::setting) {
-      const auto n = new_policy.find_setting(partitions[v].name);
-      const auto o = n ? match.old_of_new[*n] : std::nullopt;
-      if (n && o && old_policy.settings[*o].default_on != new_policy.settings[*n].default_on) {
-        variable.default_changed = true;
-        variable.partition.kind = Partition::Kind::categorical;
-        variable.partition.values = {"off", "on"};
-        old_default_on[v] = old_policy.settings[*o].default_on;
-        new_default_on[v] = new_policy.settings[*n].default_on;
-      }
-    }
-    diff.variables.push_back(std::move(variable));
-  }
-
+  PolicyDiff diff = empty_diff(comparison, old_version, new_version);
   try {
     // Conditions and both decisions over the effective values of settings; structural
     // comparisons happen here, where equal conditions are equal nodes.
     std::vector<std::uint32_t> comparison_sizes;
-    for (const auto& partition : partitions) comparison_sizes.push_back(partition.cell_count());
-    DecisionDiagram comparison(comparison_sizes, options.max_diagram_nodes);
-    Lowering old_lowering(old_policy, partitions, comparison, old_setting_names);
-    Lowering new_lowering(new_policy, partitions, comparison);
+    for (const auto& partition : comparison.partitions) comparison_sizes.push_back(partition.cell_count());
+    DecisionDiagram diagram(comparison_sizes, options.max_diagram_nodes);
+    Lowering old_lowering(old_policy, comparison.partitions, diagram, comparison.old_setting_names);
+    Lowering new_lowering(new_policy, comparison.partitions, diagram);
     const NodeId old_decision = old_lowering.decision();
     const NodeId new_decision = new_lowering.decision();
-    diff.structural_changes =
-        StructuralComparison(old_policy, new_policy, match, partitions, comparison, old_lowering, new_lowering).run();
-
-    // Both decisions over the diff variables, then the pair of cells at every point. Terminal
-    // 0 is "decided alike"; terminal i > 0 is changes[i - 1].
-    std::vector<std::uint32_t> sizes;
-    for (const auto& variable : diff.variables) sizes.push_back(variable.partition.cell_count());
-    DecisionDiagram semantic(sizes, options.max_diagram_nodes, options.max_diagram_links);
-    const NodeId before = with_unset_codes(comparison, old_decision, semantic, diff.variables, old_default_on);
-    const NodeId after = with_unset_codes(comparison, new_decision, semantic, diff.variables, new_default_on);
-    std::vector<std::pair<Decision, Decision>> changes;
-    std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> change_of_cells;
-    const NodeId pairs = semantic.combine(before, after, [&](std::uint32_t old_cell, std::uint32_t new_cell) {
-      const auto [found, inserted] = change_of_cells.try_emplace({old_cell, new_cell}, 0);
-      if (inserted) {
-        Decision old_decision_here = decision_of_cell(old_policy, old_cell);
-        Decision new_decision_here = decision_of_cell(new_policy, new_cell);
-        if (old_decision_here.effect != new_decision_here.effect ||
-            old_decision_here.reason != new_decision_here.reason) {
-          changes.emplace_back(std::move(old_decision_here), std::move(new_decision_here));
-          found->second = static_cast<std::uint32_t>(changes.size());
-        }
-      }
-      return found->second;
-    });
-
-    for (auto& region : regions_of(semantic, pairs, [](std::uint32_t value) { return value != 0; })) {
-      DiffRow row;
-      const auto& [old_decision_here, new_decision_here] = changes[region.value - 1];
-      row.before = old_decision_here;
-      row.after = new_decision_here;
-      row.direction = direction_of(row.before, row.after);
-      std::vector<std::string> pieces;
-      for (std::size_t v = 0; v < diff.variables.size(); ++v) {
-        if (!constrains(region.codes[v])) continue;
-        row.when.push_back({diff.variables[v].partition.name, value_words(diff.variables[v], region.codes[v])});
-        pieces.push_back(condition_piece(diff.variables[v], region.codes[v]));
-      }
-      row.condition = pieces.empty() ? "true" : join(pieces, " ∧ ");
-      row.region = std::move(region);
-      diff.rows.push_back(std::move(row));
-    }
+    diff.structural_changes = StructuralComparison(old_policy, new_policy, comparison.match, comparison.partitions,
+                                                   diagram, old_lowering, new_lowering)
+                                  .run();
+    diff.rows = changed_rows(comparison, diagram, old_decision, new_decision, old_version, new_version, options);
   } catch (const DiagramTooLarge& error) {
-    return too_large(diff.variables, error);
+    return diff_too_large(comparison.partitions, error);
   }
-
-  // Reasons in source order: the default (no rule) first.
-  const auto position = [](const Decision& decision) { return decision.rule ? *decision.rule + 1 : 0; };
-  std::stable_sort(diff.rows.begin(), diff.rows.end(), [&](const DiffRow& a, const DiffRow& b) {
-    return std::make_tuple(a.direction, position(a.after), position(a.before)) <
-           std::make_tuple(b.direction, position(b.after), position(b.before));
-  });
   return diff;
 }
 

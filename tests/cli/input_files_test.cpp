@@ -197,28 +197,34 @@ TEST_CASE("artifacts are accepted wherever a policy is, by their first bytes, wh
     CHECK(result.exit_code == 0);
     CHECK(read_text(directory + "/again.ugt") == read_text(artifact));
   }
-  SUBCASE("diff compares artifacts on records, and needs sources for its rows") {
-    const auto rows = run_usegate({"diff", july_artifact, august_policy});
-    CHECK(rows.exit_code == 2);
-    CHECK(rows.err == "usegate diff: error: `" + july_artifact +
-                          "` is an artifact, and the regions where decisions change are found from `.policy` "
-                          "sources\n = help: diff the sources, or compare the two versions on records with "
-                          "`--records FILE`\n");
-    const auto from_sources =
+  SUBCASE("diff finds the rows from artifacts as from sources, and compares them on records") {
+    // The rows and the records as from the sources; in place of the structural changes, a line
+    // that says they need the sources.
+    const auto rows_of = [](const std::string& out) { return out.substr(out.find("\n\nnewly denied")); };
+    const auto from_sources = run_usegate({"diff", july_policy, august_policy});
+    const auto mixed = run_usegate({"diff", july_artifact, august_policy});
+    CHECK(mixed.exit_code == 1);
+    CHECK(mixed.out == "diff x_grok 2024-07-26 → 2024-08-08\n\nstructural changes: not available for artifacts (OLD "
+                       "is an artifact)" +
+                           rows_of(from_sources.out));
+    const auto records_from_sources =
         run_usegate({"diff", july_policy, august_policy, "--records", records, "--now", "2024-09-01"});
-    const auto from_artifacts =
+    const auto records_from_artifacts =
         run_usegate({"diff", july_artifact, artifact, "--records", records, "--now", "2024-09-01"});
-    CHECK(from_artifacts.exit_code == 1);
-    const std::string records_section = from_sources.out.substr(from_sources.out.find("\nrecords ("));
-    CHECK(from_artifacts.out == "diff x_grok 2024-07-26 → 2024-08-08 (records only: OLD and NEW are artifacts)\n" +
-                                    records_section);
-    const auto mixed = run_usegate({"diff", july_policy, artifact, "--records", records, "--now", "2024-09-01"});
-    CHECK(mixed.out.starts_with("diff x_grok 2024-07-26 → 2024-08-08 (records only: NEW is an artifact)\n"));
+    CHECK(records_from_artifacts.exit_code == 1);
+    CHECK(records_from_artifacts.out ==
+          "diff x_grok 2024-07-26 → 2024-08-08\n\nstructural changes: not available for artifacts (OLD and NEW are "
+          "artifacts)" +
+              rows_of(records_from_sources.out));
     const auto json =
         run_usegate({"diff", "--format", "json", july_artifact, artifact, "--records", records, "--now", "2024-09-01"});
+    const auto json_from_sources =
+        run_usegate({"diff", "--format", "json", july_policy, august_policy, "--records", records, "--now", "2024-09-01"});
     CHECK(json.out.starts_with("{\n  \"old\": {\"policy\": \"x_grok\", \"version\": \"2024-07-26\"},\n  \"new\": "
                                "{\"policy\": \"x_grok\", \"version\": \"2024-08-08\"},\n  \"semantic_change\": "
-                               "null,\n  \"structural_changes\": null,\n  \"rows\": null,\n  \"records\": {"));
+                               "true,\n  \"structural_changes\": null,\n  \"rows\": [\n"));
+    CHECK(json.out.substr(json.out.find("  \"rows\": ")) ==
+          json_from_sources.out.substr(json_from_sources.out.find("  \"rows\": ")));
   }
   SUBCASE("eval, filter and sim decide with an artifact as with its source") {
     for (const char* command : {"eval", "filter"}) {

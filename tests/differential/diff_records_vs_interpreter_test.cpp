@@ -20,10 +20,11 @@
 #include <vector>
 
 #include "differential_check.hpp"
+#include "json_lines.hpp"
+#include "policy_edits.hpp"
 #include "random_policy.hpp"
 #include "random_record.hpp"
 #include "usegate/review/record_diff.hpp"
-#include "json_lines.hpp"
 #include "support.hpp"
 #include "usegate/compiler/analyze.hpp"
 #include "usegate/records/block_reader.hpp"
@@ -45,82 +46,6 @@ Scale scale() {
 }
 
 int uniform(std::mt19937_64& rng, int low, int high) { return std::uniform_int_distribution<int>(low, high)(rng); }
-
-std::size_t pick(std::mt19937_64& rng, const std::vector<std::size_t>& from) {
-  return from[static_cast<std::size_t>(uniform(rng, 0, static_cast<int>(from.size()) - 1))];
-}
-
-std::vector<std::size_t> rule_positions(const RandomPolicy& policy, bool with_settings) {
-  std::vector<std::size_t> positions;
-  for (std::size_t i = 0; i < policy.declarations.size(); ++i) {
-    const auto& declaration = policy.declarations[i];
-    if (std::holds_alternative<RandomRule>(declaration) ||
-        (with_settings && std::holds_alternative<RandomSetting>(declaration))) {
-      positions.push_back(i);
-    }
-  }
-  return positions;
-}
-
-// A condition the policy already uses (a rule's, a part of one, or a setting's coverage), so
-// that it checks and matches records the generator aims at.
-RandomCondition borrowed_condition(const RandomPolicy& policy, std::mt19937_64& rng) {
-  std::vector<const RandomCondition*> conditions;
-  for (const auto& declaration : policy.declarations) {
-    const RandomCondition* condition = nullptr;
-    if (const auto* rule = std::get_if<RandomRule>(&declaration)) condition = &rule->condition;
-    if (const auto* setting = std::get_if<RandomSetting>(&declaration)) condition = &setting->covers;
-    if (!condition) continue;
-    conditions.push_back(condition);
-    for (const auto& operand : condition->operands) conditions.push_back(&operand);
-  }
-  if (conditions.empty()) return RandomCondition{RandomCondition::Kind::atom, "true", {}, false, false};
-  return *conditions[static_cast<std::size_t>(uniform(rng, 0, static_cast<int>(conditions.size()) - 1))];
-}
-
-// One edit of the rules' list; false when the policy has nothing it applies to.
-bool edit_rules(RandomPolicy& policy, std::mt19937_64& rng, int& inserted, std::string& step) {
-  const auto rules = rule_positions(policy, false);
-  switch (uniform(rng, 0, 4)) {
-    case 0:
-    case 1: {
-      RandomRule rule;
-      rule.allow = uniform(rng, 0, 1) == 0;
-      rule.id = "inserted_" + std::to_string(inserted++);
-      rule.condition = borrowed_condition(policy, rng);
-      const auto at = static_cast<std::size_t>(uniform(rng, 0, static_cast<int>(policy.declarations.size())));
-      step = "insert " + std::string(rule.allow ? "allow " : "deny ") + rule.id + " at " + std::to_string(at);
-      policy.declarations.insert(policy.declarations.begin() + static_cast<std::ptrdiff_t>(at), std::move(rule));
-      return true;
-    }
-    case 2: {
-      if (rules.size() < 2) return false;
-      const std::size_t at = pick(rng, rules);
-      step = "remove rule " + std::get<RandomRule>(policy.declarations[at]).id;
-      policy.declarations.erase(policy.declarations.begin() + static_cast<std::ptrdiff_t>(at));
-      return true;
-    }
-    case 3: {
-      // A rule or a setting (whose opt-out is a rule too) to another place.
-      const auto movable = rule_positions(policy, true);
-      if (movable.size() < 2) return false;
-      const std::size_t from = pick(rng, movable);
-      RandomDeclaration moved = policy.declarations[from];
-      policy.declarations.erase(policy.declarations.begin() + static_cast<std::ptrdiff_t>(from));
-      const auto to = static_cast<std::size_t>(uniform(rng, 0, static_cast<int>(policy.declarations.size())));
-      policy.declarations.insert(policy.declarations.begin() + static_cast<std::ptrdiff_t>(to), std::move(moved));
-      step = "move declaration " + std::to_string(from) + " to " + std::to_string(to);
-      return true;
-    }
-    default: {
-      if (rules.empty()) return false;
-      auto& rule = std::get<RandomRule>(policy.declarations[pick(rng, rules)]);
-      step = "rename rule " + rule.id;
-      rule.id += "_v2";
-      return true;
-    }
-  }
-}
 
 std::optional<compiler::CheckedPolicy> check(const std::string& text) {
   const usegate::SourceFile source("random.policy", text);

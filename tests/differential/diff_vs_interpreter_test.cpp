@@ -12,22 +12,19 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cstdint>
-#include <cstring>
 #include <optional>
 #include <random>
 #include <sstream>
 #include <string>
-#include <string_view>
 #include <variant>
 #include <vector>
 
 #include <fmt/format.h>
 
-#include "civil_time.hpp"
 #include "differential_check.hpp"
+#include "policy_edits.hpp"
 #include "random_policy.hpp"
 #include "random_record.hpp"
 #include "support.hpp"
@@ -56,178 +53,6 @@ int uniform(std::mt19937_64& rng, int low, int high) { return std::uniform_int_d
 std::optional<compiler::CheckedPolicy> check(const std::string& text) {
   const usegate::SourceFile source("random.policy", text);
   return compiler::analyze_policy(source, false).policy;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Mutations of a random policy, each one small edit of its structure.
-
-template <typename Declaration>
-std::vector<std::size_t> positions_of(const RandomPolicy& policy) {
-  std::vector<std::size_t> positions;
-  for (std::size_t i = 0; i < policy.declarations.size(); ++i) {
-    if (std::holds_alternative<Declaration>(policy.declarations[i])) positions.push_back(i);
-  }
-  return positions;
-}
-
-void collect_atoms(RandomCondition& condition, std::vector<RandomCondition*>& atoms) {
-  if (condition.kind == RandomCondition::Kind::atom) atoms.push_back(&condition);
-  for (auto& operand : condition.operands) collect_atoms(operand, atoms);
-}
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-// `-12`, `007`, `1.50`: the number literals the generator writes.
-bool is_number_literal(std::string_view text) {
-  if (!text.empty() && text.front() == '-') text.remove_prefix(1);
-  const auto point = text.find('.');
-  const auto digits = [](std::string_view part) { return !part.empty() && std::all_of(part.begin(), part.end(), is_digit); };
-  return point == std::string_view::npos ? digits(text) : digits(text.substr(0, point)) && digits(text.substr(point + 1));
-}
-
-// Epoch seconds of `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ`; nothing for any other text.
-std::optional<std::int64_t> seconds_of_time_literal(const std::string& text) {
-  const std::string shape = text.size() == 10 ? "dddd-dd-dd" : "dddd-dd-ddTdd:dd:ddZ";
-  if (text.size() != shape.size()) return std::nullopt;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (shape[i] == 'd' ? !is_digit(text[i]) : text[i] != shape[i]) return std::nullopt;
-  }
-  const auto number = [&text](std::size_t at, std::size_t length) { return std::stoi(text.substr(at, length)); };
-  const std::chrono::year_month_day day{std::chrono::year{number(0, 4)},
-                                        std::chrono::month{static_cast<unsigned>(number(5, 2))},
-                                        std::chrono::day{static_cast<unsigned>(number(8, 2))}};
-  std::int64_t seconds = std::chrono::sys_days{day}.time_since_epoch().count() * std::int64_t{86400};
-  if (text.size() > 10) seconds += number(11, 2) * 3600 + number(14, 2) * 60 + number(17, 2);
-  return seconds;
-}
-
-// `A op literal` with a number, date or date-time literal: the literal moved a little.
-std::optional<std::string> shifted_comparison(const std::string& atom, std::mt19937_64& rng) {
-  std::size_t at = 0;
-  while (at < atom.size() && (std::isalnum(static_cast<unsigned char>(atom[at])) || atom[at] == '_')) ++at;
-  const std::string subject = atom.substr(0, at);
-  while (at < atom.size() && atom[at] == ' ') ++at;
-  std::string op;
-  for (const char* candidate : {"==", "!=", "<=", ">=", "<", ">"}) {
-    if (atom.compare(at, std::strlen(candidate), candidate) == 0) {
-      op = candidate;
-      break;
-    }
-  }
-  if (subject.empty() || op.empty()) return std::nullopt;
-  at += op.size();
-  while (at < atom.size() && atom[at] == ' ') ++at;
-  const std::string literal = atom.substr(at);
-  const std::string head = subject + " " + op + " ";
-  if (is_number_literal(literal)) {
-    const double deltas[] = {1, -1, 0.5};
-    return head + fmt::format("{:.3f}", std::stod(literal) + deltas[uniform(rng, 0, 2)]);
-  }
-  const auto seconds = seconds_of_time_literal(literal);
-  if (!seconds) return std::nullopt;
-  const std::int64_t deltas[] = {86400, -86400, 1, -3600};
-  const std::int64_t shifted = *seconds + deltas[uniform(rng, 0, 3)];
-  if (!writable_year(shifted)) return std::nullopt;
-  return head + (shifted % 86400 == 0 ? date_text(shifted) : datetime_text(shifted));
-}
-
-// One random edit; false when the policy has nothing it applies to.
-bool mutate(RandomPolicy& policy, std::mt19937_64& rng, std::string& step) {
-  const auto rules = positions_of<RandomRule>(policy);
-  const auto settings = positions_of<RandomSetting>(policy);
-  const auto attributes = positions_of<RandomAttribute>(policy);
-  const auto pick = [&rng](const std::vector<std::size_t>& from) {
-    return from[static_cast<std::size_t>(uniform(rng, 0, static_cast<int>(from.size()) - 1))];
-  };
-  switch (uniform(rng, 0, 8)) {
-    case 0: {
-      if (rules.size() < 2) return false;
-      const std::size_t at = pick(rules);
-      step = "drop rule " + std::get<RandomRule>(policy.declarations[at]).id;
-      policy.declarations.erase(policy.declarations.begin() + static_cast<std::ptrdiff_t>(at));
-      if (policy.default_position > at) --policy.default_position;
-      return true;
-    }
-    case 1: {
-      auto& rule = std::get<RandomRule>(policy.declarations[pick(rules)]);
-      rule.allow = !rule.allow;
-      step = "flip the effect of rule " + rule.id;
-      return true;
-    }
-    case 2: {
-      std::vector<RandomCondition*> atoms;
-      for (auto& declaration : policy.declarations) {
-        if (auto* rule = std::get_if<RandomRule>(&declaration)) collect_atoms(rule->condition, atoms);
-        if (auto* setting = std::get_if<RandomSetting>(&declaration)) collect_atoms(setting->covers, atoms);
-      }
-      std::shuffle(atoms.begin(), atoms.end(), rng);
-      for (RandomCondition* atom : atoms) {
-        if (const auto shifted = shifted_comparison(atom->atom, rng)) {
-          step = "shift `" + atom->atom + "` to `" + *shifted + "`";
-          atom->atom = *shifted;
-          return true;
-        }
-      }
-      return false;
-    }
-    case 3: {
-      if (settings.empty()) return false;
-      auto& setting = std::get<RandomSetting>(policy.declarations[pick(settings)]);
-      setting.default_on = !setting.default_on;
-      step = "flip the default of setting " + setting.name;
-      return true;
-    }
-    case 4:
-    case 5: {
-      std::vector<std::size_t> enums;
-      for (const std::size_t at : attributes) {
-        if (std::get<RandomAttribute>(policy.declarations[at]).kind == RandomAttribute::Kind::enumeration) {
-          enums.push_back(at);
-        }
-      }
-      if (enums.empty()) return false;
-      auto& attribute = std::get<RandomAttribute>(policy.declarations[pick(enums)]);
-      if (uniform(rng, 0, 1) == 0) {
-        if (std::find(attribute.values.begin(), attribute.values.end(), "newcomer") != attribute.values.end()) return false;
-        attribute.values.push_back("newcomer");
-        step = "add value newcomer to " + attribute.name;
-      } else {
-        if (attribute.values.size() < 2) return false;
-        const auto at = static_cast<std::size_t>(uniform(rng, 0, static_cast<int>(attribute.values.size()) - 1));
-        step = "drop value " + attribute.values[at] + " of " + attribute.name;
-        attribute.values.erase(attribute.values.begin() + static_cast<std::ptrdiff_t>(at));
-      }
-      return true;
-    }
-    case 6: {
-      // Two neighbouring rules or settings swap places: only reasons may change.
-      std::vector<std::size_t> neighbours;
-      for (std::size_t i = 0; i + 1 < policy.declarations.size(); ++i) {
-        if (!std::holds_alternative<RandomAttribute>(policy.declarations[i]) &&
-            !std::holds_alternative<RandomAttribute>(policy.declarations[i + 1])) {
-          neighbours.push_back(i);
-        }
-      }
-      if (neighbours.empty()) return false;
-      const std::size_t at = pick(neighbours);
-      std::swap(policy.declarations[at], policy.declarations[at + 1]);
-      step = "swap declarations " + std::to_string(at) + " and " + std::to_string(at + 1);
-      return true;
-    }
-    case 7: {
-      auto& rule = std::get<RandomRule>(policy.declarations[pick(rules)]);
-      step = "rename rule " + rule.id;
-      rule.id += "_v2";
-      return true;
-    }
-    default: {
-      policy.default_allow = !policy.default_allow ? std::optional<bool>(true)
-                             : *policy.default_allow ? std::optional<bool>(false)
-                                                     : std::nullopt;
-      step = "change the default";
-      return true;
-    }
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -345,7 +170,7 @@ TEST_CASE("diff vs interpreter: every disagreement in exactly one row, every agr
     for (int attempt = 0; attempt < 40 && static_cast<int>(steps.size()) < wanted; ++attempt) {
       RandomPolicy candidate = mutated;
       std::string step;
-      if (mutate(candidate, rng, step) && check(candidate.render())) {
+      if (mutate_policy(candidate, rng, step) && check(candidate.render())) {
         mutated = std::move(candidate);
         tally.shifted_constants += step.rfind("shift", 0) == 0 ? 1 : 0;
         steps.push_back(step);

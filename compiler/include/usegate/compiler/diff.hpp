@@ -19,6 +19,11 @@
 //   setting renamed: data_sharing → grok_sharing
 //   grok_sharing: now also on ios, android from 2024-09-01
 //   rule renamed: train_on_x → train_on_posts
+//
+// The semantic part needs only each version's decision function, which an artifact keeps:
+// diff_decision_functions gives the same rows from two artifacts (or an artifact and a
+// source) as diff_policies gives from the sources. The structural part needs the rules'
+// conditions, which an artifact does not keep.
 
 #include <optional>
 #include <string>
@@ -26,6 +31,7 @@
 #include <vector>
 
 #include "usegate/compiler/checked_policy.hpp"
+#include "usegate/compiler/decision_diagram.hpp"
 #include "usegate/compiler/interpreter.hpp"
 #include "usegate/compiler/lower.hpp"
 #include "usegate/compiler/partition.hpp"
@@ -102,6 +108,9 @@ struct PolicyDiff {
   std::string old_name, old_version;
   std::string new_name, new_version;
   std::vector<DiffVariable> variables;
+  // False when a version is known by its decision function alone: then no structural change
+  // is known, and `structural_changes` is empty without saying that nothing changed.
+  bool structure_known = true;
   std::vector<StructuralChange> structural_changes;  // header, attributes, settings, rules
   // Grouped by direction (newly denied, newly allowed, reason only), then by the new reason
   // and the old reason in source order.
@@ -119,6 +128,48 @@ struct DiffError {
 [[nodiscard]] std::variant<PolicyDiff, DiffError> diff_policies(const CheckedPolicy& old_policy,
                                                                 const CheckedPolicy& new_policy,
                                                                 const CompileOptions& options = {});
+
+// What the rows read of a version besides its decision: the names it declares, in its order,
+// and the rule ids its reasons name. A source and an artifact both hold all of it.
+struct VersionDeclarations {
+  struct Attribute {
+    std::string name;
+    AttributeKind kind = AttributeKind::enumeration;
+    std::optional<SourceSpan> span;  // from a source only
+  };
+  struct Setting {
+    std::string name;
+    std::vector<std::string> formerly;
+    bool default_on = false;
+  };
+  std::string name, version;
+  std::vector<Attribute> attributes;  // declaration order, `now` last
+  std::vector<Setting> settings;      // declaration order
+  std::vector<std::string> rules;     // rule ids in source order: reason r > 0 is rules[r - 1]
+};
+
+[[nodiscard]] VersionDeclarations declarations_of(const CheckedPolicy& policy);
+
+// One version as its compiled decision function: what an artifact holds, or a source lowered
+// over its own partitions as `usegate build` lowers it.
+struct DecisionFunction {
+  VersionDeclarations declarations;
+  std::vector<Partition> partitions;  // the decision's variables, as partitions_of gives them
+  DecisionDiagram diagram;            // over `partitions`
+  NodeId root = 0;                    // terminals hold cells (encode_cell)
+};
+
+[[nodiscard]] std::variant<DecisionFunction, DiffError> decision_function_of(const CheckedPolicy& policy,
+                                                                             const CompileOptions& options = {});
+
+// The rows of diff_policies, from the decision functions alone: the same variables, rows and
+// order, with `structure_known` false. The two versions may split a variable into different
+// cells (a constant only one of them compares with) or test different variables: each is
+// carried over to the common refinement, where a variable one version does not test is one
+// its decision does not depend on.
+[[nodiscard]] std::variant<PolicyDiff, DiffError> diff_decision_functions(const DecisionFunction& old_version,
+                                                                          const DecisionFunction& new_version,
+                                                                          const CompileOptions& options = {});
 
 // `newly denied`, `newly allowed`, `reason only`.
 [[nodiscard]] const char* direction_name(DiffDirection direction);
