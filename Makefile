@@ -11,7 +11,7 @@ CMAKE_FLAGS ?=
 # The nested builds print progress and results, not a line per directory they enter.
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all deps configure build test test-sanitize test-thread fuzz-build fuzz fuzz-smoke fuzz-seeds demo bench mutate clean
+.PHONY: all deps configure build format format-check test test-sanitize test-thread fuzz-build fuzz fuzz-smoke fuzz-seeds demo bench mutate clean
 
 all: build
 
@@ -62,6 +62,18 @@ fuzz-seeds: fuzz-build
 	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target usegate_fuzz_seeds
 	@$(FUZZ_DIR)/fuzz/usegate_fuzz_seeds fuzz/corpus/artifact_bytes
 	@$(FUZZ_DIR)/fuzz/usegate_fuzz_seeds fuzz/corpus/artifact_structure
+
+# The demo needs the program only, not the suites and benchmarks.
+# Every C++ file of the tree (the mutants are diffs, and stay as they are) through .clang-format.
+FORMAT_FILES = git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | grep -v '^tests/mutants/'
+format: deps
+	@$(FORMAT_FILES) | xargs clang-format -i
+
+# Fails, listing the files, when any file differs from its formatted self.
+format-check: deps
+	@$(FORMAT_FILES) | xargs clang-format --dry-run 2>&1 | sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: warning: code should be clang-formatted.*/\1/p' | sort -u > .format-diff
+	@if [ -s .format-diff ]; then echo "not formatted (run \`make format\`):"; sed 's/^/  /' .format-diff; rm -f .format-diff; exit 1; fi
+	@rm -f .format-diff; echo "format: every file is formatted"
 
 # The demo needs the program only, not the suites and benchmarks.
 demo: configure
