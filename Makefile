@@ -36,7 +36,7 @@ test-sanitize: deps
 
 # The tests that run the record stream on several threads (`eval`/`filter -j 2..4`, consent
 # read for several policies at once), under ThreadSanitizer: the program and the CLI suite only.
-THREAD_TESTS ?= cli: .*(-j|threads|thread|consent)
+THREAD_TESTS ?= ^cli:.*(-j|consent|FIFO|too long)
 test-thread: deps
 	@cmake -S . -B $(TSAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUSEGATE_TSAN=ON \
 	  -DUSEGATE_BUILD_BENCHMARKS=OFF -DUSEGATE_WERROR=ON $(CMAKE_FLAGS) >/dev/null
