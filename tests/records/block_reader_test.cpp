@@ -46,8 +46,10 @@ ReadResult read_all(int descriptor, std::size_t block_size, std::size_t max_line
   return result;
 }
 
-ReadResult read_file_text(const std::string& text, std::size_t block_size, std::size_t max_line) {
-  const std::string path = usegate::testing::scratch_directory("block-reader") + "/input";
+// `scratch`: a directory of the test case's own, since ctest runs test cases side by side.
+ReadResult read_file_text(const std::string& text, std::size_t block_size, std::size_t max_line,
+                          const std::string& scratch) {
+  const std::string path = usegate::testing::scratch_directory(scratch) + "/input";
   usegate::testing::write_text(path, text);
   const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   REQUIRE(descriptor >= 0);
@@ -68,13 +70,13 @@ TEST_CASE("block reader: a line longer than the limit is flagged, wherever the r
                                        {9, "<too long>"}};
   for (const std::size_t block_size : {std::size_t{1}, std::size_t{7}, std::size_t{16}, std::size_t{64}, std::size_t{4096}}) {
     INFO("block size " << block_size);
-    CHECK(read_file_text(input, block_size, 20).lines == expected);
+    CHECK(read_file_text(input, block_size, 20, "block-reader-too-long").lines == expected);
   }
 }
 
 TEST_CASE("block reader: memory stays bounded by the limit, not by the line") {
   const std::string input = "a\n" + std::string(std::size_t{8} << 20, 'x') + "\nb\n";
-  const ReadResult result = read_file_text(input, 4096, 1000);
+  const ReadResult result = read_file_text(input, 4096, 1000, "block-reader-memory");
   CHECK(result.lines == std::vector<ReadLine>{{1, "a"}, {2, "<too long>"}, {3, "b"}});
   CHECK(result.largest_block <= 1000 + 2 * 4096 + usegate::records::parse_padding);
 }
@@ -179,6 +181,6 @@ TEST_CASE("block reader: a line cut by the block boundary is read whole, with it
   }
   for (const std::size_t block_size : {std::size_t{1}, std::size_t{13}, std::size_t{64}, std::size_t{1000}}) {
     INFO("block size " << block_size);
-    CHECK(read_file_text(input, block_size, 100).lines == expected);
+    CHECK(read_file_text(input, block_size, 100, "block-reader-boundaries").lines == expected);
   }
 }
