@@ -128,8 +128,8 @@ NodeId with_unset_codes(const DecisionDiagram& from, NodeId root, DecisionDiagra
   return copy(root);
 }
 
-Decision decision_of_cell(const CheckedPolicy& policy, std::uint32_t cell) {
-  Decision decision;
+RuleDecision decision_of_cell(const CheckedPolicy& policy, std::uint32_t cell) {
+  RuleDecision decision;
   decision.effect = cell_allows(cell) ? Effect::allow : Effect::deny;
   const std::uint32_t reason = cell_reason(cell);
   if (reason == 0) {
@@ -164,7 +164,7 @@ std::string condition_piece(const DiffVariable& variable, const std::vector<bool
   return fmt::format("{} ∈ {{{}}}", name, join(words, ", "));
 }
 
-DiffDirection direction_of(const Decision& before, const Decision& after) {
+DiffDirection direction_of(const RuleDecision& before, const RuleDecision& after) {
   if (before.effect == after.effect) return DiffDirection::reason_only;
   return after.effect == Effect::deny ? DiffDirection::newly_denied : DiffDirection::newly_allowed;
 }
@@ -668,13 +668,13 @@ std::variant<PolicyDiff, DiffError> diff_policies(const CheckedPolicy& old_polic
     DecisionDiagram semantic(sizes, options.max_diagram_nodes, options.max_diagram_links);
     const NodeId before = with_unset_codes(comparison, old_decision, semantic, diff.variables, old_default_on);
     const NodeId after = with_unset_codes(comparison, new_decision, semantic, diff.variables, new_default_on);
-    std::vector<std::pair<Decision, Decision>> changes;
+    std::vector<std::pair<RuleDecision, RuleDecision>> changes;
     std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> change_of_cells;
     const NodeId pairs = semantic.combine(before, after, [&](std::uint32_t old_cell, std::uint32_t new_cell) {
       const auto [found, inserted] = change_of_cells.try_emplace({old_cell, new_cell}, 0);
       if (inserted) {
-        Decision old_decision_here = decision_of_cell(old_policy, old_cell);
-        Decision new_decision_here = decision_of_cell(new_policy, new_cell);
+        RuleDecision old_decision_here = decision_of_cell(old_policy, old_cell);
+        RuleDecision new_decision_here = decision_of_cell(new_policy, new_cell);
         if (old_decision_here.effect != new_decision_here.effect ||
             old_decision_here.reason != new_decision_here.reason) {
           changes.emplace_back(std::move(old_decision_here), std::move(new_decision_here));
@@ -705,7 +705,7 @@ std::variant<PolicyDiff, DiffError> diff_policies(const CheckedPolicy& old_polic
   }
 
   // Reasons in source order: the default (no rule) first.
-  const auto position = [](const Decision& decision) { return decision.rule ? *decision.rule + 1 : 0; };
+  const auto position = [](const RuleDecision& decision) { return decision.rule ? *decision.rule + 1 : 0; };
   std::stable_sort(diff.rows.begin(), diff.rows.end(), [&](const DiffRow& a, const DiffRow& b) {
     return std::make_tuple(a.direction, position(a.after), position(a.before)) <
            std::make_tuple(b.direction, position(b.after), position(b.before));
