@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "usegate/base/calendar.hpp"
+#include "usegate/base/format_text.hpp"
 
 namespace usegate::compiler {
 namespace {
@@ -565,8 +566,8 @@ DiffError too_large(const std::vector<DiffVariable>& variables, const DiagramToo
   });
   std::vector<std::string> responsible;
   for (std::size_t i = 0; i < order.size() && i < 3 && error.nodes_per_variable[order[i]] > 0; ++i) {
-    responsible.push_back(fmt::format("`{}` ({} nodes)", variables[order[i]].partition.name,
-                                      error.nodes_per_variable[order[i]]));
+    responsible.push_back(fmt::format("`{}` ({})", variables[order[i]].partition.name,
+                                      counted(error.nodes_per_variable[order[i]], "node")));
   }
   return DiffError{fmt::format("the diff exceeds its budget of {}; most nodes test {}",
                                error.budget_text(), join(responsible, ", ")),
