@@ -7,6 +7,7 @@
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "decision_policy.hpp"
+#include "usegate/base/format_text.hpp"
 #include "usegate/compiler/compile.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
 
@@ -62,11 +63,11 @@ int run_build(const Words& words) {
   if (!file) throw UsageError(fmt::format("build: cannot write `{}`", *output));
   const std::string layout =
       table.table.layout == runtime::DecisionTable::Layout::dense
-          ? fmt::format("dense table of {} cells", table.table.cells.size())
-          : fmt::format("decision diagram of {} words", table.table.words.size());
-  std::cerr << fmt::format("wrote {}: policy {} version {}, {} variables, {}, {} bytes\n", *output,
+          ? "dense table of " + counted(table.table.cells.size(), "cell")
+          : "decision diagram of " + counted(table.table.words.size(), "word");
+  std::cerr << fmt::format("wrote {}: policy {} version {}, {}, {}, {}\n", *output,
                            table.name, table.version.empty() ? "-" : table.version,
-                           table.variables.size(), layout, bytes.size());
+                           counted(table.variables.size(), "variable"), layout, counted(bytes.size(), "byte"));
   return 0;
 }
 

@@ -8,6 +8,7 @@
 #include "decision_policy.hpp"
 #include "policy_files.hpp"
 #include "stage_show.hpp"
+#include "usegate/base/format_text.hpp"
 #include "usegate/base/json_text.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
 
@@ -35,10 +36,6 @@ options:
 exit status: 0 clean, 1 errors (or warnings with --werror), 2 usage error
 )";
 
-std::string plural(std::size_t count, const char* noun) {
-  return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
-}
-
 // An artifact has no source to lint: checking it is loading it. Returns its error count.
 std::size_t check_artifact(const PolicyFile& file, const std::string& format) {
   if (!file.artifact) {
@@ -55,8 +52,8 @@ std::size_t check_artifact(const PolicyFile& file, const std::string& format) {
     std::size_t explicit_rules = 0;
     for (const auto& rule : compiled.rules) explicit_rules += rule.setting < 0 ? 1 : 0;
     std::cout << fmt::format("{}: ok: artifact of policy {} version {}, {}, {}\n", file.path, compiled.name,
-                             compiled.version.empty() ? "-" : compiled.version, plural(explicit_rules, "rule"),
-                             plural(compiled.settings.size(), "setting"));
+                             compiled.version.empty() ? "-" : compiled.version, counted(explicit_rules, "rule"),
+                             counted(compiled.settings.size(), "setting"));
   }
   return 0;
 }

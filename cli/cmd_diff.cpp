@@ -66,7 +66,7 @@ cannot be compared, bindings that do not fit NEW, or a usage error
 
 std::string version_text(const std::string& version) { return version.empty() ? "-" : version; }
 
-const char* effect_name(const compiler::Decision& decision) {
+const char* effect_name(const compiler::RuleDecision& decision) {
   return decision.effect == compiler::Effect::allow ? "allow" : "deny";
 }
 

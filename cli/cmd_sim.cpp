@@ -82,33 +82,6 @@ std::string label_of(const std::string& path) {
   return std::filesystem::path(path).stem().string();
 }
 
-// The progress line on a terminal, redrawn at most twice a second.
-class SimulationProgress {
- public:
-  SimulationProgress(bool enabled, std::uint64_t users) : enabled_(enabled), users_(users) {}
-  void update(std::uint64_t done) {
-    if (!enabled_) return;
-    const auto now = std::chrono::steady_clock::now();
-    if (done < users_ && now - last_ < std::chrono::milliseconds(500)) return;
-    last_ = now;
-    std::fprintf(stderr, "\rsim: %llu of %llu users (%.0f%%) ",
-                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(users_),
-                 100.0 * static_cast<double>(done) / static_cast<double>(users_));
-    drawn_ = true;
-  }
-  ~SimulationProgress() {
-    if (drawn_) std::fprintf(stderr, "\r%*s\r", 60, "");
-  }
-  SimulationProgress(const SimulationProgress&) = delete;
-  SimulationProgress& operator=(const SimulationProgress&) = delete;
-
- private:
-  bool enabled_;
-  std::uint64_t users_;
-  std::chrono::steady_clock::time_point last_{};
-  bool drawn_ = false;
-};
-
 // `--write-records`: one JSON object per record, with the fields a policy reads (an absent
 // value is left out), the user's id and platform usage, and the user's consent under the
 // first policy.
@@ -233,9 +206,9 @@ int simulate_scenario(const Arguments& arguments, const std::string& format, con
   if (const auto path = arguments.option("--write-records"))
     writer.emplace(*path, schema, simulations.front());
   {
-    SimulationProgress progress(::isatty(2) != 0, scenario.users);
+    ProgressLine progress;
     review::run_population(scenario, schema, simulations, writer ? &*writer : nullptr,
-                   [&](std::uint64_t done) { progress.update(done); });
+                   [&](std::uint64_t done) { progress.update_users(done, scenario.users); });
   }
   if (writer) writer->finish();
 

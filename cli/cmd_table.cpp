@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "decision_policy.hpp"
 #include "text_table.hpp"
+#include "usegate/base/format_text.hpp"
 #include "usegate/compiler/lower.hpp"
 #include "usegate/compiler/regions.hpp"
 
@@ -125,8 +126,8 @@ int run_table(const Words& words) {
     row.push_back(rows.reason_of(region.value));
     table.add_row(std::move(row));
   }
-  std::cout << fmt::format("policy {} version {}: {} rows over {} variables\n\n", rows.name,
-                           rows.version.empty() ? "-" : rows.version, regions.size(), partitions.size());
+  std::cout << fmt::format("policy {} version {}: {} over {}\n\n", rows.name, rows.version.empty() ? "-" : rows.version,
+                           counted(regions.size(), "row"), counted(partitions.size(), "variable"));
   std::cout << table.render();
   return 0;
 }

@@ -1,7 +1,8 @@
 #pragma once
 // The policy a command works with: a `.policy` source (checked, and compiled in memory to
 // decide records) or a built artifact, told apart by the artifact's magic bytes — never by
-// the file's name. The file is read once.
+// the file's name. The file is read once. Every command reads its policies here: with
+// read_policy_file, or load_decision_policy when it only decides records.
 
 #include <optional>
 #include <string>

@@ -73,10 +73,6 @@ LoadedPolicy analyze_policy_text(const std::string& path, std::string text, bool
   return loaded;
 }
 
-LoadedPolicy load_policy(const std::string& path, bool run_lints) {
-  return analyze_policy_text(path, read_file(path, policy_file_limit), run_lints);
-}
-
 void print_diagnostics(const LoadedPolicy& policy) {
   for (const auto& diagnostic : policy.analysis.diagnostics.all()) {
     if (policy.not_text) {

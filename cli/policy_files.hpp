@@ -45,11 +45,9 @@ struct LoadedPolicy {
   bool not_text = false;
 };
 
-// Analyzes a policy source read from `path`.
+// Analyzes a policy source read from `path`. Commands read a policy with read_policy_file
+// (decision_policy.hpp), which tells a source from an artifact and calls this for a source.
 [[nodiscard]] LoadedPolicy analyze_policy_text(const std::string& path, std::string text, bool run_lints = true);
-
-// Reads and analyzes a policy source; a file that cannot be read is a usage error.
-[[nodiscard]] LoadedPolicy load_policy(const std::string& path, bool run_lints = true);
 
 // Prints the diagnostics as text on stderr.
 void print_diagnostics(const LoadedPolicy& policy);

@@ -6,14 +6,11 @@
 #include <fmt/ranges.h>
 
 #include "record_inputs.hpp"
+#include "usegate/base/format_text.hpp"
 #include "usegate/base/json_text.hpp"
 
 namespace usegate::cli {
 namespace {
-
-std::string plural(std::uint64_t count, const char* noun) {
-  return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
-}
 
 constexpr compiler::DiffDirection directions[] = {compiler::DiffDirection::newly_denied,
                                                   compiler::DiffDirection::newly_allowed,
@@ -43,12 +40,12 @@ std::string record_diff_text(const review::RecordDiff& diff, const RecordDiffInp
   std::string out = fmt::format("\nrecords ({}): {} read, {} changed, {} unchanged, {} rejected\n", heading, diff.read,
                                 diff.changed(), diff.unchanged, diff.rejected);
   for (const auto direction : directions) {
-    out += fmt::format("  {}: {}\n", compiler::direction_name(direction), plural(diff.changed_in(direction), "record"));
+    out += fmt::format("  {}: {}\n", compiler::direction_name(direction), counted(diff.changed_in(direction), "record"));
     for (const auto& pair : diff.pairs) {
       if (pair.direction != direction) continue;
       const bool more = pair.records > pair.first_lines.size();
       out += fmt::format("    {} → {}: {}, {}{} {}\n", outcome_text(pair.before.decision, pair.before.reason),
-                         outcome_text(pair.after.decision, pair.after.reason), plural(pair.records, "record"),
+                         outcome_text(pair.after.decision, pair.after.reason), counted(pair.records, "record"),
                          more ? "first " : "", pair.first_lines.size() == 1 ? "line" : "lines",
                          fmt::join(pair.first_lines, ", "));
     }

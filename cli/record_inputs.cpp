@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -16,6 +17,7 @@
 
 #include "policy_files.hpp"
 #include "text_input.hpp"
+#include "usegate/base/format_text.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
 #include "usegate/runtime/time_text.hpp"
 
@@ -240,32 +242,47 @@ void report_consent_rejections(const std::string& path, const records::ConsentLe
   }
   const std::uint64_t bad_values_shown = ledger.notes().size() - rejections_shown;
   if (ledger.rejected() > rejections_shown) {
-    std::cerr << fmt::format("{}: {} more consent changes rejected\n", printable(path),
-                             ledger.rejected() - rejections_shown);
+    std::cerr << fmt::format("{}: {} rejected\n", printable(path),
+                             counted(ledger.rejected() - rejections_shown, "more consent change"));
   }
   if (ledger.bad_values_read_as_off() > bad_values_shown) {
-    std::cerr << fmt::format("{}: {} more consent changes read as off\n", printable(path),
-                             ledger.bad_values_read_as_off() - bad_values_shown);
+    std::cerr << fmt::format("{}: {} read as off\n", printable(path),
+                             counted(ledger.bad_values_read_as_off() - bad_values_shown, "more consent change"));
   }
 }
 
 ProgressLine::ProgressLine() : enabled_(::isatty(2) != 0), start_(std::chrono::steady_clock::now()) {}
 
-void ProgressLine::update(std::uint64_t records, std::uint64_t bytes) {
-  if (!enabled_) return;
+bool ProgressLine::due(bool final) {
+  if (!enabled_) return false;
   const auto now = std::chrono::steady_clock::now();
-  if (now - last_ < std::chrono::milliseconds(500)) return;
+  if (!final && now - last_ < std::chrono::milliseconds(500)) return false;
   last_ = now;
-  const double seconds = std::chrono::duration<double>(now - start_).count();
-  std::fprintf(stderr, "\r%12llu records  %10.1f MB  %8.1f MB/s  %6.1f s ", static_cast<unsigned long long>(records),
-               static_cast<double>(bytes) / 1e6, seconds > 0 ? static_cast<double>(bytes) / 1e6 / seconds : 0.0,
-               seconds);
-  drawn_ = true;
+  return true;
+}
+
+void ProgressLine::draw(const std::string& text) {
+  std::fprintf(stderr, "\r%s", text.c_str());
+  drawn_width_ = std::max(drawn_width_, text.size());
+}
+
+void ProgressLine::update(std::uint64_t records, std::uint64_t bytes) {
+  if (!due(false)) return;
+  const double seconds = std::chrono::duration<double>(last_ - start_).count();
+  const double megabytes = static_cast<double>(bytes) / 1e6;
+  draw(fmt::format("{:>12} {:<7}  {:>10.1f} MB  {:>8.1f} MB/s  {:>6.1f} s ", records, records == 1 ? "record" : "records",
+                   megabytes, seconds > 0 ? megabytes / seconds : 0.0, seconds));
+}
+
+void ProgressLine::update_users(std::uint64_t done, std::uint64_t total) {
+  if (!due(done >= total)) return;
+  draw(fmt::format("sim: {} of {} {} ({:.0f}%) ", done, total, total == 1 ? "user" : "users",
+                   total > 0 ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0));
 }
 
 void ProgressLine::clear() {
-  if (drawn_) std::fprintf(stderr, "\r%*s\r", 60, "");
-  drawn_ = false;
+  if (drawn_width_ > 0) std::fprintf(stderr, "\r%*s\r", static_cast<int>(drawn_width_), "");
+  drawn_width_ = 0;
 }
 
 }  // namespace usegate::cli

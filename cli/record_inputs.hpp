@@ -75,23 +75,30 @@ struct BindingsFile {
 // on escaped.
 void report_consent_rejections(const std::string& path, const records::ConsentLedger& ledger);
 
-// A one-line progress report on stderr when it is a terminal (records, MB, MB/s, seconds),
-// redrawn at most twice a second and cleared at the end; nothing otherwise, so a run prints
-// the same in a terminal, a pipe or a test.
+// The one progress line of every command: on stderr when it is a terminal, redrawn at most
+// twice a second and cleared at the end; nothing otherwise, so a run prints the same in a
+// terminal, a pipe or a test.
 class ProgressLine {
  public:
   ProgressLine();
   ~ProgressLine() { clear(); }
   ProgressLine(const ProgressLine&) = delete;
   ProgressLine& operator=(const ProgressLine&) = delete;
+  // Records read so far: records, MB, MB/s, seconds (eval, filter, diff and sim --records).
   void update(std::uint64_t records, std::uint64_t bytes);
+  // Simulated users so far, of `total` (sim --scenario); the last one is always drawn.
+  void update_users(std::uint64_t done, std::uint64_t total);
   void clear();
 
  private:
+  // Whether a redraw is due: half a second after the last one, or at once when `final`.
+  bool due(bool final);
+  void draw(const std::string& text);
+
   bool enabled_;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_{};
-  bool drawn_ = false;
+  std::size_t drawn_width_ = 0;  // what clear() blanks out
 };
 
 }  // namespace usegate::cli

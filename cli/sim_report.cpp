@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "text_table.hpp"
+#include "usegate/base/format_text.hpp"
 #include "usegate/base/json_text.hpp"
 
 namespace usegate::cli {
@@ -137,7 +138,7 @@ std::string policy_lines(std::span<const Labeled<Report>> reports) {
 
 std::string header(const review::Scenario& scenario, std::span<const LabeledReport> reports) {
   std::string out = policy_lines(reports);
-  out += fmt::format("scenario {}: {} users, seed {}, now {}{}\n", scenario.path, scenario.users,
+  out += fmt::format("scenario {}: {}, seed {}, now {}{}\n", scenario.path, counted(scenario.users, "user"),
                      scenario.seed, scenario.now_text,
                      reports.size() > 1 ? ", the same users under each policy" : "");
   std::string purposes;
@@ -145,8 +146,8 @@ std::string header(const review::Scenario& scenario, std::span<const LabeledRepo
     if (!purposes.empty()) purposes += ", ";
     purposes += purpose;
   }
-  out += fmt::format("{} records per purpose ({} per user), purposes {}\n",
-                     reports.front().report.records, scenario.records_per_user(), purposes);
+  out += fmt::format("{} per purpose ({} per user), purposes {}\n",
+                     counted(reports.front().report.records, "record"), scenario.records_per_user(), purposes);
   return out;
 }
 
@@ -154,8 +155,8 @@ std::string header(const review::Scenario& scenario, std::span<const LabeledRepo
 std::string purposes_text(const std::vector<review::PurposeReport>& purposes) {
   std::string out;
   for (const auto& purpose : purposes) {
-    out += fmt::format("\npurpose {}: {} of {} records usable ({})\n\n", purpose.purpose,
-                       purpose.all.usable, purpose.all.records,
+    out += fmt::format("\npurpose {}: {} of {} usable ({})\n\n", purpose.purpose,
+                       purpose.all.usable, counted(purpose.all.records, "record"),
                        percent(purpose.all.usable, purpose.all.records));
     ReportTable breakdowns({"breakdown", "value", "records", "usable", "share"},
                            {false, false, true, true, true});

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "record_inputs.hpp"
+#include "usegate/base/format_text.hpp"
 #include "usegate/base/json_text.hpp"
 #include "usegate/records/record_decoder.hpp"
 
@@ -51,11 +52,9 @@ std::string json_object(const std::vector<std::pair<std::string, std::uint64_t>>
 
 std::string summary_text(const char* command, const StreamSummary& summary) {
   const auto& counts = summary.counts;
-  std::string text = fmt::format("usegate {}: {} records: {} allowed, {} denied, {} rejected", command, counts.read,
-                                 counts.allowed, counts.denied, counts.rejected);
-  if (counts.empty_lines > 0) {
-    text += fmt::format(" ({} empty line{} skipped)", counts.empty_lines, counts.empty_lines == 1 ? "" : "s");
-  }
+  std::string text = fmt::format("usegate {}: {}: {} allowed, {} denied, {} rejected", command,
+                                 counted(counts.read, "record"), counts.allowed, counts.denied, counts.rejected);
+  if (counts.empty_lines > 0) text += fmt::format(" ({} skipped)", counted(counts.empty_lines, "empty line"));
   text += "\n";
   if (counts.denied > 0) text += "  denied by reason: " + listing(denials(summary)) + "\n";
   if (counts.rejected > 0) text += "  rejected by cause: " + listing(rejections(summary)) + "\n";

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "table_limits.hpp"
+#include "usegate/base/format_text.hpp"
 #include "usegate/compiler/decision_diagram.hpp"
 
 namespace usegate::compiler {
@@ -26,8 +27,8 @@ CompileError too_large(const CheckedPolicy& policy, const std::vector<Partition>
     const Partition& partition = partitions[order[i]];
     if (error.nodes_per_variable[order[i]] == 0) break;
     if (!responsible.empty()) responsible += ", ";
-    responsible += fmt::format("`{}` ({} nodes over {} cells)", partition.name,
-                               error.nodes_per_variable[order[i]], partition.cell_count());
+    responsible += fmt::format("`{}` ({} over {})", partition.name, counted(error.nodes_per_variable[order[i]], "node"),
+                               counted(partition.cell_count(), "cell"));
   }
   return CompileError{
       fmt::format("the decision table of policy `{}` exceeds its budget of {}; most nodes test {}",

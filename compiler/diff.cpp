@@ -10,6 +10,7 @@
 
 #include "diff_rows.hpp"
 #include "usegate/base/calendar.hpp"
+#include "usegate/base/format_text.hpp"
 
 namespace usegate::compiler {
 namespace {

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "usegate/base/format_text.hpp"
 #include "usegate/compiler/lower.hpp"
 #include "usegate/compiler/regions.hpp"
 
@@ -153,8 +154,8 @@ NodeId with_unset_codes(const DecisionDiagram& from, NodeId root, DecisionDiagra
   return copy(root);
 }
 
-Decision decision_of_cell(const VersionDeclarations& version, std::uint32_t cell) {
-  Decision decision;
+RuleDecision decision_of_cell(const VersionDeclarations& version, std::uint32_t cell) {
+  RuleDecision decision;
   decision.effect = cell_allows(cell) ? Effect::allow : Effect::deny;
   const std::uint32_t reason = cell_reason(cell);
   if (reason == 0) {
@@ -189,7 +190,7 @@ std::string condition_piece(const DiffVariable& variable, const std::vector<bool
   return fmt::format("{} ∈ {{{}}}", name, join_words(words, ", "));
 }
 
-DiffDirection direction_of(const Decision& before, const Decision& after) {
+DiffDirection direction_of(const RuleDecision& before, const RuleDecision& after) {
   if (before.effect == after.effect) return DiffDirection::reason_only;
   return after.effect == Effect::deny ? DiffDirection::newly_denied : DiffDirection::newly_allowed;
 }
@@ -279,14 +280,14 @@ std::vector<DiffRow> changed_rows(const Comparison& comparison, const DecisionDi
       with_unset_codes(diagram, old_decision, semantic, variables, comparison.old_default_on);
   const NodeId after =
       with_unset_codes(diagram, new_decision, semantic, variables, comparison.new_default_on);
-  std::vector<std::pair<Decision, Decision>> changes;
+  std::vector<std::pair<RuleDecision, RuleDecision>> changes;
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> change_of_cells;
   const NodeId pairs =
       semantic.combine(before, after, [&](std::uint32_t old_cell, std::uint32_t new_cell) {
         const auto [found, inserted] = change_of_cells.try_emplace({old_cell, new_cell}, 0);
         if (inserted) {
-          Decision old_decision_here = decision_of_cell(old_version, old_cell);
-          Decision new_decision_here = decision_of_cell(new_version, new_cell);
+          RuleDecision old_decision_here = decision_of_cell(old_version, old_cell);
+          RuleDecision new_decision_here = decision_of_cell(new_version, new_cell);
           if (old_decision_here.effect != new_decision_here.effect ||
               old_decision_here.reason != new_decision_here.reason) {
             changes.emplace_back(std::move(old_decision_here), std::move(new_decision_here));
@@ -314,7 +315,7 @@ std::vector<DiffRow> changed_rows(const Comparison& comparison, const DecisionDi
     rows.push_back(std::move(row));
   }
   // Reasons in source order: the default (no rule) first.
-  const auto position = [](const Decision& decision) {
+  const auto position = [](const RuleDecision& decision) {
     return decision.rule ? *decision.rule + 1 : 0;
   };
   std::stable_sort(rows.begin(), rows.end(), [&](const DiffRow& a, const DiffRow& b) {
@@ -333,8 +334,8 @@ DiffError diff_too_large(const std::vector<Partition>& variables, const DiagramT
   std::vector<std::string> responsible;
   for (std::size_t i = 0; i < order.size() && i < 3 && error.nodes_per_variable[order[i]] > 0;
        ++i) {
-    responsible.push_back(fmt::format("`{}` ({} nodes)", variables[order[i]].name,
-                                      error.nodes_per_variable[order[i]]));
+    responsible.push_back(fmt::format("`{}` ({})", variables[order[i]].name,
+                                      counted(error.nodes_per_variable[order[i]], "node")));
   }
   return DiffError{fmt::format("the diff exceeds its budget of {}; most nodes test {}",
                                error.budget_text(), join_words(responsible, ", ")),

@@ -109,30 +109,30 @@ ExtendedValue extended_value(const CheckedPolicy& policy, std::uint32_t attribut
     return known;
   }
   const auto field = input.attributes.find(declared.name);
-  if (field == input.attributes.end() || field->second.kind == FieldValue::Kind::null) {
+  if (field == input.attributes.end() || field->second.kind == RecordValue::Kind::null) {
     return ExtendedValue{};
   }
-  const FieldValue& value = field->second;
+  const RecordValue& value = field->second;
   switch (declared.kind) {
     case AttributeKind::enumeration:
-      if (value.kind != FieldValue::Kind::string) return unknown;
+      if (value.kind != RecordValue::Kind::string) return unknown;
       if (const auto index = declared.find_value(value.text)) {
         known.value = *index;
         return known;
       }
       return unknown;
     case AttributeKind::boolean:
-      if (value.kind != FieldValue::Kind::boolean) return unknown;
+      if (value.kind != RecordValue::Kind::boolean) return unknown;
       known.value = value.boolean ? 1 : 0;
       return known;
     case AttributeKind::number:
-      if (value.kind != FieldValue::Kind::number || !std::isfinite(value.number)) return unknown;
+      if (value.kind != RecordValue::Kind::number || !std::isfinite(value.number)) return unknown;
       known.key = value.number;
       return known;
     case AttributeKind::time: {
       std::optional<double> key;
-      if (value.kind == FieldValue::Kind::string) key = time_key_of_text(value.text);
-      if (value.kind == FieldValue::Kind::number) key = time_key_of_epoch(value.number);
+      if (value.kind == RecordValue::Kind::string) key = time_key_of_text(value.text);
+      if (value.kind == RecordValue::Kind::number) key = time_key_of_epoch(value.number);
       if (!key) return unknown;
       known.key = *key;
       return known;
@@ -145,10 +145,10 @@ bool consents(const CheckedPolicy& policy, std::uint32_t setting, const Interpre
               bool* bad_value) {
   const Setting& declared = policy.settings[setting];
   // The user's own value under the setting's name; else one recorded under a former name.
-  const FieldValue* recorded = nullptr;
+  const RecordValue* recorded = nullptr;
   const auto lookup = [&](const std::string& name) {
     const auto found = input.consent.find(name);
-    if (found != input.consent.end() && found->second.kind != FieldValue::Kind::null) {
+    if (found != input.consent.end() && found->second.kind != RecordValue::Kind::null) {
       recorded = &found->second;
     }
   };
@@ -157,10 +157,10 @@ bool consents(const CheckedPolicy& policy, std::uint32_t setting, const Interpre
     if (!recorded) lookup(former);
   }
   if (!recorded) return declared.default_on;
-  const bool is_on = (recorded->kind == FieldValue::Kind::string && recorded->text == "on") ||
-                     (recorded->kind == FieldValue::Kind::boolean && recorded->boolean);
-  const bool is_off = (recorded->kind == FieldValue::Kind::string && recorded->text == "off") ||
-                      (recorded->kind == FieldValue::Kind::boolean && !recorded->boolean);
+  const bool is_on = (recorded->kind == RecordValue::Kind::string && recorded->text == "on") ||
+                     (recorded->kind == RecordValue::Kind::boolean && recorded->boolean);
+  const bool is_off = (recorded->kind == RecordValue::Kind::string && recorded->text == "off") ||
+                      (recorded->kind == RecordValue::Kind::boolean && !recorded->boolean);
   // Anything but on or off counts as off: a bad value never grants consent.
   if (!is_on && !is_off && bad_value) *bad_value = true;
   return is_on;
@@ -225,11 +225,11 @@ Interpretation interpret(const CheckedPolicy& policy, const InterpreterInput& in
   }
   // Deny overrides allow: any matching deny decides, the first in source order names it.
   if (first_deny) {
-    result.decision = Decision{Effect::deny, first_deny, policy.rules[*first_deny].id};
+    result.decision = RuleDecision{Effect::deny, first_deny, policy.rules[*first_deny].id};
   } else if (first_allow) {
-    result.decision = Decision{Effect::allow, first_allow, policy.rules[*first_allow].id};
+    result.decision = RuleDecision{Effect::allow, first_allow, policy.rules[*first_allow].id};
   } else {
-    result.decision = Decision{policy.default_effect, std::nullopt, "default"};
+    result.decision = RuleDecision{policy.default_effect, std::nullopt, "default"};
   }
   return result;
 }

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "usegate/base/format_text.hpp"
 #include "usegate/compiler/regions.hpp"
 #include "usegate/dsl/ast_dump.hpp"
 
@@ -269,9 +270,6 @@ std::string dump_diagram(const CheckedPolicy& policy, const std::vector<Partitio
   for (std::size_t i = 0; i < nodes.size(); ++i) names[nodes[i]] = fmt::format("n{}", i);
   for (std::size_t i = 0; i < terminals.size(); ++i) names[terminals[i]] = fmt::format("t{}", i);
 
-  const auto counted = [](std::size_t count, const char* noun) {
-    return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
-  };
   std::string out = fmt::format(
       "diagram over {}: {}, {}, root {}\n", counted(partitions.size(), "variable"),
       counted(nodes.size(), "node"), counted(terminals.size(), "terminal"), names[root]);

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "support.hpp"
+#include "usegate/base/json_text.hpp"
 #include "usegate/records/bindings.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
 #include "usegate/records/consent_ledger.hpp"
@@ -140,21 +141,6 @@ void check_encoding(const Policy& policy) {
   (void)policy.reason_name(Policy::invalid_input_reason);
 }
 
-std::string json_text(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += fmt::format("\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
 // Records with every attribute the artifact declares set to one of its values, and some
 // with nothing or the wrong types, decoded with the default bindings (and a consent stream
 // that switches each setting off): every decoded record's codes are in range.
@@ -166,8 +152,8 @@ void check_records(const Policy& policy, MemoryFile& consent_file) {
           ? std::optional(model.attributes[model.platform_attribute].values.front())
           : std::nullopt;
   for (std::size_t s = 0; s < std::min(model.settings.size(), consent_settings); ++s) {
-    consent += R"({"user":"u1","setting":)" + json_text(model.settings[s].name) + R"(,"value":"off",)" +
-               (platform ? R"("platform":)" + json_text(*platform) + "," : std::string()) + R"("ts":"2024-07-30"})" + "\n";
+    consent += R"({"user":"u1","setting":)" + json::quote(model.settings[s].name) + R"(,"value":"off",)" +
+               (platform ? R"("platform":)" + json::quote(*platform) + "," : std::string()) + R"("ts":"2024-07-30"})" + "\n";
   }
   const records::ConsentLedger ledger = records::ConsentLedger::read(
       consent_file.hold(reinterpret_cast<const std::uint8_t*>(consent.data()), consent.size()), policy, fixed_now);
@@ -180,9 +166,9 @@ void check_records(const Policy& policy, MemoryFile& consent_file) {
     if (attribute.type == AttributeType::boolean) value = "true";
     if (attribute.type == AttributeType::number) value = "12.5";
     if (attribute.type == AttributeType::time) value = R"("2024-06-01T00:00:00Z")";
-    if (attribute.type == AttributeType::enumeration && !attribute.values.empty()) value = json_text(attribute.values.front());
-    record += "," + json_text(attribute.name) + ":" + value;
-    wrong_types += "," + json_text(attribute.name) + ":{\"a\":[1]}";
+    if (attribute.type == AttributeType::enumeration && !attribute.values.empty()) value = json::quote(attribute.values.front());
+    record += "," + json::quote(attribute.name) + ":" + value;
+    wrong_types += "," + json::quote(attribute.name) + ":{\"a\":[1]}";
   }
   record += "}\n";
   wrong_types += "}\n";

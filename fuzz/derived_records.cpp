@@ -14,11 +14,11 @@ namespace {
 using compiler::AttributeKind;
 using compiler::CheckedCondition;
 using compiler::ConditionOp;
-using compiler::FieldValue;
+using compiler::RecordValue;
 
 // One way to fill one input of a record: the fields it sets (none: absent), or a `now`.
 struct Choice {
-  std::vector<std::pair<std::string, FieldValue>> fields;
+  std::vector<std::pair<std::string, RecordValue>> fields;
   std::int64_t now = 0;
 };
 
@@ -28,7 +28,7 @@ struct Input {
   std::vector<Choice> choices;
 };
 
-Choice set(const std::string& name, FieldValue value) { return Choice{{{name, std::move(value)}}, 0}; }
+Choice set(const std::string& name, RecordValue value) { return Choice{{{name, std::move(value)}}, 0}; }
 
 void collect_constants(const CheckedCondition& condition, std::vector<std::set<double>>& constants) {
   if (condition.op == ConditionOp::compare && condition.subject < constants.size()) {
@@ -41,34 +41,34 @@ void collect_constants(const CheckedCondition& condition, std::vector<std::set<d
 std::int64_t seconds_of_key(double key) { return static_cast<std::int64_t>(std::floor(key / 2)); }
 
 std::vector<Choice> enum_choices(const compiler::Attribute& attribute) {
-  std::vector<Choice> choices{Choice{}, set(attribute.name, FieldValue::null())};
-  for (const auto& value : attribute.values) choices.push_back(set(attribute.name, FieldValue::of(value)));
-  choices.push_back(set(attribute.name, FieldValue::of(std::string("zz_not_declared"))));
-  choices.push_back(set(attribute.name, FieldValue::of(1.0)));
-  choices.push_back(set(attribute.name, FieldValue::composite()));
+  std::vector<Choice> choices{Choice{}, set(attribute.name, RecordValue::null())};
+  for (const auto& value : attribute.values) choices.push_back(set(attribute.name, RecordValue::of(value)));
+  choices.push_back(set(attribute.name, RecordValue::of(std::string("zz_not_declared"))));
+  choices.push_back(set(attribute.name, RecordValue::of(1.0)));
+  choices.push_back(set(attribute.name, RecordValue::composite()));
   return choices;
 }
 
 std::vector<Choice> bool_choices(const compiler::Attribute& attribute) {
   return {Choice{},
-          set(attribute.name, FieldValue::null()),
-          set(attribute.name, FieldValue::of(true)),
-          set(attribute.name, FieldValue::of(false)),
-          set(attribute.name, FieldValue::of(std::string("true"))),
-          set(attribute.name, FieldValue::of(0.0))};
+          set(attribute.name, RecordValue::null()),
+          set(attribute.name, RecordValue::of(true)),
+          set(attribute.name, RecordValue::of(false)),
+          set(attribute.name, RecordValue::of(std::string("true"))),
+          set(attribute.name, RecordValue::of(0.0))};
 }
 
 std::vector<Choice> number_choices(const compiler::Attribute& attribute, const std::set<double>& constants) {
   constexpr double infinity = std::numeric_limits<double>::infinity();
   std::vector<Choice> choices{Choice{},
-                              set(attribute.name, FieldValue::null()),
-                              set(attribute.name, FieldValue::of(std::string("12"))),
-                              set(attribute.name, FieldValue::of(true)),
-                              set(attribute.name, FieldValue::of(-1e300)),
-                              set(attribute.name, FieldValue::of(1e300))};
+                              set(attribute.name, RecordValue::null()),
+                              set(attribute.name, RecordValue::of(std::string("12"))),
+                              set(attribute.name, RecordValue::of(true)),
+                              set(attribute.name, RecordValue::of(-1e300)),
+                              set(attribute.name, RecordValue::of(1e300))};
   for (const double c : constants) {
     for (const double value : {c, std::nextafter(c, -infinity), std::nextafter(c, infinity), c - 1, c + 1}) {
-      choices.push_back(set(attribute.name, FieldValue::of(value)));
+      choices.push_back(set(attribute.name, RecordValue::of(value)));
     }
   }
   return choices;
@@ -77,27 +77,27 @@ std::vector<Choice> number_choices(const compiler::Attribute& attribute, const s
 // A time at and around `seconds`, in the forms a record may give it.
 void add_times_around(const std::string& name, std::int64_t seconds, std::vector<Choice>& choices) {
   for (const std::int64_t at : {seconds - 1, seconds, seconds + 1}) {
-    choices.push_back(set(name, FieldValue::of(static_cast<double>(at))));
+    choices.push_back(set(name, RecordValue::of(static_cast<double>(at))));
   }
-  choices.push_back(set(name, FieldValue::of(static_cast<double>(seconds) + 0.5)));
-  choices.push_back(set(name, FieldValue::of(static_cast<double>(seconds) - 0.5)));
+  choices.push_back(set(name, RecordValue::of(static_cast<double>(seconds) + 0.5)));
+  choices.push_back(set(name, RecordValue::of(static_cast<double>(seconds) - 0.5)));
   if (differential::writable_year(seconds)) {
-    choices.push_back(set(name, FieldValue::of(differential::datetime_text(seconds, "Z"))));
-    choices.push_back(set(name, FieldValue::of(differential::datetime_text(seconds, ".5Z"))));
-    choices.push_back(set(name, FieldValue::of(differential::date_text(seconds))));
+    choices.push_back(set(name, RecordValue::of(differential::datetime_text(seconds, "Z"))));
+    choices.push_back(set(name, RecordValue::of(differential::datetime_text(seconds, ".5Z"))));
+    choices.push_back(set(name, RecordValue::of(differential::date_text(seconds))));
   }
   if (differential::writable_year(seconds + 7200)) {
-    choices.push_back(set(name, FieldValue::of(differential::datetime_text(seconds + 7200, "+02:00"))));
+    choices.push_back(set(name, RecordValue::of(differential::datetime_text(seconds + 7200, "+02:00"))));
   }
 }
 
 std::vector<Choice> time_choices(const compiler::Attribute& attribute, const std::set<double>& constants) {
   std::vector<Choice> choices{Choice{},
-                              set(attribute.name, FieldValue::null()),
-                              set(attribute.name, FieldValue::of(std::string("2024-02-30"))),
-                              set(attribute.name, FieldValue::of(std::string("not a time"))),
-                              set(attribute.name, FieldValue::of(false)),
-                              set(attribute.name, FieldValue::of(1e13))};
+                              set(attribute.name, RecordValue::null()),
+                              set(attribute.name, RecordValue::of(std::string("2024-02-30"))),
+                              set(attribute.name, RecordValue::of(std::string("not a time"))),
+                              set(attribute.name, RecordValue::of(false)),
+                              set(attribute.name, RecordValue::of(1e13))};
   for (const double key : constants) add_times_around(attribute.name, seconds_of_key(key), choices);
   return choices;
 }
@@ -114,17 +114,17 @@ std::vector<Choice> now_choices(const std::set<double>& constants) {
 std::vector<Choice> consent_choices(const compiler::Setting& setting) {
   const std::string& name = setting.name;
   std::vector<Choice> choices{Choice{},
-                              set(name, FieldValue::of(std::string("on"))),
-                              set(name, FieldValue::of(std::string("off"))),
-                              set(name, FieldValue::null()),
-                              set(name, FieldValue::of(false)),
-                              set(name, FieldValue::of(std::string("maybe"))),
-                              set(name, FieldValue::of(1.0))};
+                              set(name, RecordValue::of(std::string("on"))),
+                              set(name, RecordValue::of(std::string("off"))),
+                              set(name, RecordValue::null()),
+                              set(name, RecordValue::of(false)),
+                              set(name, RecordValue::of(std::string("maybe"))),
+                              set(name, RecordValue::of(1.0))};
   for (const auto& former : setting.formerly) {
-    choices.push_back(set(former, FieldValue::of(std::string("off"))));
-    choices.push_back(set(former, FieldValue::of(std::string("on"))));
-    choices.push_back(Choice{{{name, FieldValue::null()}, {former, FieldValue::of(std::string("off"))}}, 0});
-    choices.push_back(Choice{{{name, FieldValue::of(std::string("on"))}, {former, FieldValue::of(std::string("off"))}}, 0});
+    choices.push_back(set(former, RecordValue::of(std::string("off"))));
+    choices.push_back(set(former, RecordValue::of(std::string("on"))));
+    choices.push_back(Choice{{{name, RecordValue::null()}, {former, RecordValue::of(std::string("off"))}}, 0});
+    choices.push_back(Choice{{{name, RecordValue::of(std::string("on"))}, {former, RecordValue::of(std::string("off"))}}, 0});
   }
   return choices;
 }

@@ -69,7 +69,7 @@ TEST_CASE("consent changes: past the first 100 notes, the rest are counted by ki
   // 60 bad values, then the first 40 of the 70 rejections.
   CHECK(result.err.find(changes + ":100: consent change rejected (unknown_platform): the policy has no platform `tv`\n" +
                         changes + ": 30 more consent changes rejected\n" +
-                        "usegate eval: 1 records: 0 allowed, 1 denied, 0 rejected\n") != std::string::npos);
+                        "usegate eval: 1 record: 0 allowed, 1 denied, 0 rejected\n") != std::string::npos);
   CHECK(result.err.find(":101:") == std::string::npos);
   CHECK(result.err.find("more consent changes read as off") == std::string::npos);
   CHECK(result.err.ends_with("  consent changes: 60 applied, 70 rejected, 0 after --now\n"

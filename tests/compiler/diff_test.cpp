@@ -56,7 +56,7 @@ compiler::PolicyDiff diff_of(const std::string& old_text, const std::string& new
 std::vector<std::string> rows(const compiler::PolicyDiff& diff) {
   std::vector<std::string> lines;
   for (const auto& row : diff.rows) {
-    const auto outcome = [](const compiler::Decision& decision) {
+    const auto outcome = [](const compiler::RuleDecision& decision) {
       return std::string(decision.effect == compiler::Effect::allow ? "allow" : "deny") + " (" + decision.reason + ")";
     };
     lines.push_back(std::string(compiler::direction_name(row.direction)) + ": " + row.condition + ": " +

@@ -20,18 +20,18 @@ namespace {
 using namespace usegate;
 using compiler::Effect;
 using compiler::FieldMap;
-using compiler::FieldValue;
+using compiler::RecordValue;
 using compiler::InterpreterInput;
 
 // ---------------------------------------------------------------------------------------------
 // Vocabulary of the tables.
 
-// JSON values. (Not FieldValue::of("...") directly: a string literal would pick of(bool).)
-FieldValue text(const char* value) { return FieldValue::of(std::string(value)); }
-FieldValue num(double value) { return FieldValue::of(value); }
-FieldValue json_bool(bool value) { return FieldValue::of(value); }
-const FieldValue null = FieldValue::null();
-const FieldValue object = FieldValue::composite();
+// JSON values.
+RecordValue text(const char* value) { return RecordValue::of(value); }
+RecordValue num(double value) { return RecordValue::of(value); }
+RecordValue json_bool(bool value) { return RecordValue::of(value); }
+const RecordValue null = RecordValue::null();
+const RecordValue object = RecordValue::composite();
 
 struct Expected {
   Effect effect;
@@ -50,18 +50,18 @@ constexpr std::int64_t aug_01_noon = 1722513600;    // 2024-08-01T12:00:00Z
 constexpr std::int64_t aug_07 = 1722988800;         // 2024-08-07T00:00:00Z
 constexpr std::int64_t some_day = 1717200000;       // 2024-06-01T00:00:00Z
 
-std::string describe(const FieldValue& value) {
+std::string describe(const RecordValue& value) {
   switch (value.kind) {
-    case FieldValue::Kind::null: return "null";
-    case FieldValue::Kind::boolean: return value.boolean ? "true" : "false";
-    case FieldValue::Kind::number: {
+    case RecordValue::Kind::null: return "null";
+    case RecordValue::Kind::boolean: return value.boolean ? "true" : "false";
+    case RecordValue::Kind::number: {
       std::ostringstream out;
       out.precision(17);
       out << value.number;
       return out.str();
     }
-    case FieldValue::Kind::string: return "\"" + value.text + "\"";
-    case FieldValue::Kind::composite: return "{...}";
+    case RecordValue::Kind::string: return "\"" + value.text + "\"";
+    case RecordValue::Kind::composite: return "{...}";
   }
   return "?";
 }
@@ -147,7 +147,7 @@ std::string joined(const std::vector<std::string>& words) {
 // How each attribute can be missing (absent, or JSON null) and unknown (present, unreadable).
 struct AttributeSamples {
   const char* attribute;
-  std::vector<FieldValue> unknown_values;
+  std::vector<RecordValue> unknown_values;
 };
 
 const std::vector<AttributeSamples> samples = {
@@ -165,9 +165,24 @@ struct AtomRow {
   const char* condition;
   Expected on_missing;
   Expected on_unknown;
-  FieldValue known_holds;      // a readable value on which the condition holds
-  FieldValue known_fails;      // a readable value on which it does not
+  RecordValue known_holds;      // a readable value on which the condition holds
+  RecordValue known_fails;      // a readable value on which it does not
 };
+
+TEST_CASE("a record value from a string literal is text, never a bool") {
+  const RecordValue literal = RecordValue::of("on");
+  CHECK(literal.kind == RecordValue::Kind::string);
+  CHECK(literal.text == "on");
+  CHECK(RecordValue::of("").kind == RecordValue::Kind::string);
+  CHECK(RecordValue::of(true).kind == RecordValue::Kind::boolean);
+  // As consent: the text `off` opts out; a literal taken for the bool `true` would grant it.
+  const compiler::CheckedPolicy policy = checked(declarations + R"(setting s { default on; covers true }
+allow hit when true
+)");
+  const compiler::Interpretation decision = run(policy, {}, {{"s", RecordValue::of("off")}});
+  CHECK(decision.decision.reason == "optout_s");
+  CHECK(decision.bad_consent_values.empty());
+}
 
 TEST_CASE("each operator on missing and unknown values") {
   // condition                         missing  unknown   holds on            fails on
@@ -301,7 +316,7 @@ const std::vector<OperatorTruth> truth_table = {
 };
 
 struct BoundaryRow {
-  FieldValue value;
+  RecordValue value;
   Where where;
 };
 
@@ -417,7 +432,7 @@ TEST_CASE("number boundaries: integers, decimals, negatives") {
 //    `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, or epoch seconds, within years 0000-9999.
 
 TEST_CASE("time values that are unknown, and their readable neighbours") {
-  const std::vector<FieldValue> unknown = {
+  const std::vector<RecordValue> unknown = {
       text("2024-02-30"),                 // no such day
       text("2023-02-29"),                 // not a leap year
       text("2024-13-01"),                 // no such month
@@ -444,7 +459,7 @@ TEST_CASE("time values that are unknown, and their readable neighbours") {
       json_bool(false),                   // wrong JSON type
       object,
   };
-  const std::vector<FieldValue> known = {
+  const std::vector<RecordValue> known = {
       text("2024-02-29"),
       text("2024-07-26T12:00:00Z"),
       text("2024-07-26T12:00:00.123456789Z"),

@@ -95,9 +95,9 @@ TEST_CASE("a condition nested exactly 256 levels deep checks, lints, compiles an
   CHECK(std::get<runtime::CompiledPolicy>(compiled).variables.size() == 1);
 
   compiler::InterpreterInput input;
-  input.attributes["purpose"] = compiler::FieldValue::of(std::string("ads"));
+  input.attributes["purpose"] = compiler::RecordValue::of(std::string("ads"));
   CHECK(compiler::interpret(*analyzed.analysis.policy, input).decision.reason == "r");
-  input.attributes["purpose"] = compiler::FieldValue::of(std::string("training"));
+  input.attributes["purpose"] = compiler::RecordValue::of(std::string("training"));
   CHECK(compiler::interpret(*analyzed.analysis.policy, input).decision.reason == "default");
 
   CHECK(headlines(analyze(nested_parentheses(256))) == "");

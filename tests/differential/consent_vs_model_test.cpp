@@ -170,9 +170,9 @@ struct Model {
       }
     }
     const auto own = record.consent.find(setting.name);
-    if (own == record.consent.end() || own->second.kind == compiler::FieldValue::Kind::null) return setting.default_on;
-    return (own->second.kind == compiler::FieldValue::Kind::string && own->second.text == "on") ||
-           (own->second.kind == compiler::FieldValue::Kind::boolean && own->second.boolean);
+    if (own == record.consent.end() || own->second.kind == compiler::RecordValue::Kind::null) return setting.default_on;
+    return (own->second.kind == compiler::RecordValue::Kind::string && own->second.text == "on") ||
+           (own->second.kind == compiler::RecordValue::Kind::boolean && own->second.boolean);
   }
 };
 
@@ -343,7 +343,7 @@ ModelAnswer model_answer(const Model& model, const compiler::CheckedPolicy& chec
   ModelAnswer result;
   for (std::size_t s = 0; s < model.settings.size(); ++s) {
     const bool on = model.consents(s, entry.identity, entry.record);
-    decided.consent[model.settings[s].name] = compiler::FieldValue::of(std::string(on ? "on" : "off"));
+    decided.consent[model.settings[s].name] = compiler::RecordValue::of(std::string(on ? "on" : "off"));
     result.consent += fmt::format("{}{} {}", result.consent.empty() ? "" : ", ", model.settings[s].name, on ? "on" : "off");
   }
   result.answer = interpreter_answer(checked, decided);

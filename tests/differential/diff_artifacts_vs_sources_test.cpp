@@ -77,7 +77,7 @@ RandomPolicy edited_version(const RandomPolicy& original, std::uint64_t seed, st
   return edited;
 }
 
-std::string outcome(const compiler::Decision& decision) {
+std::string outcome(const compiler::RuleDecision& decision) {
   return fmt::format("{} ({})", decision.effect == compiler::Effect::allow ? "allow" : "deny", decision.reason);
 }
 

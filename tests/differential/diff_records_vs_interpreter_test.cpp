@@ -53,7 +53,7 @@ std::optional<compiler::CheckedPolicy> check(const std::string& text) {
 }
 
 // The class the interpreter gives a record: its two answers compared by rule id.
-review::RecordChange interpreter_change(const compiler::Decision& before, const compiler::Decision& after) {
+review::RecordChange interpreter_change(const compiler::RuleDecision& before, const compiler::RuleDecision& after) {
   const bool allowed_before = before.effect == compiler::Effect::allow;
   const bool allowed_after = after.effect == compiler::Effect::allow;
   if (allowed_before == allowed_after && before.reason == after.reason) return review::RecordChange::unchanged;
@@ -73,7 +73,7 @@ std::string change_name(review::RecordChange change) {
   return "?";
 }
 
-std::string describe(const compiler::Decision& decision) {
+std::string describe(const compiler::RuleDecision& decision) {
   return std::string(decision.effect == compiler::Effect::allow ? "allow" : "deny") + " (" + decision.reason + ")";
 }
 
@@ -181,8 +181,8 @@ TEST_CASE("diff --records vs interpreter: every record classed as the interprete
       while (lines.next(line)) {
         REQUIRE(r < records.size());
         const compiler::InterpreterInput& record = records[r];
-        const compiler::Decision before = compiler::interpret(old_policy, record).decision;
-        const compiler::Decision after = compiler::interpret(new_policy, record).decision;
+        const compiler::RuleDecision before = compiler::interpret(old_policy, record).decision;
+        const compiler::RuleDecision after = compiler::interpret(new_policy, record).decision;
         const review::RecordChange expected = interpreter_change(before, after);
         const review::RecordComparison comparison = comparer.compare(line);
         const review::RecordOutcome old_outcome = comparer.named(comparison.before);

@@ -121,11 +121,11 @@ bool contains(const compiler::Region& region, const std::vector<std::uint32_t>& 
   return true;
 }
 
-std::string describe(const compiler::Decision& decision) {
+std::string describe(const compiler::RuleDecision& decision) {
   return fmt::format("{} ({})", decision.effect == compiler::Effect::allow ? "allow" : "deny", decision.reason);
 }
 
-bool same(const compiler::Decision& a, const compiler::Decision& b) {
+bool same(const compiler::RuleDecision& a, const compiler::RuleDecision& b) {
   return a.effect == b.effect && a.reason == b.reason;
 }
 
@@ -199,8 +199,8 @@ TEST_CASE("diff vs interpreter: every disagreement in exactly one row, every agr
     std::mt19937_64 record_rng(mix_seed(seed ^ 0x7265636F726473ULL));
     for (int r = 0; r < size.records_per_pair; ++r) {
       const compiler::InterpreterInput record = (r % 2 == 0 ? old_records : new_records).next(record_rng);
-      const compiler::Decision before = compiler::interpret(*old_policy, record).decision;
-      const compiler::Decision after = compiler::interpret(*new_policy, record).decision;
+      const compiler::RuleDecision before = compiler::interpret(*old_policy, record).decision;
+      const compiler::RuleDecision after = compiler::interpret(*new_policy, record).decision;
       const bool disagree = !same(before, after);
       ++tally.records;
       tally.disagreements += disagree ? 1 : 0;

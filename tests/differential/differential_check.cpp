@@ -53,13 +53,13 @@ TableUnderTest::TableUnderTest(Policy policy, const compiler::CheckedPolicy& che
 
 namespace {
 
-FieldValue runtime_field(const compiler::FieldValue& value) {
+FieldValue runtime_field(const compiler::RecordValue& value) {
   switch (value.kind) {
-    case compiler::FieldValue::Kind::null: return FieldValue::null();
-    case compiler::FieldValue::Kind::boolean: return FieldValue::from_bool(value.boolean);
-    case compiler::FieldValue::Kind::number: return FieldValue::from_number(value.number);
-    case compiler::FieldValue::Kind::string: return FieldValue::from_string(value.text);
-    case compiler::FieldValue::Kind::composite: return FieldValue::other();
+    case compiler::RecordValue::Kind::null: return FieldValue::null();
+    case compiler::RecordValue::Kind::boolean: return FieldValue::from_bool(value.boolean);
+    case compiler::RecordValue::Kind::number: return FieldValue::from_number(value.number);
+    case compiler::RecordValue::Kind::string: return FieldValue::from_string(value.text);
+    case compiler::RecordValue::Kind::composite: return FieldValue::other();
   }
   return FieldValue::absent();
 }
@@ -85,7 +85,7 @@ Answer TableUnderTest::decide(const compiler::InterpreterInput& input) const {
         for (const auto& name : source.names) {
           const auto found = input.consent.find(name);
           if (found == input.consent.end()) continue;
-          if (found->second.kind == compiler::FieldValue::Kind::null) {
+          if (found->second.kind == compiler::RecordValue::Kind::null) {
             if (field.kind == FieldValue::Kind::absent) field = FieldValue::null();
             continue;
           }

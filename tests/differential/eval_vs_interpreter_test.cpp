@@ -173,7 +173,7 @@ Expected expected_answers(const compiler::CheckedPolicy& policy, const EvalCase&
     record.now = eval_case.now;
     compiler::Interpretation result;
     for (std::size_t p = 0; p < std::max<std::size_t>(eval_case.purposes.size(), 1); ++p) {
-      if (!eval_case.purposes.empty()) record.attributes["purpose"] = compiler::FieldValue::of(eval_case.purposes[p]);
+      if (!eval_case.purposes.empty()) record.attributes["purpose"] = compiler::RecordValue::of(eval_case.purposes[p]);
       compiler::Interpretation decided = compiler::interpret(policy, record);
       if (p == 0) result = decided;
       if (decided.decision.effect != compiler::Effect::allow) {

@@ -118,14 +118,14 @@ allow a when ts >= 2024-05-07 and age < 18.5 and verified and now >= 2024-08-01 
         note(std::string(name) + " absent");
         continue;
       }
-      const compiler::FieldValue& value = found->second;
+      const compiler::RecordValue& value = found->second;
       note(std::string(name) + " " + describe_value(value));
-      if (value.kind == compiler::FieldValue::Kind::null) note(std::string(name) + " null");
-      if (value.kind == compiler::FieldValue::Kind::composite) note(std::string(name) + " object");
+      if (value.kind == compiler::RecordValue::Kind::null) note(std::string(name) + " null");
+      if (value.kind == compiler::RecordValue::Kind::composite) note(std::string(name) + " object");
     }
     if (const auto ts = input.attributes.find("ts"); ts != input.attributes.end()) {
       const auto& value = ts->second;
-      if (value.kind == compiler::FieldValue::Kind::string) {
+      if (value.kind == compiler::RecordValue::Kind::string) {
         if (value.text.find(".5") != std::string::npos) note("ts fraction");
         if (value.text.find("+02:00") != std::string::npos) note("ts +02:00");
         if (value.text.find("-05:30") != std::string::npos) note("ts -05:30");
@@ -134,7 +134,7 @@ allow a when ts >= 2024-05-07 and age < 18.5 and verified and now >= 2024-08-01 
         if (value.text == "2024-07-26T12:00:00") note("ts no zone");
         if (value.text.find("T25:") != std::string::npos) note("ts hour 25");
       }
-      if (value.kind == compiler::FieldValue::Kind::number) {
+      if (value.kind == compiler::RecordValue::Kind::number) {
         note(value.number == static_cast<double>(static_cast<long long>(value.number)) ? "ts epoch whole"
                                                                                        : "ts epoch fraction");
       }
@@ -142,7 +142,7 @@ allow a when ts >= 2024-05-07 and age < 18.5 and verified and now >= 2024-08-01 
     for (const auto& [name, value] : input.consent) note("consent " + name + " " + describe_value(value));
     if (input.consent.count("old_sharing") > 0 && input.consent.count("sharing") == 0) note("former only");
     if (const auto own = input.consent.find("sharing"); own != input.consent.end() &&
-                                                         own->second.kind == compiler::FieldValue::Kind::null &&
+                                                         own->second.kind == compiler::RecordValue::Kind::null &&
                                                          input.consent.count("old_sharing") > 0) {
       note("own null, former set");
     }
@@ -208,17 +208,17 @@ allow a when verified and ts in {2024-05-01, 2024-05-02, 2024-05-03, 2024-05-04,
   // and the neighbouring doubles, ±1 and ±0.5 (numbers).
   for (const std::int64_t c : {1714521600LL, 1714608000LL, 1715040000LL, 1715256000LL}) {
     for (const std::int64_t s : {c - 1, c, c + 1}) {
-      expected.push_back("ts " + describe_value(compiler::FieldValue::of(static_cast<double>(s))));
+      expected.push_back("ts " + describe_value(compiler::RecordValue::of(static_cast<double>(s))));
       expected.push_back("ts \"" + datetime_text(s) + "\"");
     }
-    expected.push_back("ts " + describe_value(compiler::FieldValue::of(static_cast<double>(c) + 0.5)));
-    expected.push_back("ts " + describe_value(compiler::FieldValue::of(static_cast<double>(c) - 0.5)));
+    expected.push_back("ts " + describe_value(compiler::RecordValue::of(static_cast<double>(c) + 0.5)));
+    expected.push_back("ts " + describe_value(compiler::RecordValue::of(static_cast<double>(c) - 0.5)));
     expected.push_back("ts \"" + datetime_text(c - 1, ".5Z") + "\"");
     expected.push_back("ts \"" + datetime_text(c + 7200, "+02:00") + "\"");
   }
   for (const double c : {1.0, 5.0, 8.0, 9.5}) {
     for (const double value : {c, c - 1, c + 1, c - 0.5, c + 0.5, std::nextafter(c, 100.0), std::nextafter(c, -100.0)}) {
-      expected.push_back("age " + describe_value(compiler::FieldValue::of(value)));
+      expected.push_back("age " + describe_value(compiler::RecordValue::of(value)));
     }
   }
   // Every value under each name alone, and the first name set winning over later ones.
@@ -237,7 +237,7 @@ allow a when verified and ts in {2024-05-01, 2024-05-02, 2024-05-03, 2024-05-04,
   // Own name set, former ones set too (to other values): the own name must win.
   bool own_and_former = false;
   for (const auto& record : records) {
-    own_and_former = own_and_former || (record.consent.count("sharing") && record.consent.at("sharing").kind != compiler::FieldValue::Kind::null &&
+    own_and_former = own_and_former || (record.consent.count("sharing") && record.consent.at("sharing").kind != compiler::RecordValue::Kind::null &&
                                         record.consent.count("old_sharing") && record.consent.count("legacy_toggle"));
   }
   CHECK(own_and_former);

@@ -1,6 +1,6 @@
 #pragma once
 // Records as JSON Lines for the tests that run the real program, and what `usegate eval`
-// writes back, read without the library under test.
+// writes back, read with simdjson's DOM rather than the library under test.
 
 #include <cmath>
 #include <cstdint>
@@ -9,34 +9,18 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
+#include "usegate/base/json_text.hpp"
 #include "usegate/compiler/interpreter.hpp"
 
 namespace usegate::differential {
 
-inline void append_json_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
-
-inline void append_json_value(std::string& out, const compiler::FieldValue& value) {
+inline void append_json_value(std::string& out, const compiler::RecordValue& value) {
   switch (value.kind) {
-    case compiler::FieldValue::Kind::null: out += "null"; break;
-    case compiler::FieldValue::Kind::boolean: out += value.boolean ? "true" : "false"; break;
-    case compiler::FieldValue::Kind::number:
+    case compiler::RecordValue::Kind::null: out += "null"; break;
+    case compiler::RecordValue::Kind::boolean: out += value.boolean ? "true" : "false"; break;
+    case compiler::RecordValue::Kind::number:
       // JSON has no infinities or NaN: as strings they read as unknown numbers, as the
       // interpreter reads the non-finite values (`1e999` would reject the whole line).
       if (std::isnan(value.number)) {
@@ -47,8 +31,8 @@ inline void append_json_value(std::string& out, const compiler::FieldValue& valu
         out += fmt::format("{:.17g}", value.number);
       }
       break;
-    case compiler::FieldValue::Kind::string: append_json_string(out, value.text); break;
-    case compiler::FieldValue::Kind::composite: out += "{\"nested\":[1,2]}"; break;
+    case compiler::RecordValue::Kind::string: json::append_string(out, value.text); break;
+    case compiler::RecordValue::Kind::composite: out += "{\"nested\":[1,2]}"; break;
   }
 }
 
@@ -61,7 +45,7 @@ inline std::string json_line(const compiler::InterpreterInput& input, const std:
     for (const auto& [name, value] : *fields) {
       if (!first) out += ',';
       first = false;
-      append_json_string(out, name);
+      json::append_string(out, name);
       out += ':';
       append_json_value(out, value);
     }
@@ -78,26 +62,17 @@ struct EvalLine {
 // `{"line":N,"decision":"...","reason":"..."}`, as `usegate eval` writes it; false when the
 // text has another shape.
 inline bool parse_eval_line(std::string_view text, EvalLine& parsed) {
-  const auto field = [&](std::string_view key, std::size_t& at) {
-    // Built in steps: GCC 12 warns falsely (-Wrestrict) on `"..." + std::string`.
-    std::string quoted(1, '"');
-    quoted += key;
-    quoted += "\":";
-    at = text.find(quoted);
-    if (at == std::string_view::npos) return false;
-    at += quoted.size();
-    return true;
-  };
-  std::size_t at = 0;
-  if (!field("line", at)) return false;
-  parsed.line = std::stoull(std::string(text.substr(at)));
-  for (auto [key, out] : {std::pair<std::string_view, std::string*>{"decision", &parsed.decision},
-                          {"reason", &parsed.reason}}) {
-    if (!field(key, at) || at >= text.size() || text[at] != '"') return false;
-    const std::size_t end = text.find('"', at + 1);
-    if (end == std::string_view::npos) return false;
-    *out = std::string(text.substr(at + 1, end - at - 1));
+  static thread_local simdjson::dom::parser parser;
+  simdjson::dom::object object;
+  if (parser.parse(text.data(), text.size()).get(object) != simdjson::SUCCESS) return false;
+  std::uint64_t line = 0;
+  std::string_view decision;
+  std::string_view reason;
+  if (object["line"].get(line) != simdjson::SUCCESS || object["decision"].get(decision) != simdjson::SUCCESS ||
+      object["reason"].get(reason) != simdjson::SUCCESS) {
+    return false;
   }
+  parsed = EvalLine{line, std::string(decision), std::string(reason)};
   return true;
 }
 

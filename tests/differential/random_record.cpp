@@ -16,14 +16,14 @@ using compiler::AttributeKind;
 using compiler::CheckedCondition;
 using compiler::ConditionOp;
 using compiler::FieldMap;
-using compiler::FieldValue;
+using compiler::RecordValue;
 
 constexpr std::int64_t earliest_second = -62167219200;  // 0000-01-01T00:00:00Z
 constexpr std::int64_t latest_second = 253402300799;    // 9999-12-31T23:59:59Z
 
-FieldValue text(std::string value) { return FieldValue::of(std::move(value)); }
-FieldValue number(double value) { return FieldValue::of(value); }
-FieldValue boolean(bool value) { return FieldValue::of(value); }
+RecordValue text(std::string value) { return RecordValue::of(std::move(value)); }
+RecordValue number(double value) { return RecordValue::of(value); }
+RecordValue boolean(bool value) { return RecordValue::of(value); }
 
 int uniform(std::mt19937_64& rng, int low, int high) {
   return std::uniform_int_distribution<int>(low, high)(rng);
@@ -94,7 +94,7 @@ const Offset offsets[] = {{"+02:00", 7200},    {"-05:30", -19800}, {"+00:00", 0}
 
 // A time of day given as text in one of the ways the language allows, for instant `seconds`
 // plus an optional fraction.
-std::optional<FieldValue> time_text(std::int64_t seconds, std::mt19937_64& rng) {
+std::optional<RecordValue> time_text(std::int64_t seconds, std::mt19937_64& rng) {
   const int form = uniform(rng, 0, 9);
   std::string fraction;
   if (form >= 3 && form <= 5) {
@@ -160,7 +160,7 @@ RecordGenerator::RecordGenerator(const compiler::CheckedPolicy& policy) {
   for (const auto& setting : policy.settings) settings_.push_back(SettingInfo{setting.name, setting.formerly});
 }
 
-FieldValue RecordGenerator::enum_value(const AttributeInfo& attribute, std::mt19937_64& rng) const {
+RecordValue RecordGenerator::enum_value(const AttributeInfo& attribute, std::mt19937_64& rng) const {
   if (chance(rng, 0.85)) return text(pick(rng, attribute.values));
   const std::string& listed = pick(rng, attribute.values);
   switch (uniform(rng, 0, 12)) {
@@ -185,26 +185,26 @@ FieldValue RecordGenerator::enum_value(const AttributeInfo& attribute, std::mt19
     case 6: return text(listed + std::string(1, '\0'));
     case 7: return number(1);
     case 8: return boolean(true);
-    case 9: return FieldValue::composite();
+    case 9: return RecordValue::composite();
     case 10: return text("missing");
     case 11: return text("unknown");
     default: return text(listed + listed);
   }
 }
 
-FieldValue RecordGenerator::bool_value(std::mt19937_64& rng) const {
+RecordValue RecordGenerator::bool_value(std::mt19937_64& rng) const {
   if (chance(rng, 0.85)) return boolean(chance(rng, 0.5));
   switch (uniform(rng, 0, 5)) {
     case 0: return text("true");
     case 1: return text("false");
     case 2: return number(1);
     case 3: return number(0);
-    case 4: return FieldValue::composite();
+    case 4: return RecordValue::composite();
     default: return text("");
   }
 }
 
-FieldValue RecordGenerator::number_value(const AttributeInfo& attribute, std::mt19937_64& rng) const {
+RecordValue RecordGenerator::number_value(const AttributeInfo& attribute, std::mt19937_64& rng) const {
   constexpr double infinity = std::numeric_limits<double>::infinity();
   const int roll = uniform(rng, 0, 99);
   if (roll < 70 && !attribute.numbers.empty()) {
@@ -246,11 +246,11 @@ FieldValue RecordGenerator::number_value(const AttributeInfo& attribute, std::mt
       return text(buffer);
     }
     case 9: return boolean(chance(rng, 0.5));
-    default: return FieldValue::composite();
+    default: return RecordValue::composite();
   }
 }
 
-FieldValue RecordGenerator::time_value(const AttributeInfo& attribute, std::mt19937_64& rng) const {
+RecordValue RecordGenerator::time_value(const AttributeInfo& attribute, std::mt19937_64& rng) const {
   const int roll = uniform(rng, 0, 99);
   if (roll >= 88) {  // unreadable
     switch (uniform(rng, 0, 9)) {
@@ -261,7 +261,7 @@ FieldValue RecordGenerator::time_value(const AttributeInfo& attribute, std::mt19
       case 4: return number(static_cast<double>(earliest_second) - 0.5);
       case 5: return number(static_cast<double>(latest_second) + 1);
       case 6: return boolean(true);
-      case 7: return FieldValue::composite();
+      case 7: return RecordValue::composite();
       default: return text(pick(rng, invalid_time_texts));
     }
   }
@@ -294,13 +294,13 @@ FieldValue RecordGenerator::time_value(const AttributeInfo& attribute, std::mt19
   return number(static_cast<double>(seconds));
 }
 
-std::vector<FieldValue> RecordGenerator::consent_values() {
-  return {text("on"), text("off"), boolean(true), boolean(false), FieldValue::null(), text("OFF"), text("ON"),
-          text("maybe"), number(1), number(0), text(""), FieldValue::composite()};
+std::vector<RecordValue> RecordGenerator::consent_values() {
+  return {text("on"), text("off"), boolean(true), boolean(false), RecordValue::null(), text("OFF"), text("ON"),
+          text("maybe"), number(1), number(0), text(""), RecordValue::composite()};
 }
 
 void RecordGenerator::add_consent(const SettingInfo& setting, FieldMap& consent, std::mt19937_64& rng) const {
-  const auto value = [&]() -> FieldValue {
+  const auto value = [&]() -> RecordValue {
     switch (uniform(rng, 0, 15)) {
       case 0:
       case 1:
@@ -315,8 +315,8 @@ void RecordGenerator::add_consent(const SettingInfo& setting, FieldMap& consent,
       case 10: return text("ON");
       case 11: return text("OFF");
       case 12: return text("");
-      case 13: return FieldValue::composite();
-      case 14: return FieldValue::null();
+      case 13: return RecordValue::composite();
+      case 14: return RecordValue::null();
       default: return number(0);
     }
   };
@@ -335,13 +335,13 @@ void RecordGenerator::add_consent(const SettingInfo& setting, FieldMap& consent,
   }
   // Several names at once, some of them maybe null: the first one set wins.
   for (const auto& name : names) {
-    if (chance(rng, 0.6)) consent[name] = chance(rng, 0.25) ? FieldValue::null() : value();
+    if (chance(rng, 0.6)) consent[name] = chance(rng, 0.25) ? RecordValue::null() : value();
   }
 }
 
-std::vector<FieldValue> RecordGenerator::attribute_edges(const AttributeInfo& attribute) const {
+std::vector<RecordValue> RecordGenerator::attribute_edges(const AttributeInfo& attribute) const {
   constexpr double infinity = std::numeric_limits<double>::infinity();
-  std::vector<FieldValue> edges{FieldValue::null(), FieldValue::composite()};
+  std::vector<RecordValue> edges{RecordValue::null(), RecordValue::composite()};
   switch (attribute.kind) {
     case AttributeKind::enumeration:
       for (const auto& value : attribute.values) edges.push_back(text(value));
@@ -422,7 +422,7 @@ std::vector<compiler::InterpreterInput> RecordGenerator::edge_records(std::mt199
       for (std::size_t first_set = 0; first_set < names.size(); ++first_set) {
         compiler::InterpreterInput record = fresh();
         for (std::size_t i = 0; i < names.size(); ++i) {
-          if (i < first_set) record.consent[names[i]] = FieldValue::null();
+          if (i < first_set) record.consent[names[i]] = RecordValue::null();
           if (i == first_set) record.consent[names[i]] = value;
           if (i > first_set) record.consent[names[i]] = pick(rng, consent_values());
         }
@@ -439,7 +439,7 @@ compiler::InterpreterInput RecordGenerator::next(std::mt19937_64& rng) const {
     const int roll = uniform(rng, 0, 99);
     if (roll < 5) continue;  // absent
     if (roll < 10) {
-      input.attributes[attribute.name] = FieldValue::null();
+      input.attributes[attribute.name] = RecordValue::null();
       continue;
     }
     switch (attribute.kind) {
@@ -472,19 +472,19 @@ compiler::InterpreterInput RecordGenerator::next(std::mt19937_64& rng) const {
   return input;
 }
 
-std::string describe_value(const FieldValue& value) {
+std::string describe_value(const RecordValue& value) {
   switch (value.kind) {
-    case FieldValue::Kind::null: return "null";
-    case FieldValue::Kind::boolean: return value.boolean ? "true" : "false";
-    case FieldValue::Kind::number: {
+    case RecordValue::Kind::null: return "null";
+    case RecordValue::Kind::boolean: return value.boolean ? "true" : "false";
+    case RecordValue::Kind::number: {
       if (std::isnan(value.number)) return "NaN";
       if (std::isinf(value.number)) return value.number > 0 ? "Infinity" : "-Infinity";
       char buffer[64];
       std::snprintf(buffer, sizeof buffer, "%.17g", value.number);
       return buffer;
     }
-    case FieldValue::Kind::string: return json_escape(value.text);
-    case FieldValue::Kind::composite: return "{}";
+    case RecordValue::Kind::string: return json_escape(value.text);
+    case RecordValue::Kind::composite: return "{}";
   }
   return "?";
 }

@@ -31,7 +31,7 @@ class RecordGenerator {
   [[nodiscard]] std::vector<compiler::InterpreterInput> edge_records(std::mt19937_64& rng) const;
 
   // The values a record may hold for a setting, good and bad, null included.
-  [[nodiscard]] static std::vector<compiler::FieldValue> consent_values();
+  [[nodiscard]] static std::vector<compiler::RecordValue> consent_values();
 
  private:
   struct AttributeInfo {
@@ -46,12 +46,12 @@ class RecordGenerator {
     std::vector<std::string> formerly;
   };
 
-  compiler::FieldValue enum_value(const AttributeInfo& attribute, std::mt19937_64& rng) const;
-  compiler::FieldValue bool_value(std::mt19937_64& rng) const;
-  compiler::FieldValue number_value(const AttributeInfo& attribute, std::mt19937_64& rng) const;
-  compiler::FieldValue time_value(const AttributeInfo& attribute, std::mt19937_64& rng) const;
+  compiler::RecordValue enum_value(const AttributeInfo& attribute, std::mt19937_64& rng) const;
+  compiler::RecordValue bool_value(std::mt19937_64& rng) const;
+  compiler::RecordValue number_value(const AttributeInfo& attribute, std::mt19937_64& rng) const;
+  compiler::RecordValue time_value(const AttributeInfo& attribute, std::mt19937_64& rng) const;
   void add_consent(const SettingInfo& setting, compiler::FieldMap& consent, std::mt19937_64& rng) const;
-  [[nodiscard]] std::vector<compiler::FieldValue> attribute_edges(const AttributeInfo& attribute) const;
+  [[nodiscard]] std::vector<compiler::RecordValue> attribute_edges(const AttributeInfo& attribute) const;
 
   std::vector<AttributeInfo> attributes_;   // declared attributes, `now` left out
   std::vector<SettingInfo> settings_;
@@ -62,6 +62,6 @@ class RecordGenerator {
 // A record as JSON-ish text, for failure messages:
 // `{"attributes": {...}, "consent": {...}, "now": 1722470400 (2024-08-01T00:00:00Z)}`.
 [[nodiscard]] std::string describe_record(const compiler::InterpreterInput& input);
-[[nodiscard]] std::string describe_value(const compiler::FieldValue& value);
+[[nodiscard]] std::string describe_value(const compiler::RecordValue& value);
 
 }  // namespace usegate::differential

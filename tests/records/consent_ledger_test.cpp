@@ -363,3 +363,100 @@ TEST_CASE("consent ledger: a change is applied only if it is strict JSON with no
 }
 
 }  // namespace
+
+namespace {
+
+TEST_CASE("consent ledger: each rejection has its cause and message, and is never applied") {
+  const Policy policy = load_policy();
+  const std::size_t renamed = setting_index(policy, "renamed");
+  const std::size_t sharing = setting_index(policy, "sharing");
+  struct Row {
+    const char* line;
+    const char* cause;
+    const char* message;
+  };
+  const Row rows[] = {
+      {R"({"user":"a","setting":"sharnig","value":"off","ts":"2024-08-02"})", "unknown_setting",
+       "the policy has no setting `sharnig`"},
+      {R"({"user":"a","setting":"optout_renamed","value":"off","ts":"2024-08-02"})", "unknown_setting",
+       "the policy has no setting `optout_renamed`"},
+      {R"({"setting":"renamed","value":"off","ts":"2024-08-02"})", "missing_field", "no `user`"},
+      {R"({"user":"a","value":"off","ts":"2024-08-02"})", "missing_field", "no `setting`"},
+      {R"({"user":"a","setting":"renamed","ts":"2024-08-02"})", "missing_field", "no `value`"},
+      {R"({"user":"a","setting":"renamed","value":"off"})", "missing_field", "no `ts`"},
+      {R"({"user":"a","setting":"renamed","value":"off","ts":"2024-02-30"})", "bad_time",
+       "`ts` is not an ISO-8601 time or epoch seconds"},
+      {R"({"user":"a","setting":"renamed","value":"off","ts":"yesterday"})", "bad_time",
+       "`ts` is not an ISO-8601 time or epoch seconds"},
+      {R"({"user":"a","setting":7,"value":"off","ts":"2024-08-02"})", "bad_setting", "`setting` must be a string"},
+      {R"({"user":"a","setting":"sharing","value":"off","ts":"2024-07-27"})", "missing_field",
+       "no `platform`, and setting `sharing` is available only on some"},
+      {R"({"user":"a","setting":"sharing","value":"off","platform":"android","ts":"2024-07-27"})", "unknown_platform",
+       "the policy has no platform `android`"},
+      {R"({"user":"a","setting":"sharing","value":"off","platform":"ios","ts":"2024-07-28"})", "unavailable",
+       "setting `sharing` could not be changed on ios at that time"},
+      {R"({"user":"a","setting":"sharing","value":"off","platform":"web","ts":"2024-08-01"})", "unavailable",
+       "setting `sharing` could not be changed on web at that time"},
+      {R"(["user","a"])", "not_an_object", "not a JSON object"},
+  };
+  std::string changes;
+  std::vector<Note> expected;
+  std::map<std::string, std::uint64_t> by_cause;
+  for (std::size_t i = 0; i < std::size(rows); ++i) {
+    changes += std::string(rows[i].line) + "\n";
+    expected.push_back(Note{i + 1, false, rows[i].cause, rows[i].message});
+    ++by_cause[rows[i].cause];
+  }
+  const ConsentLedger ledger = read_ledger(policy, changes);
+  CHECK(ledger.applied() == 0);
+  CHECK(ledger.rejected() == std::size(rows));
+  CHECK(ledger.rejected_by_cause() == by_cause);
+  CHECK(notes_of(ledger) == expected);
+  // Only the changes that named `sharing` and failed on its availability count for it.
+  CHECK(ledger.rejected_by_setting()[sharing] == 4);
+  CHECK(ledger.rejected_by_setting()[renamed] == 0);
+  CHECK(ledger.value(renamed, string_key("a")) == std::nullopt);
+  CHECK(ledger.value(sharing, string_key("a")) == std::nullopt);
+}
+
+TEST_CASE("consent ledger: the last change at or before now wins, by time and not by line, and a tie goes to the later line") {
+  const Policy policy = load_policy();
+  const std::size_t renamed = setting_index(policy, "renamed");
+  const std::int64_t aug_10 = 1723248000;  // 2024-08-10T00:00:00Z
+  struct Row {
+    const char* subject;
+    std::vector<std::pair<const char*, const char*>> changes;  // value (JSON), time
+    std::optional<bool> expected;
+  };
+  const std::vector<Row> rows = {
+      {"in_order", {{R"("on")", "2024-08-01"}, {R"("off")", "2024-08-02"}}, false},
+      {"out_of_order", {{R"("off")", "2024-08-02"}, {R"("on")", "2024-08-01"}}, false},
+      {"tie_last_line", {{R"("off")", "2024-08-02"}, {R"("on")", "2024-08-02T00:00:00Z"}}, true},
+      {"tie_other_way", {{R"("on")", "2024-08-02"}, {R"("off")", "2024-08-02T02:00:00+02:00"}}, false},
+      {"fraction_later", {{R"("on")", "2024-08-02T00:00:00.5Z"}, {R"("off")", "2024-08-02"}}, true},
+      {"at_now", {{R"("on")", "2024-08-01"}, {R"("off")", "2024-08-10T00:00:00Z"}}, false},
+      {"after_now", {{R"("off")", "2024-08-01"}, {R"("on")", "2024-08-10T00:00:01Z"}}, false},
+      {"only_after_now", {{R"("off")", "2024-08-11"}}, std::nullopt},
+      {"back_to_default", {{R"("off")", "2024-08-01"}, {"null", "2024-08-02"}}, std::nullopt},
+      {"bool_values", {{"false", "2024-08-01"}, {"true", "2024-08-02"}}, true},
+  };
+  std::string changes;
+  for (const Row& row : rows) {
+    std::string subject(1, '"');
+    subject += row.subject;
+    subject += '"';
+    for (const auto& [value, time] : row.changes) changes += change(subject, value, time);
+  }
+  const ConsentLedger ledger = read_ledger(policy, changes, aug_10);
+  for (const Row& row : rows) {
+    INFO(row.subject);
+    CHECK(ledger.value(renamed, string_key(row.subject)) == row.expected);
+  }
+  CHECK(ledger.after_now() == 2);
+  CHECK(ledger.applied() == 17);
+  CHECK(ledger.rejected() == 0);
+  CHECK(ledger.subjects_with_value(renamed, true) == 3);
+  CHECK(ledger.subjects_with_value(renamed, false) == 5);
+}
+
+}  // namespace

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <simdjson.h>
+
 #include "support.hpp"
 #include "usegate/compiler/analyze.hpp"
 #include "usegate/compiler/interpreter.hpp"
@@ -25,116 +27,32 @@ using testing::scratch_directory;
 using testing::source_path;
 using testing::write_text;
 
-// ---- a small JSON reader, enough for the report and the records
+// ---- reading the report and the records (simdjson's DOM: no reader of the test's own)
 
-struct Json {
-  enum class Kind { null, boolean, number, string, array, object };
-  Kind kind = Kind::null;
-  bool boolean = false;
-  double number = 0;
-  std::string text;
-  std::vector<Json> items;
-  std::vector<std::pair<std::string, Json>> members;
+using simdjson::dom::element;
 
-  const Json& operator[](const std::string& key) const {
-    for (const auto& [name, value] : members) {
-      if (name == key) return value;
-    }
-    FAIL("no key " << key);
-    static const Json none;
-    return none;
-  }
-  const Json& operator[](std::size_t index) const { return items.at(index); }
-  [[nodiscard]] std::uint64_t count() const { return static_cast<std::uint64_t>(number); }
-};
+element member(const element& object, std::string_view key) {
+  element value;
+  REQUIRE_MESSAGE(object[key].get(value) == simdjson::SUCCESS, "no key " << key);
+  return value;
+}
 
-class JsonReader {
- public:
-  explicit JsonReader(const std::string& text) : text_(text) {}
+std::uint64_t count_of(const element& object, std::string_view key) {
+  std::uint64_t count = 0;
+  REQUIRE(member(object, key).get(count) == simdjson::SUCCESS);
+  return count;
+}
 
-  Json value() {
-    skip_space();
-    Json json;
-    const char c = text_.at(at_);
-    if (c == '{') {
-      json.kind = Json::Kind::object;
-      ++at_;
-      skip_space();
-      if (text_[at_] == '}') return ++at_, json;
-      while (true) {
-        skip_space();
-        std::string key = string();
-        skip_space();
-        REQUIRE(text_[at_++] == ':');
-        json.members.emplace_back(std::move(key), value());
-        skip_space();
-        if (text_[at_] == ',') {
-          ++at_;
-          continue;
-        }
-        REQUIRE(text_[at_++] == '}');
-        return json;
-      }
-    }
-    if (c == '[') {
-      json.kind = Json::Kind::array;
-      ++at_;
-      skip_space();
-      if (text_[at_] == ']') return ++at_, json;
-      while (true) {
-        json.items.push_back(value());
-        skip_space();
-        if (text_[at_] == ',') {
-          ++at_;
-          continue;
-        }
-        REQUIRE(text_[at_++] == ']');
-        return json;
-      }
-    }
-    if (c == '"') {
-      json.kind = Json::Kind::string;
-      json.text = string();
-      return json;
-    }
-    if (text_.compare(at_, 4, "true") == 0 || text_.compare(at_, 5, "false") == 0) {
-      json.kind = Json::Kind::boolean;
-      json.boolean = text_[at_] == 't';
-      at_ += json.boolean ? 4 : 5;
-      return json;
-    }
-    if (text_.compare(at_, 4, "null") == 0) {
-      at_ += 4;
-      return json;
-    }
-    std::size_t used = 0;
-    json.kind = Json::Kind::number;
-    json.number = std::stod(text_.substr(at_, 40), &used);
-    at_ += used;
-    return json;
-  }
+std::string text_of(const element& object, std::string_view key) {
+  std::string_view text;
+  REQUIRE(member(object, key).get(text) == simdjson::SUCCESS);
+  return std::string(text);
+}
 
- private:
-  void skip_space() {
-    while (at_ < text_.size() && (text_[at_] == ' ' || text_[at_] == '\n')) ++at_;
-  }
-  std::string string() {
-    REQUIRE(text_[at_++] == '"');
-    std::string out;
-    while (text_[at_] != '"') {
-      if (text_[at_] == '\\') ++at_;
-      out += text_[at_++];
-    }
-    ++at_;
-    return out;
-  }
-
-  const std::string& text_;
-  std::size_t at_ = 0;
-};
-
-Json parse_json(const std::string& text) {
-  return JsonReader(text).value();
+simdjson::dom::array items_of(const element& object, std::string_view key) {
+  simdjson::dom::array items;
+  REQUIRE(member(object, key).get(items) == simdjson::SUCCESS);
+  return items;
 }
 
 // ---- the independent count
@@ -170,7 +88,11 @@ void cross_check(const CrossCheck& check, const std::string& name) {
                                    "json", "--write-records", records_path});
   REQUIRE(result.exit_code == 0);
   INFO(result.err);
-  const Json report = parse_json(result.out)["policies"][0];
+  simdjson::dom::parser report_parser;
+  element document;
+  REQUIRE(report_parser.parse(result.out).get(document) == simdjson::SUCCESS);
+  element report;
+  REQUIRE(member(document, "policies").at(0).get(report) == simdjson::SUCCESS);
 
   const usegate::SourceFile source(policy_path, check.policy_text);
   const auto analysis = compiler::analyze_policy(source, false);
@@ -185,31 +107,48 @@ void cross_check(const CrossCheck& check, const std::string& name) {
   std::istringstream lines(read_text(records_path));
   std::string line;
   std::uint64_t record_count = 0;
+  simdjson::dom::parser record_parser;
   while (std::getline(lines, line)) {
     ++record_count;
-    const Json record = parse_json(line);
+    element record_element;
+    REQUIRE(record_parser.parse(line).get(record_element) == simdjson::SUCCESS);
+    simdjson::dom::object record;
+    REQUIRE(record_element.get(record) == simdjson::SUCCESS);
     compiler::InterpreterInput input;
     input.now = check.now;
     std::map<std::string, std::string> shown;  // how each breakdown field's value is reported
-    for (const auto& [key, value] : record.members) {
+    for (const auto field : record) {
+      const std::string key(field.key);
       if (key == "consent") {
-        for (const auto& [setting, consent] : value.members)
-          input.consent[setting] = compiler::FieldValue::of(consent.text);
+        simdjson::dom::object consent;
+        REQUIRE(field.value.get(consent) == simdjson::SUCCESS);
+        for (const auto setting : consent) {
+          std::string_view value;
+          REQUIRE(setting.value.get(value) == simdjson::SUCCESS);
+          input.consent[std::string(setting.key)] = compiler::RecordValue::of(std::string(value));
+        }
         continue;
       }
-      switch (value.kind) {
-        case Json::Kind::string:
-          input.attributes[key] = compiler::FieldValue::of(value.text);
-          shown[key] = value.text;
+      switch (field.value.type()) {
+        case simdjson::dom::element_type::STRING: {
+          const std::string text(field.value.get_string().value());
+          input.attributes[key] = compiler::RecordValue::of(text);
+          shown[key] = text;
           break;
-        case Json::Kind::boolean:
-          input.attributes[key] = compiler::FieldValue::of(value.boolean);
-          shown[key] = value.boolean ? "true" : "false";
+        }
+        case simdjson::dom::element_type::BOOL: {
+          const bool flag = field.value.get_bool().value();
+          input.attributes[key] = compiler::RecordValue::of(flag);
+          shown[key] = flag ? "true" : "false";
           break;
-        case Json::Kind::number: {
-          input.attributes[key] = compiler::FieldValue::of(value.number);
+        }
+        case simdjson::dom::element_type::INT64:
+        case simdjson::dom::element_type::UINT64:
+        case simdjson::dom::element_type::DOUBLE: {
+          const double number = field.value.get_double().value();
+          input.attributes[key] = compiler::RecordValue::of(number);
           std::ostringstream text;
-          text << value.number;
+          text << number;
           shown[key] = text.str();
           break;
         }
@@ -217,7 +156,7 @@ void cross_check(const CrossCheck& check, const std::string& name) {
           FAIL("unexpected value for " << key);
       }
     }
-    const std::int64_t user = static_cast<std::int64_t>(record["user"].number);
+    const std::int64_t user = static_cast<std::int64_t>(count_of(record_element, "user"));
     if (user != last_user) {
       last_user = user;
       for (const auto& setting : policy.settings) {
@@ -231,7 +170,7 @@ void cross_check(const CrossCheck& check, const std::string& name) {
       }
     }
     for (const auto& purpose : check.purposes) {
-      input.attributes["purpose"] = compiler::FieldValue::of(purpose);
+      input.attributes["purpose"] = compiler::RecordValue::of(purpose);
       const compiler::Interpretation decision = compiler::interpret(policy, input);
       const bool allowed = decision.decision.effect == compiler::Effect::allow;
       ExpectedPurpose& counts = expected[purpose];
@@ -248,46 +187,49 @@ void cross_check(const CrossCheck& check, const std::string& name) {
       }
     }
   }
-  CHECK(report["records"].count() == record_count);
-  REQUIRE(report["purposes"].items.size() == check.purposes.size());
+  CHECK(count_of(report, "records") == record_count);
+  REQUIRE(items_of(report, "purposes").size() == check.purposes.size());
 
-  for (const Json& purpose : report["purposes"].items) {
-    CAPTURE(purpose["purpose"].text);
-    const ExpectedPurpose& counts = expected[purpose["purpose"].text];
-    CHECK(purpose["records"].count() == counts.records);
-    CHECK(purpose["usable"].count() == counts.usable);
+  for (const element purpose : items_of(report, "purposes")) {
+    const std::string purpose_name = text_of(purpose, "purpose");
+    CAPTURE(purpose_name);
+    const ExpectedPurpose& counts = expected[purpose_name];
+    CHECK(count_of(purpose, "records") == counts.records);
+    CHECK(count_of(purpose, "usable") == counts.usable);
     std::uint64_t reason_total = 0;
-    for (const Json& reason : purpose["reasons"].items) {
-      CAPTURE(reason["reason"].text);
-      const auto found = counts.reasons.find(reason["reason"].text);
-      CHECK(reason["records"].count() == (found == counts.reasons.end() ? 0 : found->second));
-      reason_total += reason["records"].count();
+    for (const element reason : items_of(purpose, "reasons")) {
+      const std::string reason_name = text_of(reason, "reason");
+      CAPTURE(reason_name);
+      const auto found = counts.reasons.find(reason_name);
+      CHECK(count_of(reason, "records") == (found == counts.reasons.end() ? 0 : found->second));
+      reason_total += count_of(reason, "records");
     }
     CHECK(reason_total == counts.records);
-    REQUIRE(purpose["breakdowns"].items.size() == check.breakdowns.size());
-    for (const Json& breakdown : purpose["breakdowns"].items) {
-      const std::string field = breakdown["field"].text;
+    REQUIRE(items_of(purpose, "breakdowns").size() == check.breakdowns.size());
+    for (const element breakdown : items_of(purpose, "breakdowns")) {
+      const std::string field = text_of(breakdown, "field");
       CAPTURE(field);
       const auto& cells = counts.by.at(field);
       std::uint64_t total = 0;
-      for (const Json& value : breakdown["values"].items) {
-        CAPTURE(value["value"].text);
-        const auto cell = cells.find(value["value"].text);
+      for (const element value : items_of(breakdown, "values")) {
+        const std::string value_name = text_of(value, "value");
+        CAPTURE(value_name);
+        const auto cell = cells.find(value_name);
         const std::pair<std::uint64_t, std::uint64_t> zero{0, 0};
         const auto& [records, usable] = cell == cells.end() ? zero : cell->second;
-        CHECK(value["records"].count() == records);
-        CHECK(value["usable"].count() == usable);
-        total += value["records"].count();
+        CHECK(count_of(value, "records") == records);
+        CHECK(count_of(value, "usable") == usable);
+        total += count_of(value, "records");
       }
       CHECK(total == counts.records);
     }
   }
-  for (const Json& setting : report["settings"].items) {
-    const std::string setting_name = setting["setting"].text;
+  for (const element setting : items_of(report, "settings")) {
+    const std::string setting_name = text_of(setting, "setting");
     CAPTURE(setting_name);
-    CHECK(setting["users_reached"].count() == reached[setting_name]);
-    CHECK(setting["users_switched_off"].count() == switched_off[setting_name]);
-    CHECK(setting["records_removed"].count() == removed[setting_name]);
+    CHECK(count_of(setting, "users_reached") == reached[setting_name]);
+    CHECK(count_of(setting, "users_switched_off") == switched_off[setting_name]);
+    CHECK(count_of(setting, "records_removed") == removed[setting_name]);
   }
 }
 

@@ -39,6 +39,16 @@ template <typename... Args>
   return out;
 }
 
+// A count and what it counts, for messages: `1 record`, `2 records`, `0 records`. The plural
+// is the noun and an `s`, which every noun a message counts takes.
+[[nodiscard]] inline std::string counted(std::uint64_t count, std::string_view noun) {
+  std::string out = std::to_string(count);
+  out += ' ';
+  out += noun;
+  if (count != 1) out += 's';
+  return out;
+}
+
 // A 32-bit value as 8 lower-case hex digits (checksums).
 [[nodiscard]] std::string hex32(std::uint32_t value);
 

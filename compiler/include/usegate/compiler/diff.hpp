@@ -68,8 +68,8 @@ struct DiffRow {
   Region region;                      // codes per variable of PolicyDiff::variables
   std::vector<VariableValues> when;   // the constrained variables, in variable order
   std::string condition;              // `purpose ∈ {training, fine_tuning} ∧ grok_sharing = off`
-  Decision before;                    // the old version's decision; `rule` indexes its rules
-  Decision after;                     // the new version's
+  RuleDecision before;                // the old version's decision; `rule` indexes its rules
+  RuleDecision after;                 // the new version's
 };
 
 struct StructuralChange {

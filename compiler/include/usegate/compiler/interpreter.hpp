@@ -14,23 +14,27 @@
 
 namespace usegate::compiler {
 
-// One JSON value of a record, as far as a policy can tell values apart.
-struct FieldValue {
+// One JSON value of a record, as far as a policy can tell values apart: the interpreter's own,
+// owning its text, apart from the runtime's usegate::FieldValue, which views a record's bytes.
+struct RecordValue {
   enum class Kind { null, boolean, number, string, composite /* object or array */ };
   Kind kind = Kind::null;
   bool boolean = false;
   double number = 0;
   std::string text;
 
-  static FieldValue null() { return {}; }
-  static FieldValue of(bool value) { return {Kind::boolean, value, 0, {}}; }
-  static FieldValue of(double value) { return {Kind::number, false, value, {}}; }
-  static FieldValue of(std::string value) { return {Kind::string, false, 0, std::move(value)}; }
-  static FieldValue composite() { return {Kind::composite, false, 0, {}}; }
+  static RecordValue null() { return {}; }
+  static RecordValue of(bool value) { return {Kind::boolean, value, 0, {}}; }
+  static RecordValue of(double value) { return {Kind::number, false, value, {}}; }
+  static RecordValue of(std::string value) { return {Kind::string, false, 0, std::move(value)}; }
+  // A string literal is text: without this overload `of("on")` would pick of(bool), the
+  // pointer-to-bool conversion beating the one to std::string.
+  static RecordValue of(const char* value) { return of(std::string(value)); }
+  static RecordValue composite() { return {Kind::composite, false, 0, {}}; }
 };
 
 // Field name to value; an absent field is simply not in the map.
-using FieldMap = std::map<std::string, FieldValue, std::less<>>;
+using FieldMap = std::map<std::string, RecordValue, std::less<>>;
 
 struct InterpreterInput {
   FieldMap attributes;   // by attribute name
@@ -48,14 +52,16 @@ struct ExtendedValue {
   bool operator==(const ExtendedValue&) const = default;
 };
 
-struct Decision {
+// What the rules decide for a record: the effect and the rule (by index and id) that decided
+// it. The runtime's usegate::Decision says the same with the reason as a number.
+struct RuleDecision {
   Effect effect = Effect::deny;
   std::optional<std::uint32_t> rule;  // the deciding rule; none for the default
   std::string reason;                 // the rule id, or `default`
 };
 
 struct Interpretation {
-  Decision decision;
+  RuleDecision decision;
   std::vector<std::uint32_t> matched_rules;     // every rule that matched, in source order
   std::vector<std::uint32_t> bad_consent_values;  // settings whose value was neither on nor off
 };
