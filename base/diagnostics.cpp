@@ -44,35 +44,53 @@ const char* severity_name(Severity severity) {
 
 }  // namespace
 
-std::string format_diagnostic_headline(const SourceFile& source, const Diagnostic& diagnostic) {
-  std::string line = source.name() + ':' + std::to_string(diagnostic.span.begin.line) + ':' +
-                     std::to_string(diagnostic.span.begin.column) + ": " +
-                     severity_name(diagnostic.severity) + ": " + diagnostic.message;
+namespace {
+
+std::string headline(std::string_view file_name, const Diagnostic& diagnostic) {
+  std::string line(file_name);
+  line.append(":").append(std::to_string(diagnostic.span.begin.line));
+  if (diagnostic.span.begin.column > 0) line.append(":").append(std::to_string(diagnostic.span.begin.column));
+  line.append(": ").append(severity_name(diagnostic.severity)).append(": ").append(diagnostic.message);
   if (!diagnostic.lint.empty()) line.append(" [").append(diagnostic.lint).append("]");
   return line;
 }
 
-std::string format_diagnostic(const SourceFile& source, const Diagnostic& diagnostic) {
-  std::string out = format_diagnostic_headline(source, diagnostic) + "\n";
-  const std::string_view line = source.line_text(diagnostic.span.begin.line);
+std::string render(std::string_view file_name, std::string_view line, const Diagnostic& diagnostic) {
+  std::string out = headline(file_name, diagnostic) + "\n";
   const std::string number = std::to_string(diagnostic.span.begin.line);
   const std::string gutter(number.size(), ' ');
-  out.append(" ").append(number).append(" | ").append(line).append("\n");
-
-  // The caret line keeps the tabs of the source line so that it lines up in a terminal.
-  std::string marker;
   const std::uint32_t column = diagnostic.span.begin.column;
-  for (std::uint32_t i = 0; i + 1 < column && i < line.size(); ++i) {
-    marker += line[i] == '\t' ? '\t' : ' ';
+  if (column > 0) {
+    out.append(" ").append(number).append(" | ").append(line).append("\n");
+    // The caret line keeps the tabs of the source line so that it lines up in a terminal.
+    std::string marker;
+    for (std::uint32_t i = 0; i + 1 < column && i < line.size(); ++i) {
+      marker += line[i] == '\t' ? '\t' : ' ';
+    }
+    marker += '^';
+    const std::uint32_t line_rest =
+        column <= line.size() ? static_cast<std::uint32_t>(line.size()) - column + 1 : 1;
+    const std::uint32_t underline = std::min(diagnostic.span.length(), line_rest);
+    for (std::uint32_t i = 1; i < underline; ++i) marker += '~';
+    out.append(" ").append(gutter).append(" | ").append(marker).append("\n");
   }
-  marker += '^';
-  const std::uint32_t line_rest =
-      column <= line.size() ? static_cast<std::uint32_t>(line.size()) - column + 1 : 1;
-  const std::uint32_t underline = std::min(diagnostic.span.length(), line_rest);
-  for (std::uint32_t i = 1; i < underline; ++i) marker += '~';
-  out.append(" ").append(gutter).append(" | ").append(marker).append("\n");
   if (!diagnostic.help.empty()) out.append(" ").append(gutter).append(" = help: ").append(diagnostic.help).append("\n");
   return out;
+}
+
+}  // namespace
+
+std::string format_diagnostic_headline(const SourceFile& source, const Diagnostic& diagnostic) {
+  return headline(source.name(), diagnostic);
+}
+
+std::string format_diagnostic(const SourceFile& source, const Diagnostic& diagnostic) {
+  return render(source.name(), source.line_text(diagnostic.span.begin.line), diagnostic);
+}
+
+std::string format_line_diagnostic(std::string_view file_name, std::string_view line_text,
+                                   const Diagnostic& diagnostic) {
+  return render(file_name, line_text, diagnostic);
 }
 
 std::string format_diagnostic_json(const SourceFile& source, const Diagnostic& diagnostic) {

@@ -6,6 +6,7 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
+#include "exit_codes.hpp"
 #include "decision_policy.hpp"
 #include "usegate/base/format_text.hpp"
 #include "usegate/compiler/compile.hpp"
@@ -23,8 +24,9 @@ Given an artifact, verifies it and writes it again in the current format.
 options:
   -o, --output FILE   where to write the artifact (required)
 
-exit status: 0 written, 1 the policy has errors, its table exceeds the budget, or the artifact
-             cannot be used, 2 usage error
+exit status (docs/cli.md, "Exit status"): 0 written, 2 usage error or a file that cannot be
+             read, 3 the policy has errors, its table exceeds the budget, or the artifact
+             cannot be used
 )";
 
 }  // namespace
@@ -43,17 +45,17 @@ int run_build(const Words& words) {
   print_policy_errors(input);
   std::variant<runtime::CompiledPolicy, compiler::CompileError> compiled;
   if (input.is_artifact()) {
-    if (!input.artifact) return 1;
+    if (!input.artifact) return exit_code::broken_input;
     compiled = runtime::compiled_of(*input.artifact);
   } else {
     const auto& policy = input.source->analysis.policy;
-    if (!policy) return 1;
+    if (!policy) return exit_code::broken_input;
     compiled = compiler::compile_policy(*policy);
   }
   if (const auto* error = std::get_if<compiler::CompileError>(&compiled)) {
     std::cerr << fmt::format("{}: error: {}\n = help: {}\n", arguments.positionals().front(), error->message,
                              error->help);
-    return 1;
+    return exit_code::broken_input;
   }
   const auto& table = std::get<runtime::CompiledPolicy>(compiled);
   const std::string bytes = runtime::write_artifact(table);

@@ -5,6 +5,7 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
+#include "exit_codes.hpp"
 #include "decision_policy.hpp"
 #include "policy_files.hpp"
 #include "stage_show.hpp"
@@ -33,7 +34,8 @@ options:
                    reduced decision diagram); the last three need a policy that checks. A list
                    (`--show ast,diagram`), or the option repeated. Text only; not for artifacts
 
-exit status: 0 clean, 1 errors (or warnings with --werror), 2 usage error
+exit status (docs/cli.md, "Exit status"): 0 clean, 1 errors (or warnings with --werror),
+             2 usage error or a file that cannot be read
 )";
 
 // An artifact has no source to lint: checking it is loading it. Returns its error count.

@@ -12,6 +12,7 @@
 #include "arguments.hpp"
 #include "artifact_diagram.hpp"
 #include "commands.hpp"
+#include "exit_codes.hpp"
 #include "decision_policy.hpp"
 #include "policy_files.hpp"
 #include "record_diff_report.hpp"
@@ -58,10 +59,11 @@ options:
   --purpose P[,P...]  decide for these purposes, a record must be allowed for all of them;
                       checked against NEW; a purpose OLD does not declare reads as unknown
 
-exit status: 0 no row (structural changes alone do not count, nor do records), 1 some
-decision or reason changes (reason-only rows count: records would carry another reason), 2 a
-policy with errors, an artifact that does not load, an unreadable file, two policies that
-cannot be compared, bindings that do not fit NEW, or a usage error
+exit status (docs/cli.md, "Exit status"): 0 no row (structural changes alone do not count,
+nor do records), 1 some decision or reason changes (reason-only rows count: records would
+carry another reason), 2 a usage error or a file that cannot be read, 3 a policy with errors
+or an artifact that does not load, two policies that cannot be compared, or bindings that do
+not fit NEW
 )";
 
 std::string version_text(const std::string& version) { return version.empty() ? "-" : version; }
@@ -228,7 +230,7 @@ int run_diff(const Words& words) {
   if (errors > 0) {
     std::cerr << fmt::format("{} error{}, {} warning{}\n", errors, errors == 1 ? "" : "s", warnings,
                              warnings == 1 ? "" : "s");
-    return 2;
+    return exit_code::broken_input;
   }
 
   // An artifact keeps the decision function, which is all the rows need; the structural
@@ -242,7 +244,7 @@ int run_diff(const Words& words) {
     } else {
       std::cerr << fmt::format("usegate diff: error: {}\n  = help: {}\n", error->message, error->help);
     }
-    return 2;
+    return exit_code::broken_input;
   }
   const compiler::PolicyDiff diff = std::get<compiler::PolicyDiff>(std::move(result));
 
@@ -250,15 +252,15 @@ int run_diff(const Words& words) {
   if (records_path) {
     const auto old_policy = decision_policy_of(old_file);
     const auto new_policy = decision_policy_of(new_file);
-    if (!old_policy || !new_policy) return 2;
+    if (!old_policy || !new_policy) return exit_code::broken_input;
     // The bindings describe the records as NEW reads them; OLD reads what it declares.
     const auto bindings_file = read_bindings_file(bindings_path);
     auto new_bindings = bindings_for(bindings_file, *new_policy);
     auto old_bindings = bindings_for(bindings_file, *old_policy, records::BindingsMode::skip_unknown_names);
     for (const auto* read : {&new_bindings, &old_bindings}) {
-      if (const auto* error = std::get_if<records::BindingsError>(read)) {
-        std::cerr << error->message << '\n';
-        return 2;
+      if (!*read) {
+        std::cerr << read->error().message;
+        return exit_code::broken_input;
       }
     }
     std::optional<records::ConsentLedger> old_ledger;
@@ -274,9 +276,9 @@ int run_diff(const Words& words) {
     // Purposes are checked against NEW, as eval checks them; OLD reads what it declares.
     records::PurposeCodes new_purposes;
     if (!purposes.empty()) new_purposes = required_purposes(*new_policy, purposes, "diff");
-    const review::RecordDiffVersion old_version{*old_policy, std::get<records::Bindings>(old_bindings),
+    const review::RecordDiffVersion old_version{*old_policy, *old_bindings,
                                         old_ledger ? &*old_ledger : nullptr, records::purposes_as_read_by(*old_policy, purposes)};
-    const review::RecordDiffVersion new_version{*new_policy, std::get<records::Bindings>(new_bindings),
+    const review::RecordDiffVersion new_version{*new_policy, *new_bindings,
                                         new_ledger ? &*new_ledger : nullptr, std::move(new_purposes)};
     review::RecordDiff record_diff;
     try {

@@ -15,6 +15,7 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
+#include "exit_codes.hpp"
 #include "decision_policy.hpp"
 #include "policy_files.hpp"
 #include "record_inputs.hpp"
@@ -70,13 +71,13 @@ with --records:
 The same scenario and seed, or the same records and --now, give the same report, byte for
 byte. A progress line is shown on stderr when it is a terminal.
 
-exit status: 0 simulated, 2 usage error, a scenario that cannot be used or records that
-             cannot be read, 3 a policy that does not check or cannot be loaded, or bindings
-             or a consent file that cannot be used
+exit status (docs/cli.md, "Exit status"): 0 simulated, 2 usage error or a file that cannot
+             be read (records, consent changes), 3 a policy that does not check or cannot be
+             loaded, or a scenario or bindings that cannot be used
 )";
 
 // Exit status for a policy that cannot be used.
-constexpr int policy_error = 3;
+constexpr int policy_error = exit_code::broken_input;
 
 std::string label_of(const std::string& path) {
   return std::filesystem::path(path).stem().string();
@@ -185,18 +186,17 @@ int simulate_scenario(const Arguments& arguments, const std::string& format, con
 
   std::vector<const runtime::CompiledPolicy*> compiled;
   for (const auto& policy : policies) compiled.push_back(&runtime::compiled_of(policy));
-  review::Scenario scenario;
-  try {
-    const std::string text = read_file(scenario_path, scenario_file_limit);
-    if (const auto where = find_non_text_byte(text)) {
-      std::cerr << non_text_message(scenario_path, *where, "scenario file", "a scenario is YAML, which is text");
-      return 2;
-    }
-    scenario = review::load_scenario(scenario_path, text, compiled);
-  } catch (const review::ScenarioError& error) {
-    std::cerr << printable(error.what());
-    return 2;
+  const std::string text = read_file(scenario_path, scenario_file_limit);
+  if (const auto where = find_non_text_byte(text)) {
+    std::cerr << non_text_message(scenario_path, *where, "scenario file", "a scenario is YAML, which is text");
+    return exit_code::broken_input;
   }
+  auto loaded = review::load_scenario(scenario_path, text, compiled);
+  if (!loaded) {
+    std::cerr << printable(loaded.error().message);
+    return exit_code::broken_input;
+  }
+  const review::Scenario& scenario = *loaded;
 
   const review::SimulationSchema schema = review::schema_of(scenario, policies);
   std::vector<review::PolicySimulation> simulations;
@@ -255,29 +255,29 @@ std::vector<std::string> record_purposes(const Arguments& arguments, std::span<c
 // the error and returns false when it fits none (the first policy's error is shown).
 bool read_record_bindings(const Arguments& arguments, std::vector<review::RecordSimulationPolicy>& inputs) {
   const auto file = read_bindings_file(arguments.option("--bindings"));
-  std::optional<records::BindingsError> first_error;
+  std::optional<Error> first_error;
   std::optional<std::size_t> fitting;
   for (std::size_t index = 0; index < inputs.size() && !fitting; ++index) {
     auto read = bindings_for(file, inputs[index].policy);
-    if (auto* bindings = std::get_if<records::Bindings>(&read)) {
-      inputs[index].bindings = std::move(*bindings);
+    if (read) {
+      inputs[index].bindings = std::move(*read);
       fitting = index;
     } else if (!first_error) {
-      first_error = std::get<records::BindingsError>(std::move(read));
+      first_error = read.error();
     }
   }
   if (!fitting) {
-    std::cerr << first_error->message << '\n';
+    std::cerr << first_error->message;
     return false;
   }
   for (std::size_t index = 0; index < inputs.size(); ++index) {
     if (index == *fitting) continue;
     auto read = bindings_for(file, inputs[index].policy, records::BindingsMode::skip_unknown_names);
-    if (const auto* error = std::get_if<records::BindingsError>(&read)) {
-      std::cerr << error->message << '\n';
+    if (!read) {
+      std::cerr << read.error().message;
       return false;
     }
-    inputs[index].bindings = std::get<records::Bindings>(std::move(read));
+    inputs[index].bindings = std::move(*read);
   }
   return true;
 }
@@ -311,7 +311,7 @@ int simulate_records(const Arguments& arguments, const std::string& format, cons
     std::vector<const Policy*> policies;
     for (const auto& policy_input : inputs) policies.push_back(&policy_input.policy);
     auto ledgers = read_consent_option(*consent_path, policies, now, "sim");
-    if (ledgers.empty()) return policy_error;
+    if (ledgers.empty()) return exit_code::usage;
     for (std::size_t index = 0; index < inputs.size(); ++index) inputs[index].ledger = std::move(ledgers[index]);
   }
 

@@ -9,6 +9,7 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
+#include "exit_codes.hpp"
 #include "decision_policy.hpp"
 #include "record_inputs.hpp"
 #include "stream_summary.hpp"
@@ -58,9 +59,9 @@ constexpr const char* filter_options =
     "  --rejects FILE      write records that cannot be read there\n";
 
 constexpr const char* exit_help = R"(
-exit status: 0 done, 1 done with rejected records under --strict, 2 usage error or a file
-             that cannot be read (or is larger than its limit), 3 the policy, bindings or
-             consent file cannot be used
+exit status (docs/cli.md, "Exit status"): 0 done, 1 done with rejected records under
+             --strict, 2 usage error or a file that cannot be read (or is larger than its
+             limit, consent changes included), 3 the policy or the bindings cannot be used
 )";
 
 int open_for_writing(const std::string& path) {
@@ -103,18 +104,18 @@ int run_stream_command(const Words& words, bool eval) {
   const int input = open_for_reading(input_path, "input");
 
   const auto policy = load_decision_policy(policy_path);
-  if (!policy) return 3;
+  if (!policy) return exit_code::broken_input;
 
   auto bindings = bindings_for(read_bindings_file(arguments.option("--bindings")), *policy);
-  if (const auto* error = std::get_if<records::BindingsError>(&bindings)) {
-    std::cerr << error->message << '\n';
-    return 3;
+  if (!bindings) {
+    std::cerr << bindings.error().message;
+    return exit_code::broken_input;
   }
 
   std::optional<records::ConsentLedger> ledger;
   if (const auto path = arguments.option("--consent")) {
     auto ledgers = read_consent_option(*path, {&*policy}, now, command);
-    if (ledgers.empty()) return 3;
+    if (ledgers.empty()) return exit_code::usage;
     ledger = std::move(ledgers.front());
     report_consent_rejections(*path, *ledger);
   }
@@ -137,7 +138,7 @@ int run_stream_command(const Words& words, bool eval) {
   ProgressLine progress;
   records::StreamCounts counts;
   try {
-    counts = records::run_stream(input, sinks, *policy, std::get<records::Bindings>(bindings),
+    counts = records::run_stream(input, sinks, *policy, *bindings,
                                  ledger ? &*ledger : nullptr, now, stream_options,
                                  [&progress](const records::StreamCounts& so_far) {
                                    progress.update(so_far.read, so_far.bytes);

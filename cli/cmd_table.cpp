@@ -7,6 +7,7 @@
 #include "arguments.hpp"
 #include "artifact_diagram.hpp"
 #include "commands.hpp"
+#include "exit_codes.hpp"
 #include "decision_policy.hpp"
 #include "text_table.hpp"
 #include "usegate/base/format_text.hpp"
@@ -26,7 +27,8 @@ file or an artifact built with `usegate build`; both print the same rows.
 options:
   --format yaml   the same rows for machines
 
-exit status: 0 printed, 1 the policy has errors or the artifact cannot be used, 2 usage error
+exit status (docs/cli.md, "Exit status"): 0 printed, 2 usage error or a file that cannot be
+             read, 3 the policy has errors or the artifact cannot be used
 )";
 
 // What the table is printed from, whether a source or an artifact.
@@ -74,17 +76,17 @@ int run_table(const Words& words) {
   print_policy_errors(file);
   TableRows rows;
   if (file.is_artifact()) {
-    if (!file.artifact) return 1;
+    if (!file.artifact) return exit_code::broken_input;
     try {
       rows = rows_of_artifact(*file.artifact);
     } catch (const compiler::DiagramTooLarge&) {
       std::cerr << fmt::format("{}: error: the artifact's table has more rows than `usegate table` prints\n",
                                file.path);
-      return 1;
+      return exit_code::broken_input;
     }
   } else {
     const auto& policy = file.source->analysis.policy;
-    if (!policy) return 1;
+    if (!policy) return exit_code::broken_input;
     rows = rows_of_source(*policy);
   }
   const auto& partitions = rows.partitions;

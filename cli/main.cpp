@@ -5,6 +5,7 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
+#include "exit_codes.hpp"
 #include "policy_files.hpp"
 
 #ifndef USEGATE_VERSION
@@ -37,8 +38,9 @@ void print_help() {
     std::cout << "  " << command.name << std::string(command.name.size() < 10 ? 10 - command.name.size() : 1, ' ')
               << command.summary << '\n';
   }
-  std::cout << "\n`usegate COMMAND --help` describes each command. Exit status 2 means a usage "
-               "error.\n";
+  std::cout << "\n`usegate COMMAND --help` describes each command. Exit status: 0 success, 1 the "
+               "command's answer is no,\n2 a usage error or a file that cannot be read, 3 an input "
+               "that is broken (docs/cli.md).\n";
 }
 
 }  // namespace
@@ -66,7 +68,7 @@ int main(int argc, char** argv) {
       return 2;
     } catch (const std::exception& error) {
       std::cerr << "usegate " << words.front() << ": internal error: " << error.what() << '\n';
-      return 70;
+      return usegate::cli::exit_code::internal_error;
     }
   }
   std::cerr << "usegate: unknown command `" << words.front() << "` (see `usegate --help`)\n";

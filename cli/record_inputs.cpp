@@ -18,6 +18,7 @@
 #include "policy_files.hpp"
 #include "text_input.hpp"
 #include "usegate/base/format_text.hpp"
+#include "usegate/base/diagnostics.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
 #include "usegate/runtime/time_text.hpp"
 
@@ -129,18 +130,16 @@ std::optional<BindingsFile> read_bindings_file(const std::optional<std::string>&
   return BindingsFile{*path, read_file(*path, bindings_file_limit)};
 }
 
-std::variant<records::Bindings, records::BindingsError> bindings_for(const std::optional<BindingsFile>& file,
-                                                                     const Policy& policy,
-                                                                     records::BindingsMode mode) {
+Result<records::Bindings> bindings_for(const std::optional<BindingsFile>& file, const Policy& policy,
+                                       records::BindingsMode mode) {
   if (!file) return records::default_bindings(policy);
   if (const auto where = find_non_text_byte(file->text)) {
-    std::string message = non_text_message(file->path, *where, "bindings file", "bindings are YAML, which is text");
-    message.pop_back();  // the caller ends the message
-    return records::BindingsError{std::move(message)};
+    return Error{Error::Code::invalid_input,
+                 non_text_message(file->path, *where, "bindings file", "bindings are YAML, which is text"), 0};
   }
   auto read = records::read_bindings(printable(file->path), file->text, policy, mode);
   // YAML escapes (`"\e[2J"`) can put control characters in names the message quotes.
-  if (auto* error = std::get_if<records::BindingsError>(&read)) error->message = printable(error->message);
+  if (!read) return Error{read.error().code, printable(read.error().message), 0};
   return read;
 }
 
@@ -236,8 +235,22 @@ std::vector<records::ConsentLedger> read_consent_option(const std::string& path,
 void report_consent_rejections(const std::string& path, const records::ConsentLedger& ledger) {
   std::uint64_t rejections_shown = 0;
   for (const auto& note : ledger.notes()) {
-    std::cerr << fmt::format("{}:{}: consent change {} ({}): {}\n", printable(path), note.line,
-                             note.applied ? "read as off" : "rejected", note.cause, printable(note.message));
+    // Neither stops the command, so both are warnings; the cause is named as a lint is.
+    Diagnostic diagnostic;
+    diagnostic.severity = Severity::warning;
+    diagnostic.message = fmt::format("consent change {}: {}", note.applied ? "read as off" : "rejected", note.message);
+    diagnostic.lint = note.cause;
+    if (note.line > std::numeric_limits<std::uint32_t>::max()) {
+      std::cerr << fmt::format("{}:{}: warning: {} [{}]\n", printable(path), note.line, printable(diagnostic.message),
+                               note.cause);
+      rejections_shown += note.applied ? 0 : 1;
+      continue;
+    }
+    diagnostic.span.begin.line = static_cast<std::uint32_t>(note.line);
+    diagnostic.span.begin.column = note.column;
+    diagnostic.span.begin.offset = note.column;
+    diagnostic.span.end_offset = note.column + note.length;
+    std::cerr << printable(format_line_diagnostic(path, note.text, diagnostic));
     rejections_shown += note.applied ? 0 : 1;
   }
   const std::uint64_t bad_values_shown = ledger.notes().size() - rejections_shown;

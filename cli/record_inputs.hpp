@@ -57,10 +57,10 @@ struct BindingsFile {
 [[nodiscard]] std::optional<BindingsFile> read_bindings_file(const std::optional<std::string>& path);
 
 // The bindings file read against a policy (the defaults when there is no file). One that is
-// not text, or does not fit the policy, is a BindingsError (`FILE:LINE:COL: error: ...`).
-[[nodiscard]] std::variant<records::Bindings, records::BindingsError> bindings_for(
-    const std::optional<BindingsFile>& file, const Policy& policy,
-    records::BindingsMode mode = records::BindingsMode::strict);
+// not text, or does not fit the policy, is an invalid_input Error whose message is the whole
+// diagnostic, ready to print.
+[[nodiscard]] Result<records::Bindings> bindings_for(const std::optional<BindingsFile>& file, const Policy& policy,
+                                                     records::BindingsMode mode = records::BindingsMode::strict);
 
 // `--consent FILE` read for each policy as of `now`: the file is read once, and its bytes
 // are fed to every policy's ledger as they come, so standard input and pipes work too. A file

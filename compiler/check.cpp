@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "suggest.hpp"
+#include "usegate/base/suggest.hpp"
 #include "table_limits.hpp"
 #include "usegate/base/calendar.hpp"
 
@@ -543,8 +543,9 @@ class Checker {
     }
     std::vector<std::string> candidates;
     for (const auto& attribute : policy_.attributes) candidates.push_back(attribute.name);
-    diagnostics_.error(name.span, fmt::format("unknown attribute {}", quoted(name.text)),
-                       did_you_mean(name.text, candidates));
+    std::string help = dsl::keyword_case_help(name.text);
+    if (help.empty()) help = did_you_mean(name.text, candidates);
+    diagnostics_.error(name.span, fmt::format("unknown attribute {}", quoted(name.text)), help);
     return std::nullopt;
   }
 
@@ -577,8 +578,21 @@ class Checker {
                        fmt::format("test it with `{} is {}`", attribute.name, literal.text));
   }
 
+  // `region == category`: the right side reads as a value name, but names an attribute.
+  bool report_attribute_as_value(const std::string& value, usegate::SourceSpan span,
+                                 const Attribute& attribute) {
+    if (!find_attribute(value)) return false;
+    diagnostics_.error(span,
+                       fmt::format("{} is an attribute, not a value of {}", quoted(value),
+                                   quoted(attribute.name)),
+                       "compare an attribute with a literal; two attributes cannot be compared "
+                       "with each other");
+    return true;
+  }
+
   void report_unknown_value(const std::string& value, usegate::SourceSpan span,
                             const Attribute& attribute) {
+    if (report_attribute_as_value(value, span, attribute)) return;
     for (std::uint32_t index = 0; index < policy_.attributes.size(); ++index) {
       const Attribute& other = policy_.attributes[index];
       if (&other == &attribute || other.kind != AttributeKind::enumeration) continue;
@@ -634,6 +648,10 @@ class Checker {
     }
     if (!is_time && literal.kind == LiteralKind::number) return literal.number;
     if (!literal.well_formed) return std::nullopt;  // the parser reported it
+    if (literal.kind == LiteralKind::value_name &&
+        report_attribute_as_value(literal.text, literal.span, attribute)) {
+      return std::nullopt;
+    }
     const char* found = literal.kind == LiteralKind::number    ? "a number"
                         : literal.kind == LiteralKind::date     ? "a date"
                         : literal.kind == LiteralKind::datetime ? "a date-time"

@@ -1,5 +1,6 @@
 #include "usegate/dsl/parser.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "grammar.hpp"
+#include "usegate/base/suggest.hpp"
 #include "literals.hpp"
 #include "syntax_errors.hpp"
 
@@ -730,6 +732,56 @@ std::size_t opening_quote(std::string_view text, std::size_t offset) {
   return quote;
 }
 
+// The words a declaration starts with, and those a setting's body holds: what a misspelled
+// word at those places was probably meant to be.
+const std::vector<std::string> declaration_keywords = {"policy", "version", "source",  "enum",
+                                                       "time",   "number",  "bool",    "setting",
+                                                       "allow",  "deny",    "default"};
+const std::vector<std::string> setting_field_keywords = {"label", "default", "covers", "available",
+                                                         "formerly"};
+
+// The `{` still open at `offset`: the last one not closed, outside strings and comments.
+std::optional<std::size_t> open_brace_before(std::string_view text, std::size_t offset) {
+  std::vector<std::size_t> open;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '#') {
+      while (i < offset && text[i] != '\n') ++i;
+    } else if (c == '"') {
+      for (++i; i < offset && text[i] != '"' && text[i] != '\n'; ++i) {
+        if (text[i] == '\\') ++i;
+      }
+    } else if (c == '{') {
+      open.push_back(i);
+    } else if (c == '}' && !open.empty()) {
+      open.pop_back();
+    }
+  }
+  if (open.empty()) return std::nullopt;
+  return open.back();
+}
+
+// A quoted string where a bare value belongs: its content, when it is on one line.
+std::optional<std::string_view> quoted_content(std::string_view rest) {
+  if (rest.empty() || rest[0] != '"') return std::nullopt;
+  const std::size_t close = rest.find_first_of("\"\n", 1);
+  if (close == std::string_view::npos || rest[close] != '"') return std::nullopt;
+  return rest.substr(1, close - 1);
+}
+
+// The rules that fail where a block's `}` is missing (and covers_end, which fails first when a
+// setting's condition runs into the next declaration).
+template <typename Rule>
+inline constexpr bool closes_block =
+    std::is_same_v<Rule, g::enum_close> || std::is_same_v<Rule, g::setting_close> ||
+    std::is_same_v<Rule, g::set_close> || std::is_same_v<Rule, g::platform_close>;
+
+// The rules that fail where a value belongs.
+template <typename Rule>
+inline constexpr bool expects_value = std::is_same_v<Rule, g::compared_value> ||
+                                      std::is_same_v<Rule, g::set_value> ||
+                                      std::is_same_v<Rule, g::set_close>;
+
 // Errors that name the next token itself, wherever it is; the others are about something
 // missing, which is best shown where the line ends.
 template <typename Rule>
@@ -771,6 +823,10 @@ struct control : pegtl::normal<Rule> {
         at_line_end = true;
       }
     }
+    if constexpr (expects_value<Rule>) {
+      // A quoted value is underlined whole.
+      if (const auto content = quoted_content(rest); content && offset == position.byte) length = content->size() + 2;
+    }
     const SourcePosition where = state.source.position_of(static_cast<std::uint32_t>(offset));
     diagnostic.span.begin = where;
     diagnostic.span.end_offset = static_cast<std::uint32_t>(offset + length);
@@ -792,13 +848,69 @@ struct control : pegtl::normal<Rule> {
                                                       : describe_token(token));
     }
     if constexpr (g::error_help<Rule> != nullptr) diagnostic.help = g::error_help<Rule>;
+    if (diagnostic.help.empty()) diagnostic.help = likely_intent(rest, token, text, position.byte, at_line_end);
     state.diagnostics.add(std::move(diagnostic));
+  }
+
+  // What the author probably meant, from the token where the rule failed: a keyword in the
+  // wrong case or misspelled, a quoted value, a block left open.
+  static std::string likely_intent(std::string_view rest, std::string_view token, std::string_view text,
+                                   std::size_t offset, bool at_line_end) {
+    if constexpr (std::is_same_v<Rule, g::rule_end> || std::is_same_v<Rule, g::covers_end>) {
+      // `when NOT region == EU` reads `NOT` as an attribute and fails at the word after it.
+      const std::size_t end = previous_token_end(text, offset);
+      std::size_t start = end;
+      while (start > 0 && is_word_character(text[start - 1])) --start;
+      if (std::string help = keyword_case_help(text.substr(start, end - start)); !help.empty()) return help;
+    }
+    if (!token.empty() && is_word_character(token[0])) {
+      if (std::string help = keyword_case_help(token); !help.empty()) return help;
+      if constexpr (std::is_same_v<Rule, g::declaration> || std::is_same_v<Rule, g::rule_end>) {
+        if (std::string help = did_you_mean(token, declaration_keywords); !help.empty()) return help;
+      }
+      if constexpr (std::is_same_v<Rule, g::setting_close> || std::is_same_v<Rule, g::covers_end>) {
+        if (std::string help = did_you_mean(token, setting_field_keywords); !help.empty()) return help;
+      }
+    }
+    if constexpr (expects_value<Rule>) {
+      if (const auto content = quoted_content(rest)) {
+        return "values are written bare, without quotes: `" + std::string(*content) + "`";
+      }
+    }
+    if constexpr (closes_block<Rule> || std::is_same_v<Rule, g::covers_end>) {
+      // The `}` is missing only when the block runs into the end of the line or of the file, or
+      // into the next declaration; `{ US EU }` misses a comma instead.
+      const bool runs_on = at_line_end || std::find(declaration_keywords.begin(), declaration_keywords.end(),
+                                                    token) != declaration_keywords.end();
+      if (const auto brace = runs_on ? open_brace_before(text, offset) : std::nullopt) {
+        // SourceFile positions are what every other message prints.
+        std::size_t line = 1, line_start = 0;
+        for (std::size_t i = 0; i < *brace; ++i) {
+          if (text[i] == '\n') {
+            ++line;
+            line_start = i + 1;
+          }
+        }
+        return "the block opened at " + std::to_string(line) + ":" + std::to_string(*brace - line_start + 1) +
+               " is not closed: add `}`";
+      }
+    }
+    return {};
   }
 };
 
 }  // namespace
 
 const std::vector<std::string>& reserved_words() { return reserved_word_list; }
+
+std::string keyword_case_help(std::string_view word) {
+  std::string lower(word);
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  if (lower == word || !is_reserved(lower)) return {};
+  return "keywords are lower case: write `" + lower + "`";
+}
 
 PolicyFile parse_policy(const SourceFile& source, DiagnosticList& diagnostics,
                         const ParseOptions& options) {

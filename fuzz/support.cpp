@@ -49,8 +49,8 @@ FixedPolicy compile_fixed_policy(const std::string& relative) {
 
 records::Bindings fixed_bindings(const std::string& relative, const Policy& policy) {
   auto read = records::read_bindings(relative, source_text(relative), policy);
-  if (const auto* error = std::get_if<records::BindingsError>(&read)) property_failed(error->message);
-  return std::get<records::Bindings>(std::move(read));
+  if (!read) property_failed(read.error().message);
+  return std::move(*read);
 }
 
 const FixedPolicy& august_policy() {

@@ -20,6 +20,23 @@ using simdjson::ondemand::json_type;
 
 enum class ChangeValue : std::uint8_t { unset, off, on, bad };
 
+// Where a value is on its line: a 1-based column and its length as written; column 0 when
+// the problem is the line as a whole (not JSON, a field missing).
+struct Place {
+  std::uint32_t column = 0;
+  std::uint32_t length = 0;
+};
+
+std::string_view without_trailing_space(std::string_view token);
+
+// The place of the value the field iterator is at, before it is read.
+Place place_of(simdjson::ondemand::value& value, const InputLine& line) {
+  const std::string_view token = without_trailing_space(value.raw_json_token());
+  if (token.data() < line.text.data() || token.data() > line.text.data() + line.text.size()) return {};
+  return Place{static_cast<std::uint32_t>(token.data() - line.text.data()) + 1,
+               static_cast<std::uint32_t>(token.size())};
+}
+
 struct ParsedChange {
   std::string subject;  // its key
   std::string setting;
@@ -28,11 +45,15 @@ struct ParsedChange {
   std::optional<std::string> platform;
   double time_key = 0;
   std::int64_t seconds = 0;
+  Place setting_at;
+  Place value_at;
+  Place platform_at;
 };
 
 struct Rejection {
   const char* cause;
   std::string message;
+  Place place = {};
 };
 
 Rejection unreadable(RejectCause cause) {
@@ -95,15 +116,21 @@ std::variant<ParsedChange, Rejection> parse_change(simdjson::ondemand::parser& p
     std::string_view key;
     if (field.unescaped_key().get(key)) return Rejection{"invalid_json", "not valid JSON"};
     simdjson::ondemand::value value = field.value();
+    const Place place = place_of(value, line);
     if (key == "user") {
-      if (auto rejection = read_subject(value, change.subject)) return std::move(*rejection);
+      if (auto rejection = read_subject(value, change.subject)) {
+        rejection->place = place;
+        return std::move(*rejection);
+      }
       has_user = true;
     } else if (key == "setting") {
       std::string_view text;
-      if (value.get_string().get(text)) return Rejection{"bad_setting", "`setting` must be a string"};
+      if (value.get_string().get(text)) return Rejection{"bad_setting", "`setting` must be a string", place};
       change.setting = std::string(text);
+      change.setting_at = place;
       has_setting = true;
     } else if (key == "value") {
+      change.value_at = place;
       json_type type;
       if (value.type().get(type)) return Rejection{"invalid_json", "not valid JSON"};
       has_value = true;
@@ -135,8 +162,9 @@ std::variant<ParsedChange, Rejection> parse_change(simdjson::ondemand::parser& p
       }
     } else if (key == "platform") {
       std::string_view text;
-      if (value.get_string().get(text)) return Rejection{"bad_platform", "`platform` must be a string"};
+      if (value.get_string().get(text)) return Rejection{"bad_platform", "`platform` must be a string", place};
       change.platform = std::string(text);
+      change.platform_at = place;
     } else if (key == "ts") {
       json_type type;
       if (value.type().get(type)) return Rejection{"invalid_json", "not valid JSON"};
@@ -148,7 +176,7 @@ std::variant<ParsedChange, Rejection> parse_change(simdjson::ondemand::parser& p
         double seconds = 0;
         if (!value.get_double().get(seconds)) time_key = runtime::time_key_from_epoch(seconds);
       }
-      if (!time_key) return Rejection{"bad_time", "`ts` is not an ISO-8601 time or epoch seconds"};
+      if (!time_key) return Rejection{"bad_time", "`ts` is not an ISO-8601 time or epoch seconds", place};
       change.time_key = *time_key;
       change.seconds = calendar::seconds_of_time_key(*time_key);
       has_time = true;
@@ -194,15 +222,21 @@ ConsentLedger ConsentLedger::read(int descriptor, const Policy& policy, std::int
   BlockReader reader(descriptor);
   InputBlock block;
 
-  const auto note = [&ledger](std::uint64_t line, bool applied, const char* cause, std::string message) {
+  const auto note = [&ledger](const InputLine& line, bool applied, const char* cause, std::string message,
+                              Place place) {
     if (ledger.notes_.size() < kept_notes) {
-      ledger.notes_.push_back(ConsentChangeNote{line, applied, cause, std::move(message)});
+      // The line is kept to be shown under the message, unless it is too long to read.
+      const bool shown = !line.too_long && line.text.size() <= max_shown_line;
+      ledger.notes_.push_back(ConsentChangeNote{line.number, applied, cause, std::move(message),
+                                                shown ? place.column : 0, place.length,
+                                                shown ? std::string(line.text) : std::string()});
     }
   };
-  const auto reject = [&ledger, &note](std::uint64_t line, const char* cause, std::string message) {
+  const auto reject = [&ledger, &note](const InputLine& line, const char* cause, std::string message,
+                                       Place place = {}) {
     ++ledger.rejected_;
     ++ledger.rejected_by_cause_[cause];
-    note(line, false, cause, std::move(message));
+    note(line, false, cause, std::move(message), place);
   };
 
   while (reader.next(block)) {
@@ -211,37 +245,40 @@ ConsentLedger ConsentLedger::read(int descriptor, const Policy& policy, std::int
     while (lines.next(line)) {
       if (is_blank(line)) continue;
       if (line.too_long) {
-        reject(line.number, "line_too_long",
+        reject(line, "line_too_long",
                fmt::format("longer than the limit of {} MiB: never parsed", default_max_line >> 20));
         continue;
       }
       auto parsed = parse_change(parser, line);
       if (auto* rejection = std::get_if<Rejection>(&parsed)) {
-        reject(line.number, rejection->cause, std::move(rejection->message));
+        reject(line, rejection->cause, std::move(rejection->message), rejection->place);
         continue;
       }
       ParsedChange& change = std::get<ParsedChange>(parsed);
       const auto named = names.find(change.setting);
       if (named == names.end()) {
-        reject(line.number, "unknown_setting", fmt::format("the policy has no setting `{}`", change.setting));
+        reject(line, "unknown_setting", fmt::format("the policy has no setting `{}`", change.setting),
+               change.setting_at);
         continue;
       }
       const std::size_t setting = named->second.setting;
       const runtime::SettingInfo& info = compiled.settings[setting];
-      const auto reject_change = [&](const char* cause, std::string message) {
+      const auto reject_change = [&](const char* cause, std::string message, Place place) {
         ++ledger.rejected_by_setting_[setting];
-        reject(line.number, cause, std::move(message));
+        reject(line, cause, std::move(message), place);
       };
       // Availability: the change counts only where and when the control could be used.
       if (!info.availability.empty()) {
         if (!change.platform) {
-          reject_change("missing_field", fmt::format("no `platform`, and setting `{}` is available only on some", info.name));
+          reject_change("missing_field",
+                        fmt::format("no `platform`, and setting `{}` is available only on some", info.name), {});
           continue;
         }
         const auto& platforms = compiled.attributes[static_cast<std::size_t>(compiled.platform_attribute)].values;
         const auto platform = std::find(platforms.begin(), platforms.end(), *change.platform);
         if (platform == platforms.end()) {
-          reject_change("unknown_platform", fmt::format("the policy has no platform `{}`", *change.platform));
+          reject_change("unknown_platform", fmt::format("the policy has no platform `{}`", *change.platform),
+                        change.platform_at);
           continue;
         }
         const auto index = static_cast<std::uint32_t>(platform - platforms.begin());
@@ -253,7 +290,8 @@ ConsentLedger ConsentLedger::read(int descriptor, const Policy& policy, std::int
         });
         if (!available) {
           reject_change("unavailable",
-                        fmt::format("setting `{}` could not be changed on {} at that time", info.name, *change.platform));
+                        fmt::format("setting `{}` could not be changed on {} at that time", info.name, *change.platform),
+                        change.platform_at);
           continue;
         }
       }
@@ -263,7 +301,8 @@ ConsentLedger ConsentLedger::read(int descriptor, const Policy& policy, std::int
       }
       if (change.value == ChangeValue::bad) {
         ++ledger.bad_values_read_as_off_;
-        note(line.number, true, "bad_value_read_as_off", fmt::format("{} is neither on nor off", change.bad_value));
+        note(line, true, "bad_value_read_as_off", fmt::format("{} is neither on nor off", change.bad_value),
+             change.value_at);
       }
       SubjectState& state = ledger.subjects_[std::move(change.subject)];
       if (state.empty()) state.resize(slot_count);

@@ -10,8 +10,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include "usegate/base/calendar.hpp"
-#include "usegate/base/diagnostics.hpp"
-#include "usegate/base/source.hpp"
+#include "usegate/base/suggest.hpp"
+#include "usegate/records/yaml_diagnostics.hpp"
 
 namespace usegate::review {
 
@@ -58,6 +58,42 @@ class DeclaredNames {
       }
     }
     return false;
+  }
+
+  // Every (non built-in) attribute name, for suggestions.
+  [[nodiscard]] std::vector<std::string> attribute_names() const {
+    std::vector<std::string> names;
+    for (const auto* policy : policies_) {
+      for (const auto& attribute : policy->attributes) {
+        if (!attribute.builtin && std::find(names.begin(), names.end(), attribute.name) == names.end())
+          names.push_back(attribute.name);
+      }
+    }
+    return names;
+  }
+
+  // Every value any policy lists for `attribute` with its type, for suggestions.
+  [[nodiscard]] std::vector<std::string> values_of(const AttributeInfo& attribute) const {
+    std::vector<std::string> values;
+    for (const auto* policy : policies_) {
+      for (const auto& candidate : policy->attributes) {
+        if (candidate.name != attribute.name || candidate.type != attribute.type) continue;
+        for (const auto& value : candidate.values) {
+          if (std::find(values.begin(), values.end(), value) == values.end()) values.push_back(value);
+        }
+      }
+    }
+    return values;
+  }
+
+  [[nodiscard]] std::vector<std::string> setting_names() const {
+    std::vector<std::string> names;
+    for (const auto* policy : policies_) {
+      for (const auto& setting : policy->settings) {
+        if (std::find(names.begin(), names.end(), setting.name) == names.end()) names.push_back(setting.name);
+      }
+    }
+    return names;
   }
 
   [[nodiscard]] bool has_setting(const std::string& name) const {
@@ -128,6 +164,18 @@ std::string key_list(std::initializer_list<std::string_view> keys) {
   return list;
 }
 
+// A scenario that cannot be used, thrown from deep inside the reader to load_scenario.
+struct ScenarioError {
+  Error error;
+};
+
+// "did you mean `x`?" when a name is close to one of the candidates; `otherwise` when not.
+std::string suggestion(const std::string& name, const std::vector<std::string>& candidates,
+                       std::string otherwise = {}) {
+  std::string help = did_you_mean(name, candidates);
+  return help.empty() ? otherwise : help;
+}
+
 // Reads YAML nodes and reports problems at their marks.
 class ScenarioReader {
  public:
@@ -135,39 +183,17 @@ class ScenarioReader {
 
   [[noreturn]] void fail(const YAML::Mark& mark, std::uint32_t length, std::string message,
                          std::string help = {}) const {
-    usegate::Diagnostic diagnostic;
-    diagnostic.message = std::move(message);
-    diagnostic.help = std::move(help);
-    // A node without a mark (an empty document) is reported at the start of the file.
-    const bool known = mark.line >= 0 && mark.column >= 0;
-    diagnostic.span.begin.line = known ? static_cast<std::uint32_t>(mark.line) + 1 : 1;
-    diagnostic.span.begin.column = known ? static_cast<std::uint32_t>(mark.column) + 1 : 1;
-    diagnostic.span.begin.offset =
-        known && mark.pos >= 0 ? static_cast<std::uint32_t>(mark.pos) : 0;
-    diagnostic.span.end_offset = diagnostic.span.begin.offset + std::max<std::uint32_t>(length, 1);
-    throw ScenarioError(usegate::format_diagnostic(source_, diagnostic));
+    throw ScenarioError{
+        source_.error(source_.diagnostic(mark, length, std::move(message), std::move(help)))};
   }
 
   [[noreturn]] void fail(const YAML::Node& node, std::string message, std::string help = {}) const {
-    fail(node.Mark(), length_of(node), std::move(message), std::move(help));
-  }
-
-  // How many bytes a node takes on its line, for the underline: a scalar as written
-  // (quotes included), anything else one character.
-  [[nodiscard]] std::uint32_t length_of(const YAML::Node& node) const {
-    if (!node.IsScalar() || node.Mark().pos < 0) return 1;
-    const std::string& text = source_.text();
-    const auto start = static_cast<std::size_t>(node.Mark().pos);
-    if (start < text.size() && (text[start] == '"' || text[start] == '\'')) {
-      const auto close = text.find(text[start], start + 1);
-      if (close != std::string::npos) return static_cast<std::uint32_t>(close - start + 1);
-    }
-    return static_cast<std::uint32_t>(node.Scalar().size());
+    fail(node.Mark(), source_.length_of(node), std::move(message), std::move(help));
   }
 
   [[nodiscard]] YAML::Node parse() const {
     try {
-      return YAML::Load(source_.text());
+      return YAML::Load(source_.source().text());
     } catch (const YAML::Exception& error) {
       fail(error.mark, 1, error.msg);
     }
@@ -202,8 +228,9 @@ class ScenarioReader {
         ++index;
       }
       if (index == allowed.size()) {
+        const std::vector<std::string> names(allowed.begin(), allowed.end());
         fail(key, fmt::format("unknown key `{}` in {}", key.Scalar(), what),
-             fmt::format("expected {}", key_list(allowed)));
+             suggestion(key.Scalar(), names, fmt::format("expected {}", key_list(allowed))));
       }
       values[index] = value;
     }
@@ -263,7 +290,7 @@ class ScenarioReader {
   }
 
  private:
-  usegate::SourceFile source_;
+  records::YamlSource source_;
 };
 
 class ScenarioLoader {
@@ -323,8 +350,10 @@ class ScenarioLoader {
   // An attribute the scenario gives values to, or an error at `node`.
   const AttributeInfo& attribute(const YAML::Node& node, const std::string& name) {
     const AttributeInfo* attribute = names_.attribute(name);
-    if (attribute == nullptr)
-      reader_.fail(node, fmt::format("`{}` is not an attribute of {}", name, names_.where()));
+    if (attribute == nullptr) {
+      reader_.fail(node, fmt::format("`{}` is not an attribute of {}", name, names_.where()),
+                   suggestion(name, names_.attribute_names()));
+    }
     if (attribute->builtin) {
       reader_.fail(node, fmt::format("`{}` is the evaluation time", name),
                    "set it with the scenario's `now`");
@@ -339,8 +368,10 @@ class ScenarioLoader {
     switch (attribute.type) {
       case AttributeType::enumeration:
         if (names_.has_value(attribute, value)) return;
-        reader_.fail(node, fmt::format("`{}` is not a value of `{}` in {}", value, attribute.name,
-                                       names_.where()));
+        reader_.fail(node,
+                     fmt::format("`{}` is not a value of `{}` in {}", value, attribute.name,
+                                 names_.where()),
+                     suggestion(value, names_.values_of(attribute)));
       case AttributeType::boolean:
         if (value == "true" || value == "false") return;
         reader_.fail(node, fmt::format("`{}` is not a value of bool `{}`", value, attribute.name),
@@ -414,8 +445,10 @@ class ScenarioLoader {
     for (const auto& item : purposes) {
       const std::string value = reader_.scalar(item, "a purpose");
       if (!names_.has_value(*purpose, value)) {
-        reader_.fail(item, fmt::format("`{}` is not a value of `{}` in {}", value, purpose->name,
-                                       names_.where()));
+        reader_.fail(item,
+                     fmt::format("`{}` is not a value of `{}` in {}", value, purpose->name,
+                                 names_.where()),
+                     suggestion(value, names_.values_of(*purpose)));
       }
       if (std::find(scenario_.purposes.begin(), scenario_.purposes.end(), value) !=
           scenario_.purposes.end()) {
@@ -486,8 +519,10 @@ class ScenarioLoader {
       for (const auto& platform : values[0]) {
         const std::string name = reader_.scalar(platform, "a platform");
         if (!names_.has_platform(name)) {
-          reader_.fail(platform, fmt::format("`{}` is not a value of `platform` in {}", name,
-                                             names_.where()));
+          reader_.fail(platform,
+                       fmt::format("`{}` is not a value of `platform` in {}", name,
+                                   names_.where()),
+                       suggestion(name, names_.platforms()));
         }
         if (std::find(pattern.uses.begin(), pattern.uses.end(), name) != pattern.uses.end()) {
           reader_.fail(platform, fmt::format("`{}` appears twice in `uses`", name));
@@ -538,8 +573,10 @@ class ScenarioLoader {
   void read_settings(const YAML::Node& settings) {
     for (const auto& [key, behaviour] : reader_.entries(settings, "`settings`")) {
       const std::string& name = key.Scalar();
-      if (!names_.has_setting(name))
-        reader_.fail(key, fmt::format("`{}` is not a setting of {}", name, names_.where()));
+      if (!names_.has_setting(name)) {
+        reader_.fail(key, fmt::format("`{}` is not a setting of {}", name, names_.where()),
+                     suggestion(name, names_.setting_names()));
+      }
       const std::string what = fmt::format("`settings.{}`", name);
       const auto values = reader_.fields(behaviour, what, {"switch_off", "acts"});
       reader_.require(values[0], behaviour, "switch_off", what);
@@ -596,9 +633,13 @@ std::optional<std::int64_t> parse_scenario_time(const std::string& text) {
   return seconds + *hour * 3600 + *minute * 60 + *second;
 }
 
-Scenario load_scenario(const std::string& path, const std::string& text,
-                       std::span<const CompiledPolicy* const> policies) {
-  return ScenarioLoader(path, text, policies).load();
+Result<Scenario> load_scenario(const std::string& path, const std::string& text,
+                               std::span<const CompiledPolicy* const> policies) {
+  try {
+    return ScenarioLoader(path, text, policies).load();
+  } catch (const ScenarioError& problem) {
+    return problem.error;
+  }
 }
 
 }  // namespace usegate::review

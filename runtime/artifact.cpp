@@ -96,11 +96,11 @@ class Reader {
 
   void fail(std::size_t offset, std::string message) {
     if (failed()) return;
-    error_ = ArtifactError{std::move(message), offset};
+    error_ = Error{Error::Code::invalid_artifact, std::move(message), offset};
   }
   void fail(std::string message) { fail(at_, std::move(message)); }
   [[nodiscard]] bool failed() const { return error_.has_value(); }
-  [[nodiscard]] const ArtifactError& error() const { return *error_; }
+  [[nodiscard]] const Error& error() const { return *error_; }
   [[nodiscard]] std::size_t offset() const { return at_; }
   [[nodiscard]] bool at_end() const { return at_ == bytes_.size(); }
 
@@ -116,7 +116,7 @@ class Reader {
 
   std::string_view bytes_;
   std::size_t at_;
-  std::optional<ArtifactError> error_;
+  std::optional<Error> error_;
 };
 
 void write_optional_time(Writer& writer, const std::optional<std::int64_t>& time) {
@@ -429,17 +429,18 @@ std::string write_artifact(const CompiledPolicy& policy) {
   return out;
 }
 
-std::optional<CompiledPolicy> read_artifact(std::string_view bytes, ArtifactError& error) {
+Result<CompiledPolicy> read_artifact(std::string_view bytes) {
+  const auto invalid = [](std::string message, std::size_t offset) {
+    return Error{Error::Code::invalid_artifact, std::move(message), offset};
+  };
   if (bytes.size() < sizeof magic || std::memcmp(bytes.data(), magic, sizeof magic) != 0) {
-    error = {bytes.size() < sizeof magic && std::memcmp(bytes.data(), magic, bytes.size()) == 0
+    return invalid(bytes.size() < sizeof magic && std::memcmp(bytes.data(), magic, bytes.size()) == 0
                  ? "not a complete usegate artifact: the file ends inside the header"
                  : "not a usegate artifact (the file does not start with `USEGATE`)",
-             0};
-    return std::nullopt;
+             0);
   }
   if (bytes.size() < header_size) {
-    error = {"not a complete usegate artifact: the file ends inside the header", bytes.size()};
-    return std::nullopt;
+    return invalid("not a complete usegate artifact: the file ends inside the header", bytes.size());
   }
   std::uint32_t version = 0, checksum = 0;
   std::uint64_t size = 0;
@@ -447,26 +448,23 @@ std::optional<CompiledPolicy> read_artifact(std::string_view bytes, ArtifactErro
   std::memcpy(&checksum, bytes.data() + checksum_offset, sizeof checksum);
   std::memcpy(&size, bytes.data() + 16, sizeof size);
   if (version != artifact_format_version) {
-    error = {format_text("unsupported artifact format version {} (this usegate reads version {})", version,
+    return invalid(format_text("unsupported artifact format version {} (this usegate reads version {})", version,
                          artifact_format_version),
-             8};
-    return std::nullopt;
+             8);
   }
   if (size != bytes.size()) {
-    error = {size > bytes.size()
+    return invalid(size > bytes.size()
                  ? format_text("truncated artifact: {} bytes of {}", bytes.size(), size)
                  : format_text("corrupted artifact: {} bytes where the header says {}", bytes.size(), size),
-             16};
-    return std::nullopt;
+             16);
   }
   const char zeros[4] = {0, 0, 0, 0};
   std::uint32_t actual = crc32(bytes.substr(0, checksum_offset));
   actual = crc32(std::string_view(zeros, 4), actual);
   actual = crc32(bytes.substr(checksum_offset + 4), actual);
   if (actual != checksum) {
-    error = {format_text("corrupted artifact: checksum {} does not match the content ({})", hex32(checksum), hex32(actual)),
-             checksum_offset};
-    return std::nullopt;
+    return invalid(format_text("corrupted artifact: checksum {} does not match the content ({})", hex32(checksum), hex32(actual)),
+             checksum_offset);
   }
 
   Reader reader(bytes, header_size);
@@ -537,9 +535,9 @@ std::optional<CompiledPolicy> read_artifact(std::string_view bytes, ArtifactErro
   if (!reader.failed() && !reader.at_end()) reader.fail("unexpected bytes after the table");
   if (!reader.failed()) Validator(policy, reader).run(table_offset);
   if (reader.failed()) {
-    error = reader.error();
+    Error error = reader.error();
     error.message = "invalid artifact: " + error.message;
-    return std::nullopt;
+    return error;
   }
   return policy;
 }

@@ -169,9 +169,8 @@ std::shared_ptr<const Policy::Impl> build_impl(runtime::CompiledPolicy model) {
 }  // namespace
 
 Result<Policy> Policy::from_bytes(std::string_view bytes) {
-  runtime::ArtifactError error;
-  auto model = runtime::read_artifact(bytes, error);
-  if (!model) return Error{Error::Code::invalid_artifact, std::move(error.message), error.offset};
+  auto model = runtime::read_artifact(bytes);
+  if (!model) return model.error();
   return Policy(build_impl(std::move(*model)));
 }
 

@@ -67,8 +67,10 @@ TEST_CASE("consent changes: past the first 100 notes, the rest are counted by ki
   CHECK(result.exit_code == 0);
   CHECK(result.out == line(1, "deny", "optout_grok_sharing"));
   // 60 bad values, then the first 40 of the 70 rejections.
-  CHECK(result.err.find(changes + ":100: consent change rejected (unknown_platform): the policy has no platform `tv`\n" +
-                        changes + ": 30 more consent changes rejected\n" +
+  CHECK(result.err.find(changes + ":100:65: warning: consent change rejected: the policy has no platform `tv` "
+                                  "[unknown_platform]\n") != std::string::npos);
+  CHECK(result.err.find("   = help") == std::string::npos);
+  CHECK(result.err.find("^~~~\n" + changes + ": 30 more consent changes rejected\n" +
                         "usegate eval: 1 record: 0 allowed, 1 denied, 0 rejected\n") != std::string::npos);
   CHECK(result.err.find(":101:") == std::string::npos);
   CHECK(result.err.find("more consent changes read as off") == std::string::npos);

@@ -144,7 +144,7 @@ TEST_CASE("diff with artifacts: reasons are compared by rule id, not by the rule
         "}\n");
 }
 
-TEST_CASE("diff with artifacts: an attribute that changed kind, or an artifact that does not load, exits 2") {
+TEST_CASE("diff with artifacts: an attribute that changed kind, or an artifact that does not load, exits 3") {
   const std::string directory = scratch_directory("diff-artifacts-errors");
   const Versions v = build_versions(directory);
   const std::string kind_changed =
@@ -157,13 +157,13 @@ TEST_CASE("diff with artifacts: an attribute that changed kind, or an artifact t
       "the attribute a new name in the new version\n";
 
   const auto artifacts = run_usegate({"diff", v.old_artifact, directory + "/kind.ugt"});
-  CHECK(artifacts.exit_code == 2);
+  CHECK(artifacts.exit_code == 3);
   CHECK(artifacts.out.empty());
   CHECK(artifacts.err ==
         "usegate diff: error: attribute `age` is a number in the old policy and an enum in the new one\n  " + help);
   // NEW a source: the error points at its declaration.
   const auto new_source = run_usegate({"diff", v.old_artifact, kind_changed});
-  CHECK(new_source.exit_code == 2);
+  CHECK(new_source.exit_code == 3);
   CHECK(new_source.err == kind_changed +
                               ":5:6: error: attribute `age` is a number in the old policy and an enum in the new one\n"
                               " 5 | enum age { child, adult }\n"
@@ -173,7 +173,7 @@ TEST_CASE("diff with artifacts: an attribute that changed kind, or an artifact t
 
   const std::string truncated = scratch_file(directory, "truncated.ugt", read_text(v.old_artifact).substr(0, 100));
   const auto broken = run_usegate({"diff", truncated, v.new_artifact});
-  CHECK(broken.exit_code == 2);
+  CHECK(broken.exit_code == 3);
   CHECK(broken.out.empty());
   CHECK(broken.err == truncated + ": error: truncated artifact: 100 bytes of 226\n1 error, 0 warnings\n");
 }

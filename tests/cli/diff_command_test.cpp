@@ -75,12 +75,12 @@ TEST_CASE("diff: --format json is one document of the documented shape") {
   CHECK(rows.at(5).value()["direction"].get_string().value() == "reason_only");
 }
 
-TEST_CASE("diff: a policy that does not check is reported as `check` reports it, exit 2") {
+TEST_CASE("diff: a policy that does not check is reported as `check` reports it, exit 3") {
   const std::string directory = scratch_directory("diff-broken");
   const std::string broken = directory + "/broken.policy";
   write_text(broken, "policy p \"t\"\nenum r { EU }\nallow a when regoin == EU\n");
   const auto result = run_usegate({"diff", july, broken});
-  CHECK(result.exit_code == 2);
+  CHECK(result.exit_code == 3);
   CHECK(result.out.empty());
   CHECK(result.err == run_usegate({"check", "--no-lints", broken}).err);
   CHECK(result.err == broken + ":3:14: error: unknown attribute `regoin`\n"
@@ -89,12 +89,12 @@ TEST_CASE("diff: a policy that does not check is reported as `check` reports it,
                                "1 error, 0 warnings\n");
 }
 
-TEST_CASE("diff: an attribute whose kind changed is an error at its declaration, exit 2") {
+TEST_CASE("diff: an attribute whose kind changed is an error at its declaration, exit 3") {
   const std::string directory = scratch_directory("diff-kind-changed");
   write_text(directory + "/old.policy", "policy p \"t\"\nnumber age\nallow adult when age >= 18\n");
   write_text(directory + "/new.policy", "policy p \"t\"\ntime age\nallow adult when age >= 2024-01-01\n");
   const auto result = run_usegate({"diff", directory + "/old.policy", directory + "/new.policy"});
-  CHECK(result.exit_code == 2);
+  CHECK(result.exit_code == 3);
   CHECK(result.out.empty());
   CHECK(result.err.find(directory + "/new.policy:2:6: error: attribute `age` is a number in the old policy and a "
                                     "time in the new one\n") == 0);

@@ -153,12 +153,15 @@ not json
                              "  reason only: 1 record\n"
                              "    deny (default) → deny (enterprise_data): 1 record, line 4\n"));
 
-  // Checked against NEW: a name NEW does not declare is an error at its place, exit 2.
+  // Checked against NEW: a name NEW does not declare is an error at its place, exit 3.
   const std::string wrong = scratch_file(directory, "wrong.yaml", "attributes:\n  tier: account.tier\n");
   const auto error = run_usegate({"diff", old_policy, new_policy, "--records", records, "--bindings", wrong});
-  CHECK(error.exit_code == 2);
+  CHECK(error.exit_code == 3);
   CHECK(error.out.empty());
-  CHECK(error.err == wrong + ":2:3: error: unknown attribute `tier` (the policy declares: purpose, category, plan)\n");
+  CHECK(error.err == wrong + ":2:3: error: unknown attribute `tier`\n"
+                             " 2 |   tier: account.tier\n"
+                             "   |   ^~~~\n"
+                             "   = help: the policy declares the attributes: `purpose`, `category`, `plan`\n");
 }
 
 TEST_CASE("diff --records --purpose: checked against NEW, and a purpose OLD does not declare reads as unknown there") {

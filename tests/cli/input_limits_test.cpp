@@ -175,8 +175,8 @@ TEST_CASE("a consent stream is read line by line: a line too long is rejected li
                      "\"ts\":\"2024-08-01\"}')\n");
   CHECK(result.exit_code == 0);
   CHECK(result.out == decision(1, "deny", "optout_grok_sharing"));
-  CHECK(result.err.find(":1: consent change rejected (line_too_long): longer than the limit of 64 MiB: never parsed\n") !=
-        std::string::npos);
+  CHECK(result.err.find(":1: warning: consent change rejected: longer than the limit of 64 MiB: never parsed "
+                        "[line_too_long]\n") != std::string::npos);
 }
 
 // ------------------------------------------------------------------ bytes that are not text
@@ -221,7 +221,7 @@ TEST_CASE("a file that is not text is refused at its first such byte, and never 
   CHECK(with_escape.err.starts_with(escaped + ":2:3: error: unknown attribute `reg\\x1B[2Jion`"));
   const std::string scenario = scratch_file(directory, "s.yaml", "users: 10\x07\n");
   const auto with_scenario = run_usegate({"sim", august_policy, "--scenario", scenario});
-  CHECK(with_scenario.exit_code == 2);
+  CHECK(with_scenario.exit_code == 3);
   CHECK(with_scenario.err == scenario +
                                  ":1:10: error: the scenario file holds a byte that is not text (0x07)\n"
                                  " = help: a scenario is YAML, which is text\n");
@@ -235,7 +235,9 @@ TEST_CASE("consent rejections are printed with control characters escaped") {
   const auto result =
       run_usegate({"eval", "--policy", august_policy, "--now", "2024-09-01", "--consent", consent}, "");
   CHECK(result.exit_code == 0);
-  CHECK(result.err.starts_with(consent +
-                               ":1: consent change rejected (unknown_setting): the policy has no setting "
-                               "`grok\\x1B[2J`\n"));
+  CHECK(result.err.starts_with(
+      consent +
+      ":1:24: warning: consent change rejected: the policy has no setting `grok\\x1B[2J` [unknown_setting]\n"
+      " 1 | {\"user\":\"u1\",\"setting\":\"grok\\u001b[2J\",\"value\":\"off\",\"platform\":\"web\",\"ts\":\"2024-08-01\"}\n"
+      "   |                        ^~~~~~~~~~~~~~~\n"));
 }

@@ -194,12 +194,17 @@ struct ScenarioErrorCase {
 const std::string valid_start =
     "users: 10\nnow: 2024-08-15\npurposes: [training]\nrecords: {category: {post: 2}}\n";
 
-TEST_CASE("sim: a scenario that cannot be used is an error at its line and column, exit 2") {
+TEST_CASE("sim: a scenario that cannot be used is an error at its line and column, exit 3") {
   const std::vector<ScenarioErrorCase> cases = {
-      {"unknown key", valid_start + "usres: 4\n",
+      {"misspelled key", valid_start + "usres: 4\n",
        "FILE:5:1: error: unknown key `usres` in the scenario\n"
        " 5 | usres: 4\n"
        "   | ^~~~~\n"
+       "   = help: did you mean `users`?\n"},
+      {"unknown key", valid_start + "colour: 4\n",
+       "FILE:5:1: error: unknown key `colour` in the scenario\n"
+       " 5 | colour: 4\n"
+       "   | ^~~~~~\n"
        "   = help: expected `users`, `seed`, `now`, `purpose_attribute`, `purposes`, `population`, "
        "`platforms`, "
        "`records`, `record_times`, `settings`\n"},
@@ -207,7 +212,7 @@ TEST_CASE("sim: a scenario that cannot be used is an error at its line and colum
        "FILE:6:18: error: unknown key `switch_of` in `settings.grok_sharing`\n"
        " 6 |   grok_sharing: {switch_of: 0.5}\n"
        "   |                  ^~~~~~~~~\n"
-       "   = help: expected `switch_off`, `acts`\n"},
+       "   = help: did you mean `switch_off`?\n"},
       {"share above 1", valid_start + "population:\n  region: {US: 1.5}\n",
        "FILE:6:16: error: the share of `US` is 1.5, outside [0, 1]\n"
        " 6 |   region: {US: 1.5}\n"
@@ -232,11 +237,13 @@ TEST_CASE("sim: a scenario that cannot be used is an error at its line and colum
       {"unknown attribute", valid_start + "population:\n  regoin: {US: 1}\n",
        "FILE:6:3: error: `regoin` is not an attribute of policy `x_grok`\n"
        " 6 |   regoin: {US: 1}\n"
-       "   |   ^~~~~~\n"},
+       "   |   ^~~~~~\n"
+       "   = help: did you mean `region`?\n"},
       {"unknown setting", valid_start + "settings:\n  grok_share: {switch_off: 0.1}\n",
        "FILE:6:3: error: `grok_share` is not a setting of policy `x_grok`\n"
        " 6 |   grok_share: {switch_off: 0.1}\n"
-       "   |   ^~~~~~~~~~\n"},
+       "   |   ^~~~~~~~~~\n"
+       "   = help: did you mean `grok_sharing`?\n"},
       {"unknown platform", valid_start + "platforms:\n  - {uses: [tv], share: 1}\n",
        "FILE:6:13: error: `tv` is not a value of `platform` in policy `x_grok`\n"
        " 6 |   - {uses: [tv], share: 1}\n"
@@ -276,7 +283,7 @@ TEST_CASE("sim: a scenario that cannot be used is an error at its line and colum
     CAPTURE(entry.name);
     const std::string scenario = scratch_file(directory, "bad.yaml", entry.scenario);
     const auto result = run_usegate({"sim", august, "--scenario", scenario});
-    CHECK(result.exit_code == 2);
+    CHECK(result.exit_code == 3);
     CHECK(result.out.empty());
     std::string expected = entry.expected;
     expected.replace(0, 4, scenario);

@@ -208,7 +208,8 @@ default deny
   // Alone, the first policy does not declare `plan`: the file does not fit it, exit 3.
   const auto alone = run_usegate({"sim", old_policy, "--records", records, "--bindings", bindings});
   CHECK(alone.exit_code == 3);
-  CHECK(alone.err == bindings + ":2:3: error: unknown attribute `plan` (the policy declares: purpose, category)\n");
+  CHECK(alone.err.starts_with(bindings + ":2:3: error: unknown attribute `plan`\n"));
+  CHECK(alone.err.ends_with("   = help: the policy declares the attributes: `purpose`, `category`\n"));
 }
 
 TEST_CASE("sim --records on the records --write-records wrote gives the synthetic figures") {

@@ -297,33 +297,36 @@ TEST_CASE("bindings: nested paths, constants, value maps, time formats, inline s
 }
 
 TEST_CASE("bindings: mistakes are reported at their place in the file") {
+  // The first line of each diagnostic and its help line; tests/records/bindings_diagnostics_test.cpp
+  // has whole renderings.
   struct Case {
     std::string yaml;
     std::string error;
+    std::string help = {};
   };
+  const std::string array_help =
+      "bind a field outside the array, or have the pipeline copy the element to a field of its own; a key "
+      "that holds `[`, `]` or `.` is written as a list of keys, such as `[media, \"a.b[0]\"]`";
   const Case cases[] = {
-      {"attributes:\n  regoin: geo.region\n",
-       ":2:3: error: unknown attribute `regoin` (the policy declares: category, purpose, platform, region, visibility, ts)"},
+      {"attributes:\n  regoin: geo.region\n", ":2:3: error: unknown attribute `regoin`", "did you mean `region`?"},
       {"attributes:\n  category: {field: type, values: {tweet: posts}}\n",
-       ":2:43: error: `posts` is not a value of `category` (values: post, interaction, input, result, direct_message)"},
+       ":2:43: error: `posts` is not a value of `category`", "did you mean `post`?"},
       {"attributes:\n  region: geo..region\n", ":2:11: error: bad field path `geo..region`: empty segment"},
-      {"attributes:\n  ts: {field: t, time: epoch_hours}\n",
-       ":2:24: error: unknown time format `epoch_hours` (expected auto, iso8601, epoch_seconds or epoch_milliseconds)"},
-      {"settings:\n  grok: prefs.grok\n", ":2:3: error: unknown setting `grok` (the policy declares: grok_sharing)"},
-      {"colour: blue\n", ":1:1: error: unknown key `colour` in the bindings (expected one of: user, attributes, settings)"},
+      {"attributes:\n  ts: {field: t, time: epoch_hours}\n", ":2:24: error: unknown time format `epoch_hours`",
+       "the formats: `auto`, `iso8601`, `epoch_seconds`, `epoch_milliseconds`"},
+      {"settings:\n  grok: prefs.grok\n", ":2:3: error: unknown setting `grok`",
+       "the policy declares the settings: `grok_sharing`"},
+      {"colour: blue\n", ":1:1: error: unknown key `colour` in the bindings",
+       "the keys: `user`, `attributes`, `settings`"},
       {"attributes:\n  now: clock\n", ":2:3: error: `now` is the evaluation time, set with `--now`; records do not carry it"},
       {"attributes: [a\n", ":2:1: error: end of sequence flow not found"},
       {"attributes:\n  region: media[0].over18\n",
-       ":2:11: error: bad field path `media[0].over18`: a path names object keys, and arrays are not supported\n"
-       " = help: bind a field outside the array, or have the pipeline copy the element to a field of its own; a key "
-       "that holds `[`, `]` or `.` is written as a list of keys, such as `[media, \"a.b[0]\"]`"},
+       ":2:11: error: bad field path `media[0].over18`: a path names object keys, and arrays are not supported",
+       array_help},
       {"settings:\n  grok_sharing:\n    field: prefs[1]\n",
-       ":3:12: error: bad field path `prefs[1]`: a path names object keys, and arrays are not supported\n"
-       " = help: bind a field outside the array, or have the pipeline copy the element to a field of its own; a key "
-       "that holds `[`, `]` or `.` is written as a list of keys, such as `[media, \"a.b[0]\"]`"},
-      {"attributes:\n  region: \"geo.\\tregion\"\n",
-       ":2:11: error: a field path cannot hold control characters\n"
-       " = help: name the field by its key as it is written in the records"},
+       ":3:12: error: bad field path `prefs[1]`: a path names object keys, and arrays are not supported", array_help},
+      {"attributes:\n  region: \"geo.\\tregion\"\n", ":2:11: error: a field path cannot hold control characters",
+       "name the field by its key as it is written in the records"},
       {"attributes:\n  region: [geo, [region]]\n",
        ":2:17: error: expected a key: each item of a field path list is one key"},
       {"attributes:\n  region: [geo, \"\"]\n", ":2:17: error: expected a key: each item of a field path list is one key"},
@@ -335,7 +338,10 @@ TEST_CASE("bindings: mistakes are reported at their place in the file") {
     const auto result = run_usegate({"eval", "--policy", august, "--bindings", directory + "/b.yaml"}, "");
     INFO(c.yaml);
     CHECK(result.exit_code == 3);
-    CHECK(result.err == directory + "/b.yaml" + c.error + "\n");
+    CHECK(result.err.substr(0, result.err.find('\n')) == directory + "/b.yaml" + c.error);
+    const auto help = result.err.find("= help: ");
+    CHECK((help == std::string::npos ? std::string() : result.err.substr(help + 8, result.err.size() - help - 9)) ==
+          c.help);
   }
 }
 
@@ -407,12 +413,23 @@ TEST_CASE("consent changes: the state as of --now, availability enforced, reject
                           line(7, "deny", "optout_grok_sharing") + line(8, "deny", "optout_grok_sharing"));
   const std::string file = directory + "/changes.jsonl";
   CHECK(result.err ==
-        file + ":2: consent change rejected (unavailable): setting `grok_sharing` could not be changed on ios at that time\n" +
-        file + ":3: consent change rejected (unavailable): setting `grok_sharing` could not be changed on web at that time\n" +
-        file + ":7: consent change read as off (bad_value_read_as_off): value `maybe` is neither on nor off\n" +
-        file + ":8: consent change rejected (unknown_setting): the policy has no setting `telemetry`\n" +
-        file + ":10: consent change rejected (missing_field): no `platform`, and setting `grok_sharing` is available only on some\n" +
-        file + ":11: consent change rejected (invalid_json): not valid JSON\n" +
+        file + ":2:63: warning: consent change rejected: setting `grok_sharing` could not be changed on ios at that "
+               "time [unavailable]\n"
+               " 2 | {\"user\":\"b\",\"setting\":\"grok_sharing\",\"value\":\"off\",\"platform\":\"ios\",\"ts\":\"2024-07-27T10:00:00Z\"}\n"
+               "   |                                                               ^~~~~\n" +
+        file + ":3:63: warning: consent change rejected: setting `grok_sharing` could not be changed on web at that "
+               "time [unavailable]\n"
+               " 3 | {\"user\":\"c\",\"setting\":\"grok_sharing\",\"value\":\"off\",\"platform\":\"web\",\"ts\":\"2024-07-20T10:00:00Z\"}\n"
+               "   |                                                               ^~~~~\n" +
+        file + ":7:46: warning: consent change read as off: value `maybe` is neither on nor off [bad_value_read_as_off]\n"
+               " 7 | {\"user\":\"f\",\"setting\":\"grok_sharing\",\"value\":\"maybe\",\"platform\":\"web\",\"ts\":\"2024-07-28\"}\n"
+               "   |                                              ^~~~~~~\n" +
+        file + ":8:23: warning: consent change rejected: the policy has no setting `telemetry` [unknown_setting]\n"
+               " 8 | {\"user\":\"g\",\"setting\":\"telemetry\",\"value\":\"off\",\"platform\":\"web\",\"ts\":\"2024-07-28\"}\n"
+               "   |                       ^~~~~~~~~~~\n" +
+        file + ":10: warning: consent change rejected: no `platform`, and setting `grok_sharing` is available only on "
+               "some [missing_field]\n" +
+        file + ":11: warning: consent change rejected: not valid JSON [invalid_json]\n" +
         "usegate eval: 8 records: 4 allowed, 4 denied, 0 rejected\n"
         "  denied by reason: optout_grok_sharing 4\n"
         "  consent changes: 4 applied, 5 rejected, 1 after --now\n"

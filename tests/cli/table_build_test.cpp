@@ -12,13 +12,13 @@ using usegate::testing::scratch_directory;
 using usegate::testing::source_path;
 using usegate::testing::write_text;
 
-TEST_CASE("table and build: a policy with errors exits 1 with its diagnostics") {
+TEST_CASE("table and build: a policy with errors exits 3 with its diagnostics") {
   const std::string directory = scratch_directory("table-build-errors");
   write_text(directory + "/broken.policy", "policy p \"t\"\nallow a when x\n");
   for (const auto& arguments : {std::vector<std::string>{"table", directory + "/broken.policy"},
                                 std::vector<std::string>{"build", directory + "/broken.policy", "-o", directory + "/x.ugt"}}) {
     const auto result = run_usegate(arguments);
-    CHECK(result.exit_code == 1);
+    CHECK(result.exit_code == 3);
     CHECK(result.err.find(directory + "/broken.policy:2:14: error: unknown attribute `x`") == 0);
   }
   CHECK(run_usegate({"build", source_path("policies/x-grok-2024-07.policy")}).exit_code == 2);  // no -o

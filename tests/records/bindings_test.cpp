@@ -13,7 +13,6 @@ namespace {
 
 using namespace usegate;
 using records::Bindings;
-using records::BindingsError;
 using records::BindingsMode;
 
 // `region` is declared but never tested, so it has no table variable.
@@ -73,10 +72,19 @@ std::string render(const Bindings& bindings) {
   return out;
 }
 
+// A rendered diagnostic without its source and caret lines (tests/records/
+// bindings_diagnostics_test.cpp checks those): the headline, and the help line if any.
+std::string headline_and_help(const std::string& rendered) {
+  std::string out = rendered.substr(0, rendered.find('\n'));
+  const std::size_t help = rendered.find("= help: ");
+  if (help != std::string::npos) out += "\n = help: " + rendered.substr(help + 8, rendered.find('\n', help) - help - 8);
+  return out;
+}
+
 std::string read(const std::string& text, BindingsMode mode = BindingsMode::strict) {
   const auto result = records::read_bindings("b.yaml", text, test_policy(), mode);
-  if (const auto* error = std::get_if<BindingsError>(&result)) return "error: " + error->message;
-  return render(std::get<Bindings>(result));
+  if (!result) return "error: " + headline_and_help(result.error().message);
+  return render(*result);
 }
 
 const std::string default_rendering = R"(user user
@@ -158,50 +166,71 @@ TEST_CASE("bindings: each kind of mistake, with its exact message and position")
     const char* expected;
   };
   const Case cases[] = {
-      {"- a\n", "error: b.yaml:1:1: error: expected a map with `user`, `attributes` and `settings`"},
-      {"users: id\n", "error: b.yaml:1:1: error: unknown key `users` in the bindings (expected one of: user, attributes, settings)"},
+      {"- a\n",
+       "error: b.yaml:1:1: error: expected a map with `user`, `attributes` and `settings`"},
+      {"users: id\n",
+       "error: b.yaml:1:1: error: unknown key `users` in the bindings\n"
+       " = help: did you mean `user`?"},
       {"attributes:\n  regoin: geo.region\n",
-       "error: b.yaml:2:3: error: unknown attribute `regoin` (the policy declares: purpose, category, region, ts, age, verified)"},
+       "error: b.yaml:2:3: error: unknown attribute `regoin`\n"
+       " = help: did you mean `region`?"},
       {"attributes:\n  now: created\n",
        "error: b.yaml:2:3: error: `now` is the evaluation time, set with `--now`; records do not carry it"},
-      {"settings:\n  sharring: x\n", "error: b.yaml:2:3: error: unknown setting `sharring` (the policy declares: sharing, comments)"},
-      {"attributes: [purpose]\n", "error: b.yaml:1:13: error: expected a map from attribute names to fields"},
-      {"settings: x\n", "error: b.yaml:1:11: error: expected a map from setting names to fields"},
+      {"settings:\n  sharring: x\n",
+       "error: b.yaml:2:3: error: unknown setting `sharring`\n"
+       " = help: did you mean `sharing`?"},
+      {"attributes: [purpose]\n",
+       "error: b.yaml:1:13: error: expected a map from attribute names to fields"},
+      {"settings: x\n",
+       "error: b.yaml:1:11: error: expected a map from setting names to fields"},
       {"attributes:\n  category: {field: type, valuse: {a: post}}\n",
-       "error: b.yaml:2:27: error: unknown key `valuse` in attribute `category` (expected one of: field, constant, values, time)"},
+       "error: b.yaml:2:27: error: unknown key `valuse` in attribute `category`\n"
+       " = help: did you mean `values`?"},
       {"attributes:\n  purpose: {field: p, constant: training}\n",
        "error: b.yaml:2:33: error: attribute `purpose` has both a `field` and a `constant`"},
-      {"attributes:\n  purpose: {constant: [training]}\n", "error: b.yaml:2:23: error: expected a single value"},
+      {"attributes:\n  purpose: {constant: [training]}\n",
+       "error: b.yaml:2:23: error: expected a single value"},
       {"attributes:\n  purpose: {constant: trainnig}\n",
-       "error: b.yaml:2:23: error: `trainnig` is not a value of `purpose` (values: training, ads)"},
+       "error: b.yaml:2:23: error: `trainnig` is not a value of `purpose`\n"
+       " = help: did you mean `training`?"},
       {"attributes:\n  category: {values: {tweet: posts}}\n",
-       "error: b.yaml:2:30: error: `posts` is not a value of `category` (values: post, reply)"},
+       "error: b.yaml:2:30: error: `posts` is not a value of `category`\n"
+       " = help: did you mean `post`?"},
       {"attributes:\n  verified: {values: {yes: yes}}\n",
-       "error: b.yaml:2:28: error: `yes` is not a value of `verified` (values: false, true)"},
-      {"attributes:\n  age: {constant: eighteen}\n", "error: b.yaml:2:19: error: `eighteen` is not a number, and `age` is a number"},
+       "error: b.yaml:2:28: error: `yes` is not a value of `verified`\n"
+       " = help: its values: `false`, `true`"},
+      {"attributes:\n  age: {constant: eighteen}\n",
+       "error: b.yaml:2:19: error: `eighteen` is not a number, and `age` is a number"},
       {"attributes:\n  ts: {constant: 2024-02-30}\n",
        "error: b.yaml:2:18: error: `2024-02-30` is not a time (write `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM:SSZ` or epoch seconds)"},
       {"attributes:\n  age: {values: {x: '1'}}\n",
        "error: b.yaml:2:17: error: `values` maps record values to enum or bool values, and `age` is a number"},
-      {"attributes:\n  category: {values: [post]}\n", "error: b.yaml:2:22: error: expected a map from record values to policy values"},
+      {"attributes:\n  category: {values: [post]}\n",
+       "error: b.yaml:2:22: error: expected a map from record values to policy values"},
       {"attributes:\n  age: {time: epoch_seconds}\n",
        "error: b.yaml:2:15: error: `time` sets how a time is written, and `age` is a number"},
       {"attributes:\n  ts: {time: unix}\n",
-       "error: b.yaml:2:14: error: unknown time format `unix` (expected auto, iso8601, epoch_seconds or epoch_milliseconds)"},
-      {"attributes:\n  region: geo..region\n", "error: b.yaml:2:11: error: bad field path `geo..region`: empty segment"},
-      {"attributes:\n  region: []\n", "error: b.yaml:2:11: error: expected at least one key in the field path"},
-      {"attributes:\n  region: [geo, [a]]\n", "error: b.yaml:2:17: error: expected a key: each item of a field path list is one key"},
+       "error: b.yaml:2:14: error: unknown time format `unix`\n"
+       " = help: the formats: `auto`, `iso8601`, `epoch_seconds`, `epoch_milliseconds`"},
+      {"attributes:\n  region: geo..region\n",
+       "error: b.yaml:2:11: error: bad field path `geo..region`: empty segment"},
+      {"attributes:\n  region: []\n",
+       "error: b.yaml:2:11: error: expected at least one key in the field path"},
+      {"attributes:\n  region: [geo, [a]]\n",
+       "error: b.yaml:2:17: error: expected a key: each item of a field path list is one key"},
       {"attributes:\n  region: \"geo\\tregion\"\n",
        "error: b.yaml:2:11: error: a field path cannot hold control characters\n"
        " = help: name the field by its key as it is written in the records"},
       {"attributes:\n  region: media[0].region\n",
        "error: b.yaml:2:11: error: bad field path `media[0].region`: a path names object keys, and arrays are not supported\n"
-       " = help: bind a field outside the array, or have the pipeline copy the element to a field of its own; a key "
-       "that holds `[`, `]` or `.` is written as a list of keys, such as `[media, \"a.b[0]\"]`"},
-      {"attributes:\n  region: {field: {a: b}}\n", "error: b.yaml:2:19: error: expected a field path such as `geo.region`"},
+       " = help: bind a field outside the array, or have the pipeline copy the element to a field of its own; a key that holds `[`, `]` or `.` is written as a list of keys, such as `[media, \"a.b[0]\"]`"},
+      {"attributes:\n  region: {field: {a: b}}\n",
+       "error: b.yaml:2:19: error: expected a field path such as `geo.region`"},
       {"settings:\n  sharing: {field: a, keys: b}\n",
-       "error: b.yaml:2:23: error: unknown key `keys` in setting `sharing` (expected one of: field, key)"},
-      {"attributes: {purpose: [\n", "error: b.yaml:2:1: error: end of sequence flow not found"},
+       "error: b.yaml:2:23: error: unknown key `keys` in setting `sharing`\n"
+       " = help: did you mean `key`?"},
+      {"attributes: {purpose: [\n",
+       "error: b.yaml:2:1: error: end of sequence flow not found"},
   };
   for (const Case& c : cases) {
     INFO(c.yaml);
@@ -220,5 +249,6 @@ TEST_CASE("bindings: for a policy the file was not written for, unknown names ar
         "setting comments: field comments key user\n");
   // Everything else is checked as strictly as ever, bool values included.
   CHECK(read("attributes:\n  verified: {values: {yes: yes}}\n", BindingsMode::skip_unknown_names) ==
-        "error: b.yaml:2:28: error: `yes` is not a value of `verified` (values: false, true)");
+        "error: b.yaml:2:28: error: `yes` is not a value of `verified`\n"
+        " = help: its values: `false`, `true`");
 }

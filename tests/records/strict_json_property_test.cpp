@@ -202,14 +202,14 @@ TEST_CASE("strict JSON: the decoder rejects exactly the lines an independent str
   MESSAGE("seed " << base << " (USEGATE_SEED=" << base << " to replay)");
   const Policy policy = load_august();
   const auto nested = records::read_bindings("geo.yaml", "attributes:\n  region: geo.region\n", policy);
-  REQUIRE(std::holds_alternative<records::Bindings>(nested));
+  REQUIRE(nested.ok());
   struct Case {
     const char* name;
     records::Bindings bindings;
     bool geo_bound;
   };
   const std::vector<Case> cases{{"default bindings", records::default_bindings(policy), false},
-                                {"region at geo.region", std::get<records::Bindings>(nested), true}};
+                                {"region at geo.region", *nested, true}};
   const std::size_t lines = testing::reduced_scale() ? 20000 : 200000;
   simdjson::dom::parser reference;
   std::vector<Code> codes(policy.variable_count());

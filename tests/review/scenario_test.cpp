@@ -36,20 +36,17 @@ const Policy& test_policy() {
   return policy;
 }
 
-review::Scenario load(const std::string& text) {
+Result<review::Scenario> load(const std::string& text) {
   const runtime::CompiledPolicy* policies[] = {&runtime::compiled_of(test_policy())};
   return review::load_scenario("s.yaml", text, policies);
 }
 
 // The diagnostic of a scenario that does not load (its first line when `first_line_only`).
 std::string error_of(const std::string& text, bool first_line_only = true) {
-  try {
-    (void)load(text);
-  } catch (const review::ScenarioError& error) {
-    const std::string message = error.what();
-    return first_line_only ? message.substr(0, message.find('\n')) : message;
-  }
-  return "loaded";
+  const auto loaded = load(text);
+  if (loaded.ok()) return "loaded";
+  const std::string& message = loaded.error().message;
+  return first_line_only ? message.substr(0, message.find('\n')) : message;
 }
 
 std::string render(const review::Scenario& scenario) {
@@ -105,7 +102,7 @@ std::string replaced(const std::string& from, const std::string& to) {
 }  // namespace
 
 TEST_CASE("scenario: a valid scenario, read in full") {
-  CHECK(render(load(valid_scenario)) ==
+  CHECK(render(*load(valid_scenario)) ==
         "users 1000, seed 42, now 1723680000 (2024-08-15)\n"
         "purposes purpose: training ads\n"
         "population region: US=0.75 EU=0.25\n"
@@ -118,7 +115,7 @@ TEST_CASE("scenario: a valid scenario, read in full") {
         "setting sharing: switch_off 0.25 acts 1722297600\n");
   // The least a scenario needs: `acts` defaults to `now`, and without `platforms` every user
   // uses every platform.
-  CHECK(render(load("users: 1\nnow: 2024-08-15T06:00:00Z\npurposes: [ads]\nrecords: {category: {chat: 1}}\n"
+  CHECK(render(*load("users: 1\nnow: 2024-08-15T06:00:00Z\npurposes: [ads]\nrecords: {category: {chat: 1}}\n"
                     "settings: {sharing: {switch_off: 1}}\n")) ==
         "users 1, seed 0, now 1723701600 (2024-08-15T06:00:00Z)\n"
         "purposes purpose: ads\n"

@@ -112,7 +112,7 @@ TEST_CASE("simulation tally: two users and their records, counted per purpose, b
 TEST_CASE("simulation tally: a scenario whose shares leave nothing to chance, counted exactly") {
   const Policy policy = test_policy();
   const runtime::CompiledPolicy* compiled[] = {&runtime::compiled_of(policy)};
-  const review::Scenario scenario = review::load_scenario("s.yaml",
+  const auto loaded = review::load_scenario("s.yaml",
                                                           "users: 3\n"
                                                           "seed: 9\n"
                                                           "now: 2024-08-15\n"
@@ -123,6 +123,8 @@ TEST_CASE("simulation tally: a scenario whose shares leave nothing to chance, co
                                                           "record_times: {ts: {from: 2024-05-01, until: 2024-05-02}}\n"
                                                           "settings: {sharing: {switch_off: 1}}\n",
                                                           compiled);
+  REQUIRE(loaded.ok());
+  const review::Scenario& scenario = *loaded;
   const std::vector<Policy> policies{policy};
   const review::SimulationSchema schema = review::schema_of(scenario, policies);
   std::vector<std::string> fields;

@@ -42,46 +42,15 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
+
+#include "usegate/base/result.hpp"  // usegate::Error, usegate::Result<T>
 
 namespace usegate {
 
 namespace runtime {
 struct PolicyAccess;
 }
-
-// Why an operation failed. Errors are values: this library throws only std::bad_alloc. (The
-// record readers of usegate_records, which read files and pipes, throw std::runtime_error
-// when reading fails.)
-struct Error {
-  enum class Code {
-    io,                // the file could not be read
-    invalid_artifact,  // not an artifact, unsupported version, truncated or corrupted
-  };
-  Code code = Code::io;
-  std::string message;
-  std::size_t offset = 0;  // for invalid_artifact: where in the file
-};
-
-// A value or an error.
-template <typename T>
-class Result {
- public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit on purpose
-  Result(Error error) : state_(std::move(error)) {}  // NOLINT
-  [[nodiscard]] bool ok() const { return state_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-  [[nodiscard]] const T& value() const { return std::get<0>(state_); }
-  [[nodiscard]] T& value() { return std::get<0>(state_); }
-  [[nodiscard]] const Error& error() const { return std::get<1>(state_); }
-  const T& operator*() const { return value(); }
-  T& operator*() { return value(); }
-  const T* operator->() const { return &value(); }
-
- private:
-  std::variant<T, Error> state_;
-};
 
 // One field of a record as the record gives it. Strings are viewed, not copied.
 struct FieldValue {

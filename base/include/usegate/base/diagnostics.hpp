@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "usegate/base/source.hpp"
@@ -52,6 +53,11 @@ class DiagnosticList {
 
 // `file:line:col: severity: message`, the source line, a caret line, and the help line.
 [[nodiscard]] std::string format_diagnostic(const SourceFile& source, const Diagnostic& diagnostic);
+// The same for a diagnostic about one line of a file that is not held whole (a JSON Lines
+// stream): `line_text` is that line, and the span's line and column place the caret. A column
+// of 0 stands for the line as a whole: `file:line: severity: message`, and no source line.
+[[nodiscard]] std::string format_line_diagnostic(std::string_view file_name, std::string_view line_text,
+                                                 const Diagnostic& diagnostic);
 // One JSON object: {"file", "line", "column", "end_line", "end_column", "severity", "message", "help", "lint"}.
 [[nodiscard]] std::string format_diagnostic_json(const SourceFile& source,
                                                  const Diagnostic& diagnostic);

@@ -3,6 +3,9 @@
 // the next line that starts a declaration, so one run reports every independent error.
 
 #include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "usegate/dsl/ast.hpp"
 #include "usegate/base/diagnostics.hpp"
@@ -25,5 +28,9 @@ struct ParseOptions {
 
 // The words that cannot be used as names, in the order the language reference lists them.
 [[nodiscard]] const std::vector<std::string>& reserved_words();
+
+// For a reserved word written in another case (`AND`, `Allow`): the help line saying so
+// ("keywords are lower case: write `and`"); empty for any other word.
+[[nodiscard]] std::string keyword_case_help(std::string_view word);
 
 }  // namespace usegate::dsl

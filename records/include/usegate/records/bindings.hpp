@@ -24,12 +24,16 @@
 // brackets (`media[0].over18`) is an error rather than a key of that name, and so is a path
 // with control characters or an empty key.
 //
-// Errors name the YAML position: `bindings.yaml:7:5: error: unknown attribute `regoin``.
+// Errors are diagnostics at the YAML node, printed as a policy's are:
+//
+//   bindings.yaml:3:3: error: unknown attribute `regoin`
+//    3 |   regoin: geo.region
+//      |   ^~~~~~
+//      = help: did you mean `region`?
 
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "usegate/usegate.hpp"
@@ -73,10 +77,6 @@ struct Bindings {
   std::vector<SettingBinding> settings;      // one per setting
 };
 
-struct BindingsError {
-  std::string message;  // `FILE:LINE:COL: error: ...`
-};
-
 // How strictly a bindings file is checked against a policy.
 enum class BindingsMode {
   // Every attribute, setting and value it names must be the policy's (eval, filter).
@@ -93,10 +93,9 @@ enum class BindingsMode {
 [[nodiscard]] Bindings default_bindings(const Policy& policy);
 
 // Reads a bindings file's text, checked against the policy: attribute and setting names,
-// enum values on the right side of value maps, paths, time formats, constants.
-[[nodiscard]] std::variant<Bindings, BindingsError> read_bindings(const std::string& file_name,
-                                                                  const std::string& text,
-                                                                  const Policy& policy,
-                                                                  BindingsMode mode = BindingsMode::strict);
+// enum values on the right side of value maps, paths, time formats, constants. A mistake is
+// an Error::Code::invalid_input whose message is the rendered diagnostic.
+[[nodiscard]] Result<Bindings> read_bindings(const std::string& file_name, const std::string& text,
+                                             const Policy& policy, BindingsMode mode = BindingsMode::strict);
 
 }  // namespace usegate::records

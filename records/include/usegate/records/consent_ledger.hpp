@@ -42,6 +42,13 @@ struct ConsentChangeNote {
   bool applied = false;  // true: applied anyway (a bad value read as off)
   std::string cause;     // e.g. `unavailable`, `bad_value_read_as_off`
   std::string message;   // for people
+  // The offending value on the line (1-based byte column, length as written): the setting
+  // for an unknown one, the platform where the setting was unavailable, the value read as
+  // off. Column 0 when the line as a whole is at fault (not JSON, a field missing) or is not
+  // kept.
+  std::uint32_t column = 0;
+  std::uint32_t length = 0;
+  std::string text;  // the line, when at most max_shown_line bytes; empty otherwise
 };
 
 class ConsentLedger {
@@ -73,6 +80,8 @@ class ConsentLedger {
   [[nodiscard]] const std::vector<ConsentChangeNote>& notes() const { return notes_; }
 
   static constexpr std::size_t kept_notes = 100;
+  // Longer lines are not kept with their note: a note is for reading, and memory stays bounded.
+  static constexpr std::size_t max_shown_line = 1024;
 
  private:
   struct Change {

@@ -9,10 +9,10 @@
 #include <cstdint>
 #include <optional>
 #include <span>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "usegate/base/result.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
 
 namespace usegate::review {
@@ -75,16 +75,12 @@ struct Scenario {
   [[nodiscard]] std::uint64_t records_per_user() const;
 };
 
-// A scenario that cannot be used. `what()` is the whole diagnostic, ready to print:
-// `FILE:LINE:COL: error: message`, the line, a caret and possibly a help line.
-struct ScenarioError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
 // Parses and checks a scenario against the policies it will run under (a name must be
-// declared by at least one of them). Throws ScenarioError.
-[[nodiscard]] Scenario load_scenario(const std::string& path, const std::string& text,
-                                     std::span<const runtime::CompiledPolicy* const> policies);
+// declared by at least one of them). A scenario that cannot be used is an
+// Error::Code::invalid_input whose message is the whole diagnostic, ready to print:
+// `FILE:LINE:COL: error: message`, the line, a caret and possibly a help line.
+[[nodiscard]] Result<Scenario> load_scenario(const std::string& path, const std::string& text,
+                                             std::span<const runtime::CompiledPolicy* const> policies);
 
 // `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ` to epoch seconds; nothing for anything else.
 [[nodiscard]] std::optional<std::int64_t> parse_scenario_time(const std::string& text);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "usegate/base/attribute_type.hpp"
+#include "usegate/base/result.hpp"
 #include "usegate/runtime/encoding.hpp"
 
 namespace usegate {
@@ -91,14 +92,10 @@ struct CompiledPolicy {
 // The artifact's bytes.
 [[nodiscard]] std::string write_artifact(const CompiledPolicy& policy);
 
-struct ArtifactError {
-  std::string message;
-  std::size_t offset = 0;  // where in the file the problem was found
-};
-
 // Reads and validates an artifact: magic, format version, size, checksum, then every count,
 // index and table entry. A truncated or corrupted artifact gives an error, never a crash.
-[[nodiscard]] std::optional<CompiledPolicy> read_artifact(std::string_view bytes, ArtifactError& error);
+// The error is an Error::Code::invalid_artifact with the offset where the problem was found.
+[[nodiscard]] Result<CompiledPolicy> read_artifact(std::string_view bytes);
 
 inline constexpr std::uint32_t artifact_format_version = 1;
 

@@ -1,20 +1,26 @@
-#include "suggest.hpp"
+#include "usegate/base/suggest.hpp"
 
 #include <algorithm>
 #include <numeric>
 
-namespace usegate::compiler {
+namespace usegate {
 namespace {
 
+// Edits between two names, a swap of two neighbouring letters counting as one (`lable`,
+// `label`): the optimal string alignment distance.
 std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> previous(b.size() + 1), current(b.size() + 1);
+  std::vector<std::size_t> before(b.size() + 1), previous(b.size() + 1), current(b.size() + 1);
   std::iota(previous.begin(), previous.end(), 0);
   for (std::size_t i = 1; i <= a.size(); ++i) {
     current[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
       const std::size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
       current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        current[j] = std::min(current[j], before[j - 2] + 1);
+      }
     }
+    std::swap(before, previous);
     std::swap(previous, current);
   }
   return previous[b.size()];
@@ -45,4 +51,4 @@ std::string did_you_mean(std::string_view name, const std::vector<std::string>& 
   return best ? "did you mean `" + *best + "`?" : std::string();
 }
 
-}  // namespace usegate::compiler
+}  // namespace usegate

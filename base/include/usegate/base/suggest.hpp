@@ -5,10 +5,10 @@
 #include <string_view>
 #include <vector>
 
-namespace usegate::compiler {
+namespace usegate {
 
 // The help line for a misspelled name, or empty when no candidate is close enough.
 [[nodiscard]] std::string did_you_mean(std::string_view name,
                                        const std::vector<std::string>& candidates);
 
-}  // namespace usegate::compiler
+}  // namespace usegate
