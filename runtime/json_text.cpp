@@ -145,7 +145,15 @@ BlockMasks classify_block_bytewise(const char* block) {
 }
 
 BlockMasks classify_block(const char* block) {
-#if defined(__AVX2__)
+#if defined(__AVX512BW__)
+  const __m512i bytes = _mm512_loadu_si512(block);
+  BlockMasks masks;
+  masks.quotes = _mm512_cmpeq_epi8_mask(bytes, _mm512_set1_epi8('"'));
+  masks.specials = _mm512_cmpeq_epi8_mask(bytes, _mm512_set1_epi8('\\')) |
+                   _mm512_cmplt_epu8_mask(bytes, _mm512_set1_epi8(0x20));
+  masks.high = _mm512_movepi8_mask(bytes);
+  return masks;
+#elif defined(__AVX2__)
   BlockMasks masks;
   for (unsigned half = 0; half < 2; ++half) {
     const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block + 32 * half));
@@ -202,10 +210,12 @@ bool TextScanner::start(const char* text, std::size_t size) {
     any_high |= masks.high;
   }
   has_specials_ = any_special != 0;
+  quote_block_ = 0;
+  quote_bits_ = blocks == 0 ? 0 : quotes_[0];
   return any_high == 0 || simdjson::validate_utf8(text, size);
 }
 
-const char* TextScanner::value_end(const char* at, unsigned depth) const {
+const char* TextScanner::value_end(const char* at, unsigned depth) {
   if (at >= end_) return nullptr;
   switch (*at) {
     case '"': {
@@ -225,7 +235,7 @@ const char* TextScanner::value_end(const char* at, unsigned depth) const {
   }
 }
 
-const char* TextScanner::object_end(const char* at, unsigned depth) const {
+const char* TextScanner::object_end(const char* at, unsigned depth) {
   if (depth > max_scan_depth) return nullptr;
   at = skip_space(at);
   if (at < end_ && *at == '}') return at + 1;
@@ -246,7 +256,7 @@ const char* TextScanner::object_end(const char* at, unsigned depth) const {
   }
 }
 
-const char* TextScanner::array_end(const char* at, unsigned depth) const {
+const char* TextScanner::array_end(const char* at, unsigned depth) {
   if (depth > max_scan_depth) return nullptr;
   at = skip_space(at);
   if (at < end_ && *at == ']') return at + 1;

@@ -75,12 +75,19 @@ class TextScanner {
   }
 
   // A string from just after its opening quote: returns its closing quote, or nullptr.
-  // `escaped`: it holds an escape (its text in the input is not its value).
-  [[nodiscard]] const char* string_close(const char* text, bool& escaped) const {
-    const char* close = next_bit(quotes_, text);
+  // `escaped`: it holds an escape (its text in the input is not its value). Strings must be
+  // asked for in the order they come in the line, every one of them.
+  [[nodiscard]] const char* string_close(const char* text, bool& escaped) {
     escaped = false;
+    if (!has_specials_) {
+      // Every quote opens or closes a string: the next two quote bits are this string's. An
+      // opening quote out of step means a quote where no string can be: not JSON.
+      if (next_quote() != text - 1) return nullptr;
+      const char* close = next_quote();
+      return close == end_ ? nullptr : close;
+    }
+    const char* close = next_bit(quotes_, text);
     if (close == end_) return nullptr;
-    if (!has_specials_) return close;
     const char* special = next_bit(specials_, text);
     if (special > close) return close;
     if (*special != '\\') return nullptr;  // a raw control character
@@ -89,7 +96,7 @@ class TextScanner {
   }
 
   // A whole value starting at `at`; `depth` is its nesting. Returns its end.
-  [[nodiscard]] const char* value_end(const char* at, unsigned depth) const;
+  [[nodiscard]] const char* value_end(const char* at, unsigned depth);
 
  private:
   // The first byte at or after `at` whose bit is set in `masks`, or end_.
@@ -105,14 +112,28 @@ class TextScanner {
     return text_ + (block << 6) + __builtin_ctzll(bits);
   }
 
-  [[nodiscard]] const char* object_end(const char* at, unsigned depth) const;
-  [[nodiscard]] const char* array_end(const char* at, unsigned depth) const;
+  // The quote after the last one taken, or end_: quote bits one by one, for lines with no
+  // escape and no control character.
+  [[nodiscard]] const char* next_quote() {
+    while (quote_bits_ == 0) {
+      if (++quote_block_ >= quotes_.size()) return end_;
+      quote_bits_ = quotes_[quote_block_];
+    }
+    const auto bit = static_cast<std::size_t>(__builtin_ctzll(quote_bits_));
+    quote_bits_ &= quote_bits_ - 1;
+    return text_ + (quote_block_ << 6) + bit;
+  }
+
+  [[nodiscard]] const char* object_end(const char* at, unsigned depth);
+  [[nodiscard]] const char* array_end(const char* at, unsigned depth);
 
   const char* text_ = nullptr;
   const char* end_ = nullptr;
   std::vector<std::uint64_t> quotes_;    // one per block of 64 bytes, nothing past end_
   std::vector<std::uint64_t> specials_;  // the same
   bool has_specials_ = false;
+  std::size_t quote_block_ = 0;  // next_quote's place
+  std::uint64_t quote_bits_ = 0;
 };
 
 // A key of an object, where it lies in the input (it holds no escape), for the repeated-key

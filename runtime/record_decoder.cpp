@@ -135,9 +135,9 @@ struct PathNode {
   std::vector<std::uint32_t> children;
   KeyIndex child_index;
   std::vector<Target> targets;
-  // The node's one target when it is an enum attribute with no value map, the common case the
-  // text scan reads without going through a BoundValue; else -1.
-  int plain_enum = -1;
+  // No target maps values (value_map): a string without escapes feeds the targets straight
+  // from the input (RecordDecoder::State::scan_plain_text), the common case of the text scan.
+  bool plain_text = true;
 };
 
 struct BoundAttribute {
@@ -414,8 +414,8 @@ struct RecordDecoder::State {
       } else {
         const std::uint32_t child_node = node.children[static_cast<std::size_t>(child)];
         const PathNode& bound = nodes[child_node];
-        if (bound.plain_enum >= 0 && at < end && *at == '"') {
-          at = scan_plain_enum(at, attributes[static_cast<std::size_t>(bound.plain_enum)], codes);
+        if (bound.plain_text && at < end && *at == '"') {
+          at = scan_plain_text(at, bound, codes);
         } else if (!bound.children.empty() && at < end && *at == '{') {
           for (const Target& target : bound.targets) clear_target(target, codes);
           at = scan_object(at + 1, child_node, depth + 1, codes);
@@ -436,14 +436,37 @@ struct RecordDecoder::State {
     return at + 1;
   }
 
-  // A string for an enum attribute with no value map, at `at`: its code, as feed_attribute
-  // gives it. Returns past the string, or nullptr (escapes are left to On-Demand).
-  const char* scan_plain_enum(const char* at, const BoundAttribute& attribute, Code* codes) {
+  // A string at `at` for a node whose targets map no values: they are fed from the text where
+  // it lies, as feed_targets would feed them. Returns past the string, or nullptr (escapes are
+  // left to On-Demand).
+  const char* scan_plain_text(const char* at, const PathNode& bound, Code* codes) {
     bool escaped = false;
     const char* close = scanner.string_close(at + 1, escaped);
     if (close == nullptr || escaped) return nullptr;
-    const int index = attribute.values.find_in_input(at + 1, static_cast<std::size_t>(close - at - 1));
-    codes[attribute.variable] = index < 0 ? unknown_code : static_cast<Code>(first_value_code + index);
+    const std::string_view text(at + 1, static_cast<std::size_t>(close - at - 1));
+    for (const Target& target : bound.targets) {
+      switch (target.kind) {
+        case Target::Kind::attribute: {
+          const BoundAttribute& attribute = attributes[target.index];
+          if (attribute.type == AttributeType::enumeration) {
+            const int index = attribute.values.find_in_input(text.data(), text.size());
+            codes[attribute.variable] = index < 0 ? unknown_code : static_cast<Code>(first_value_code + index);
+          } else if (attribute.type == AttributeType::time) {
+            codes[attribute.variable] = policy.encode(attribute.variable, retime(attribute.time_format, FieldValue::from_string(text)));
+          } else {
+            codes[attribute.variable] = policy.encode(attribute.variable, FieldValue::from_string(text));
+          }
+          break;
+        }
+        case Target::Kind::setting_value: setting_values[target.index] = FieldValue::from_string(text); break;
+        case Target::Kind::subject:
+          if (ledger != nullptr) {
+            subject_key_from_string(text, subject_keys[target.index]);
+            subject_found[target.index] = true;
+          }
+          break;
+      }
+    }
     return close + 1;
   }
 
@@ -622,10 +645,9 @@ RecordDecoder::RecordDecoder(const Policy& policy, const Bindings& bindings, con
   state.subject_found.assign(state.subject_count, false);
   for (auto& node : state.nodes) {
     node.child_index = KeyIndex(node.child_keys);
-    if (node.targets.size() == 1 && node.targets[0].kind == Target::Kind::attribute) {
-      const BoundAttribute& attribute = state.attributes[node.targets[0].index];
-      if (attribute.type == AttributeType::enumeration && attribute.value_map.empty()) {
-        node.plain_enum = static_cast<int>(node.targets[0].index);
+    for (const Target& target : node.targets) {
+      if (target.kind == Target::Kind::attribute && !state.attributes[target.index].value_map.empty()) {
+        node.plain_text = false;
       }
     }
   }
