@@ -73,8 +73,8 @@ class KeyIndex {
     entries_ = std::move(entries);
     for (std::size_t at = 0; at < entries_.size(); ++at) {
       const auto first = static_cast<unsigned char>(keys[entries_[at].index][0]);
-      if (count_[first] == 0) start_[first] = static_cast<std::uint32_t>(at);
-      ++count_[first];
+      if (buckets_[first].count == 0) buckets_[first].start = static_cast<std::uint32_t>(at);
+      ++buckets_[first].count;
     }
   }
 
@@ -89,8 +89,9 @@ class KeyIndex {
     if (length > max_short) return long_keys_present_ ? find(std::string_view(text, length)) : -1;
     if (length == 0) return -1;
     const auto first = static_cast<unsigned char>(text[0]);
-    const Entry* candidate = entries_.data() + start_[first];
-    for (const Entry* end = candidate + count_[first]; candidate != end; ++candidate) {
+    const Bucket bucket = buckets_[first];
+    const Entry* candidate = entries_.data() + bucket.start;
+    for (const Entry* end = candidate + bucket.count; candidate != end; ++candidate) {
       if (candidate->length == length && words_of(text, length) == candidate->words) return candidate->index;
     }
     return -1;
@@ -123,21 +124,27 @@ class KeyIndex {
     std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
   };
   std::unordered_map<std::string, int, TextHash, std::equal_to<>> by_text_;
-  std::vector<Entry> entries_;              // short keys, by first byte
-  std::array<std::uint32_t, 256> start_{};  // first entry with each first byte
-  std::array<std::uint32_t, 256> count_{};  // entries with each first byte
+  // The entries with one first byte: where they start, how many (side by side, so that a
+  // lookup reads one cache line).
+  struct Bucket {
+    std::uint32_t start = 0;
+    std::uint32_t count = 0;
+  };
+  std::vector<Entry> entries_;        // short keys, by first byte
+  std::array<Bucket, 256> buckets_{};  // by first byte
   bool long_keys_present_ = false;
 };
 
 // A node of the tree of bound paths: `geo.region` and `geo.country` share `geo`.
 struct PathNode {
-  std::vector<std::string> child_keys;
-  std::vector<std::uint32_t> children;
-  KeyIndex child_index;
+  // What a record's field reads first, ahead of the large key index.
   std::vector<Target> targets;
   // No target maps values (value_map): a string without escapes feeds the targets straight
   // from the input (RecordDecoder::State::scan_plain_text), the common case of the text scan.
   bool plain_text = true;
+  std::vector<std::uint32_t> children;
+  std::vector<std::string> child_keys;
+  KeyIndex child_index;
 };
 
 struct BoundAttribute {
