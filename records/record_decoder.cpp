@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "json_document.hpp"
+#include "json_scan.hpp"
 #include "json_validation.hpp"
 #include "usegate/runtime/time_text.hpp"
 #include "usegate/runtime/value_index.hpp"
@@ -72,8 +73,8 @@ class KeyIndex {
     entries_ = std::move(entries);
     for (std::size_t at = 0; at < entries_.size(); ++at) {
       const auto first = static_cast<unsigned char>(keys[entries_[at].index][0]);
-      if (count_[first] == 0) start_[first] = static_cast<std::uint32_t>(at);
-      ++count_[first];
+      if (buckets_[first].count == 0) buckets_[first].start = static_cast<std::uint32_t>(at);
+      ++buckets_[first].count;
     }
   }
 
@@ -88,8 +89,9 @@ class KeyIndex {
     if (length > max_short) return long_keys_present_ ? find(std::string_view(text, length)) : -1;
     if (length == 0) return -1;
     const auto first = static_cast<unsigned char>(text[0]);
-    const Entry* candidate = entries_.data() + start_[first];
-    for (const Entry* end = candidate + count_[first]; candidate != end; ++candidate) {
+    const Bucket bucket = buckets_[first];
+    const Entry* candidate = entries_.data() + bucket.start;
+    for (const Entry* end = candidate + bucket.count; candidate != end; ++candidate) {
       if (candidate->length == length && words_of(text, length) == candidate->words) return candidate->index;
     }
     return -1;
@@ -122,18 +124,27 @@ class KeyIndex {
     std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
   };
   std::unordered_map<std::string, int, TextHash, std::equal_to<>> by_text_;
-  std::vector<Entry> entries_;              // short keys, by first byte
-  std::array<std::uint32_t, 256> start_{};  // first entry with each first byte
-  std::array<std::uint32_t, 256> count_{};  // entries with each first byte
+  // The entries with one first byte: where they start, how many (side by side, so that a
+  // lookup reads one cache line).
+  struct Bucket {
+    std::uint32_t start = 0;
+    std::uint32_t count = 0;
+  };
+  std::vector<Entry> entries_;        // short keys, by first byte
+  std::array<Bucket, 256> buckets_{};  // by first byte
   bool long_keys_present_ = false;
 };
 
 // A node of the tree of bound paths: `geo.region` and `geo.country` share `geo`.
 struct PathNode {
-  std::vector<std::string> child_keys;
-  std::vector<std::uint32_t> children;
-  KeyIndex child_index;
+  // What a record's field reads first, ahead of the large key index.
   std::vector<Target> targets;
+  // No target maps values (value_map): a string without escapes feeds the targets straight
+  // from the input (RecordDecoder::State::scan_plain_text), the common case of the text scan.
+  bool plain_text = true;
+  std::vector<std::uint32_t> children;
+  std::vector<std::string> child_keys;
+  KeyIndex child_index;
 };
 
 struct BoundAttribute {
@@ -302,23 +313,29 @@ struct RecordDecoder::State {
   std::vector<std::string> subject_keys;
   std::vector<bool> subject_found;
   std::vector<std::string_view> keys;  // the keys of the objects being walked, innermost last
-  bool line_has_escapes = true;        // false: no string of the line needs unescaping
+  std::vector<json_scan::KeyMark> key_marks;  // the same, for the text scan
+  bool line_has_escapes = true;               // false: no string of the line needs unescaping
   BoundValue bound_value;
+  bool text_scan = true;
+  json_scan::TextScanner scanner;
 
   State(const Policy& p, const ConsentLedger* l) : policy(p), ledger(l) {}
 
   void feed_attribute(const BoundAttribute& bound, const BoundValue& value, Code* codes) {
+    // The common case, an enum value with no value map, is matched where it lies in the input
+    // by the index of the enum's values (code = 2 + index), as Policy::encode would. It reads
+    // the value member by member: copying the whole value just written would stall on the
+    // stores still in flight.
+    if (value.type == json_type::string && !value.escaped && bound.value_map.empty() &&
+        bound.type == AttributeType::enumeration) {
+      const int index = bound.values.find_in_input(value.field.text.data(), value.field.text.size());
+      codes[bound.variable] = index < 0 ? runtime::unknown_code : static_cast<Code>(runtime::first_value_code + index);
+      return;
+    }
     FieldValue field = value.field;
     std::string_view mapped_from;  // the text a value map matches on
     switch (value.type) {
       case json_type::string:
-        // The common case, an enum value with no value map, is matched where it lies in the
-        // input by the index of the enum's values (code = 2 + index), as Policy::encode would.
-        if (bound.value_map.empty() && bound.type == runtime::AttributeType::enumeration && !value.escaped) {
-          const int index = bound.values.find_in_input(field.text.data(), field.text.size());
-          codes[bound.variable] = index < 0 ? runtime::unknown_code : static_cast<Code>(runtime::first_value_code + index);
-          return;
-        }
         mapped_from = field.text;
         break;
       case json_type::number: mapped_from = value.token; break;
@@ -334,6 +351,173 @@ struct RecordDecoder::State {
     }
     if (bound.type == runtime::AttributeType::time) field = retime(bound.time_format, field);
     codes[bound.variable] = policy.encode(bound.variable, field);
+  }
+
+  void start_record(Code* codes) {
+    std::copy(initial_codes.begin(), initial_codes.end(), codes);
+    std::fill(setting_values.begin(), setting_values.end(), FieldValue::absent());
+    std::fill(subject_found.begin(), subject_found.end(), false);
+    keys.clear();
+    key_marks.clear();
+  }
+
+  // Reads a bound field's value for the targets it feeds.
+  void feed_targets(const PathNode& bound, Code* codes) {
+    for (const Target& target : bound.targets) {
+      switch (target.kind) {
+        case Target::Kind::attribute: feed_attribute(attributes[target.index], bound_value, codes); break;
+        case Target::Kind::setting_value: setting_values[target.index] = bound_value.field; break;
+        case Target::Kind::subject:
+          // Only consent changes are looked up by subject.
+          if (ledger != nullptr) subject_found[target.index] = read_subject(bound_value, subject_keys[target.index]);
+          break;
+      }
+    }
+  }
+
+  // The fast path: the line read straight from its bytes (json_scan.hpp), with the same results
+  // as walk() below. False when the scan does not vouch for the line; the caller then starts
+  // over with On-Demand, which accepts the line or says why not.
+  bool scan_line(const InputLine& line, Code* codes) {
+    if (line.readable < line.text.size() + simdjson::SIMDJSON_PADDING) return false;
+    if (!scanner.start(line.text.data(), line.text.size())) return false;
+    const char* at = scanner.skip_space(line.text.data());
+    if (at == scanner.end() || *at != '{') return false;
+    at = scan_object(at + 1, 0, 1, codes);
+    return at != nullptr && scanner.skip_space(at) == scanner.end();
+  }
+
+  // An object the bindings read, from just after its `{`: returns past its `}`, or nullptr.
+  const char* scan_object(const char* at, std::uint32_t node_index, unsigned depth, Code* codes) {
+    if (depth > json_scan::max_scan_depth) return nullptr;
+    const char* const end = scanner.end();
+    const PathNode& node = nodes[node_index];
+    // Repeated keys: equal keys are either both bound (the same child: one bit each for the
+    // first 64) or both not, and those are compared with each other.
+    std::uint64_t children_seen = 0;
+    const std::size_t first_key = key_marks.size();
+    at = scanner.skip_space(at);
+    if (at < end && *at == '}') return at + 1;
+    for (;;) {
+      if (at >= end || *at != '"') return nullptr;
+      const char* key = at + 1;
+      bool escaped = false;
+      const char* key_end = scanner.string_close(key, escaped);
+      if (key_end == nullptr || escaped) return nullptr;  // keys with escapes are left to On-Demand
+      const auto key_length = static_cast<std::size_t>(key_end - key);
+      at = scanner.skip_space(key_end + 1);
+      if (at >= end || *at != ':') return nullptr;
+      at = scanner.skip_space(at + 1);
+      const int child = node.child_index.find_in_input(key, key_length);
+      if (child < 0 || child >= 64) {
+        key_marks.push_back(json_scan::key_mark(key, key_length));
+      } else {
+        const std::uint64_t bit = std::uint64_t{1} << child;
+        if ((children_seen & bit) != 0) return nullptr;
+        children_seen |= bit;
+      }
+      if (child < 0) {
+        at = scanner.value_end(at, depth + 1);
+      } else {
+        const std::uint32_t child_node = node.children[static_cast<std::size_t>(child)];
+        const PathNode& bound = nodes[child_node];
+        if (bound.plain_text && at < end && *at == '"') {
+          at = scan_plain_text(at, bound, codes);
+        } else if (!bound.children.empty() && at < end && *at == '{') {
+          for (const Target& target : bound.targets) clear_target(target, codes);
+          at = scan_object(at + 1, child_node, depth + 1, codes);
+        } else {
+          at = scan_bound_value(at, depth + 1);
+          if (at != nullptr) feed_targets(bound, codes);
+        }
+      }
+      if (at == nullptr) return nullptr;
+      at = scanner.skip_space(at);
+      if (at >= end) return nullptr;
+      if (*at == '}') break;
+      if (*at != ',') return nullptr;
+      at = scanner.skip_space(at + 1);
+    }
+    if (json_scan::has_repeated_key(std::span<const json_scan::KeyMark>(key_marks).subspan(first_key))) return nullptr;
+    key_marks.resize(first_key);
+    return at + 1;
+  }
+
+  // A string at `at` for a node whose targets map no values: they are fed from the text where
+  // it lies, as feed_targets would feed them. Returns past the string, or nullptr (escapes are
+  // left to On-Demand).
+  const char* scan_plain_text(const char* at, const PathNode& bound, Code* codes) {
+    bool escaped = false;
+    const char* close = scanner.string_close(at + 1, escaped);
+    if (close == nullptr || escaped) return nullptr;
+    const std::string_view text(at + 1, static_cast<std::size_t>(close - at - 1));
+    for (const Target& target : bound.targets) {
+      switch (target.kind) {
+        case Target::Kind::attribute: {
+          const BoundAttribute& attribute = attributes[target.index];
+          if (attribute.type == AttributeType::enumeration) {
+            const int index = attribute.values.find_in_input(text.data(), text.size());
+            codes[attribute.variable] = index < 0 ? runtime::unknown_code : static_cast<Code>(runtime::first_value_code + index);
+          } else if (attribute.type == AttributeType::time) {
+            codes[attribute.variable] = policy.encode(attribute.variable, retime(attribute.time_format, FieldValue::from_string(text)));
+          } else {
+            codes[attribute.variable] = policy.encode(attribute.variable, FieldValue::from_string(text));
+          }
+          break;
+        }
+        case Target::Kind::setting_value: setting_values[target.index] = FieldValue::from_string(text); break;
+        case Target::Kind::subject:
+          if (ledger != nullptr) {
+            subject_key_from_string(text, subject_keys[target.index]);
+            subject_found[target.index] = true;
+          }
+          break;
+      }
+    }
+    return close + 1;
+  }
+
+  // A bound field's value into bound_value, as read_bound_value would read it: returns its end,
+  // or nullptr (strings with escapes and numbers other than integers are left to On-Demand).
+  const char* scan_bound_value(const char* at, unsigned depth) {
+    const char* const end = scanner.end();
+    BoundValue& out = bound_value;
+    out = BoundValue{};
+    if (at >= end) return nullptr;
+    const char* value_end = nullptr;
+    switch (*at) {
+      case '"': {
+        bool escaped = false;
+        const char* close = scanner.string_close(at + 1, escaped);
+        if (close == nullptr || escaped) return nullptr;
+        out.type = json_type::string;
+        out.field = FieldValue::from_string(std::string_view(at + 1, static_cast<std::size_t>(close - at - 1)));
+        return close + 1;
+      }
+      case 't':
+      case 'f':
+        value_end = json_scan::literal_end(at, end, *at == 't' ? "true" : "false");
+        out.type = json_type::boolean;
+        out.field = FieldValue::from_bool(*at == 't');
+        return value_end;
+      case 'n':
+        out.type = json_type::null;
+        out.field = FieldValue::null();
+        return json_scan::literal_end(at, end, "null");
+      case '{':
+      case '[':
+        out.type = *at == '{' ? json_type::object : json_type::array;
+        return scanner.value_end(at, depth);
+      default: {
+        bool integer = false;
+        value_end = json_scan::number_end(at, end, integer);
+        if (value_end == nullptr || !integer) return nullptr;
+        out.type = json_type::number;
+        out.token = std::string_view(at, static_cast<std::size_t>(value_end - at));
+        out.field = FieldValue::from_number(json_scan::integer_value(out.token));
+        return value_end;
+      }
+    }
   }
 
   RejectCause walk(simdjson::ondemand::object object, std::uint32_t node_index, unsigned depth, Code* codes) {
@@ -377,13 +561,7 @@ struct RecordDecoder::State {
       if (const RejectCause cause = read_bound_value(value, depth + 1, bound_value); cause != RejectCause::none) {
         return cause;
       }
-      for (const Target& target : bound.targets) {
-        switch (target.kind) {
-          case Target::Kind::attribute: feed_attribute(attributes[target.index], bound_value, codes); break;
-          case Target::Kind::setting_value: setting_values[target.index] = bound_value.field; break;
-          case Target::Kind::subject: subject_found[target.index] = read_subject(bound_value, subject_keys[target.index]); break;
-        }
-      }
+      feed_targets(bound, codes);
     }
     // Readers disagree on which copy of a repeated key wins: a decision on one copy could let
     // the other through downstream.
@@ -472,22 +650,25 @@ RecordDecoder::RecordDecoder(const Policy& policy, const Bindings& bindings, con
   state.setting_values.assign(slot, FieldValue::absent());
   state.subject_keys.assign(state.subject_count, {});
   state.subject_found.assign(state.subject_count, false);
-  for (auto& node : state.nodes) node.child_index = KeyIndex(node.child_keys);
+  for (auto& node : state.nodes) {
+    node.child_index = KeyIndex(node.child_keys);
+    for (const Target& target : node.targets) {
+      if (target.kind == Target::Kind::attribute && !state.attributes[target.index].value_map.empty()) {
+        node.plain_text = false;
+      }
+    }
+  }
 }
 
 RecordDecoder::~RecordDecoder() = default;
 RecordDecoder::RecordDecoder(RecordDecoder&&) noexcept = default;
 
-RejectCause RecordDecoder::decode(const InputLine& line, Code* codes) {
+// The line through simdjson On-Demand, every value visited: slower than the text scan, and the
+// reader of every line the scan does not vouch for.
+RejectCause RecordDecoder::read_exactly(const InputLine& line, Code* codes) {
   State& state = *state_;
-  std::copy(state.initial_codes.begin(), state.initial_codes.end(), codes);
-  std::fill(state.setting_values.begin(), state.setting_values.end(), FieldValue::absent());
-  std::fill(state.subject_found.begin(), state.subject_found.end(), false);
-  state.keys.clear();
+  state.start_record(codes);
   state.line_has_escapes = std::memchr(line.text.data(), '\\', line.text.size()) != nullptr;
-  bad_consent_values_ = 0;
-  subject_unreadable_ = false;
-
   simdjson::ondemand::document document;
   if (auto error = state.parser.iterate(simdjson::padded_string_view(line.text.data(), line.text.size(), line.readable))
                        .get(document)) {
@@ -498,7 +679,21 @@ RejectCause RecordDecoder::decode(const InputLine& line, Code* codes) {
     return error == simdjson::INCORRECT_TYPE ? classify_non_object(document) : cause_of(error);
   }
   if (const RejectCause cause = state.walk(object, 0, 1, codes); cause != RejectCause::none) return cause;
-  if (has_trailing_content(document)) return RejectCause::invalid_json;
+  return has_trailing_content(document) ? RejectCause::invalid_json : RejectCause::none;
+}
+
+void RecordDecoder::set_text_scan(bool on) { state_->text_scan = on; }
+
+RejectCause RecordDecoder::decode(const InputLine& line, Code* codes) {
+  State& state = *state_;
+  bad_consent_values_ = 0;
+  subject_unreadable_ = false;
+  state.start_record(codes);
+  if (state.text_scan && state.scan_line(line, codes)) {
+    ++scanned_lines_;
+  } else if (const RejectCause cause = read_exactly(line, codes); cause != RejectCause::none) {
+    return cause;
+  }
 
   // Consent: the event stream's state for the subject wins; else the record's own value
   // (under the setting's name, else under its former names in order); else the setting's

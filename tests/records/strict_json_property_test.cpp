@@ -5,6 +5,9 @@
 #include <doctest/doctest.h>
 #include <simdjson.h>
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <set>
@@ -16,6 +19,7 @@
 #include "usegate/compiler/analyze.hpp"
 #include "usegate/compiler/compile.hpp"
 #include "usegate/records/bindings.hpp"
+#include "usegate/records/consent_ledger.hpp"
 #include "usegate/records/record_decoder.hpp"
 #include "usegate/usegate.hpp"
 
@@ -238,6 +242,91 @@ TEST_CASE("strict JSON: the decoder rejects exactly the lines an independent str
     // Both outcomes must be common, or the comparison says little.
     CHECK(accepted > lines / 10);
     CHECK(accepted < lines * 9 / 10);
+  }
+}
+
+// Consent changes for subjects the generator writes (`"EU"`, `7`, `2e3` as 2000), so that
+// records' subjects are read and looked up.
+records::ConsentLedger read_ledger(const Policy& policy) {
+  const std::string changes =
+      R"({"user": "EU", "setting": "grok_sharing", "value": "off", "platform": "web", "ts": "2024-07-27T10:00:00Z"})"
+      "\n"
+      R"({"user": 7, "setting": "grok_sharing", "value": "on", "platform": "web", "ts": "2024-07-27T10:00:00Z"})"
+      "\n"
+      R"({"user": 2000, "setting": "grok_sharing", "value": "off", "platform": "web", "ts": "2024-07-28T10:00:00Z"})"
+      "\n";
+  std::FILE* file = std::tmpfile();
+  REQUIRE(file != nullptr);
+  REQUIRE(std::fwrite(changes.data(), 1, changes.size(), file) == changes.size());
+  REQUIRE(std::fflush(file) == 0);
+  REQUIRE(::lseek(fileno(file), 0, SEEK_SET) == 0);
+  auto ledger = records::ConsentLedger::read(fileno(file), policy, 1725148800);
+  std::fclose(file);
+  return ledger;
+}
+
+// The decoder reads most lines straight from their bytes and hands the rest to On-Demand
+// (RecordDecoder::set_text_scan). Both ways must give the same result for every line: the same
+// reject cause, the same codes, the same consent counts. Each line is followed in the buffer by
+// the next one, as in a block, so that what lies after a line's end is seen to count for nothing.
+TEST_CASE("strict JSON: the text scan and On-Demand read every line alike") {
+  const std::uint64_t base = seed();
+  MESSAGE("seed " << base << " (USEGATE_SEED=" << base << " to replay)");
+  const Policy policy = load_august();
+  const auto nested = records::read_bindings("geo.yaml", "attributes:\n  region: geo.region\n", policy);
+  REQUIRE(nested.ok());
+  const records::ConsentLedger ledger = read_ledger(policy);
+  REQUIRE(ledger.applied() == 3);
+  struct Case {
+    const char* name;
+    records::Bindings bindings;
+    const records::ConsentLedger* ledger;
+  };
+  const std::vector<Case> cases{{"default bindings", records::default_bindings(policy), nullptr},
+                                {"default bindings, consent changes", records::default_bindings(policy), &ledger},
+                                {"region at geo.region", *nested, nullptr},
+                                {"nothing bound", records::Bindings{}, nullptr}};
+  const std::size_t lines = testing::reduced_scale() ? 20000 : 200000;
+  std::vector<Code> scanned(policy.variable_count());
+  std::vector<Code> exact(policy.variable_count());
+  for (const Case& c : cases) {
+    records::RecordDecoder scan(policy, c.bindings, c.ledger, 1725148800);
+    records::RecordDecoder on_demand(policy, c.bindings, c.ledger, 1725148800);
+    on_demand.set_text_scan(false);
+    std::mt19937_64 random(base ^ std::hash<std::string>{}(c.name));
+    JsonGenerator generator(random);
+    std::string next = generator.record();
+    std::size_t accepted = 0;
+    for (std::size_t i = 0; i < lines; ++i) {
+      std::string line = next;
+      if (i % 3 != 0) line = mutate(line, random);
+      next = generator.record();
+      std::string buffer = line + "\n" + next;
+      buffer.append(records::parse_padding, '\0');
+      const records::InputLine input{std::string_view(buffer.data(), line.size()),
+                                     std::string_view(buffer.data(), line.size() + 1), i + 1, buffer.size()};
+      const records::RejectCause by_scan = scan.decode(input, scanned.data());
+      const records::RejectCause by_on_demand = on_demand.decode(input, exact.data());
+      const bool same = by_scan == by_on_demand &&
+                        (by_scan != records::RejectCause::none ||
+                         (scanned == exact && scan.bad_consent_values() == on_demand.bad_consent_values() &&
+                          scan.subject_unreadable() == on_demand.subject_unreadable()));
+      if (!same) {
+        FAIL(std::string(c.name) << ", seed " << base << ", line " << i + 1 << ": the text scan gives "
+                    << records::reject_cause_name(by_scan) << ", On-Demand "
+                    << records::reject_cause_name(by_on_demand) << (by_scan == by_on_demand ? " (other codes)" : "")
+                    << ":\n"
+                    << line);
+      }
+      accepted += by_scan == records::RejectCause::none ? 1 : 0;
+    }
+    MESSAGE(std::string(c.name) << ": " << accepted << " of " << lines << " lines accepted, " << scan.scanned_lines()
+                                << " of them by the text scan alone");
+    CHECK(accepted > lines / 10);
+    CHECK(accepted < lines * 9 / 10);
+    // The scan must carry most accepted lines, or the comparison says little about it.
+    CHECK(scan.scanned_lines() > accepted / 2);
+    CHECK(on_demand.scanned_lines() == 0);
   }
 }
 

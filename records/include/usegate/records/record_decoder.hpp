@@ -1,10 +1,11 @@
 #pragma once
 // One JSON record to one code per policy variable, as the bindings say.
 //
-// The record is parsed with simdjson On-Demand: its top-level fields are walked once, the
-// fields some binding names are read (descending into nested objects along bound paths), and
-// every other value is checked to be strict JSON (RFC 8259) without being interpreted, so a
-// line that is decided is safe for any downstream reader. A key that occurs twice in an object
+// The record's top-level fields are walked once, the fields some binding names are read
+// (descending into nested objects along bound paths), and every other value is checked to be
+// strict JSON (RFC 8259) without being interpreted, so a line that is decided is safe for any
+// downstream reader. Lines are scanned straight from their bytes; simdjson On-Demand reads any
+// line the scan does not vouch for, and says why a line is rejected. A key that occurs twice in an object
 // the decoder reads rejects the line (duplicate_key): readers disagree on which copy wins.
 
 #include <cstdint>
@@ -47,6 +48,14 @@ class RecordDecoder {
   // Fills `codes` (one per variable) from one line, or says why it cannot.
   [[nodiscard]] RejectCause decode(const InputLine& line, Code* codes);
 
+  // Lines are first read straight from their bytes, and through simdjson On-Demand only when
+  // that scan does not vouch for them (escapes in keys, numbers near their limits, anything
+  // invalid: On-Demand then gives the exact cause). Both give the same results; turned off,
+  // every line takes On-Demand, which tests compare against.
+  void set_text_scan(bool on);
+  // Lines the text scan accepted by itself so far (the others took On-Demand).
+  [[nodiscard]] std::uint64_t scanned_lines() const { return scanned_lines_; }
+
   // Settings whose value in the last record was neither on nor off (and counted as off).
   [[nodiscard]] std::size_t bad_consent_values() const { return bad_consent_values_; }
   // Whether consent changes were given but the last record's subject could not be read (the
@@ -54,9 +63,12 @@ class RecordDecoder {
   [[nodiscard]] bool subject_unreadable() const { return subject_unreadable_; }
 
  private:
+  [[nodiscard]] RejectCause read_exactly(const InputLine& line, Code* codes);
+
   struct State;
   std::unique_ptr<State> state_;
   std::size_t bad_consent_values_ = 0;
+  std::uint64_t scanned_lines_ = 0;
   bool subject_unreadable_ = false;
 };
 
