@@ -59,7 +59,7 @@ std::vector<XRecord> make_records() {
                   static_cast<int>(seconds % 86400 / 3600), static_cast<int>(seconds % 3600 / 60),
                   static_cast<int>(seconds % 60));
     record.ts = text;
-    const unsigned sharing = random() % 10;
+    const auto sharing = random() % 10;
     record.sharing = sharing < 6 ? nullptr : sharing < 9 ? "on" : "off";
     records.push_back(std::move(record));
   }

@@ -20,12 +20,12 @@ std::optional<std::uint32_t> Attribute::find_value(std::string_view value) const
   return std::nullopt;
 }
 
-std::optional<std::uint32_t> CheckedPolicy::find_attribute(std::string_view name) const {
-  return find_index(attributes, &Attribute::name, name);
+std::optional<std::uint32_t> CheckedPolicy::find_attribute(std::string_view wanted) const {
+  return find_index(attributes, &Attribute::name, wanted);
 }
 
-std::optional<std::uint32_t> CheckedPolicy::find_setting(std::string_view name) const {
-  return find_index(settings, &Setting::name, name);
+std::optional<std::uint32_t> CheckedPolicy::find_setting(std::string_view wanted) const {
+  return find_index(settings, &Setting::name, wanted);
 }
 
 std::optional<std::uint32_t> CheckedPolicy::find_rule(std::string_view id) const {

@@ -56,7 +56,7 @@ void check_every_damage(const std::string& bytes) {
   }
   std::string damaged = bytes;
   for (std::size_t offset = 0; offset < bytes.size(); ++offset) {
-    for (const unsigned char mask : {0x01, 0x80, 0xFF}) {
+    for (const int mask : {0x01, 0x80, 0xFF}) {
       damaged[offset] = static_cast<char>(bytes[offset] ^ mask);
       const auto loaded = Policy::from_bytes(damaged);
       if (loaded.ok()) FAIL("a flipped byte was accepted at offset " << offset);

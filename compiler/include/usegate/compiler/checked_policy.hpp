@@ -97,8 +97,8 @@ struct CheckedPolicy {
   std::optional<std::uint32_t> platform_attribute;
   std::uint32_t now_attribute = 0;
 
-  [[nodiscard]] std::optional<std::uint32_t> find_attribute(std::string_view name) const;
-  [[nodiscard]] std::optional<std::uint32_t> find_setting(std::string_view name) const;
+  [[nodiscard]] std::optional<std::uint32_t> find_attribute(std::string_view wanted) const;
+  [[nodiscard]] std::optional<std::uint32_t> find_setting(std::string_view wanted) const;
   [[nodiscard]] std::optional<std::uint32_t> find_rule(std::string_view id) const;
 };
 
