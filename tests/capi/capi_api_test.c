@@ -424,8 +424,10 @@ static void test_bindings_consent_and_purposes(void) {
   usegate_policy_free(policy);
   static const char from_a[] =
       "{\"user\":\"a\",\"purpose\":\"fine_tuning\",\"category\":\"post\",\"region\":\"US\",\"visibility\":\"public\"}";
-  static const char from_u2[] =
-      "{\"user\":\"u2\",\"purpose\":\"fine_tuning\",\"category\":\"post\",\"region\":\"US\",\"visibility\":\"public\"}";
+  /* Without a purpose of its own: decided for the reader's purposes only. */
+  static const char from_u2[] = "{\"user\":\"u2\",\"category\":\"post\",\"region\":\"US\",\"visibility\":\"public\"}";
+  static const char protected_u2[] =
+      "{\"user\":\"u2\",\"category\":\"post\",\"region\":\"US\",\"visibility\":\"protected\"}";
   usegate_record_decision decision;
   CHECK_INT(usegate_reader_decide(reader, from_a, strlen(from_a), &decision, NULL), USEGATE_OK);
   CHECK_INT(decision.allowed, 0);
@@ -433,6 +435,9 @@ static void test_bindings_consent_and_purposes(void) {
   CHECK_INT(usegate_reader_decide(reader, from_u2, strlen(from_u2), &decision, NULL), USEGATE_OK);
   CHECK_INT(decision.allowed, 1);
   CHECK_INT(decision.reason, 3); /* train_on_posts, the first purpose's reason */
+  CHECK_INT(usegate_reader_decide(reader, protected_u2, strlen(protected_u2), &decision, NULL), USEGATE_OK);
+  CHECK_INT(decision.allowed, 0);
+  CHECK_INT(decision.reason, 5); /* protected_posts: training denies */
   usegate_reader_free(reader);
 
   policy = load_policy();
