@@ -51,6 +51,8 @@ void usegate_error_free(usegate_error* error) {
   if (error != &out_of_memory_error) delete error;
 }
 
-const char* usegate_version(void) { return USEGATE_C_VERSION; }
+const char* usegate_version(void) {
+  return USEGATE_C_VERSION;
+}
 
 }  // extern "C"

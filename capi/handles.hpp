@@ -74,6 +74,8 @@ usegate_status guarded(usegate_error** error, Body&& body) noexcept {
 }
 
 // A string of the C API as the C++ API views it.
-inline std::string_view view(const usegate_string& text) { return {text.data, text.data ? text.size : 0}; }
+inline std::string_view view(const usegate_string& text) {
+  return {text.data, text.data ? text.size : 0};
+}
 
 }  // namespace usegate::capi

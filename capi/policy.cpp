@@ -37,7 +37,9 @@ constexpr std::size_t batch_chunk = 1024;
 // Up to this many variables, a single decision encodes into the stack.
 constexpr std::size_t stack_variables = 64;
 
-usegate_decision to_c(Decision decision) { return {decision.allowed ? std::uint8_t{1} : std::uint8_t{0}, 0, decision.reason}; }
+usegate_decision to_c(Decision decision) {
+  return {decision.allowed ? std::uint8_t{1} : std::uint8_t{0}, 0, decision.reason};
+}
 
 FieldValue to_field(const usegate_field& field) {
   switch (field.kind) {
@@ -58,14 +60,16 @@ FieldValue string_field(const usegate_string& text) {
 
 usegate_status load(usegate::Result<usegate::Policy> loaded, usegate_policy** policy, usegate_error** error) {
   if (!loaded) {
-    const auto code = loaded.error().code == usegate::Error::Code::io ? USEGATE_ERROR_IO : USEGATE_ERROR_INVALID_ARTIFACT;
+    const auto code =
+        loaded.error().code == usegate::Error::Code::io ? USEGATE_ERROR_IO : USEGATE_ERROR_INVALID_ARTIFACT;
     return fail(error, code, loaded.error().message);
   }
   *policy = new usegate_policy(std::move(*loaded));
   return USEGATE_OK;
 }
 
-usegate_status count_mismatch(usegate_error** error, const usegate_policy& policy, std::size_t count, const char* what) {
+usegate_status count_mismatch(usegate_error** error, const usegate_policy& policy, std::size_t count,
+                              const char* what) {
   return fail(error, USEGATE_ERROR_INVALID_ARGUMENT,
               "expected " + std::to_string(policy.policy.variable_count()) + " " + what + " (one per variable), got " +
                   std::to_string(count));
@@ -97,7 +101,8 @@ extern "C" {
 
 usegate_status usegate_policy_load_file(const char* path, usegate_policy** policy, usegate_error** error) {
   return guarded(error, [&] {
-    if (policy == nullptr) return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "no place for the policy (`policy` is NULL)");
+    if (policy == nullptr)
+      return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "no place for the policy (`policy` is NULL)");
     *policy = nullptr;
     if (path == nullptr) return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "no path (`path` is NULL)");
     return load(usegate::Policy::load_file(path), policy, error);
@@ -107,7 +112,8 @@ usegate_status usegate_policy_load_file(const char* path, usegate_policy** polic
 usegate_status usegate_policy_load_bytes(const void* bytes, size_t size, usegate_policy** policy,
                                          usegate_error** error) {
   return guarded(error, [&] {
-    if (policy == nullptr) return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "no place for the policy (`policy` is NULL)");
+    if (policy == nullptr)
+      return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "no place for the policy (`policy` is NULL)");
     *policy = nullptr;
     if (bytes == nullptr && size != 0) return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "no bytes (`bytes` is NULL)");
     const std::string_view view(static_cast<const char*>(bytes), bytes == nullptr ? 0 : size);
@@ -115,15 +121,23 @@ usegate_status usegate_policy_load_bytes(const void* bytes, size_t size, usegate
   });
 }
 
-void usegate_policy_free(usegate_policy* policy) { delete policy; }
+void usegate_policy_free(usegate_policy* policy) {
+  delete policy;
+}
 
-const char* usegate_policy_name(const usegate_policy* policy) { return policy ? policy->policy.name().c_str() : ""; }
-const char* usegate_policy_title(const usegate_policy* policy) { return policy ? policy->policy.title().c_str() : ""; }
+const char* usegate_policy_name(const usegate_policy* policy) {
+  return policy ? policy->policy.name().c_str() : "";
+}
+const char* usegate_policy_title(const usegate_policy* policy) {
+  return policy ? policy->policy.title().c_str() : "";
+}
 const char* usegate_policy_version(const usegate_policy* policy) {
   return policy ? policy->policy.version().c_str() : "";
 }
 
-size_t usegate_variable_count(const usegate_policy* policy) { return policy ? policy->variable_names.size() : 0; }
+size_t usegate_variable_count(const usegate_policy* policy) {
+  return policy ? policy->variable_names.size() : 0;
+}
 
 const char* usegate_variable_name(const usegate_policy* policy, size_t index) {
   if (policy == nullptr || index >= policy->variable_names.size()) return nullptr;
@@ -146,7 +160,9 @@ usegate_status usegate_find_variable(const usegate_policy* policy, const char* n
   });
 }
 
-size_t usegate_reason_count(const usegate_policy* policy) { return policy ? policy->reason_names.size() : 0; }
+size_t usegate_reason_count(const usegate_policy* policy) {
+  return policy ? policy->reason_names.size() : 0;
+}
 
 const char* usegate_reason_name(const usegate_policy* policy, uint16_t reason) {
   if (policy == nullptr || reason >= policy->reason_names.size()) return "invalid_input";
@@ -229,7 +245,8 @@ usegate_status usegate_decide_code_columns(const usegate_policy* policy, const u
                                            size_t column_count, size_t rows, usegate_decision* decisions,
                                            usegate_error** error) {
   return guarded(error, [&] {
-    if (rows > 0 && decisions == nullptr) return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "no place for the decisions");
+    if (rows > 0 && decisions == nullptr)
+      return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "no place for the decisions");
     std::fill(decisions, decisions + rows, denied_invalid);
     if (policy == nullptr || (columns == nullptr && column_count != 0)) {
       return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "`policy` and `columns` must not be NULL");
@@ -255,7 +272,8 @@ usegate_status usegate_decide_string_columns(const usegate_policy* policy, const
                                              size_t column_count, size_t rows, usegate_decision* decisions,
                                              usegate_error** error) {
   return guarded(error, [&] {
-    if (rows > 0 && decisions == nullptr) return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "no place for the decisions");
+    if (rows > 0 && decisions == nullptr)
+      return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "no place for the decisions");
     std::fill(decisions, decisions + rows, denied_invalid);
     if (policy == nullptr || (columns == nullptr && column_count != 0)) {
       return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "`policy` and `columns` must not be NULL");

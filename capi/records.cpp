@@ -32,7 +32,8 @@ namespace {
 class TextDescriptor {
  public:
   TextDescriptor(const char* text, std::size_t size) : descriptor_(::memfd_create("usegate-consent", MFD_CLOEXEC)) {
-    if (descriptor_ < 0) throw std::runtime_error(std::string("cannot hold the consent changes: ") + std::strerror(errno));
+    if (descriptor_ < 0)
+      throw std::runtime_error(std::string("cannot hold the consent changes: ") + std::strerror(errno));
     std::size_t written = 0;
     while (written < size) {
       const ssize_t done = ::write(descriptor_, text + written, size - written);
@@ -57,7 +58,9 @@ class TextDescriptor {
 
 // Whether two policies are one loaded artifact: a ledger's setting indices mean nothing to
 // another policy. Copies share their tables, and with them these strings.
-bool same_policy(const usegate::Policy& a, const usegate::Policy& b) { return &a.name() == &b.name(); }
+bool same_policy(const usegate::Policy& a, const usegate::Policy& b) {
+  return &a.name() == &b.name();
+}
 
 const char* reject_description(records::RejectCause cause) {
   switch (cause) {
@@ -67,7 +70,8 @@ const char* reject_description(records::RejectCause cause) {
     case records::RejectCause::not_an_object: return "the record is JSON but not an object";
     case records::RejectCause::too_deep: return "the record nests deeper than 1024 levels";
     case records::RejectCause::duplicate_key: return "a key occurs twice in an object the bindings read";
-    case records::RejectCause::number_out_of_range: return "a number does not fit a double (or, as an integer, 64 bits)";
+    case records::RejectCause::number_out_of_range:
+      return "a number does not fit a double (or, as an integer, 64 bits)";
     case records::RejectCause::line_too_long: return "the record is longer than 64 MiB";
   }
   return "";
@@ -78,8 +82,9 @@ usegate_status reject(usegate_error** error, usegate_record_decision* decision, 
   decision->rejected = 1;
   decision->reason = USEGATE_INVALID_INPUT_REASON;
   decision->cause = static_cast<std::int32_t>(cause);
-  return fail(error, USEGATE_ERROR_INVALID_RECORD,
-              std::string("record rejected as ") + records::reject_cause_name(cause) + ": " + reject_description(cause));
+  return fail(
+      error, USEGATE_ERROR_INVALID_RECORD,
+      std::string("record rejected as ") + records::reject_cause_name(cause) + ": " + reject_description(cause));
 }
 
 }  // namespace
@@ -89,7 +94,8 @@ extern "C" {
 usegate_status usegate_ledger_from_jsonl(const usegate_policy* policy, const char* text, size_t size, int64_t now,
                                          usegate_ledger** ledger, usegate_error** error) {
   return guarded(error, [&] {
-    if (ledger == nullptr) return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "no place for the ledger (`ledger` is NULL)");
+    if (ledger == nullptr)
+      return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "no place for the ledger (`ledger` is NULL)");
     *ledger = nullptr;
     if (policy == nullptr || (text == nullptr && size != 0)) {
       return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "`policy` and `text` must not be NULL");
@@ -97,7 +103,8 @@ usegate_status usegate_ledger_from_jsonl(const usegate_policy* policy, const cha
     std::shared_ptr<const records::ConsentLedger> read;
     try {
       const TextDescriptor input(text, size);
-      read = std::make_shared<const records::ConsentLedger>(records::ConsentLedger::read(input.get(), policy->policy, now));
+      read = std::make_shared<const records::ConsentLedger>(
+          records::ConsentLedger::read(input.get(), policy->policy, now));
     } catch (const std::runtime_error& failure) {
       return fail(error, USEGATE_ERROR_IO, failure.what());
     }
@@ -106,7 +113,9 @@ usegate_status usegate_ledger_from_jsonl(const usegate_policy* policy, const cha
   });
 }
 
-void usegate_ledger_free(usegate_ledger* ledger) { delete ledger; }
+void usegate_ledger_free(usegate_ledger* ledger) {
+  delete ledger;
+}
 
 usegate_status usegate_ledger_get_counts(const usegate_ledger* ledger, usegate_ledger_counts* counts,
                                          usegate_error** error) {
@@ -126,9 +135,11 @@ usegate_status usegate_reader_new(const usegate_policy* policy, const char* bind
                                   const usegate_ledger* ledger, int64_t now, const usegate_string* purposes,
                                   size_t purpose_count, usegate_reader** reader, usegate_error** error) {
   return guarded(error, [&] {
-    if (reader == nullptr) return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "no place for the reader (`reader` is NULL)");
+    if (reader == nullptr)
+      return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "no place for the reader (`reader` is NULL)");
     *reader = nullptr;
-    if (policy == nullptr || (bindings == nullptr && bindings_size != 0) || (purposes == nullptr && purpose_count != 0)) {
+    if (policy == nullptr || (bindings == nullptr && bindings_size != 0) ||
+        (purposes == nullptr && purpose_count != 0)) {
       return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "`policy`, `bindings` and `purposes` must not be NULL");
     }
     const usegate::Policy& decider = policy->policy;
@@ -147,7 +158,8 @@ usegate_status usegate_reader_new(const usegate_policy* policy, const char* bind
     std::vector<usegate::Code> purpose_codes;
     if (purpose_count > 0) {
       purpose_variable = decider.find_variable(records::purpose_attribute);
-      if (!purpose_variable || decider.variable(*purpose_variable).kind != usegate::VariableDescription::Kind::enumeration) {
+      if (!purpose_variable ||
+          decider.variable(*purpose_variable).kind != usegate::VariableDescription::Kind::enumeration) {
         return fail(error, USEGATE_ERROR_NOT_FOUND, "purposes need a policy that tests an enum `purpose`");
       }
       for (std::size_t i = 0; i < purpose_count; ++i) {
@@ -159,8 +171,8 @@ usegate_status usegate_reader_new(const usegate_policy* policy, const char* bind
         purpose_codes.push_back(code);
       }
     }
-    auto made = std::make_unique<usegate_reader>(decider, std::move(read_bindings),
-                                                 ledger ? ledger->ledger : nullptr, now);
+    auto made =
+        std::make_unique<usegate_reader>(decider, std::move(read_bindings), ledger ? ledger->ledger : nullptr, now);
     made->purpose_variable = purpose_variable;
     made->purposes = std::move(purpose_codes);
     *reader = made.release();
@@ -168,7 +180,9 @@ usegate_status usegate_reader_new(const usegate_policy* policy, const char* bind
   });
 }
 
-void usegate_reader_free(usegate_reader* reader) { delete reader; }
+void usegate_reader_free(usegate_reader* reader) {
+  delete reader;
+}
 
 const char* usegate_reject_cause_name(int cause) {
   if (cause < 0 || static_cast<std::size_t>(cause) >= records::reject_cause_count) return "unknown";

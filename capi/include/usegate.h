@@ -143,9 +143,9 @@ typedef enum usegate_field_kind {
 } usegate_field_kind;
 
 typedef struct usegate_field {
-  int32_t kind;    /* usegate_field_kind; any other value reads as an object (`unknown`) */
-  int32_t boolean; /* USEGATE_FIELD_BOOL: nonzero is true */
-  double number;   /* USEGATE_FIELD_NUMBER */
+  int32_t kind;        /* usegate_field_kind; any other value reads as an object (`unknown`) */
+  int32_t boolean;     /* USEGATE_FIELD_BOOL: nonzero is true */
+  double number;       /* USEGATE_FIELD_NUMBER */
   usegate_string text; /* USEGATE_FIELD_STRING */
 } usegate_field;
 
@@ -170,15 +170,14 @@ USEGATE_API usegate_status usegate_encode_time(const usegate_policy* policy, siz
                                                usegate_code* code, usegate_error** error);
 /* One code per variable. A code out of range is denied with USEGATE_INVALID_INPUT_REASON
  * (status USEGATE_OK: the decision is the answer). Thread-safe. */
-USEGATE_API usegate_status usegate_decide_codes(const usegate_policy* policy, const usegate_code* codes,
-                                                size_t count, usegate_decision* decision, usegate_error** error);
+USEGATE_API usegate_status usegate_decide_codes(const usegate_policy* policy, const usegate_code* codes, size_t count,
+                                                usegate_decision* decision, usegate_error** error);
 
 /* Batches of columns: `columns[v][row]` is the value of variable v in row `row`, for every
  * variable (`column_count` is the variable count); `decisions` has `rows` entries. Thread-safe
  * (the caller splits rows across threads if it wants to). */
-USEGATE_API usegate_status usegate_decide_code_columns(const usegate_policy* policy,
-                                                       const usegate_code* const* columns, size_t column_count,
-                                                       size_t rows, usegate_decision* decisions,
+USEGATE_API usegate_status usegate_decide_code_columns(const usegate_policy* policy, const usegate_code* const* columns,
+                                                       size_t column_count, size_t rows, usegate_decision* decisions,
                                                        usegate_error** error);
 /* Strings read as in usegate_decide_strings. A NULL column is absent in every row. */
 USEGATE_API usegate_status usegate_decide_string_columns(const usegate_policy* policy,
@@ -202,7 +201,7 @@ USEGATE_API usegate_status usegate_ledger_from_jsonl(const usegate_policy* polic
 USEGATE_API void usegate_ledger_free(usegate_ledger* ledger);
 
 typedef struct usegate_ledger_counts {
-  uint64_t applied;                /* bad values read as off included */
+  uint64_t applied; /* bad values read as off included */
   uint64_t bad_values_read_as_off;
   uint64_t rejected;
   uint64_t after_now; /* changes later than `now`, not applied */
@@ -222,10 +221,9 @@ typedef struct usegate_reader usegate_reader;
  * record for these purposes in place of its own (as `--purpose P,Q`: allowed only if every
  * purpose allows). Bindings that do not fit the policy are USEGATE_ERROR_INVALID_BINDINGS
  * with the message `bindings:LINE:COL: error: ...`. Thread-safe. */
-USEGATE_API usegate_status usegate_reader_new(const usegate_policy* policy, const char* bindings,
-                                              size_t bindings_size, const usegate_ledger* ledger, int64_t now,
-                                              const usegate_string* purposes, size_t purpose_count,
-                                              usegate_reader** reader, usegate_error** error);
+USEGATE_API usegate_status usegate_reader_new(const usegate_policy* policy, const char* bindings, size_t bindings_size,
+                                              const usegate_ledger* ledger, int64_t now, const usegate_string* purposes,
+                                              size_t purpose_count, usegate_reader** reader, usegate_error** error);
 /* NULL is allowed. */
 USEGATE_API void usegate_reader_free(usegate_reader* reader);
 
@@ -251,8 +249,9 @@ typedef struct usegate_record_decision {
   int32_t cause;    /* usegate_reject_cause */
 } usegate_record_decision;
 
-/* Decides one record: the text of one JSON Lines line, without its line terminator (a `\n`
- * inside is invalid_json, as eval would read two lines). A record that cannot be read fills
+/* Decides one record: the text of one JSON Lines line, without its line terminator. There is
+ * no line to skip: an empty or blank text (eval skips such lines) is invalid_json, and so is a
+ * text holding a `\n` (eval would read two lines). A record that cannot be read fills
  * `decision` (rejected, not allowed) and returns USEGATE_ERROR_INVALID_RECORD, with the message
  * `record rejected as CAUSE: ...`. One thread at a time per reader. */
 USEGATE_API usegate_status usegate_reader_decide(usegate_reader* reader, const char* json, size_t size,

@@ -26,8 +26,7 @@ int main(int argc, char** argv) {
 
   /* Resolve names once: where each value goes in a row. */
   enum { purpose, category, region, visibility, ts, now, sharing, names };
-  static const char* const name[names] = {"purpose", "category", "region", "visibility",
-                                          "ts",      "now",      "grok_sharing"};
+  static const char* const name[names] = {"purpose", "category", "region", "visibility", "ts", "now", "grok_sharing"};
   size_t index[names];
   for (int i = 0; i < names; ++i) {
     if (usegate_find_variable(policy, name[i], strlen(name[i]), &index[i], &error) != USEGATE_OK) {

@@ -16,7 +16,7 @@
 #define EXPECTED_FLIPPED "corrupted artifact: checksum fd10149f does not match the content (1b6c5c28)"
 #define EXPECTED_NOT_ARTIFACT "not a usegate artifact (the file does not start with `USEGATE`)"
 #define EXPECTED_NO_FILE "cannot read `/nonexistent/x.ugt`: No such file or directory"
-#define EXPECTED_BAD_BINDINGS                                                                          \
+#define EXPECTED_BAD_BINDINGS                                                                                   \
   "bindings:2:3: error: unknown attribute `regoin` (the policy declares: category, purpose, platform, region, " \
   "visibility, ts)"
 #define EXPECTED_NOT_YAML "bindings:1:1: error: end of sequence flow not found"
@@ -180,7 +180,8 @@ static void test_decide_strings_fields_and_codes(void) {
 
   /* A code out of range is denied as invalid input, never read past the table. */
   usegate_code codes[variable_total];
-  for (int v = 0; v < variable_total; ++v) CHECK_INT(usegate_encode_field(policy, (size_t)v, &fields[v], &codes[v], NULL), USEGATE_OK);
+  for (int v = 0; v < variable_total; ++v)
+    CHECK_INT(usegate_encode_field(policy, (size_t)v, &fields[v], &codes[v], NULL), USEGATE_OK);
   codes[where[category]] = 60000;
   CHECK_INT(usegate_decide_codes(policy, codes, variable_total, &decision, NULL), USEGATE_OK);
   CHECK_INT(decision.allowed, 0);
@@ -246,8 +247,8 @@ static void test_columns(void) {
   usegate_error* error = NULL;
   usegate_code* saved_codes = code_columns[where[region]];
   code_columns[where[region]] = NULL;
-  CHECK_INT(usegate_decide_code_columns(policy, (const usegate_code* const*)code_columns, variable_total, 3,
-                                        from_codes, &error),
+  CHECK_INT(usegate_decide_code_columns(policy, (const usegate_code* const*)code_columns, variable_total, 3, from_codes,
+                                        &error),
             USEGATE_ERROR_INVALID_ARGUMENT);
   CHECK_STR(usegate_error_message(error), "a column of codes is NULL");
   usegate_error_free(error);
@@ -255,9 +256,9 @@ static void test_columns(void) {
   CHECK_INT(from_codes[0].allowed, 0);
   CHECK_INT(from_codes[0].reason, USEGATE_INVALID_INPUT_REASON);
   error = NULL;
-  CHECK_INT(usegate_decide_string_columns(policy, (const usegate_string* const*)string_columns, 3, 3, from_strings,
-                                          &error),
-            USEGATE_ERROR_INVALID_ARGUMENT);
+  CHECK_INT(
+      usegate_decide_string_columns(policy, (const usegate_string* const*)string_columns, 3, 3, from_strings, &error),
+      USEGATE_ERROR_INVALID_ARGUMENT);
   CHECK_STR(usegate_error_message(error), "expected 7 columns (one per variable), got 3");
   usegate_error_free(error);
   CHECK_INT(from_strings[2].reason, USEGATE_INVALID_INPUT_REASON);
@@ -443,8 +444,7 @@ static void test_bindings_consent_and_purposes(void) {
   policy = load_policy();
   const usegate_string unknown_purpose[] = {text("advertising")};
   error = NULL;
-  CHECK_INT(usegate_reader_new(policy, NULL, 0, NULL, 0, unknown_purpose, 1, &reader, &error),
-            USEGATE_ERROR_NOT_FOUND);
+  CHECK_INT(usegate_reader_new(policy, NULL, 0, NULL, 0, unknown_purpose, 1, &reader, &error), USEGATE_ERROR_NOT_FOUND);
   CHECK_STR(usegate_error_message(error), "the policy declares no purpose `advertising`");
   usegate_error_free(error);
   free(changes);
