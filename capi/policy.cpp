@@ -37,6 +37,11 @@ constexpr std::size_t batch_chunk = 1024;
 // Up to this many variables, a single decision encodes into the stack.
 constexpr std::size_t stack_variables = 64;
 
+// What a failed batch leaves in every row (the caller may read them whatever the status).
+void deny_all(usegate_decision* decisions, std::size_t rows) {
+  if (decisions != nullptr) std::fill(decisions, decisions + rows, denied_invalid);
+}
+
 usegate_decision to_c(Decision decision) {
   return {decision.allowed ? std::uint8_t{1} : std::uint8_t{0}, 0, decision.reason};
 }
@@ -244,10 +249,9 @@ usegate_status usegate_decide_codes(const usegate_policy* policy, const usegate_
 usegate_status usegate_decide_code_columns(const usegate_policy* policy, const usegate_code* const* columns,
                                            size_t column_count, size_t rows, usegate_decision* decisions,
                                            usegate_error** error) {
-  return guarded(error, [&] {
+  const usegate_status status = guarded(error, [&] {
     if (rows > 0 && decisions == nullptr)
       return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "no place for the decisions");
-    std::fill(decisions, decisions + rows, denied_invalid);
     if (policy == nullptr || (columns == nullptr && column_count != 0)) {
       return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "`policy` and `columns` must not be NULL");
     }
@@ -266,15 +270,17 @@ usegate_status usegate_decide_code_columns(const usegate_policy* policy, const u
     }
     return USEGATE_OK;
   });
+  // Filled after the fact, so that a batch that succeeds writes each decision once.
+  if (status != USEGATE_OK) deny_all(decisions, rows);
+  return status;
 }
 
 usegate_status usegate_decide_string_columns(const usegate_policy* policy, const usegate_string* const* columns,
                                              size_t column_count, size_t rows, usegate_decision* decisions,
                                              usegate_error** error) {
-  return guarded(error, [&] {
+  const usegate_status status = guarded(error, [&] {
     if (rows > 0 && decisions == nullptr)
       return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "no place for the decisions");
-    std::fill(decisions, decisions + rows, denied_invalid);
     if (policy == nullptr || (columns == nullptr && column_count != 0)) {
       return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "`policy` and `columns` must not be NULL");
     }
@@ -301,6 +307,9 @@ usegate_status usegate_decide_string_columns(const usegate_policy* policy, const
     }
     return USEGATE_OK;
   });
+  // Filled after the fact, so that a batch that succeeds writes each decision once.
+  if (status != USEGATE_OK) deny_all(decisions, rows);
+  return status;
 }
 
 }  // extern "C"
