@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 
 #include "c_test.h"
 #include "usegate.h"
@@ -497,6 +498,91 @@ static void test_null_arguments(void) {
   usegate_error_free(NULL);
 }
 
+/* One policy and one ledger shared by four threads, each with its own reader, deciding the
+ * records of data/flat.jsonl over and over: every decision as on one thread. */
+enum { thread_count = 4, max_records = 64, rounds = 50 };
+
+struct worker {
+  const usegate_policy* policy;
+  const usegate_ledger* ledger;
+  const char* lines[max_records];
+  size_t sizes[max_records];
+  usegate_record_decision expected[max_records];
+  size_t count;
+  int mismatches;
+};
+
+static int decide_records(void* argument) {
+  struct worker* worker = argument;
+  usegate_reader* reader = NULL;
+  if (usegate_reader_new(worker->policy, NULL, 0, worker->ledger, 1725148800, NULL, 0, &reader, NULL) != USEGATE_OK) {
+    ++worker->mismatches;
+    return 0;
+  }
+  for (int round = 0; round < rounds; ++round) {
+    for (size_t i = 0; i < worker->count; ++i) {
+      usegate_record_decision decision;
+      (void)usegate_reader_decide(reader, worker->lines[i], worker->sizes[i], &decision, NULL);
+      if (memcmp(&decision, &worker->expected[i], sizeof decision) != 0) ++worker->mismatches;
+    }
+  }
+  usegate_reader_free(reader);
+  return 0;
+}
+
+static void test_threads(void) {
+  usegate_policy* policy = load_policy();
+  char path[4096];
+  size_t size = 0;
+  snprintf(path, sizeof path, "%s/consent.jsonl", data_dir);
+  char* changes = read_whole_file(path, &size);
+  usegate_ledger* ledger = NULL;
+  CHECK_INT(usegate_ledger_from_jsonl(policy, changes, size, 1725148800, &ledger, NULL), USEGATE_OK);
+  snprintf(path, sizeof path, "%s/flat.jsonl", data_dir);
+  char* records = read_whole_file(path, &size);
+
+  static struct worker workers[thread_count];
+  struct worker first = {0};
+  first.policy = policy;
+  first.ledger = ledger;
+  for (char* line = records; *line != '\0' && first.count < max_records;) {
+    char* end = strchr(line, '\n');
+    if (end == NULL) end = line + strlen(line);
+    if (end > line && end[-1] != ' ') { /* the blank lines of the file are spaces or empty */
+      first.lines[first.count] = line;
+      first.sizes[first.count] = (size_t)(end - line) - (end[-1] == '\r' ? 1 : 0);
+      ++first.count;
+    }
+    line = *end ? end + 1 : end;
+  }
+  usegate_reader* reader = NULL;
+  CHECK_INT(usegate_reader_new(policy, NULL, 0, ledger, 1725148800, NULL, 0, &reader, NULL), USEGATE_OK);
+  int allowed = 0, rejected = 0;
+  for (size_t i = 0; i < first.count; ++i) {
+    (void)usegate_reader_decide(reader, first.lines[i], first.sizes[i], &first.expected[i], NULL);
+    allowed += first.expected[i].allowed;
+    rejected += first.expected[i].rejected;
+  }
+  usegate_reader_free(reader);
+  CHECK_INT(first.count, 24);
+  CHECK_INT(allowed, 7);
+  CHECK_INT(rejected, 7);
+
+  thrd_t threads[thread_count];
+  for (int t = 0; t < thread_count; ++t) {
+    workers[t] = first;
+    CHECK_INT(thrd_create(&threads[t], decide_records, &workers[t]), thrd_success);
+  }
+  for (int t = 0; t < thread_count; ++t) {
+    CHECK_INT(thrd_join(threads[t], NULL), thrd_success);
+    CHECK_INT(workers[t].mismatches, 0);
+  }
+  usegate_ledger_free(ledger);
+  usegate_policy_free(policy);
+  free(changes);
+  free(records);
+}
+
 int main(int argc, char** argv) {
   if (argc != 4) {
     fprintf(stderr, "usage: capi_api_test ARTIFACT DATA_DIR TEST\n");
@@ -515,6 +601,7 @@ int main(int argc, char** argv) {
       {"records", test_records},
       {"bindings_consent_purposes", test_bindings_consent_and_purposes},
       {"null_arguments", test_null_arguments},
+      {"threads", test_threads},
   };
   for (size_t i = 0; i < sizeof tests / sizeof tests[0]; ++i) {
     if (strcmp(tests[i].name, argv[3]) == 0) {
