@@ -3,18 +3,21 @@
  * records and bindings, NULL pointers), each with its exact status and message.
  *
  *   capi_api_test ARTIFACT DATA_DIR TEST */
+/* POSIX threads (C11's thrd_create escapes ThreadSanitizer's interception in glibc). */
+#define _POSIX_C_SOURCE 200809L
+
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <threads.h>
 
 #include "c_test.h"
 #include "usegate.h"
 
 /* Messages of the C++ library, passed through as they are. */
-#define EXPECTED_TRUNCATED "truncated artifact: 119450 bytes of 119451"
-#define EXPECTED_FLIPPED "corrupted artifact: checksum fd10149f does not match the content (1b6c5c28)"
+/* The two checksums, stored and computed, are the artifact's: 8 hex digits each. */
+#define EXPECTED_FLIPPED "corrupted artifact: checksum ######## does not match the content (########)"
 #define EXPECTED_NOT_ARTIFACT "not a usegate artifact (the file does not start with `USEGATE`)"
 #define EXPECTED_NO_FILE "cannot read `/nonexistent/x.ugt`: No such file or directory"
 #define EXPECTED_BAD_BINDINGS                                                                                   \
@@ -24,6 +27,22 @@
 
 static const char* artifact_path;
 static const char* data_dir;
+
+/* Whether `text` is `pattern` with each `#` a lowercase hex digit. */
+static int matches_with_hex(const char* text, const char* pattern) {
+  if (strlen(text) != strlen(pattern)) {
+    fprintf(stderr, "`%s` does not match `%s`\n", text, pattern);
+    return 0;
+  }
+  for (size_t i = 0; pattern[i] != '\0'; ++i) {
+    const int hex = (text[i] >= '0' && text[i] <= '9') || (text[i] >= 'a' && text[i] <= 'f');
+    if (pattern[i] == '#' ? !hex : text[i] != pattern[i]) {
+      fprintf(stderr, "`%s` does not match `%s`\n", text, pattern);
+      return 0;
+    }
+  }
+  return 1;
+}
 
 static usegate_policy* load_policy(void) {
   usegate_policy* policy = NULL;
@@ -310,12 +329,14 @@ static void test_damaged_artifacts(void) {
   error = NULL;
   CHECK_INT(usegate_policy_load_bytes(bytes, size - 1, &policy, &error), USEGATE_ERROR_INVALID_ARTIFACT);
   CHECK_INT(usegate_error_code(error), USEGATE_ERROR_INVALID_ARTIFACT);
-  CHECK_STR(usegate_error_message(error), EXPECTED_TRUNCATED);
+  char truncated[128];
+  snprintf(truncated, sizeof truncated, "truncated artifact: %zu bytes of %zu", size - 1, size);
+  CHECK_STR(usegate_error_message(error), truncated);
   usegate_error_free(error);
   bytes[size / 2] = (char)(bytes[size / 2] ^ 0x01);
   error = NULL;
   CHECK_INT(usegate_policy_load_bytes(bytes, size, &policy, &error), USEGATE_ERROR_INVALID_ARTIFACT);
-  CHECK_STR(usegate_error_message(error), EXPECTED_FLIPPED);
+  CHECK(matches_with_hex(usegate_error_message(error), EXPECTED_FLIPPED));
   usegate_error_free(error);
   error = NULL;
   CHECK_INT(usegate_policy_load_bytes("usegate", 7, &policy, &error), USEGATE_ERROR_INVALID_ARTIFACT);
@@ -512,12 +533,12 @@ struct worker {
   int mismatches;
 };
 
-static int decide_records(void* argument) {
+static void* decide_records(void* argument) {
   struct worker* worker = argument;
   usegate_reader* reader = NULL;
   if (usegate_reader_new(worker->policy, NULL, 0, worker->ledger, 1725148800, NULL, 0, &reader, NULL) != USEGATE_OK) {
     ++worker->mismatches;
-    return 0;
+    return NULL;
   }
   for (int round = 0; round < rounds; ++round) {
     for (size_t i = 0; i < worker->count; ++i) {
@@ -527,7 +548,7 @@ static int decide_records(void* argument) {
     }
   }
   usegate_reader_free(reader);
-  return 0;
+  return NULL;
 }
 
 static void test_threads(void) {
@@ -568,13 +589,13 @@ static void test_threads(void) {
   CHECK_INT(allowed, 7);
   CHECK_INT(rejected, 7);
 
-  thrd_t threads[thread_count];
+  pthread_t threads[thread_count];
   for (int t = 0; t < thread_count; ++t) {
     workers[t] = first;
-    CHECK_INT(thrd_create(&threads[t], decide_records, &workers[t]), thrd_success);
+    CHECK_INT(pthread_create(&threads[t], NULL, decide_records, &workers[t]), 0);
   }
   for (int t = 0; t < thread_count; ++t) {
-    CHECK_INT(thrd_join(threads[t], NULL), thrd_success);
+    CHECK_INT(pthread_join(threads[t], NULL), 0);
     CHECK_INT(workers[t].mismatches, 0);
   }
   usegate_ledger_free(ledger);
