@@ -35,12 +35,13 @@ test-sanitize: deps
 	@USEGATE_TEST_SCALE=sanitize ctest --test-dir $(SANITIZE_DIR) --output-on-failure --progress -j $(JOBS)
 
 # The tests that run the record stream on several threads (`eval`/`filter -j 2..4`, consent
-# read for several policies at once), under ThreadSanitizer: the program and the CLI suite only.
-THREAD_TESTS ?= ^cli:.*(-j|consent|FIFO|too long)
+# read for several policies at once), and the C API shared by several threads, under
+# ThreadSanitizer: the program, the CLI suite and the C API's test only.
+THREAD_TESTS ?= ^cli:.*(-j|consent|FIFO|too long)|^capi: threads
 test-thread: deps
 	@cmake -S . -B $(TSAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUSEGATE_TSAN=ON \
 	  -DUSEGATE_BUILD_BENCHMARKS=OFF -DUSEGATE_WERROR=ON $(CMAKE_FLAGS) >/dev/null
-	@cmake --build $(TSAN_DIR) -j $(JOBS) --target usegate cli_tests
+	@cmake --build $(TSAN_DIR) -j $(JOBS) --target usegate cli_tests capi_api_test
 	@TSAN_OPTIONS=halt_on_error=1 ctest --test-dir $(TSAN_DIR) --output-on-failure --progress -j $(JOBS) \
 	  -R "$(THREAD_TESTS)" --no-tests=error
 

@@ -10,7 +10,8 @@
 
 namespace usegate::bench {
 
-Policy compile_text(const std::string& name, const std::string& text, compiler::CompileOptions options) {
+std::string compile_text_to_artifact(const std::string& name, const std::string& text,
+                                     compiler::CompileOptions options) {
   const usegate::SourceFile source(name, text);
   const auto analysis = compiler::analyze_policy(source, false, options);
   if (!analysis.policy) {
@@ -22,16 +23,26 @@ Policy compile_text(const std::string& name, const std::string& text, compiler::
     std::fprintf(stderr, "%s does not compile: %s\n", name.c_str(), std::get<compiler::CompileError>(compiled).message.c_str());
     std::abort();
   }
-  auto policy = Policy::from_bytes(runtime::write_artifact(std::get<runtime::CompiledPolicy>(compiled)));
+  return runtime::write_artifact(std::get<runtime::CompiledPolicy>(compiled));
+}
+
+Policy compile_text(const std::string& name, const std::string& text, compiler::CompileOptions options) {
+  auto policy = Policy::from_bytes(compile_text_to_artifact(name, text, options));
   if (!policy) std::abort();
   return *policy;
 }
 
-Policy compile_bundled(const std::string& file, compiler::CompileOptions options) {
+std::string compile_bundled_to_artifact(const std::string& file, compiler::CompileOptions options) {
   const std::string path = std::string(USEGATE_SOURCE_DIR) + "/policies/" + file;
   std::ifstream in(path);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return compile_text(path, text, options);
+  return compile_text_to_artifact(path, text, options);
+}
+
+Policy compile_bundled(const std::string& file, compiler::CompileOptions options) {
+  auto policy = Policy::from_bytes(compile_bundled_to_artifact(file, options));
+  if (!policy) std::abort();
+  return *policy;
 }
 
 }  // namespace usegate::bench

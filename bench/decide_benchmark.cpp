@@ -8,6 +8,7 @@
 //   Decide_FromFieldStrings        field values as strings (and `now` as a number): encode + decide
 //   Baseline_HandWritten_FromFieldStrings  hand-written if/else over the same strings
 //   DecideBatch_Dense              columns of codes in, decisions out
+//   CApi_DecideCodeColumns         the same columns through the C API (usegate.h, libusegate.so)
 //
 // Each iteration decides the same 4096 realistic records; `per_decision` is the time per
 // record.
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "bench_support.hpp"
+#include "usegate.h"
 #include "usegate/runtime/time_text.hpp"
 #include "usegate/base/calendar.hpp"
 
@@ -273,12 +275,39 @@ void DecideBatch_Dense(benchmark::State& state) {
   set_counters(state);
 }
 
+// The C API's batch over the same columns as DecideBatch_Dense: what a Go, Rust or Python
+// caller pays for the boundary (a call through the shared library, the checks of its
+// arguments, the decisions copied out in steps).
+void CApi_DecideCodeColumns(benchmark::State& state) {
+  const Policy& policy = x_policy(true);
+  const std::string artifact = bench::compile_bundled_to_artifact("x-grok-2024-08.policy");
+  usegate_policy* c_policy = nullptr;
+  if (usegate_policy_load_bytes(artifact.data(), artifact.size(), &c_policy, nullptr) != USEGATE_OK) std::abort();
+  const auto codes = encoded_rows(policy);
+  const std::size_t width = policy.variable_count();
+  std::vector<std::vector<usegate_code>> columns(width);
+  for (std::size_t i = 0; i < codes.size(); ++i) columns[i % width].push_back(codes[i]);
+  std::vector<const usegate_code*> pointers;
+  for (const auto& column : columns) pointers.push_back(column.data());
+  std::vector<usegate_decision> decisions(record_count);
+  for (auto _ : state) {
+    if (usegate_decide_code_columns(c_policy, pointers.data(), width, record_count, decisions.data(), nullptr) !=
+        USEGATE_OK) {
+      std::abort();
+    }
+    benchmark::DoNotOptimize(decisions.data());
+  }
+  set_counters(state);
+  usegate_policy_free(c_policy);
+}
+
 BENCHMARK(Decide_FromCodes_Dense);
 BENCHMARK(Decide_FromCodes_Diagram);
 BENCHMARK(Baseline_HandWritten_FromCodes);
 BENCHMARK(Decide_FromFieldStrings);
 BENCHMARK(Baseline_HandWritten_FromFieldStrings);
 BENCHMARK(DecideBatch_Dense);
+BENCHMARK(CApi_DecideCodeColumns);
 
 }  // namespace
 

@@ -1,0 +1,30 @@
+# Runs `usegate eval` and tests/capi/capi_eval (the same decisions through the C API) on one
+# records file, and fails unless both print exactly EXPECTED.
+#   -DUSEGATE= -DCAPI_EVAL= -DARTIFACT= -DRECORDS= -DNOW= -DBINDINGS= -DCONSENT= -DPURPOSES= -DEXPECTED=
+set(eval_arguments eval --policy ${ARTIFACT} --now ${NOW})
+if(NOT BINDINGS STREQUAL "-")
+  list(APPEND eval_arguments --bindings ${BINDINGS})
+endif()
+if(NOT CONSENT STREQUAL "-")
+  list(APPEND eval_arguments --consent ${CONSENT})
+endif()
+if(NOT PURPOSES STREQUAL "-")
+  list(APPEND eval_arguments --purpose ${PURPOSES})
+endif()
+execute_process(COMMAND ${USEGATE} ${eval_arguments} ${RECORDS}
+  RESULT_VARIABLE eval_status OUTPUT_VARIABLE eval_output ERROR_VARIABLE eval_errors)
+if(NOT eval_status EQUAL 0)
+  message(FATAL_ERROR "usegate eval exited with ${eval_status}:\n${eval_errors}")
+endif()
+execute_process(COMMAND ${CAPI_EVAL} ${ARTIFACT} ${RECORDS} ${NOW} ${BINDINGS} ${CONSENT} ${PURPOSES}
+  RESULT_VARIABLE c_status OUTPUT_VARIABLE c_output ERROR_VARIABLE c_errors)
+if(NOT c_status EQUAL 0)
+  message(FATAL_ERROR "capi_eval exited with ${c_status}:\n${c_errors}")
+endif()
+file(READ ${EXPECTED} expected)
+if(NOT eval_output STREQUAL expected)
+  message(FATAL_ERROR "usegate eval printed:\n${eval_output}\nexpected (${EXPECTED}):\n${expected}")
+endif()
+if(NOT c_output STREQUAL eval_output)
+  message(FATAL_ERROR "the C API decided:\n${c_output}\nusegate eval decided:\n${eval_output}")
+endif()
