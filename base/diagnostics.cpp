@@ -7,22 +7,21 @@
 namespace usegate {
 
 void DiagnosticList::error(SourceSpan span, std::string message, std::string help) {
-  diagnostics_.push_back(
-      Diagnostic{Severity::error, std::move(message), span, std::move(help), {}});
+  diagnostics_.push_back(Diagnostic{Severity::error, std::move(message), span, std::move(help), {}});
 }
 
-void DiagnosticList::warning(std::string lint, SourceSpan span, std::string message,
-                             std::string help) {
-  diagnostics_.push_back(
-      Diagnostic{Severity::warning, std::move(message), span, std::move(help), std::move(lint)});
+void DiagnosticList::warning(std::string lint, SourceSpan span, std::string message, std::string help) {
+  diagnostics_.push_back(Diagnostic{Severity::warning, std::move(message), span, std::move(help), std::move(lint)});
 }
 
-void DiagnosticList::add(Diagnostic diagnostic) { diagnostics_.push_back(std::move(diagnostic)); }
+void DiagnosticList::add(Diagnostic diagnostic) {
+  diagnostics_.push_back(std::move(diagnostic));
+}
 
 std::size_t DiagnosticList::error_count() const {
-  return static_cast<std::size_t>(std::count_if(
-      diagnostics_.begin(), diagnostics_.end(),
-      [](const Diagnostic& diagnostic) { return diagnostic.severity == Severity::error; }));
+  return static_cast<std::size_t>(
+      std::count_if(diagnostics_.begin(), diagnostics_.end(),
+                    [](const Diagnostic& diagnostic) { return diagnostic.severity == Severity::error; }));
 }
 
 std::size_t DiagnosticList::warning_count() const {
@@ -31,9 +30,7 @@ std::size_t DiagnosticList::warning_count() const {
 
 void DiagnosticList::sort_by_position() {
   std::stable_sort(diagnostics_.begin(), diagnostics_.end(),
-                   [](const Diagnostic& a, const Diagnostic& b) {
-                     return a.span.begin.offset < b.span.begin.offset;
-                   });
+                   [](const Diagnostic& a, const Diagnostic& b) { return a.span.begin.offset < b.span.begin.offset; });
 }
 
 namespace {
@@ -68,8 +65,7 @@ std::string render(std::string_view file_name, std::string_view line, const Diag
       marker += line[i] == '\t' ? '\t' : ' ';
     }
     marker += '^';
-    const std::uint32_t line_rest =
-        column <= line.size() ? static_cast<std::uint32_t>(line.size()) - column + 1 : 1;
+    const std::uint32_t line_rest = column <= line.size() ? static_cast<std::uint32_t>(line.size()) - column + 1 : 1;
     const std::uint32_t underline = std::min(diagnostic.span.length(), line_rest);
     for (std::uint32_t i = 1; i < underline; ++i) marker += '~';
     out.append(" ").append(gutter).append(" | ").append(marker).append("\n");

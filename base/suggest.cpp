@@ -39,8 +39,8 @@ std::string did_you_mean(std::string_view name, const std::vector<std::string>& 
   std::size_t best_distance = allowed + 1;
   for (const auto& candidate : candidates) {
     // The lengths alone already put it too far.
-    const std::size_t length_difference = candidate.size() > name.size() ? candidate.size() - name.size()
-                                                                         : name.size() - candidate.size();
+    const std::size_t length_difference =
+        candidate.size() > name.size() ? candidate.size() - name.size() : name.size() - candidate.size();
     if (length_difference >= best_distance) continue;
     const std::size_t distance = edit_distance(name, candidate);
     if (distance < best_distance) {

@@ -20,7 +20,8 @@ std::string compile_text_to_artifact(const std::string& name, const std::string&
   }
   auto compiled = compiler::compile_policy(*analysis.policy, options);
   if (!std::holds_alternative<runtime::CompiledPolicy>(compiled)) {
-    std::fprintf(stderr, "%s does not compile: %s\n", name.c_str(), std::get<compiler::CompileError>(compiled).message.c_str());
+    std::fprintf(stderr, "%s does not compile: %s\n", name.c_str(),
+                 std::get<compiler::CompileError>(compiled).message.c_str());
     std::abort();
   }
   return runtime::write_artifact(std::get<runtime::CompiledPolicy>(compiled));

@@ -43,8 +43,9 @@ std::string large_policy(int rules, unsigned seed) {
   }
   for (int t = 0; t < 4; ++t) text += fmt::format("time t{}\nnumber n{}\n", t, t);
   for (int s = 0; s < 3; ++s) {
-    text += fmt::format("setting s{0} {{ default on; covers purpose == p{0} and e{1} in {{v0, v1}}; available on {{web}} }}\n",
-                        s, s + 1);
+    text += fmt::format(
+        "setting s{0} {{ default on; covers purpose == p{0} and e{1} in {{v0, v1}}; available on {{web}} }}\n", s,
+        s + 1);
   }
   for (int r = 0; r < rules; ++r) {
     std::string condition = fmt::format("app == a{} and purpose == p{}", r % 50, below(6));

@@ -22,8 +22,8 @@
 
 #include "bench_support.hpp"
 #include "usegate.h"
-#include "usegate/runtime/time_text.hpp"
 #include "usegate/base/calendar.hpp"
+#include "usegate/runtime/time_text.hpp"
 
 namespace {
 
@@ -39,9 +39,7 @@ struct XRecord {
 
 std::vector<XRecord> make_records() {
   std::mt19937_64 random(7);
-  const auto pick = [&](const std::vector<std::string>& options) {
-    return options[random() % options.size()];
-  };
+  const auto pick = [&](const std::vector<std::string>& options) { return options[random() % options.size()]; };
   std::vector<XRecord> records;
   for (std::size_t i = 0; i < record_count; ++i) {
     XRecord record;
@@ -50,7 +48,8 @@ std::vector<XRecord> make_records() {
     record.region = pick({"US", "US", "EU", "EU", "UK", "other_region", "eu", ""});
     record.visibility = pick({"public", "public", "public", "protected", ""});
     const int day = static_cast<int>(random() % 200);  // 2024-03-01 plus up to 200 days
-    const std::int64_t seconds = calendar::days_from_civil(2024, 3, 1) * 86400 + day * 86400 + static_cast<std::int64_t>(random() % 86400);
+    const std::int64_t seconds =
+        calendar::days_from_civil(2024, 3, 1) * 86400 + day * 86400 + static_cast<std::int64_t>(random() % 86400);
     const std::int64_t days = seconds / 86400;
     // Rebuild the civil date of `days` by stepping from 2024-03-01 (all in 2024).
     static constexpr int month_lengths[] = {31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -96,7 +95,8 @@ std::vector<FieldValue> fields_of(const Policy& policy, const XRecord& record) {
   fields[*policy.find_variable("visibility")] = field(record.visibility);
   fields[*policy.find_variable("ts")] = field(record.ts);
   fields[*policy.find_variable("now")] = FieldValue::from_number(static_cast<double>(now_seconds));
-  fields[*policy.find_variable("grok_sharing")] = record.sharing ? FieldValue::from_string(record.sharing) : FieldValue::absent();
+  fields[*policy.find_variable("grok_sharing")] =
+      record.sharing ? FieldValue::from_string(record.sharing) : FieldValue::absent();
   return fields;
 }
 
@@ -148,19 +148,28 @@ Decision handwritten(const DecodedRecord& r, double now_key) {
       (r.region == region_unreadable || (r.region == eu && !r.ts_known))) {
     return {false, reason_eu_suspension_unreadable};
   }
-  if (r.purpose == realtime_answers && r.category == post && r.visibility == is_public) return {true, reason_realtime_public};
+  if (r.purpose == realtime_answers && r.category == post && r.visibility == is_public)
+    return {true, reason_realtime_public};
   if (trains && r.category == post && r.visibility == is_public) return {true, reason_train_on_posts};
-  if (trains && (r.category == interaction || r.category == input || r.category == result)) return {true, reason_train_on_grok_use};
+  if (trains && (r.category == interaction || r.category == input || r.category == result))
+    return {true, reason_train_on_grok_use};
   return {false, reason_default};
 }
 
 DecodedRecord decode(const XRecord& record) {
   DecodedRecord r{};
   const std::string& p = record.purpose;
-  r.purpose = p == "training" ? training : p == "fine_tuning" ? fine_tuning : p == "realtime_answers" ? realtime_answers : purpose_other;
+  r.purpose = p == "training"           ? training
+              : p == "fine_tuning"      ? fine_tuning
+              : p == "realtime_answers" ? realtime_answers
+                                        : purpose_other;
   const std::string& c = record.category;
-  r.category = c == "post" ? post : c == "interaction" ? interaction : c == "input" ? input : c == "result" ? result
-             : c == "direct_message" ? direct_message : category_other;
+  r.category = c == "post"             ? post
+               : c == "interaction"    ? interaction
+               : c == "input"          ? input
+               : c == "result"         ? result
+               : c == "direct_message" ? direct_message
+                                       : category_other;
   const std::string& g = record.region;
   r.region = g == "US" ? us : g == "EU" ? eu : g == "UK" ? uk : g == "other_region" ? other_region : region_unreadable;
   const std::string& v = record.visibility;
@@ -183,8 +192,8 @@ void check_baseline_agrees() {
     const Decision expected = policy.decide(fields_of(policy, record));
     const Decision baseline = handwritten(decode(record), now_key);
     if (!(expected == baseline)) {
-      std::fprintf(stderr, "the hand-written baseline disagrees with the policy on %s/%s/%s\n",
-                   record.purpose.c_str(), record.category.c_str(), record.region.c_str());
+      std::fprintf(stderr, "the hand-written baseline disagrees with the policy on %s/%s/%s\n", record.purpose.c_str(),
+                   record.category.c_str(), record.region.c_str());
       std::abort();
     }
   }
@@ -219,8 +228,12 @@ void decide_from_codes(benchmark::State& state, bool dense) {
   set_counters(state);
 }
 
-void Decide_FromCodes_Dense(benchmark::State& state) { decide_from_codes(state, true); }
-void Decide_FromCodes_Diagram(benchmark::State& state) { decide_from_codes(state, false); }
+void Decide_FromCodes_Dense(benchmark::State& state) {
+  decide_from_codes(state, true);
+}
+void Decide_FromCodes_Diagram(benchmark::State& state) {
+  decide_from_codes(state, false);
+}
 
 void Baseline_HandWritten_FromCodes(benchmark::State& state) {
   check_baseline_agrees();

@@ -51,7 +51,8 @@ std::string generate_file(std::size_t megabytes) {
   const char* regions[] = {"US", "US", "EU", "UK", "other_region"};
   const char* visibilities[] = {"public", "public", "public", "protected"};
   const char* sharing[] = {"", "", "", ",\"grok_sharing\":\"off\"", ",\"grok_sharing\":\"on\""};
-  const char* words[] = {"grok", "data", "policy", "model", "training", "users", "privacy", "settings", "post", "reply"};
+  const char* words[] = {"grok",  "data",    "policy",   "model", "training",
+                         "users", "privacy", "settings", "post",  "reply"};
   std::string line;
   std::size_t written = 0;
   for (std::uint64_t id = 0; written < megabytes * 1000000; ++id) {
@@ -184,7 +185,13 @@ void PeakMemory_Filter(benchmark::State& state) {
 BENCHMARK(BareParse_OnDemand)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BareParse_Dom)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(Filter)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(PeakMemory_Filter)->ArgName("MB")->Arg(100)->Arg(1000)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(PeakMemory_Filter)
+    ->ArgName("MB")
+    ->Arg(100)
+    ->Arg(1000)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 

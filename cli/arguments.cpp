@@ -4,8 +4,8 @@
 
 namespace usegate::cli {
 
-Arguments::Arguments(std::string command, std::vector<std::string_view> words,
-                     std::set<std::string> flags, std::set<std::string> options)
+Arguments::Arguments(std::string command, std::vector<std::string_view> words, std::set<std::string> flags,
+                     std::set<std::string> options)
     : command_(std::move(command)) {
   bool only_positionals = false;
   for (std::size_t i = 0; i < words.size(); ++i) {
@@ -30,8 +30,7 @@ Arguments::Arguments(std::string command, std::vector<std::string_view> words,
       continue;
     }
     if (options.count(name) == 0) {
-      throw UsageError(fmt::format("{}: unknown option `{}` (see `usegate {} --help`)", command_,
-                                   name, command_));
+      throw UsageError(fmt::format("{}: unknown option `{}` (see `usegate {} --help`)", command_, name, command_));
     }
     if (!value) {
       if (i + 1 >= words.size()) {

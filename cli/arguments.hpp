@@ -20,8 +20,8 @@ struct UsageError : std::runtime_error {
 class Arguments {
  public:
   // `flags` take no value; `options` take one (repeatable ones keep every value).
-  Arguments(std::string command, std::vector<std::string_view> words,
-            std::set<std::string> flags, std::set<std::string> options);
+  Arguments(std::string command, std::vector<std::string_view> words, std::set<std::string> flags,
+            std::set<std::string> options);
 
   [[nodiscard]] bool flag(const std::string& name) const { return flags_.count(name) > 0; }
   [[nodiscard]] std::optional<std::string> option(const std::string& name) const;

@@ -26,9 +26,7 @@ compiler::Partition partition_of(const runtime::CompiledPolicy& policy, const ru
       partition.kind = compiler::Partition::Kind::setting;
       partition.name = policy.settings[variable.source].name;
       return partition;
-    case runtime::VariableKind::categorical:
-      partition.kind = compiler::Partition::Kind::categorical;
-      break;
+    case runtime::VariableKind::categorical: partition.kind = compiler::Partition::Kind::categorical; break;
     case runtime::VariableKind::ordered:
       partition.kind = compiler::Partition::Kind::ordered;
       partition.constants = variable.constants;
@@ -94,7 +92,8 @@ class DiagramBuilder {
 }  // namespace
 
 ArtifactDiagram diagram_of_artifact(const runtime::CompiledPolicy& policy) {
-  ArtifactDiagram result{{}, compiler::DecisionDiagram(sizes_of(policy), compiler::CompileOptions{}.max_diagram_nodes), 0};
+  ArtifactDiagram result{
+      {}, compiler::DecisionDiagram(sizes_of(policy), compiler::CompileOptions{}.max_diagram_nodes), 0};
   for (const auto& variable : policy.variables) result.partitions.push_back(partition_of(policy, variable));
   result.root = DiagramBuilder(policy, result.diagram).root();
   return result;

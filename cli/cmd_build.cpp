@@ -6,8 +6,8 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
-#include "exit_codes.hpp"
 #include "decision_policy.hpp"
+#include "exit_codes.hpp"
 #include "usegate/base/format_text.hpp"
 #include "usegate/compiler/compile.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
@@ -63,13 +63,12 @@ int run_build(const Words& words) {
   file.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   file.close();
   if (!file) throw UsageError(fmt::format("build: cannot write `{}`", *output));
-  const std::string layout =
-      table.table.layout == runtime::DecisionTable::Layout::dense
-          ? "dense table of " + counted(table.table.cells.size(), "cell")
-          : "decision diagram of " + counted(table.table.words.size(), "word");
-  std::cerr << fmt::format("wrote {}: policy {} version {}, {}, {}, {}\n", *output,
-                           table.name, table.version.empty() ? "-" : table.version,
-                           counted(table.variables.size(), "variable"), layout, counted(bytes.size(), "byte"));
+  const std::string layout = table.table.layout == runtime::DecisionTable::Layout::dense
+                                 ? "dense table of " + counted(table.table.cells.size(), "cell")
+                                 : "decision diagram of " + counted(table.table.words.size(), "word");
+  std::cerr << fmt::format("wrote {}: policy {} version {}, {}, {}, {}\n", *output, table.name,
+                           table.version.empty() ? "-" : table.version, counted(table.variables.size(), "variable"),
+                           layout, counted(bytes.size(), "byte"));
   return 0;
 }
 

@@ -5,8 +5,8 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
-#include "exit_codes.hpp"
 #include "decision_policy.hpp"
+#include "exit_codes.hpp"
 #include "policy_files.hpp"
 #include "stage_show.hpp"
 #include "usegate/base/format_text.hpp"
@@ -71,7 +71,8 @@ int run_check(const Words& words) {
   const std::string format = arguments.format({"text", "json"});
   if (arguments.positionals().empty()) throw UsageError("check: name at least one policy file");
   StagePrinter stages(stages_to_show(arguments.all("--show")));
-  if (!stages.empty() && format != "text") throw UsageError("check: `--show` prints text; it cannot be combined with `--format json`");
+  if (!stages.empty() && format != "text")
+    throw UsageError("check: `--show` prints text; it cannot be combined with `--format json`");
 
   std::size_t errors = 0;
   std::size_t warnings = 0;
@@ -79,9 +80,10 @@ int run_check(const Words& words) {
     const PolicyFile file = read_policy_file(path, !arguments.flag("--no-lints"));
     if (file.is_artifact()) {
       if (!stages.empty()) {
-        std::cerr << fmt::format("{}: error: `--show` needs a policy source; an artifact keeps no syntax tree or "
-                                 "checked policy\n = help: run `usegate table` for the rows of an artifact\n",
-                                 path);
+        std::cerr << fmt::format(
+            "{}: error: `--show` needs a policy source; an artifact keeps no syntax tree or "
+            "checked policy\n = help: run `usegate table` for the rows of an artifact\n",
+            path);
         ++errors;
         continue;
       }
@@ -106,19 +108,18 @@ int run_check(const Words& words) {
     if (const auto& policy = loaded.analysis.policy; policy && !diagnostics.has_errors()) {
       std::size_t explicit_rules = 0;
       for (const auto& rule : policy->rules) explicit_rules += rule.setting ? 0 : 1;
-      std::cout << fmt::format("{}: ok: policy {} version {}, {} rule{}, {} setting{}{}\n", path,
-                               policy->name, policy->version.empty() ? "-" : policy->version,
-                               explicit_rules, explicit_rules == 1 ? "" : "s",
-                               policy->settings.size(), policy->settings.size() == 1 ? "" : "s",
-                               diagnostics.warning_count() > 0
-                                   ? fmt::format(", {} warning{}", diagnostics.warning_count(),
-                                                 diagnostics.warning_count() == 1 ? "" : "s")
-                                   : "");
+      std::cout << fmt::format(
+          "{}: ok: policy {} version {}, {} rule{}, {} setting{}{}\n", path, policy->name,
+          policy->version.empty() ? "-" : policy->version, explicit_rules, explicit_rules == 1 ? "" : "s",
+          policy->settings.size(), policy->settings.size() == 1 ? "" : "s",
+          diagnostics.warning_count() > 0
+              ? fmt::format(", {} warning{}", diagnostics.warning_count(), diagnostics.warning_count() == 1 ? "" : "s")
+              : "");
     }
   }
   if (format == "text" && (errors > 0 || warnings > 0)) {
-    std::cerr << fmt::format("{} error{}, {} warning{}\n", errors, errors == 1 ? "" : "s",
-                             warnings, warnings == 1 ? "" : "s");
+    std::cerr << fmt::format("{} error{}, {} warning{}\n", errors, errors == 1 ? "" : "s", warnings,
+                             warnings == 1 ? "" : "s");
   }
   if (errors > 0) return 1;
   if (warnings > 0 && arguments.flag("--werror")) return 1;

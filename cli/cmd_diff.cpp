@@ -12,14 +12,14 @@
 #include "arguments.hpp"
 #include "artifact_diagram.hpp"
 #include "commands.hpp"
-#include "exit_codes.hpp"
 #include "decision_policy.hpp"
+#include "exit_codes.hpp"
 #include "policy_files.hpp"
 #include "record_diff_report.hpp"
-#include "usegate/review/record_diff.hpp"
 #include "record_inputs.hpp"
 #include "usegate/base/json_text.hpp"
 #include "usegate/compiler/diff.hpp"
+#include "usegate/review/record_diff.hpp"
 
 namespace usegate::cli {
 namespace {
@@ -66,7 +66,9 @@ or an artifact that does not load, two policies that cannot be compared, or bind
 not fit NEW
 )";
 
-std::string version_text(const std::string& version) { return version.empty() ? "-" : version; }
+std::string version_text(const std::string& version) {
+  return version.empty() ? "-" : version;
+}
 
 const char* effect_name(const compiler::RuleDecision& decision) {
   return decision.effect == compiler::Effect::allow ? "allow" : "deny";
@@ -163,16 +165,15 @@ std::variant<compiler::DecisionFunction, compiler::DiffError> decision_function_
   try {
     return decision_function_of_artifact(runtime::compiled_of(*file.artifact));
   } catch (const compiler::DiagramTooLarge& error) {
-    return compiler::DiffError{
-        fmt::format("the decision table of artifact `{}` exceeds the diff's budget of {}", file.path,
-                    error.budget_text()),
-        fmt::format("the budget is {}", error.option_name()), std::nullopt};
+    return compiler::DiffError{fmt::format("the decision table of artifact `{}` exceeds the diff's budget of {}",
+                                           file.path, error.budget_text()),
+                               fmt::format("the budget is {}", error.option_name()), std::nullopt};
   }
 }
 
 // The diff of two sources; with an artifact, the rows of the two decision functions.
 std::variant<compiler::PolicyDiff, compiler::DiffError> diff_files(const PolicyFile& old_file,
-                                                                  const PolicyFile& new_file) {
+                                                                   const PolicyFile& new_file) {
   if (!old_file.is_artifact() && !new_file.is_artifact()) {
     return compiler::diff_policies(*old_file.source->analysis.policy, *new_file.source->analysis.policy);
   }
@@ -240,7 +241,8 @@ int run_diff(const Words& words) {
     // A span points into NEW, which is then a source.
     if (error->span && new_file.source) {
       std::cerr << usegate::format_diagnostic(
-          *new_file.source->source, usegate::Diagnostic{usegate::Severity::error, error->message, *error->span, error->help, ""});
+          *new_file.source->source,
+          usegate::Diagnostic{usegate::Severity::error, error->message, *error->span, error->help, ""});
     } else {
       std::cerr << fmt::format("usegate diff: error: {}\n  = help: {}\n", error->message, error->help);
     }
@@ -276,21 +278,26 @@ int run_diff(const Words& words) {
     // Purposes are checked against NEW, as eval checks them; OLD reads what it declares.
     records::PurposeCodes new_purposes;
     if (!purposes.empty()) new_purposes = required_purposes(*new_policy, purposes, "diff");
-    const review::RecordDiffVersion old_version{*old_policy, *old_bindings,
-                                        old_ledger ? &*old_ledger : nullptr, records::purposes_as_read_by(*old_policy, purposes)};
-    const review::RecordDiffVersion new_version{*new_policy, *new_bindings,
-                                        new_ledger ? &*new_ledger : nullptr, std::move(new_purposes)};
+    const review::RecordDiffVersion old_version{*old_policy, *old_bindings, old_ledger ? &*old_ledger : nullptr,
+                                                records::purposes_as_read_by(*old_policy, purposes)};
+    const review::RecordDiffVersion new_version{*new_policy, *new_bindings, new_ledger ? &*new_ledger : nullptr,
+                                                std::move(new_purposes)};
     review::RecordDiff record_diff;
     try {
       ProgressLine progress;
-      record_diff = review::diff_records(records_input, old_version, new_version, now, max_line,
-                                         [&progress](std::uint64_t read, std::uint64_t bytes) { progress.update(read, bytes); });
+      record_diff =
+          review::diff_records(records_input, old_version, new_version, now, max_line,
+                               [&progress](std::uint64_t read, std::uint64_t bytes) { progress.update(read, bytes); });
     } catch (const std::runtime_error& error) {
       std::cerr << fmt::format("usegate diff: {}: {}\n", *records_path, error.what());
       return 2;
     }
     if (records_input > 0) ::close(records_input);
-    const RecordDiffInputs inputs{*records_path, now, purposes, consent_path, old_ledger ? &*old_ledger : nullptr,
+    const RecordDiffInputs inputs{*records_path,
+                                  now,
+                                  purposes,
+                                  consent_path,
+                                  old_ledger ? &*old_ledger : nullptr,
                                   new_ledger ? &*new_ledger : nullptr};
     records = format == "json" ? record_diff_json(record_diff, inputs) : record_diff_text(record_diff, inputs);
   }

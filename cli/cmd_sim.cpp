@@ -15,16 +15,16 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
-#include "exit_codes.hpp"
 #include "decision_policy.hpp"
+#include "exit_codes.hpp"
 #include "policy_files.hpp"
 #include "record_inputs.hpp"
-#include "usegate/review/record_simulation.hpp"
-#include "usegate/review/scenario.hpp"
 #include "sim_report.hpp"
-#include "usegate/review/simulation.hpp"
 #include "text_input.hpp"
 #include "usegate/compiler/regions.hpp"
+#include "usegate/review/record_simulation.hpp"
+#include "usegate/review/scenario.hpp"
+#include "usegate/review/simulation.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
 
 namespace usegate::cli {
@@ -138,10 +138,9 @@ class RecordWriter final : public review::RecordObserver {
     if (field.is_time) return fmt::format(",\"{}\":{}", field.name, value);
     const std::string& text = field.values[static_cast<std::size_t>(value)];
     if (text == "missing") return {};
-    const bool bare = types_[index] == runtime::AttributeType::boolean ||
-                      types_[index] == runtime::AttributeType::number;
-    return bare ? fmt::format(",\"{}\":{}", field.name, text)
-                : fmt::format(",\"{}\":\"{}\"", field.name, text);
+    const bool bare =
+        types_[index] == runtime::AttributeType::boolean || types_[index] == runtime::AttributeType::number;
+    return bare ? fmt::format(",\"{}\":{}", field.name, text) : fmt::format(",\"{}\":\"{}\"", field.name, text);
   }
 
   std::ofstream file_;
@@ -172,9 +171,10 @@ int simulate_scenario(const Arguments& arguments, const std::string& format, con
                       const std::vector<std::string>& paths) {
   for (const char* option : {"--bindings", "--consent", "--now", "--purpose", "--max-line"}) {
     if (arguments.option(option)) {
-      throw UsageError(fmt::format("sim: `{}` applies to `--records FILE`; a scenario sets the time, the purposes "
-                                   "and the settings itself",
-                                   option));
+      throw UsageError(
+          fmt::format("sim: `{}` applies to `--records FILE`; a scenario sets the time, the purposes "
+                      "and the settings itself",
+                      option));
     }
   }
   std::vector<Policy> policies;
@@ -203,12 +203,11 @@ int simulate_scenario(const Arguments& arguments, const std::string& format, con
   simulations.reserve(policies.size());
   for (const auto& policy : policies) simulations.emplace_back(policy, schema);
   std::optional<RecordWriter> writer;
-  if (const auto path = arguments.option("--write-records"))
-    writer.emplace(*path, schema, simulations.front());
+  if (const auto path = arguments.option("--write-records")) writer.emplace(*path, schema, simulations.front());
   {
     ProgressLine progress;
     review::run_population(scenario, schema, simulations, writer ? &*writer : nullptr,
-                   [&](std::uint64_t done) { progress.update_users(done, scenario.users); });
+                           [&](std::uint64_t done) { progress.update_users(done, scenario.users); });
   }
   if (writer) writer->finish();
 
@@ -221,11 +220,13 @@ int simulate_scenario(const Arguments& arguments, const std::string& format, con
 
 // The purposes of `--purpose`, or every value of `enum purpose` (the first policy's, then the
 // other's new ones). Each must be a value of some policy's `enum purpose`.
-std::vector<std::string> record_purposes(const Arguments& arguments, std::span<const review::RecordSimulationPolicy> policies) {
+std::vector<std::string> record_purposes(const Arguments& arguments,
+                                         std::span<const review::RecordSimulationPolicy> policies) {
   std::vector<std::string> declared;
   for (const auto& input : policies) {
     for (const auto& attribute : runtime::compiled_of(input.policy).attributes) {
-      if (attribute.name != records::purpose_attribute || attribute.type != runtime::AttributeType::enumeration) continue;
+      if (attribute.name != records::purpose_attribute || attribute.type != runtime::AttributeType::enumeration)
+        continue;
       for (const auto& value : attribute.values) {
         if (std::find(declared.begin(), declared.end(), value) == declared.end()) declared.push_back(value);
       }

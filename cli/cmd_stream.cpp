@@ -9,8 +9,8 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
-#include "exit_codes.hpp"
 #include "decision_policy.hpp"
+#include "exit_codes.hpp"
 #include "record_inputs.hpp"
 #include "stream_summary.hpp"
 #include "usegate/records/bindings.hpp"
@@ -73,7 +73,7 @@ int open_for_writing(const std::string& path) {
 int run_stream_command(const Words& words, bool eval) {
   const char* command = eval ? "eval" : "filter";
   std::set<std::string> flags{"--help", "--strict"};
-  std::set<std::string> options{"--policy",  "--bindings", "--consent", "--now",
+  std::set<std::string> options{"--policy",  "--bindings", "--consent",  "--now",
                                 "--purpose", "--summary",  "--max-line", "-j"};
   if (eval) {
     flags.insert("--keep");
@@ -91,7 +91,8 @@ int run_stream_command(const Words& words, bool eval) {
   unsigned threads = 1;
   if (const auto text = arguments.option("-j")) {
     const int parsed = std::atoi(text->c_str());
-    if (parsed < 1 || parsed > 256) throw UsageError(fmt::format("{}: `-j` takes a number of threads from 1 to 256", command));
+    if (parsed < 1 || parsed > 256)
+      throw UsageError(fmt::format("{}: `-j` takes a number of threads from 1 to 256", command));
     threads = static_cast<unsigned>(parsed);
   }
   const std::size_t max_line = read_max_line(arguments, command);
@@ -138,11 +139,9 @@ int run_stream_command(const Words& words, bool eval) {
   ProgressLine progress;
   records::StreamCounts counts;
   try {
-    counts = records::run_stream(input, sinks, *policy, *bindings,
-                                 ledger ? &*ledger : nullptr, now, stream_options,
-                                 [&progress](const records::StreamCounts& so_far) {
-                                   progress.update(so_far.read, so_far.bytes);
-                                 });
+    counts = records::run_stream(
+        input, sinks, *policy, *bindings, ledger ? &*ledger : nullptr, now, stream_options,
+        [&progress](const records::StreamCounts& so_far) { progress.update(so_far.read, so_far.bytes); });
   } catch (const std::runtime_error& error) {
     progress.clear();
     std::cerr << fmt::format("usegate {}: {}\n", command, error.what());
@@ -169,7 +168,11 @@ int run_stream_command(const Words& words, bool eval) {
 
 }  // namespace
 
-int run_eval(const Words& words) { return run_stream_command(words, true); }
-int run_filter(const Words& words) { return run_stream_command(words, false); }
+int run_eval(const Words& words) {
+  return run_stream_command(words, true);
+}
+int run_filter(const Words& words) {
+  return run_stream_command(words, false);
+}
 
 }  // namespace usegate::cli

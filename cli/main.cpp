@@ -47,8 +47,7 @@ void print_help() {
 
 int main(int argc, char** argv) {
   const usegate::cli::Words words(argv + 1, argv + argc);
-  if (words.empty() || words.front() == "--help" || words.front() == "-h" ||
-      words.front() == "help") {
+  if (words.empty() || words.front() == "--help" || words.front() == "-h" || words.front() == "help") {
     print_help();
     return words.empty() ? 2 : 0;
   }

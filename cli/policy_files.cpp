@@ -41,10 +41,10 @@ std::string read_file(const std::string& path, const FileLimit& limit) {
     size += static_cast<std::size_t>(got);
     if (size > limit.bytes) {
       if (descriptor != 0) ::close(descriptor);
-      throw InputFileError(fmt::format("{}: error: the {} is larger than the limit of {}\n = help: a {} is at most {}; "
-                                       "is this the file you meant?",
-                                       printable(path), limit.what, size_text(limit.bytes), limit.what,
-                                       size_text(limit.bytes)));
+      throw InputFileError(
+          fmt::format("{}: error: the {} is larger than the limit of {}\n = help: a {} is at most {}; "
+                      "is this the file you meant?",
+                      printable(path), limit.what, size_text(limit.bytes), limit.what, size_text(limit.bytes)));
     }
   }
   if (descriptor != 0) ::close(descriptor);
@@ -52,7 +52,9 @@ std::string read_file(const std::string& path, const FileLimit& limit) {
   return text;
 }
 
-bool is_artifact(std::string_view bytes) { return bytes.substr(0, 8) == std::string_view("USEGATE\0", 8); }
+bool is_artifact(std::string_view bytes) {
+  return bytes.substr(0, 8) == std::string_view("USEGATE\0", 8);
+}
 
 LoadedPolicy analyze_policy_text(const std::string& path, std::string text, bool run_lints) {
   LoadedPolicy loaded;

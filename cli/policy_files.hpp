@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "usegate/compiler/analyze.hpp"
 #include "usegate/base/source.hpp"
+#include "usegate/compiler/analyze.hpp"
 
 namespace usegate::cli {
 

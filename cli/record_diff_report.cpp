@@ -40,7 +40,8 @@ std::string record_diff_text(const review::RecordDiff& diff, const RecordDiffInp
   std::string out = fmt::format("\nrecords ({}): {} read, {} changed, {} unchanged, {} rejected\n", heading, diff.read,
                                 diff.changed(), diff.unchanged, diff.rejected);
   for (const auto direction : directions) {
-    out += fmt::format("  {}: {}\n", compiler::direction_name(direction), counted(diff.changed_in(direction), "record"));
+    out +=
+        fmt::format("  {}: {}\n", compiler::direction_name(direction), counted(diff.changed_in(direction), "record"));
     for (const auto& pair : diff.pairs) {
       if (pair.direction != direction) continue;
       const bool more = pair.records > pair.first_lines.size();
@@ -81,18 +82,18 @@ std::string record_diff_json(const review::RecordDiff& diff, const RecordDiffInp
       "{{\"file\": {}, \"now\": {}, \"purposes\": [{}], \"read\": {}, \"changed\": {}, \"unchanged\": {}, "
       "\"rejected\": {}, \"empty_lines\": {}, \"newly_denied\": {}, \"newly_allowed\": {}, \"reason_only\": {}, "
       "\"consent\": {}, \"pairs\": [",
-      json::quote(inputs.records_path), json::quote(utc_time_text(inputs.now)), fmt::join(purposes, ", "),
-      diff.read, diff.changed(), diff.unchanged, diff.rejected, diff.empty_lines,
+      json::quote(inputs.records_path), json::quote(utc_time_text(inputs.now)), fmt::join(purposes, ", "), diff.read,
+      diff.changed(), diff.unchanged, diff.rejected, diff.empty_lines,
       diff.changed_in(compiler::DiffDirection::newly_denied), diff.changed_in(compiler::DiffDirection::newly_allowed),
       diff.changed_in(compiler::DiffDirection::reason_only), consent);
   for (std::size_t i = 0; i < diff.pairs.size(); ++i) {
     const review::ReasonPair& pair = diff.pairs[i];
-    out += fmt::format("{}\n    {{\"direction\": {}, \"old\": {}, \"new\": {}, \"records\": {}, "
-                       "\"first_lines\": [{}]}}",
-                       i == 0 ? "" : ",", json::quote(direction_key(pair.direction)),
-                       outcome_json(pair.before.decision, pair.before.reason),
-                       outcome_json(pair.after.decision, pair.after.reason), pair.records,
-                       fmt::join(pair.first_lines, ", "));
+    out += fmt::format(
+        "{}\n    {{\"direction\": {}, \"old\": {}, \"new\": {}, \"records\": {}, "
+        "\"first_lines\": [{}]}}",
+        i == 0 ? "" : ",", json::quote(direction_key(pair.direction)),
+        outcome_json(pair.before.decision, pair.before.reason), outcome_json(pair.after.decision, pair.after.reason),
+        pair.records, fmt::join(pair.first_lines, ", "));
   }
   out += diff.pairs.empty() ? "]}" : "\n  ]}";
   return out;

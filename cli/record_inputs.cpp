@@ -17,8 +17,8 @@
 
 #include "policy_files.hpp"
 #include "text_input.hpp"
-#include "usegate/base/format_text.hpp"
 #include "usegate/base/diagnostics.hpp"
+#include "usegate/base/format_text.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
 #include "usegate/runtime/time_text.hpp"
 
@@ -36,9 +36,10 @@ std::int64_t read_now(const Arguments& arguments, const char* command) {
   if (!text) return static_cast<std::int64_t>(std::time(nullptr));
   const auto seconds = runtime::epoch_seconds_from_text(*text);
   if (!seconds) {
-    throw UsageError(fmt::format("{}: `--now {}` is not a time (write `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM:SSZ` or "
-                                 "epoch seconds)",
-                                 command, *text));
+    throw UsageError(
+        fmt::format("{}: `--now {}` is not a time (write `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM:SSZ` or "
+                    "epoch seconds)",
+                    command, *text));
   }
   return *seconds;
 }
@@ -64,7 +65,8 @@ std::vector<std::string> split_purposes(const std::string& list) {
   }
 }
 
-records::PurposeCodes required_purposes(const Policy& policy, const std::vector<std::string>& names, const char* command) {
+records::PurposeCodes required_purposes(const Policy& policy, const std::vector<std::string>& names,
+                                        const char* command) {
   const auto variable = policy.find_variable(records::purpose_attribute);
   if (!variable || policy.variable(*variable).kind != VariableDescription::Kind::enumeration) {
     throw UsageError(fmt::format("{}: `--purpose` needs a policy that tests an enum `purpose`", command));
@@ -73,7 +75,8 @@ records::PurposeCodes required_purposes(const Policy& policy, const std::vector<
   for (const auto& name : names) {
     const Code code = policy.encode(*variable, FieldValue::from_string(name));
     if (code < runtime::first_value_code) {
-      const auto& values = runtime::compiled_of(policy).attributes[runtime::compiled_of(policy).variables[*variable].source].values;
+      const auto& values =
+          runtime::compiled_of(policy).attributes[runtime::compiled_of(policy).variables[*variable].source].values;
       std::string list;
       for (const auto& value : values) list += (list.empty() ? "" : ", ") + value;
       throw UsageError(fmt::format("{}: unknown purpose `{}` (the policy's purposes: {})", command, name, list));
@@ -103,9 +106,10 @@ std::size_t read_max_line(const Arguments& arguments, const char* command) {
   // Lines are held in memory whole: more than 1 TiB is a typo, not a limit.
   constexpr std::size_t largest = std::size_t{1} << 40;
   if (shift < 0 || value == 0 || value > (largest >> shift)) {
-    throw UsageError(fmt::format("{}: `--max-line {}` is not a line length (write bytes, or a number followed by K, "
-                                 "M or G, from 1 to 1024G)",
-                                 command, printable(*text)));
+    throw UsageError(
+        fmt::format("{}: `--max-line {}` is not a line length (write bytes, or a number followed by K, "
+                    "M or G, from 1 to 1024G)",
+                    command, printable(*text)));
   }
   return value << shift;
 }
@@ -167,8 +171,8 @@ struct LedgerBranch {
 }  // namespace
 
 std::vector<records::ConsentLedger> read_consent_option(const std::string& path,
-                                                        const std::vector<const Policy*>& policies,
-                                                        std::int64_t now, const char* command) {
+                                                        const std::vector<const Policy*>& policies, std::int64_t now,
+                                                        const char* command) {
   const int descriptor = open_for_reading(path, "consent file");
   std::string failure;
   std::vector<records::ConsentLedger> ledgers;
@@ -283,8 +287,8 @@ void ProgressLine::update(std::uint64_t records, std::uint64_t bytes) {
   if (!due(false)) return;
   const double seconds = std::chrono::duration<double>(last_ - start_).count();
   const double megabytes = static_cast<double>(bytes) / 1e6;
-  draw(fmt::format("{:>12} {:<7}  {:>10.1f} MB  {:>8.1f} MB/s  {:>6.1f} s ", records, records == 1 ? "record" : "records",
-                   megabytes, seconds > 0 ? megabytes / seconds : 0.0, seconds));
+  draw(fmt::format("{:>12} {:<7}  {:>10.1f} MB  {:>8.1f} MB/s  {:>6.1f} s ", records,
+                   records == 1 ? "record" : "records", megabytes, seconds > 0 ? megabytes / seconds : 0.0, seconds));
 }
 
 void ProgressLine::update_users(std::uint64_t done, std::uint64_t total) {

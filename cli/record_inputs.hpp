@@ -37,7 +37,7 @@ namespace usegate::cli {
 // As eval and filter read `--purpose`: the policy must test an enum `purpose` declaring every
 // name; anything else is a usage error that lists the policy's purposes.
 [[nodiscard]] records::PurposeCodes required_purposes(const Policy& policy, const std::vector<std::string>& names,
-                                             const char* command);
+                                                      const char* command);
 // `--max-line BYTES` (`64M`, `1G`, `4096`): the longest record line; the default when absent.
 [[nodiscard]] std::size_t read_max_line(const Arguments& arguments, const char* command);
 

@@ -36,8 +36,7 @@ std::string count_change(std::uint64_t a, std::uint64_t b) {
 // A text table whose numeric columns are aligned on the right.
 class ReportTable {
  public:
-  explicit ReportTable(std::vector<std::string> header, std::vector<bool> right)
-      : right_(std::move(right)) {
+  explicit ReportTable(std::vector<std::string> header, std::vector<bool> right) : right_(std::move(right)) {
     rows_.push_back(std::move(header));
   }
   void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
@@ -123,8 +122,7 @@ std::vector<std::string> default_row(const std::string& name, const Setting* lef
 template <typename Report>
 std::string describe_policy(const Labeled<Report>& labeled) {
   return fmt::format("policy {} version {} ({})", labeled.report.policy_name,
-                     labeled.report.policy_version.empty() ? "-" : labeled.report.policy_version,
-                     labeled.path);
+                     labeled.report.policy_version.empty() ? "-" : labeled.report.policy_version, labeled.path);
 }
 
 // The first lines of a report: the policy, or each policy under its label.
@@ -139,15 +137,14 @@ std::string policy_lines(std::span<const Labeled<Report>> reports) {
 std::string header(const review::Scenario& scenario, std::span<const LabeledReport> reports) {
   std::string out = policy_lines(reports);
   out += fmt::format("scenario {}: {}, seed {}, now {}{}\n", scenario.path, counted(scenario.users, "user"),
-                     scenario.seed, scenario.now_text,
-                     reports.size() > 1 ? ", the same users under each policy" : "");
+                     scenario.seed, scenario.now_text, reports.size() > 1 ? ", the same users under each policy" : "");
   std::string purposes;
   for (const auto& purpose : scenario.purposes) {
     if (!purposes.empty()) purposes += ", ";
     purposes += purpose;
   }
-  out += fmt::format("{} per purpose ({} per user), purposes {}\n",
-                     counted(reports.front().report.records, "record"), scenario.records_per_user(), purposes);
+  out += fmt::format("{} per purpose ({} per user), purposes {}\n", counted(reports.front().report.records, "record"),
+                     scenario.records_per_user(), purposes);
   return out;
 }
 
@@ -155,25 +152,22 @@ std::string header(const review::Scenario& scenario, std::span<const LabeledRepo
 std::string purposes_text(const std::vector<review::PurposeReport>& purposes) {
   std::string out;
   for (const auto& purpose : purposes) {
-    out += fmt::format("\npurpose {}: {} of {} usable ({})\n\n", purpose.purpose,
-                       purpose.all.usable, counted(purpose.all.records, "record"),
-                       percent(purpose.all.usable, purpose.all.records));
-    ReportTable breakdowns({"breakdown", "value", "records", "usable", "share"},
-                           {false, false, true, true, true});
+    out += fmt::format("\npurpose {}: {} of {} usable ({})\n\n", purpose.purpose, purpose.all.usable,
+                       counted(purpose.all.records, "record"), percent(purpose.all.usable, purpose.all.records));
+    ReportTable breakdowns({"breakdown", "value", "records", "usable", "share"}, {false, false, true, true, true});
     for (const auto& breakdown : purpose.breakdowns) {
       for (std::size_t i = 0; i < breakdown.values.size(); ++i) {
         const review::UsableCount& count = breakdown.counts[i];
-        breakdowns.add({i == 0 ? breakdown.field : "", breakdown.values[i],
-                        std::to_string(count.records), std::to_string(count.usable),
-                        percent(count.usable, count.records)});
+        breakdowns.add({i == 0 ? breakdown.field : "", breakdown.values[i], std::to_string(count.records),
+                        std::to_string(count.usable), percent(count.usable, count.records)});
       }
     }
     out += breakdowns.render();
     ReportTable denials({"denied by", "records", "share", "rule"}, {false, true, true, false});
     for (const auto& reason : purpose.reasons) {
       if (reason.denied == 0) continue;
-      denials.add({reason.reason, std::to_string(reason.denied),
-                   percent(reason.denied, purpose.all.records), reason.description});
+      denials.add({reason.reason, std::to_string(reason.denied), percent(reason.denied, purpose.all.records),
+                   reason.description});
     }
     out += denials.empty() ? "\nno record denied\n" : "\n" + denials.render();
   }
@@ -183,8 +177,8 @@ std::string purposes_text(const std::vector<review::PurposeReport>& purposes) {
 // Per purpose, two reports side by side. Both have the same purposes and breakdowns (the same
 // records, decided under each policy).
 std::string purposes_compared_text(const std::vector<review::PurposeReport>& a_purposes,
-                                   const std::vector<review::PurposeReport>& b_purposes,
-                                   const std::string& a_label, const std::string& b_label) {
+                                   const std::vector<review::PurposeReport>& b_purposes, const std::string& a_label,
+                                   const std::string& b_label) {
   std::string out;
   for (std::size_t p = 0; p < a_purposes.size(); ++p) {
     const review::PurposeReport& before = a_purposes[p];
@@ -193,12 +187,10 @@ std::string purposes_compared_text(const std::vector<review::PurposeReport>& a_p
     const double share_b = share_of(after.all.usable, after.all.records);
     out += fmt::format("\npurpose {}: usable {} under {}, {} under {} ({})\n\n", before.purpose,
                        percent(before.all.usable, before.all.records), a_label,
-                       percent(after.all.usable, after.all.records), b_label,
-                       points(share_a, share_b));
+                       percent(after.all.usable, after.all.records), b_label, points(share_a, share_b));
     ReportTable breakdowns({"breakdown", "value", "records", a_label, b_label, "change"},
                            {false, false, true, true, true, true});
-    breakdowns.add({"all", "", std::to_string(before.all.records),
-                    percent(before.all.usable, before.all.records),
+    breakdowns.add({"all", "", std::to_string(before.all.records), percent(before.all.usable, before.all.records),
                     percent(after.all.usable, after.all.records), points(share_a, share_b)});
     for (std::size_t f = 0; f < before.breakdowns.size(); ++f) {
       const review::Breakdown& left = before.breakdowns[f];
@@ -218,8 +210,7 @@ std::string purposes_compared_text(const std::vector<review::PurposeReport>& a_p
     std::vector<std::string> names;
     for (const auto* purpose : {&before, &after}) {
       for (const auto& reason : purpose->reasons) {
-        if (reason.denied > 0 &&
-            std::find(names.begin(), names.end(), reason.reason) == names.end()) {
+        if (reason.denied > 0 && std::find(names.begin(), names.end(), reason.reason) == names.end()) {
           names.push_back(reason.reason);
         }
       }
@@ -232,9 +223,9 @@ std::string purposes_compared_text(const std::vector<review::PurposeReport>& a_p
     for (const auto& name : names) {
       const review::ReasonCount* l = reason_named(before, name);
       const review::ReasonCount* r = reason_named(after, name);
-      denials.add({name, cell(before, name), cell(after, name),
-                   points(share_of(l ? l->denied : 0, before.all.records),
-                          share_of(r ? r->denied : 0, after.all.records))});
+      denials.add(
+          {name, cell(before, name), cell(after, name),
+           points(share_of(l ? l->denied : 0, before.all.records), share_of(r ? r->denied : 0, after.all.records))});
     }
     out += denials.empty() ? "\nno record denied\n" : "\n" + denials.render();
   }
@@ -247,17 +238,15 @@ std::string render_single(const review::Scenario& scenario, const LabeledReport&
   out += purposes_text(report.purposes);
   if (!report.settings.empty()) {
     const std::uint64_t decisions = report.records * report.purposes.size();
-    out +=
-        "\nsettings (reach: users to whom the setting was available where and when they acted)\n\n";
-    ReportTable settings({"setting", "default", "users reached", "reach", "switched off", "share",
-                          "records removed", "share"},
-                         {false, false, true, true, true, true, true, true});
+    out += "\nsettings (reach: users to whom the setting was available where and when they acted)\n\n";
+    ReportTable settings(
+        {"setting", "default", "users reached", "reach", "switched off", "share", "records removed", "share"},
+        {false, false, true, true, true, true, true, true});
     for (const auto& setting : report.settings) {
-      settings.add(
-          {setting.name, setting.default_on ? "on" : "off", std::to_string(setting.users_reached),
-           percent(setting.users_reached, report.users), std::to_string(setting.users_switched_off),
-           percent(setting.users_switched_off, report.users),
-           std::to_string(setting.records_removed), percent(setting.records_removed, decisions)});
+      settings.add({setting.name, setting.default_on ? "on" : "off", std::to_string(setting.users_reached),
+                    percent(setting.users_reached, report.users), std::to_string(setting.users_switched_off),
+                    percent(setting.users_switched_off, report.users), std::to_string(setting.records_removed),
+                    percent(setting.records_removed, decisions)});
     }
     out += settings.render();
   }
@@ -272,18 +261,15 @@ std::string render_compared(const review::Scenario& scenario, std::span<const La
 
   const auto pairs = setting_pairs(a.report.settings, b.report.settings);
   if (!pairs.empty()) {
-    out +=
-        "\nsettings (reach: users to whom the setting was available where and when they acted)\n\n";
-    ReportTable settings({"setting", "measure", a.label, b.label, "change"},
-                         {false, false, true, true, true});
+    out += "\nsettings (reach: users to whom the setting was available where and when they acted)\n\n";
+    ReportTable settings({"setting", "measure", a.label, b.label, "change"}, {false, false, true, true, true});
     const std::uint64_t decisions_a = a.report.records * a.report.purposes.size();
     const std::uint64_t decisions_b = b.report.records * b.report.purposes.size();
     for (const auto& [left, right] : pairs) {
       const auto value = [](const review::SettingReport* setting, auto field) {
         return setting ? std::invoke(field, *setting) : std::uint64_t{0};
       };
-      const auto shown = [](const review::SettingReport* setting, std::uint64_t count,
-                            std::uint64_t whole) {
+      const auto shown = [](const review::SettingReport* setting, std::uint64_t count, std::uint64_t whole) {
         return setting ? fmt::format("{} ({})", count, percent(count, whole)) : std::string("-");
       };
       settings.add(default_row(pair_name(left, right), left, right));
@@ -298,8 +284,7 @@ std::string render_compared(const review::Scenario& scenario, std::span<const La
       }
       const std::uint64_t l = value(left, &review::SettingReport::records_removed);
       const std::uint64_t r = value(right, &review::SettingReport::records_removed);
-      settings.add({"", "records removed", shown(left, l, decisions_a),
-                    shown(right, r, decisions_b),
+      settings.add({"", "records removed", shown(left, l, decisions_a), shown(right, r, decisions_b),
                     points(share_of(l, decisions_a), share_of(r, decisions_b))});
     }
     out += settings.render();
@@ -323,8 +308,8 @@ std::string records_header(const RecordsRun& run, std::span<const LabeledRecordR
   }
   out += fmt::format("records {}: {} read, {} decided, {} rejected{}; now {}; purposes {}{}\n", run.path,
                      run.counts.read, run.counts.decided, run.counts.rejected,
-                     run.counts.rejected > 0 ? " (unreadable: usable for no purpose, in no figure below)" : "",
-                     run.now, purposes, reports.size() > 1 ? "; the same records under each policy" : "");
+                     run.counts.rejected > 0 ? " (unreadable: usable for no purpose, in no figure below)" : "", run.now,
+                     purposes, reports.size() > 1 ? "; the same records under each policy" : "");
   if (run.consent_path) {
     for (const auto& labeled : reports) {
       const review::ConsentTotals& consent = *labeled.report.consent;
@@ -377,10 +362,12 @@ std::string render_records_compared(const RecordsRun& run, std::span<const Label
   const std::uint64_t decisions_b = b.report.records * b.report.purposes.size();
   for (const auto& [left, right] : pairs) {
     settings.add(default_row(pair_name(left, right), left, right));
-    const auto count = [](const review::RecordSettingReport* setting, std::uint64_t review::RecordSettingReport::*field) {
+    const auto count = [](const review::RecordSettingReport* setting,
+                          std::uint64_t review::RecordSettingReport::*field) {
       return setting ? std::to_string((*setting).*field) : std::string("-");
     };
-    const auto value = [](const review::RecordSettingReport* setting, std::uint64_t review::RecordSettingReport::*field) {
+    const auto value = [](const review::RecordSettingReport* setting,
+                          std::uint64_t review::RecordSettingReport::*field) {
       return setting ? (*setting).*field : std::uint64_t{0};
     };
     if (run.consent_path) {
@@ -408,8 +395,8 @@ std::string json_share(std::uint64_t part, std::uint64_t whole) {
 }
 
 std::string json_usable(const review::UsableCount& count) {
-  return fmt::format("\"records\":{},\"usable\":{},\"usable_share\":{}", count.records,
-                     count.usable, json_share(count.usable, count.records));
+  return fmt::format("\"records\":{},\"usable\":{},\"usable_share\":{}", count.records, count.usable,
+                     json_share(count.usable, count.records));
 }
 
 std::string json_list(const std::vector<std::string>& texts) {
@@ -426,12 +413,11 @@ std::string json_purposes(const std::vector<review::PurposeReport>& purposes) {
   std::string out;
   for (std::size_t p = 0; p < purposes.size(); ++p) {
     const review::PurposeReport& purpose = purposes[p];
-    out += fmt::format("{}\n    {{\"purpose\":{},{},\"breakdowns\":[", p ? "," : "",
-                       json::quote(purpose.purpose), json_usable(purpose.all));
+    out += fmt::format("{}\n    {{\"purpose\":{},{},\"breakdowns\":[", p ? "," : "", json::quote(purpose.purpose),
+                       json_usable(purpose.all));
     for (std::size_t f = 0; f < purpose.breakdowns.size(); ++f) {
       const review::Breakdown& breakdown = purpose.breakdowns[f];
-      out += fmt::format("{}\n      {{\"field\":{},\"values\":[", f ? "," : "",
-                         json::quote(breakdown.field));
+      out += fmt::format("{}\n      {{\"field\":{},\"values\":[", f ? "," : "", json::quote(breakdown.field));
       for (std::size_t i = 0; i < breakdown.values.size(); ++i) {
         out += fmt::format("{}{{\"value\":{},{}}}", i ? "," : "", json::quote(breakdown.values[i]),
                            json_usable(breakdown.counts[i]));
@@ -443,10 +429,9 @@ std::string json_purposes(const std::vector<review::PurposeReport>& purposes) {
     for (const auto& reason : purpose.reasons) {
       const std::uint64_t records = reason.allowed + reason.denied;
       if (records == 0) continue;
-      out += fmt::format(
-          "{}\n      {{\"reason\":{},\"effect\":\"{}\",\"records\":{},\"share\":{}}}",
-          first ? "" : ",", json::quote(reason.reason), reason.denied > 0 ? "deny" : "allow",
-          records, json_share(records, purpose.all.records));
+      out += fmt::format("{}\n      {{\"reason\":{},\"effect\":\"{}\",\"records\":{},\"share\":{}}}", first ? "" : ",",
+                         json::quote(reason.reason), reason.denied > 0 ? "deny" : "allow", records,
+                         json_share(records, purpose.all.records));
       first = false;
     }
     out += "]}";
@@ -471,9 +456,8 @@ std::string json_report(const LabeledReport& labeled) {
         "{{\"setting\":{},\"default\":\"{}\",\"acts_as\":{},\"users_reached\":{},\"reach\":{},"
         "\"users_switched_off\":{},\"switched_off_share\":{},\"records_removed\":{},\"records_"
         "removed_share\":{}}}",
-        s ? "," : "", json::quote(setting.name), setting.default_on ? "on" : "off",
-        json::quote(setting.acts_as), setting.users_reached,
-        json_share(setting.users_reached, report.users), setting.users_switched_off,
+        s ? "," : "", json::quote(setting.name), setting.default_on ? "on" : "off", json::quote(setting.acts_as),
+        setting.users_reached, json_share(setting.users_reached, report.users), setting.users_switched_off,
         json_share(setting.users_switched_off, report.users), setting.records_removed,
         json_share(setting.records_removed, decisions));
   }
@@ -484,10 +468,9 @@ std::string json_report(const LabeledReport& labeled) {
 // consent file.
 std::string json_record_report(const LabeledRecordReport& labeled) {
   const review::RecordPolicyReport& report = labeled.report;
-  std::string out = fmt::format(
-      "{{\"label\":{},\"path\":{},\"name\":{},\"version\":{},\"records\":{},\"purposes\":[",
-      json::quote(labeled.label), json::quote(labeled.path), json::quote(report.policy_name),
-      json::quote(report.policy_version), report.records);
+  std::string out = fmt::format("{{\"label\":{},\"path\":{},\"name\":{},\"version\":{},\"records\":{},\"purposes\":[",
+                                json::quote(labeled.label), json::quote(labeled.path), json::quote(report.policy_name),
+                                json::quote(report.policy_version), report.records);
   out += json_purposes(report.purposes);
   out += "],\n   \"settings\":[";
   const std::uint64_t decisions = report.records * report.purposes.size();
@@ -512,8 +495,7 @@ std::string json_record_report(const LabeledRecordReport& labeled) {
 }  // namespace
 
 std::string render_sim_text(const review::Scenario& scenario, std::span<const LabeledReport> reports) {
-  return reports.size() == 1 ? render_single(scenario, reports.front())
-                             : render_compared(scenario, reports);
+  return reports.size() == 1 ? render_single(scenario, reports.front()) : render_compared(scenario, reports);
 }
 
 std::string render_sim_json(const review::Scenario& scenario, std::span<const LabeledReport> reports) {

@@ -26,10 +26,8 @@ struct Labeled {
 using LabeledReport = Labeled<review::SimulationReport>;
 using LabeledRecordReport = Labeled<review::RecordPolicyReport>;
 
-[[nodiscard]] std::string render_sim_text(const review::Scenario& scenario,
-                                          std::span<const LabeledReport> reports);
-[[nodiscard]] std::string render_sim_json(const review::Scenario& scenario,
-                                          std::span<const LabeledReport> reports);
+[[nodiscard]] std::string render_sim_text(const review::Scenario& scenario, std::span<const LabeledReport> reports);
+[[nodiscard]] std::string render_sim_json(const review::Scenario& scenario, std::span<const LabeledReport> reports);
 
 // What `sim --records` read, as its report introduces it.
 struct RecordsRun {
@@ -40,9 +38,7 @@ struct RecordsRun {
   review::RecordSimulationCounts counts;
 };
 
-[[nodiscard]] std::string render_records_sim_text(const RecordsRun& run,
-                                                  std::span<const LabeledRecordReport> reports);
-[[nodiscard]] std::string render_records_sim_json(const RecordsRun& run,
-                                                  std::span<const LabeledRecordReport> reports);
+[[nodiscard]] std::string render_records_sim_text(const RecordsRun& run, std::span<const LabeledRecordReport> reports);
+[[nodiscard]] std::string render_records_sim_json(const RecordsRun& run, std::span<const LabeledRecordReport> reports);
 
 }  // namespace usegate::cli

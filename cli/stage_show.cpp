@@ -43,10 +43,10 @@ std::vector<Stage> stages_to_show(const std::vector<std::string>& values) {
         if (stage_names[i].first == word) wanted[i] = known = true;
       }
       if (!known) {
-        throw UsageError(fmt::format(
-            "check: `--show {}`: unknown stage `{}` (the stages: ast, checked, partitions, "
-            "diagram)",
-            value, word));
+        throw UsageError(
+            fmt::format("check: `--show {}`: unknown stage `{}` (the stages: ast, checked, partitions, "
+                        "diagram)",
+                        value, word));
       }
       if (comma == std::string_view::npos) break;
       rest.remove_prefix(comma + 1);

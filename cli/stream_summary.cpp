@@ -20,7 +20,8 @@ std::vector<std::pair<std::string, std::uint64_t>> denials(const StreamSummary& 
   const auto& by_reason = summary.counts.denied_by_reason;
   for (std::size_t reason = 0; reason < by_reason.size(); ++reason) {
     if (by_reason[reason] == 0) continue;
-    const auto code = reason < summary.policy.reason_count() ? static_cast<std::uint16_t>(reason) : Policy::invalid_input_reason;
+    const auto code =
+        reason < summary.policy.reason_count() ? static_cast<std::uint16_t>(reason) : Policy::invalid_input_reason;
     list.emplace_back(std::string(summary.policy.reason_name(code)), by_reason[reason]);
   }
   std::stable_sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
@@ -90,13 +91,11 @@ std::string summary_json(const StreamSummary& summary) {
       "\"consent_rejected\":{},\"consent_rejected_by_cause\":{},\"consent_after_now\":{},"
       "\"consent_bad_value_read_as_off\":{},\"bad_consent_values\":{},\"subject_unreadable\":{}}}\n",
       json::quote(summary.policy.name()), json::quote(summary.policy.version()), utc_time_text(summary.now),
-      counts.read, counts.allowed,
-      counts.denied, counts.rejected, counts.empty_lines, json_object(denials(summary)),
+      counts.read, counts.allowed, counts.denied, counts.rejected, counts.empty_lines, json_object(denials(summary)),
       json_object(rejections(summary)), summary.ledger ? summary.ledger->applied() : 0,
       summary.ledger ? summary.ledger->rejected() : 0, json_object(consent_causes),
-      summary.ledger ? summary.ledger->after_now() : 0,
-      summary.ledger ? summary.ledger->bad_values_read_as_off() : 0, counts.bad_consent_values,
-      counts.subject_unreadable);
+      summary.ledger ? summary.ledger->after_now() : 0, summary.ledger ? summary.ledger->bad_values_read_as_off() : 0,
+      counts.bad_consent_values, counts.subject_unreadable);
 }
 
 }  // namespace usegate::cli

@@ -6,8 +6,7 @@
 
 namespace usegate::compiler {
 
-PolicyAnalysis analyze_policy(const usegate::SourceFile& source, bool run_lints,
-                              const CompileOptions& options) {
+PolicyAnalysis analyze_policy(const usegate::SourceFile& source, bool run_lints, const CompileOptions& options) {
   PolicyAnalysis analysis;
   const dsl::PolicyFile file =
       dsl::parse_policy(source, analysis.diagnostics, dsl::ParseOptions{options.max_nesting_depth});

@@ -9,9 +9,9 @@
 
 #include <fmt/format.h>
 
-#include "usegate/base/suggest.hpp"
 #include "table_limits.hpp"
 #include "usegate/base/calendar.hpp"
+#include "usegate/base/suggest.hpp"
 
 namespace usegate::compiler {
 namespace {
@@ -19,7 +19,9 @@ namespace {
 using dsl::ConditionKind;
 using dsl::LiteralKind;
 
-std::string quoted(std::string_view name) { return fmt::format("`{}`", name); }
+std::string quoted(std::string_view name) {
+  return fmt::format("`{}`", name);
+}
 
 const char* operator_text(ComparisonOperator comparison) {
   switch (comparison) {
@@ -64,8 +66,7 @@ std::size_t depth_of(const dsl::Condition& root) {
 
 class Checker {
  public:
-  Checker(const dsl::PolicyFile& file, usegate::DiagnosticList& diagnostics,
-          const CompileOptions& options)
+  Checker(const dsl::PolicyFile& file, usegate::DiagnosticList& diagnostics, const CompileOptions& options)
       : file_(file), diagnostics_(diagnostics), options_(options) {}
 
   std::optional<CheckedPolicy> run() {
@@ -115,8 +116,7 @@ class Checker {
       } else if (const auto* default_node = std::get_if<dsl::DefaultDecl>(&declaration)) {
         if (policy_.default_span) {
           diagnostics_.error(default_node->span, "`default` given twice",
-                             fmt::format("the default is given at line {}",
-                                         policy_.default_span->begin.line));
+                             fmt::format("the default is given at line {}", policy_.default_span->begin.line));
           continue;
         }
         policy_.default_effect = default_node->effect;
@@ -133,9 +133,9 @@ class Checker {
   bool declare_name(const dsl::Name& name) {
     const auto [existing, inserted] = names_.emplace(name.text, name.span);
     if (!inserted) {
-      diagnostics_.error(name.span, fmt::format("duplicate name {}", quoted(name.text)),
-                         fmt::format("{} is first declared at line {}", quoted(name.text),
-                                     existing->second.begin.line));
+      diagnostics_.error(
+          name.span, fmt::format("duplicate name {}", quoted(name.text)),
+          fmt::format("{} is first declared at line {}", quoted(name.text), existing->second.begin.line));
     }
     return inserted;
   }
@@ -160,19 +160,16 @@ class Checker {
           if (const auto [first, inserted] = value_index.emplace(value.text, next); !inserted) {
             const usegate::SourceSpan& first_span = first_listed[first->second]->span;
             diagnostics_.error(value.span,
-                               fmt::format("duplicate value {} in enum {}", quoted(value.text),
-                                           quoted(attribute.name)),
-                               fmt::format("{} is first listed at line {}, column {}",
-                                           quoted(value.text), first_span.begin.line,
-                                           first_span.begin.column));
+                               fmt::format("duplicate value {} in enum {}", quoted(value.text), quoted(attribute.name)),
+                               fmt::format("{} is first listed at line {}, column {}", quoted(value.text),
+                                           first_span.begin.line, first_span.begin.column));
             continue;
           }
           first_listed.push_back(&value);
           attribute.values.push_back(value.text);
         }
         if (node->values.empty()) {
-          diagnostics_.error(node->name.span,
-                             fmt::format("enum {} has no values", quoted(attribute.name)),
+          diagnostics_.error(node->name.span, fmt::format("enum {} has no values", quoted(attribute.name)),
                              "list its values: `enum NAME { a, b, c }`");
         }
       }
@@ -213,17 +210,17 @@ class Checker {
       if (!node) continue;
       const auto [existing, inserted] = rule_ids_.emplace(node->id.text, node->id.span);
       if (inserted) continue;
-      const bool is_optout = node->id.text.starts_with("optout_") &&
-                             setting_indices_.count(node->id.text.substr(7)) > 0;
+      const bool is_optout =
+          node->id.text.starts_with("optout_") && setting_indices_.count(node->id.text.substr(7)) > 0;
       if (is_optout) {
         diagnostics_.error(node->id.span,
-                           fmt::format("rule id {} is taken by the opt-out of setting {}",
-                                       quoted(node->id.text), quoted(node->id.text.substr(7))),
+                           fmt::format("rule id {} is taken by the opt-out of setting {}", quoted(node->id.text),
+                                       quoted(node->id.text.substr(7))),
                            "every setting adds a deny rule named `optout_<setting>`");
       } else {
-        diagnostics_.error(node->id.span, fmt::format("duplicate rule id {}", quoted(node->id.text)),
-                           fmt::format("{} is first used at line {}", quoted(node->id.text),
-                                       existing->second.begin.line));
+        diagnostics_.error(
+            node->id.span, fmt::format("duplicate rule id {}", quoted(node->id.text)),
+            fmt::format("{} is first used at line {}", quoted(node->id.text), existing->second.begin.line));
       }
       duplicate_rules_.insert(&node->id);
     }
@@ -237,8 +234,7 @@ class Checker {
     if (node.default_value) {
       setting.default_on = node.default_value->on;
     } else {
-      diagnostics_.error(node.name.span,
-                         fmt::format("setting {} has no `default`", quoted(setting.name)),
+      diagnostics_.error(node.name.span, fmt::format("setting {} has no `default`", quoted(setting.name)),
                          "say what applies when the user has not chosen: `default on` or `default off`");
     }
     std::optional<CheckedCondition> covers;
@@ -246,8 +242,7 @@ class Checker {
       if (nested_too_deeply(*node.covers)) return;
       covers = check_condition(*node.covers);
     } else {
-      diagnostics_.error(node.name.span,
-                         fmt::format("setting {} has no `covers`", quoted(setting.name)),
+      diagnostics_.error(node.name.span, fmt::format("setting {} has no `covers`", quoted(setting.name)),
                          "say which uses the setting controls, e.g. `covers purpose == training`");
     }
     for (const auto& availability : node.availability) {
@@ -264,9 +259,7 @@ class Checker {
     Rule optout;
     optout.effect = Effect::deny;
     optout.id = optout_rule_id(setting.name);
-    optout.description = setting.label.empty()
-                             ? fmt::format("the user switched off {}", setting.name)
-                             : setting.label;
+    optout.description = setting.label.empty() ? fmt::format("the user switched off {}", setting.name) : setting.label;
     optout.setting = index;
     optout.span = setting.span;
     CheckedCondition no_consent;
@@ -310,8 +303,7 @@ class Checker {
       if (literal->kind != LiteralKind::date && literal->kind != LiteralKind::datetime) {
         if (literal->well_formed) {  // else the parser reported it
           diagnostics_.error(literal->span,
-                             fmt::format("expected a date after `{}`, found `{}`", keyword,
-                                         literal->text),
+                             fmt::format("expected a date after `{}`, found `{}`", keyword, literal->text),
                              "write dates as `YYYY-MM-DD`");
         }
         ok = false;
@@ -323,8 +315,7 @@ class Checker {
     availability.until = read_date(node.until, "until");
     if (availability.from && availability.until && *availability.until <= *availability.from) {
       diagnostics_.error(node.until->span,
-                         fmt::format("`until {}` is not after `from {}`", node.until->text,
-                                     node.from->text),
+                         fmt::format("`until {}` is not after `from {}`", node.until->text, node.from->text),
                          "a setting is available from its `from` date up to, not including, its `until` date");
       ok = false;
     }
@@ -352,9 +343,7 @@ class Checker {
   bool nested_too_deeply(const dsl::Condition& node) {
     const std::size_t limit = 2 * std::size_t{options_.max_nesting_depth} + 3;
     if (depth_of(node) <= limit) return false;
-    diagnostics_.error(node.span,
-                       fmt::format("condition nested more than {} levels deep",
-                                   options_.max_nesting_depth),
+    diagnostics_.error(node.span, fmt::format("condition nested more than {} levels deep", options_.max_nesting_depth),
                        fmt::format("every `(` and every `not` opens a level, and a policy may "
                                    "nest {} of them; split the condition into several rules",
                                    options_.max_nesting_depth));
@@ -365,12 +354,8 @@ class Checker {
     CheckedCondition checked;
     checked.span = node.span;
     switch (node.kind) {
-      case ConditionKind::always_true:
-        checked.op = ConditionOp::always_true;
-        return checked;
-      case ConditionKind::always_false:
-        checked.op = ConditionOp::always_false;
-        return checked;
+      case ConditionKind::always_true: checked.op = ConditionOp::always_true; return checked;
+      case ConditionKind::always_false: checked.op = ConditionOp::always_false; return checked;
       case ConditionKind::all_of:
       case ConditionKind::any_of:
       case ConditionKind::negation: {
@@ -410,13 +395,13 @@ class Checker {
         if (!attribute) return std::nullopt;
         const Attribute& declared = policy_.attributes[*attribute];
         if (declared.kind != AttributeKind::boolean) {
-          diagnostics_.error(node.subject.span,
-                             fmt::format("{} is {}, not a bool", quoted(declared.name),
-                                         attribute_kind_phrase(declared.kind)),
-                             declared.kind == AttributeKind::enumeration
-                                 ? fmt::format("compare it with a value, e.g. `{} == {}`",
-                                               declared.name, declared.values.empty() ? "..." : declared.values.front())
-                                 : fmt::format("compare it, e.g. `{} >= ...`", declared.name));
+          diagnostics_.error(
+              node.subject.span,
+              fmt::format("{} is {}, not a bool", quoted(declared.name), attribute_kind_phrase(declared.kind)),
+              declared.kind == AttributeKind::enumeration
+                  ? fmt::format("compare it with a value, e.g. `{} == {}`", declared.name,
+                                declared.values.empty() ? "..." : declared.values.front())
+                  : fmt::format("compare it, e.g. `{} >= ...`", declared.name));
           return std::nullopt;
         }
         checked.op = ConditionOp::value_in;
@@ -424,10 +409,8 @@ class Checker {
         checked.values = {1};
         return checked;
       }
-      case ConditionKind::comparison:
-        return check_comparison(node);
-      case ConditionKind::membership:
-        return check_membership(node);
+      case ConditionKind::comparison: return check_comparison(node);
+      case ConditionKind::membership: return check_membership(node);
     }
     return std::nullopt;
   }
@@ -444,8 +427,8 @@ class Checker {
         const bool is_enum = declared.kind == AttributeKind::enumeration;
         diagnostics_.error(
             node.operator_span,
-            fmt::format("ordered comparison `{}` on {} {}", operator_text(node.comparison),
-                        is_enum ? "enum" : "bool", quoted(declared.name)),
+            fmt::format("ordered comparison `{}` on {} {}", operator_text(node.comparison), is_enum ? "enum" : "bool",
+                        quoted(declared.name)),
             is_enum ? "`<`, `<=`, `>` and `>=` compare `time` and `number` attributes; enum values have no order"
                     : fmt::format("`<`, `<=`, `>` and `>=` compare `time` and `number` attributes; test a bool "
                                   "as `{0}` or `not {0}`",
@@ -454,8 +437,7 @@ class Checker {
       }
       const auto value = resolve_categorical_value(declared, node.values.front());
       if (!value) return std::nullopt;
-      checked.op = node.comparison == ComparisonOperator::equal ? ConditionOp::value_in
-                                                                : ConditionOp::value_not_in;
+      checked.op = node.comparison == ComparisonOperator::equal ? ConditionOp::value_in : ConditionOp::value_not_in;
       checked.values = {*value};
       return checked;
     }
@@ -473,9 +455,8 @@ class Checker {
     const Attribute& declared = policy_.attributes[*attribute];
     if (node.values.empty()) {
       diagnostics_.error(node.set_span, "empty value set",
-                         node.negated_membership
-                             ? "`not in {}` is always true; list the values to exclude"
-                             : "`in {}` is never true; list the values to match");
+                         node.negated_membership ? "`not in {}` is always true; list the values to exclude"
+                                                 : "`in {}` is never true; list the values to match");
       return std::nullopt;
     }
     CheckedCondition checked;
@@ -492,8 +473,7 @@ class Checker {
       }
       if (!ok) return std::nullopt;
       std::sort(checked.values.begin(), checked.values.end());
-      checked.values.erase(std::unique(checked.values.begin(), checked.values.end()),
-                           checked.values.end());
+      checked.values.erase(std::unique(checked.values.begin(), checked.values.end()), checked.values.end());
       checked.op = node.negated_membership ? ConditionOp::value_not_in : ConditionOp::value_in;
       return checked;
     }
@@ -508,8 +488,7 @@ class Checker {
       CheckedCondition equality;
       equality.op = ConditionOp::compare;
       equality.subject = *attribute;
-      equality.comparison =
-          node.negated_membership ? ComparisonOperator::not_equal : ComparisonOperator::equal;
+      equality.comparison = node.negated_membership ? ComparisonOperator::not_equal : ComparisonOperator::equal;
       equality.key = *key;
       equality.span = literal.span;
       checked.operands.push_back(std::move(equality));
@@ -536,8 +515,7 @@ class Checker {
   std::optional<std::uint32_t> resolve_attribute(const dsl::Name& name) {
     if (const auto index = find_attribute(name.text)) return index;
     if (setting_indices_.count(name.text) > 0) {
-      diagnostics_.error(name.span,
-                         fmt::format("{} is a setting, not an attribute", quoted(name.text)),
+      diagnostics_.error(name.span, fmt::format("{} is a setting, not an attribute", quoted(name.text)),
                          fmt::format("test the user's choice with `consent {}`", name.text));
       return std::nullopt;
     }
@@ -555,14 +533,12 @@ class Checker {
     }
     if (const auto former = former_names_.find(name.text); former != former_names_.end()) {
       diagnostics_.error(name.span,
-                         fmt::format("{} is the former name of setting {}", quoted(name.text),
-                                     quoted(former->second)),
+                         fmt::format("{} is the former name of setting {}", quoted(name.text), quoted(former->second)),
                          fmt::format("write `consent {}`", former->second));
       return std::nullopt;
     }
     if (find_attribute(name.text)) {
-      diagnostics_.error(name.span,
-                         fmt::format("{} is an attribute, not a setting", quoted(name.text)),
+      diagnostics_.error(name.span, fmt::format("{} is an attribute, not a setting", quoted(name.text)),
                          "`consent` takes the name of a `setting`");
       return std::nullopt;
     }
@@ -579,29 +555,25 @@ class Checker {
   }
 
   // `region == category`: the right side reads as a value name, but names an attribute.
-  bool report_attribute_as_value(const std::string& value, usegate::SourceSpan span,
-                                 const Attribute& attribute) {
+  bool report_attribute_as_value(const std::string& value, usegate::SourceSpan span, const Attribute& attribute) {
     if (!find_attribute(value)) return false;
     diagnostics_.error(span,
-                       fmt::format("{} is an attribute, not a value of {}", quoted(value),
-                                   quoted(attribute.name)),
+                       fmt::format("{} is an attribute, not a value of {}", quoted(value), quoted(attribute.name)),
                        "compare an attribute with a literal; two attributes cannot be compared "
                        "with each other");
     return true;
   }
 
-  void report_unknown_value(const std::string& value, usegate::SourceSpan span,
-                            const Attribute& attribute) {
+  void report_unknown_value(const std::string& value, usegate::SourceSpan span, const Attribute& attribute) {
     if (report_attribute_as_value(value, span, attribute)) return;
     for (std::uint32_t index = 0; index < policy_.attributes.size(); ++index) {
       const Attribute& other = policy_.attributes[index];
       if (&other == &attribute || other.kind != AttributeKind::enumeration) continue;
       if (find_value(index, value)) {
-        diagnostics_.error(span,
-                           fmt::format("{} is a value of {}, not of {}", quoted(value),
-                                       quoted(other.name), quoted(attribute.name)),
-                           fmt::format("values of {}: {}", quoted(attribute.name),
-                                       join_names(attribute.values)));
+        diagnostics_.error(
+            span,
+            fmt::format("{} is a value of {}, not of {}", quoted(value), quoted(other.name), quoted(attribute.name)),
+            fmt::format("values of {}: {}", quoted(attribute.name), join_names(attribute.values)));
         return;
       }
     }
@@ -609,23 +581,18 @@ class Checker {
     if (help.empty()) {
       help = fmt::format("values of {}: {}", quoted(attribute.name), join_names(attribute.values));
     }
-    diagnostics_.error(span,
-                       fmt::format("{} is not a value of {}", quoted(value), quoted(attribute.name)),
-                       help);
+    diagnostics_.error(span, fmt::format("{} is not a value of {}", quoted(value), quoted(attribute.name)), help);
   }
 
-  std::optional<std::uint32_t> resolve_categorical_value(const Attribute& attribute,
-                                                         const dsl::Literal& literal) {
+  std::optional<std::uint32_t> resolve_categorical_value(const Attribute& attribute, const dsl::Literal& literal) {
     if (literal.kind == LiteralKind::missing_word || literal.kind == LiteralKind::unknown_word) {
       report_missing_word(literal, attribute);
       return std::nullopt;
     }
     if (attribute.kind == AttributeKind::boolean) {
       if (literal.kind == LiteralKind::boolean) return literal.boolean ? 1U : 0U;
-      diagnostics_.error(literal.span,
-                         fmt::format("{} is not a bool value", quoted(literal.text)),
-                         fmt::format("{} is a bool: compare it with `true` or `false`",
-                                     quoted(attribute.name)));
+      diagnostics_.error(literal.span, fmt::format("{} is not a bool value", quoted(literal.text)),
+                         fmt::format("{} is a bool: compare it with `true` or `false`", quoted(attribute.name)));
       return std::nullopt;
     }
     if (const auto value = find_value(*find_attribute(attribute.name), literal.text);
@@ -636,8 +603,7 @@ class Checker {
     return std::nullopt;
   }
 
-  std::optional<double> resolve_ordered_value(const Attribute& attribute,
-                                              const dsl::Literal& literal) {
+  std::optional<double> resolve_ordered_value(const Attribute& attribute, const dsl::Literal& literal) {
     if (literal.kind == LiteralKind::missing_word || literal.kind == LiteralKind::unknown_word) {
       report_missing_word(literal, attribute);
       return std::nullopt;
@@ -648,18 +614,17 @@ class Checker {
     }
     if (!is_time && literal.kind == LiteralKind::number) return literal.number;
     if (!literal.well_formed) return std::nullopt;  // the parser reported it
-    if (literal.kind == LiteralKind::value_name &&
-        report_attribute_as_value(literal.text, literal.span, attribute)) {
+    if (literal.kind == LiteralKind::value_name && report_attribute_as_value(literal.text, literal.span, attribute)) {
       return std::nullopt;
     }
-    const char* found = literal.kind == LiteralKind::number    ? "a number"
+    const char* found = literal.kind == LiteralKind::number     ? "a number"
                         : literal.kind == LiteralKind::date     ? "a date"
                         : literal.kind == LiteralKind::datetime ? "a date-time"
                         : literal.kind == LiteralKind::boolean  ? "a bool"
                                                                 : "a name";
     diagnostics_.error(literal.span,
-                       fmt::format("{} is {}, but {} is {}", quoted(literal.text), found,
-                                   quoted(attribute.name), attribute_kind_phrase(attribute.kind)),
+                       fmt::format("{} is {}, but {} is {}", quoted(literal.text), found, quoted(attribute.name),
+                                   attribute_kind_phrase(attribute.kind)),
                        is_time ? "compare a time with a date `YYYY-MM-DD` or a date-time "
                                  "`YYYY-MM-DDTHH:MM:SSZ`"
                                : "compare a number with a decimal literal such as `18`");
@@ -682,8 +647,7 @@ class Checker {
 
 }  // namespace
 
-std::optional<CheckedPolicy> check_policy(const dsl::PolicyFile& file,
-                                          usegate::DiagnosticList& diagnostics,
+std::optional<CheckedPolicy> check_policy(const dsl::PolicyFile& file, usegate::DiagnosticList& diagnostics,
                                           const CompileOptions& options) {
   return Checker(file, diagnostics, options).run();
 }

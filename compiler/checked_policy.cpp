@@ -52,6 +52,8 @@ const char* attribute_kind_phrase(AttributeKind kind) {
   return "";
 }
 
-std::string optout_rule_id(std::string_view setting) { return "optout_" + std::string(setting); }
+std::string optout_rule_id(std::string_view setting) {
+  return "optout_" + std::string(setting);
+}
 
 }  // namespace usegate::compiler

@@ -30,12 +30,11 @@ CompileError too_large(const CheckedPolicy& policy, const std::vector<Partition>
     responsible += fmt::format("`{}` ({} over {})", partition.name, counted(error.nodes_per_variable[order[i]], "node"),
                                counted(partition.cell_count(), "cell"));
   }
-  return CompileError{
-      fmt::format("the decision table of policy `{}` exceeds its budget of {}; most nodes test {}",
-                  policy.name, error.budget_text(), responsible),
-      fmt::format("compare these attributes with fewer distinct constants, test them in fewer "
-                  "rules, or split the policy; the budget is {}",
-                  error.option_name())};
+  return CompileError{fmt::format("the decision table of policy `{}` exceeds its budget of {}; most nodes test {}",
+                                  policy.name, error.budget_text(), responsible),
+                      fmt::format("compare these attributes with fewer distinct constants, test them in fewer "
+                                  "rules, or split the policy; the budget is {}",
+                                  error.option_name())};
 }
 
 // The diagram as the runtime walks it: nodes as [variable, child per code], children either
@@ -43,9 +42,7 @@ CompileError too_large(const CheckedPolicy& policy, const std::vector<Partition>
 runtime::DecisionTable flatten(const DecisionDiagram& diagram, NodeId root) {
   runtime::DecisionTable table;
   table.layout = runtime::DecisionTable::Layout::diagram;
-  const auto terminal_word = [&](NodeId id) {
-    return runtime::terminal_bit | diagram.terminal_value(id);
-  };
+  const auto terminal_word = [&](NodeId id) { return runtime::terminal_bit | diagram.terminal_value(id); };
   if (diagram.is_terminal(root)) {
     table.root = terminal_word(root);
     return table;
@@ -69,8 +66,8 @@ runtime::DecisionTable flatten(const DecisionDiagram& diagram, NodeId root) {
   return table;
 }
 
-runtime::DecisionTable densify(const DecisionDiagram& diagram, NodeId root,
-                               const std::vector<Partition>& partitions, std::size_t cells) {
+runtime::DecisionTable densify(const DecisionDiagram& diagram, NodeId root, const std::vector<Partition>& partitions,
+                               std::size_t cells) {
   runtime::DecisionTable table;
   table.layout = runtime::DecisionTable::Layout::dense;
   table.cells.resize(cells);
@@ -112,8 +109,7 @@ std::variant<runtime::CompiledPolicy, CompileError> compile_policy(const Checked
   compiled.version = policy.version;
   compiled.sources = policy.sources;
   compiled.default_allow = policy.default_effect == Effect::allow;
-  compiled.platform_attribute =
-      policy.platform_attribute ? static_cast<std::int32_t>(*policy.platform_attribute) : -1;
+  compiled.platform_attribute = policy.platform_attribute ? static_cast<std::int32_t>(*policy.platform_attribute) : -1;
   for (const auto& attribute : policy.attributes) {
     runtime::AttributeInfo info;
     info.name = attribute.name;
@@ -134,9 +130,8 @@ std::variant<runtime::CompiledPolicy, CompileError> compile_policy(const Checked
     compiled.settings.push_back(std::move(info));
   }
   for (const auto& rule : policy.rules) {
-    compiled.rules.push_back(runtime::RuleInfo{
-        rule.id, rule.description, rule.effect == Effect::allow,
-        rule.setting ? static_cast<std::int32_t>(*rule.setting) : -1});
+    compiled.rules.push_back(runtime::RuleInfo{rule.id, rule.description, rule.effect == Effect::allow,
+                                               rule.setting ? static_cast<std::int32_t>(*rule.setting) : -1});
   }
   std::unordered_map<std::string_view, std::uint32_t> attribute_indices, setting_indices;
   for (std::uint32_t index = 0; index < policy.attributes.size(); ++index) {

@@ -30,8 +30,7 @@ struct PairHash {
 
 }  // namespace
 
-DecisionDiagram::DecisionDiagram(std::vector<std::uint32_t> domain_sizes, std::size_t max_nodes,
-                                 std::size_t max_links)
+DecisionDiagram::DecisionDiagram(std::vector<std::uint32_t> domain_sizes, std::size_t max_nodes, std::size_t max_links)
     : domain_sizes_(std::move(domain_sizes)), max_nodes_(max_nodes), max_links_(max_links) {}
 
 NodeId DecisionDiagram::terminal(std::uint32_t value) {
@@ -60,8 +59,7 @@ void DecisionDiagram::check_budget(std::uint32_t variable) {
 
 NodeId DecisionDiagram::node(std::uint32_t variable, std::span<const NodeId> children) {
   // Reduction: a test whose outcome does not matter is no test.
-  if (std::all_of(children.begin(), children.end(),
-                  [&](NodeId child) { return child == children.front(); })) {
+  if (std::all_of(children.begin(), children.end(), [&](NodeId child) { return child == children.front(); })) {
     return children.front();
   }
   const std::uint64_t hash = hash_node(variable, children);
@@ -131,8 +129,7 @@ NodeId DecisionDiagram::boolean_operation(NodeId a, NodeId b, bool conjunctive) 
     if (x == neutral) return y;
     if (x == absorbing || y == absorbing) return absorbing;
     if (is_terminal(x) && is_terminal(y)) {
-      return terminal(conjunctive ? terminal_value(x) & terminal_value(y)
-                                  : terminal_value(x) | terminal_value(y));
+      return terminal(conjunctive ? terminal_value(x) & terminal_value(y) : terminal_value(x) | terminal_value(y));
     }
     if (const auto found = memo.find({x, y}); found != memo.end()) return found->second;
     const std::uint32_t top = std::min(level(x), level(y));
@@ -147,15 +144,18 @@ NodeId DecisionDiagram::boolean_operation(NodeId a, NodeId b, bool conjunctive) 
   return apply(a, b);
 }
 
-NodeId DecisionDiagram::conjunction(NodeId a, NodeId b) { return boolean_operation(a, b, true); }
+NodeId DecisionDiagram::conjunction(NodeId a, NodeId b) {
+  return boolean_operation(a, b, true);
+}
 
-NodeId DecisionDiagram::disjunction(NodeId a, NodeId b) { return boolean_operation(a, b, false); }
+NodeId DecisionDiagram::disjunction(NodeId a, NodeId b) {
+  return boolean_operation(a, b, false);
+}
 
 NodeId DecisionDiagram::boolean_operation_of(std::vector<NodeId> operands, bool conjunctive) {
   // Deepest first: each operand then joins above what is built, a few new nodes each,
   // where joining in source order could rebuild the whole diagram for every operand.
-  std::stable_sort(operands.begin(), operands.end(),
-                   [&](NodeId x, NodeId y) { return level(x) > level(y); });
+  std::stable_sort(operands.begin(), operands.end(), [&](NodeId x, NodeId y) { return level(x) > level(y); });
   NodeId result = conjunctive ? true_node() : false_node();
   for (const NodeId operand : operands) result = boolean_operation(result, operand, conjunctive);
   return result;
@@ -175,8 +175,7 @@ NodeId DecisionDiagram::negation(NodeId a) {
 
 NodeId DecisionDiagram::select(NodeId condition, NodeId then, NodeId otherwise) {
   std::map<std::tuple<NodeId, NodeId, NodeId>, NodeId> memo;
-  const std::function<NodeId(NodeId, NodeId, NodeId)> apply = [&](NodeId c, NodeId t,
-                                                                  NodeId e) -> NodeId {
+  const std::function<NodeId(NodeId, NodeId, NodeId)> apply = [&](NodeId c, NodeId t, NodeId e) -> NodeId {
     if (is_terminal(c)) return terminal_value(c) == true_value ? t : e;
     if (t == e) return t;
     const auto key = std::make_tuple(c, t, e);
@@ -209,8 +208,7 @@ NodeId DecisionDiagram::restrict(NodeId a, std::uint32_t variable, std::uint32_t
   return apply(a);
 }
 
-NodeId DecisionDiagram::exists(NodeId a, std::uint32_t variable,
-                               std::span<const std::uint32_t> codes) {
+NodeId DecisionDiagram::exists(NodeId a, std::uint32_t variable, std::span<const std::uint32_t> codes) {
   // One walk down to `variable`, where the cofactors are the node's children at `codes`:
   // few of them differ, so each distinct one is joined once, whatever the domain's size.
   std::unordered_map<NodeId, NodeId> memo;

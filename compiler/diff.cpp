@@ -15,10 +15,16 @@
 namespace usegate::compiler {
 namespace {
 
-const char* effect_name(Effect effect) { return effect == Effect::allow ? "allow" : "deny"; }
-const char* switch_name(bool on) { return on ? "on" : "off"; }
+const char* effect_name(Effect effect) {
+  return effect == Effect::allow ? "allow" : "deny";
+}
+const char* switch_name(bool on) {
+  return on ? "on" : "off";
+}
 // A label or description as written, `(none)` when there is none.
-std::string quoted_or_none(const std::string& text) { return text.empty() ? "(none)" : "\"" + text + "\""; }
+std::string quoted_or_none(const std::string& text) {
+  return text.empty() ? "(none)" : "\"" + text + "\"";
+}
 
 // ------------------------------------------------------------------------------------------
 // Availability: per platform, the instants at which a setting can be changed there.
@@ -31,8 +37,7 @@ struct Window {
   Instant from, until;  // [from, until)
 };
 
-std::vector<Window> availability_on(const CheckedPolicy& policy, const Setting& setting,
-                                    const std::string& platform) {
+std::vector<Window> availability_on(const CheckedPolicy& policy, const Setting& setting, const std::string& platform) {
   // A setting with no `available` line can be changed everywhere, at any time.
   if (setting.availability.empty()) return {{beginning_of_time, end_of_time}};
   std::vector<Window> windows;
@@ -99,9 +104,9 @@ std::string windows_text(const std::vector<Window>& windows) {
 
 class StructuralComparison {
  public:
-  StructuralComparison(const CheckedPolicy& old_policy, const CheckedPolicy& new_policy,
-                       const SettingMatch& match, const std::vector<Partition>& partitions,
-                       DecisionDiagram& diagram, Lowering& old_lowering, Lowering& new_lowering)
+  StructuralComparison(const CheckedPolicy& old_policy, const CheckedPolicy& new_policy, const SettingMatch& match,
+                       const std::vector<Partition>& partitions, DecisionDiagram& diagram, Lowering& old_lowering,
+                       Lowering& new_lowering)
       : old_(old_policy),
         new_(new_policy),
         match_(match),
@@ -126,7 +131,8 @@ class StructuralComparison {
   }
 
   void compare_header() {
-    if (old_.name != new_.name) add(Kind::policy_renamed, "", fmt::format("policy renamed: {} → {}", old_.name, new_.name));
+    if (old_.name != new_.name)
+      add(Kind::policy_renamed, "", fmt::format("policy renamed: {} → {}", old_.name, new_.name));
     if (old_.title != new_.title) {
       add(Kind::title_changed, "", fmt::format("title: \"{}\" → \"{}\"", old_.title, new_.title));
     }
@@ -156,8 +162,9 @@ class StructuralComparison {
       if (attribute.builtin) continue;
       const auto old_index = old_.find_attribute(attribute.name);
       if (!old_index) {
-        const std::string values =
-            attribute.kind == AttributeKind::enumeration ? fmt::format(" {{{}}}", join_words(attribute.values, ", ")) : "";
+        const std::string values = attribute.kind == AttributeKind::enumeration
+                                       ? fmt::format(" {{{}}}", join_words(attribute.values, ", "))
+                                       : "";
         add(Kind::attribute_added, attribute.name,
             fmt::format("attribute added: {} {}{}", attribute_kind_keyword(attribute.kind), attribute.name, values));
         continue;
@@ -173,7 +180,8 @@ class StructuralComparison {
       };
       if (const auto added = missing_from(attribute, old_attribute); !added.empty()) {
         add(Kind::values_added, attribute.name,
-            fmt::format("enum {}: value{} added: {}", attribute.name, added.size() == 1 ? "" : "s", join_words(added, ", ")));
+            fmt::format("enum {}: value{} added: {}", attribute.name, added.size() == 1 ? "" : "s",
+                        join_words(added, ", ")));
       }
       if (const auto removed = missing_from(old_attribute, attribute); !removed.empty()) {
         add(Kind::values_removed, attribute.name,
@@ -235,7 +243,8 @@ class StructuralComparison {
                                  const std::string& also_skip) {
       std::vector<std::string> missing;
       for (const auto& name : names) {
-        if (name != also_skip && std::find(other.formerly.begin(), other.formerly.end(), name) == other.formerly.end()) {
+        if (name != also_skip &&
+            std::find(other.formerly.begin(), other.formerly.end(), name) == other.formerly.end()) {
           missing.push_back(name);
         }
       }
@@ -244,7 +253,8 @@ class StructuralComparison {
     // The rename's own `formerly` is reported as the rename.
     if (const auto added = names_not_in(setting.formerly, old_setting, old_setting.name); !added.empty()) {
       add(Kind::setting_former_names_changed, setting.name,
-          fmt::format("{}: former name{} added: {}", setting.name, added.size() == 1 ? "" : "s", join_words(added, ", ")));
+          fmt::format("{}: former name{} added: {}", setting.name, added.size() == 1 ? "" : "s",
+                      join_words(added, ", ")));
     }
     if (const auto removed = names_not_in(old_setting.formerly, setting, ""); !removed.empty()) {
       add(Kind::setting_former_names_changed, setting.name,
@@ -268,8 +278,8 @@ class StructuralComparison {
 
   // A boolean diagram's true points as a disjunction of boxes.
   std::string describe_points(NodeId condition) {
-    const auto regions = regions_of(diagram_, condition,
-                                    [](std::uint32_t value) { return value == DecisionDiagram::true_value; });
+    const auto regions =
+        regions_of(diagram_, condition, [](std::uint32_t value) { return value == DecisionDiagram::true_value; });
     std::vector<std::string> boxes;
     for (const auto& region : regions) {
       const std::string box = describe_region(partitions_, region);
@@ -436,8 +446,7 @@ const char* change_kind_name(StructuralChange::Kind kind) {
   return "";
 }
 
-std::variant<PolicyDiff, DiffError> diff_policies(const CheckedPolicy& old_policy,
-                                                  const CheckedPolicy& new_policy,
+std::variant<PolicyDiff, DiffError> diff_policies(const CheckedPolicy& old_policy, const CheckedPolicy& new_policy,
                                                   const CompileOptions& options) {
   const VersionDeclarations old_version = declarations_of(old_policy);
   const VersionDeclarations new_version = declarations_of(new_policy);

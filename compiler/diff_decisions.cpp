@@ -20,8 +20,7 @@ namespace {
 // each of its cells lies inside exactly one of the version's.
 std::vector<std::uint32_t> version_codes(const Partition& version, const Partition& comparison) {
   std::vector<std::uint32_t> codes(comparison.cell_count());
-  if (version.kind != comparison.kind)
-    throw std::logic_error("diff: a variable changed kind: " + version.name);
+  if (version.kind != comparison.kind) throw std::logic_error("diff: a variable changed kind: " + version.name);
   if (comparison.kind == Partition::Kind::setting) {
     codes[setting_off_code] = setting_off_code;
     codes[setting_on_code] = setting_on_code;
@@ -32,12 +31,10 @@ std::vector<std::uint32_t> version_codes(const Partition& version, const Partiti
   if (comparison.kind == Partition::Kind::categorical) {
     // A value the version does not declare is one it reads as unknown.
     std::unordered_map<std::string_view, std::uint32_t> declared;
-    for (std::uint32_t i = 0; i < version.values.size(); ++i)
-      declared.emplace(version.values[i], i);
+    for (std::uint32_t i = 0; i < version.values.size(); ++i) declared.emplace(version.values[i], i);
     for (std::uint32_t i = 0; i < comparison.values.size(); ++i) {
       const auto found = declared.find(comparison.values[i]);
-      codes[first_value_code + i] =
-          found == declared.end() ? unknown_code : first_value_code + found->second;
+      codes[first_value_code + i] = found == declared.end() ? unknown_code : first_value_code + found->second;
     }
     return codes;
   }
@@ -54,9 +51,8 @@ std::vector<std::uint32_t> version_codes(const Partition& version, const Partiti
       // An open interval holds no constant of either version: the version's interval that
       // starts at or below its low end.
       const auto position =
-          cell.has_low ? static_cast<std::uint32_t>(
-                             std::upper_bound(constants.begin(), constants.end(), cell.low) -
-                             constants.begin())
+          cell.has_low ? static_cast<std::uint32_t>(std::upper_bound(constants.begin(), constants.end(), cell.low) -
+                                                    constants.begin())
                        : 0U;
       codes[code] = first_value_code + 2 * position;
     }
@@ -67,8 +63,7 @@ std::vector<std::uint32_t> version_codes(const Partition& version, const Partiti
 // A version's decision carried over to the comparison's variables. The comparison orders its
 // variables for reading, not as the version did, so a node is rebuilt by selecting among its
 // distinct children rather than copied.
-NodeId refined_decision(const DecisionFunction& version,
-                        const std::vector<std::string>& setting_names,
+NodeId refined_decision(const DecisionFunction& version, const std::vector<std::string>& setting_names,
                         const std::vector<Partition>& comparison, DecisionDiagram& to) {
   std::unordered_map<std::string_view, std::uint32_t> settings;
   for (std::uint32_t s = 0; s < version.declarations.settings.size(); ++s) {
@@ -87,15 +82,13 @@ NodeId refined_decision(const DecisionFunction& version,
     std::string_view name = partition.name;
     const bool setting = partition.kind == Partition::Kind::setting;
     if (setting) {
-      if (const auto s = settings.find(name);
-          s != settings.end() && s->second < setting_names.size()) {
+      if (const auto s = settings.find(name); s != settings.end() && s->second < setting_names.size()) {
         name = setting_names[s->second];
       }
     }
     const auto& variables = setting ? setting_variables : attribute_variables;
     const auto found = variables.find(name);
-    if (found == variables.end())
-      throw std::logic_error("diff: no comparison variable for " + partition.name);
+    if (found == variables.end()) throw std::logic_error("diff: no comparison variable for " + partition.name);
     variable_of[v] = found->second;
     codes_of[v] = version_codes(partition, comparison[found->second]);
   }
@@ -143,9 +136,8 @@ std::variant<DecisionFunction, DiffError> decision_function_of(const CheckedPoli
   std::vector<Partition> partitions = partitions_of(policy);
   std::vector<std::uint32_t> sizes;
   for (const auto& partition : partitions) sizes.push_back(partition.cell_count());
-  DecisionFunction function{
-      declarations_of(policy), std::move(partitions),
-      DecisionDiagram(sizes, options.max_diagram_nodes, options.max_diagram_links), 0};
+  DecisionFunction function{declarations_of(policy), std::move(partitions),
+                            DecisionDiagram(sizes, options.max_diagram_nodes, options.max_diagram_links), 0};
   try {
     Lowering lowering(policy, function.partitions, function.diagram);
     function.root = lowering.decision();
@@ -158,8 +150,8 @@ std::variant<DecisionFunction, DiffError> decision_function_of(const CheckedPoli
 std::variant<PolicyDiff, DiffError> diff_decision_functions(const DecisionFunction& old_version,
                                                             const DecisionFunction& new_version,
                                                             const CompileOptions& options) {
-  auto compared = compare_versions(old_version.declarations, old_version.partitions,
-                                   new_version.declarations, new_version.partitions);
+  auto compared = compare_versions(old_version.declarations, old_version.partitions, new_version.declarations,
+                                   new_version.partitions);
   if (auto* error = std::get_if<DiffError>(&compared)) return std::move(*error);
   const Comparison& comparison = std::get<Comparison>(compared);
 
@@ -172,8 +164,8 @@ std::variant<PolicyDiff, DiffError> diff_decision_functions(const DecisionFuncti
     const NodeId old_decision =
         refined_decision(old_version, comparison.old_setting_names, comparison.partitions, diagram);
     const NodeId new_decision = refined_decision(new_version, {}, comparison.partitions, diagram);
-    diff.rows = changed_rows(comparison, diagram, old_decision, new_decision,
-                             old_version.declarations, new_version.declarations, options);
+    diff.rows = changed_rows(comparison, diagram, old_decision, new_decision, old_version.declarations,
+                             new_version.declarations, options);
   } catch (const DiagramTooLarge& error) {
     return diff_too_large(comparison.partitions, error);
   }

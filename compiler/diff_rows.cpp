@@ -18,30 +18,25 @@ namespace usegate::compiler {
 namespace {
 
 // Names to indices once: policies may declare thousands of attributes.
-std::unordered_map<std::string_view, std::uint32_t> attribute_indices(
-    const VersionDeclarations& version) {
+std::unordered_map<std::string_view, std::uint32_t> attribute_indices(const VersionDeclarations& version) {
   std::unordered_map<std::string_view, std::uint32_t> indices;
-  for (std::uint32_t i = 0; i < version.attributes.size(); ++i)
-    indices.emplace(version.attributes[i].name, i);
+  for (std::uint32_t i = 0; i < version.attributes.size(); ++i) indices.emplace(version.attributes[i].name, i);
   return indices;
 }
 
-std::unordered_map<std::string_view, std::uint32_t> setting_indices(
-    const VersionDeclarations& version) {
+std::unordered_map<std::string_view, std::uint32_t> setting_indices(const VersionDeclarations& version) {
   std::unordered_map<std::string_view, std::uint32_t> indices;
-  for (std::uint32_t i = 0; i < version.settings.size(); ++i)
-    indices.emplace(version.settings[i].name, i);
+  for (std::uint32_t i = 0; i < version.settings.size(); ++i) indices.emplace(version.settings[i].name, i);
   return indices;
 }
 
-std::optional<std::uint32_t> find(
-    const std::unordered_map<std::string_view, std::uint32_t>& indices, std::string_view name) {
+std::optional<std::uint32_t> find(const std::unordered_map<std::string_view, std::uint32_t>& indices,
+                                  std::string_view name) {
   const auto found = indices.find(name);
   return found == indices.end() ? std::nullopt : std::optional(found->second);
 }
 
-SettingMatch match_settings(const VersionDeclarations& old_version,
-                            const VersionDeclarations& new_version) {
+SettingMatch match_settings(const VersionDeclarations& old_version, const VersionDeclarations& new_version) {
   SettingMatch match{std::vector<std::optional<std::uint32_t>>(new_version.settings.size()),
                      std::vector<std::optional<std::uint32_t>>(old_version.settings.size())};
   const auto old_settings = setting_indices(old_version);
@@ -63,8 +58,7 @@ SettingMatch match_settings(const VersionDeclarations& old_version,
 }
 
 std::vector<std::string> old_setting_variable_names(const VersionDeclarations& old_version,
-                                                    const VersionDeclarations& new_version,
-                                                    const SettingMatch& match) {
+                                                    const VersionDeclarations& new_version, const SettingMatch& match) {
   std::vector<std::string> names;
   for (std::uint32_t o = 0; o < old_version.settings.size(); ++o) {
     names.push_back(match.new_of_old[o] ? new_version.settings[*match.new_of_old[o]].name
@@ -88,8 +82,7 @@ std::vector<Partition> comparison_partitions(const VersionDeclarations& old_vers
   const auto new_settings = setting_indices(new_version);
   const auto old_attributes = attribute_indices(old_version);
   std::unordered_map<std::string_view, std::uint32_t> old_variable_settings;
-  for (std::uint32_t o = 0; o < old_setting_names.size(); ++o)
-    old_variable_settings.emplace(old_setting_names[o], o);
+  for (std::uint32_t o = 0; o < old_setting_names.size(); ++o) old_variable_settings.emplace(old_setting_names[o], o);
   // Keys computed once, then sorted with their partitions.
   std::vector<std::pair<std::pair<int, std::uint32_t>, Partition>> keyed;
   for (auto& partition : merged) {
@@ -97,29 +90,25 @@ std::vector<Partition> comparison_partitions(const VersionDeclarations& old_vers
     std::pair<int, std::uint32_t> key{setting ? 3 : 1, 0};
     if (const auto n = find(setting ? new_settings : new_attributes, partition.name)) {
       key = {setting ? 2 : 0, *n};
-    } else if (const auto o =
-                   find(setting ? old_variable_settings : old_attributes, partition.name)) {
+    } else if (const auto o = find(setting ? old_variable_settings : old_attributes, partition.name)) {
       key.second = *o;
     }
     keyed.emplace_back(key, std::move(partition));
   }
-  std::stable_sort(keyed.begin(), keyed.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<Partition> ordered;
   for (auto& [key, partition] : keyed) ordered.push_back(std::move(partition));
   return ordered;
 }
 
-std::optional<DiffError> kind_conflict(const VersionDeclarations& old_version,
-                                       const VersionDeclarations& new_version) {
+std::optional<DiffError> kind_conflict(const VersionDeclarations& old_version, const VersionDeclarations& new_version) {
   const auto new_attributes = attribute_indices(new_version);
   for (const auto& attribute : old_version.attributes) {
     const auto in_new = find(new_attributes, attribute.name);
     if (!in_new || new_version.attributes[*in_new].kind == attribute.kind) continue;
     return DiffError{
         fmt::format("attribute `{}` is {} in the old policy and {} in the new one", attribute.name,
-                    attribute_kind_phrase(attribute.kind),
-                    attribute_kind_phrase(new_version.attributes[*in_new].kind)),
+                    attribute_kind_phrase(attribute.kind), attribute_kind_phrase(new_version.attributes[*in_new].kind)),
         "a diff compares records field by field, so a field must be read the same way by both "
         "versions; give the attribute a new name in the new version",
         new_version.attributes[*in_new].span};
@@ -131,8 +120,7 @@ std::optional<DiffError> kind_conflict(const VersionDeclarations& old_version,
 // into one over the diff variables. A setting whose default changed has four codes there:
 // `unset` takes the branch of this version's default, a bad value the branch of `off`.
 NodeId with_unset_codes(const DecisionDiagram& from, NodeId root, DecisionDiagram& to,
-                        const std::vector<DiffVariable>& variables,
-                        const std::vector<bool>& default_on) {
+                        const std::vector<DiffVariable>& variables, const std::vector<bool>& default_on) {
   std::unordered_map<NodeId, NodeId> copied;
   const std::function<NodeId(NodeId)> copy = [&](NodeId at) -> NodeId {
     if (from.is_terminal(at)) return to.terminal(from.terminal_value(at));
@@ -227,10 +215,9 @@ std::variant<Comparison, DiffError> compare_versions(const VersionDeclarations& 
   if (auto conflict = kind_conflict(old_version, new_version)) return std::move(*conflict);
   Comparison comparison;
   comparison.match = match_settings(old_version, new_version);
-  comparison.old_setting_names =
-      old_setting_variable_names(old_version, new_version, comparison.match);
-  comparison.partitions = comparison_partitions(old_version, old_partitions, new_version,
-                                                new_partitions, comparison.old_setting_names);
+  comparison.old_setting_names = old_setting_variable_names(old_version, new_version, comparison.match);
+  comparison.partitions =
+      comparison_partitions(old_version, old_partitions, new_version, new_partitions, comparison.old_setting_names);
   const auto new_settings = setting_indices(new_version);
   const std::size_t count = comparison.partitions.size();
   comparison.old_default_on.assign(count, false);
@@ -265,37 +252,32 @@ PolicyDiff empty_diff(const Comparison& comparison, const VersionDeclarations& o
   return diff;
 }
 
-std::vector<DiffRow> changed_rows(const Comparison& comparison, const DecisionDiagram& diagram,
-                                  NodeId old_decision, NodeId new_decision,
-                                  const VersionDeclarations& old_version,
-                                  const VersionDeclarations& new_version,
-                                  const CompileOptions& options) {
+std::vector<DiffRow> changed_rows(const Comparison& comparison, const DecisionDiagram& diagram, NodeId old_decision,
+                                  NodeId new_decision, const VersionDeclarations& old_version,
+                                  const VersionDeclarations& new_version, const CompileOptions& options) {
   // Both decisions over the diff variables, then the pair of cells at every point. Terminal
   // 0 is "decided alike"; terminal i > 0 is changes[i - 1].
   const auto& variables = comparison.variables;
   std::vector<std::uint32_t> sizes;
   for (const auto& variable : variables) sizes.push_back(variable.partition.cell_count());
   DecisionDiagram semantic(sizes, options.max_diagram_nodes, options.max_diagram_links);
-  const NodeId before =
-      with_unset_codes(diagram, old_decision, semantic, variables, comparison.old_default_on);
-  const NodeId after =
-      with_unset_codes(diagram, new_decision, semantic, variables, comparison.new_default_on);
+  const NodeId before = with_unset_codes(diagram, old_decision, semantic, variables, comparison.old_default_on);
+  const NodeId after = with_unset_codes(diagram, new_decision, semantic, variables, comparison.new_default_on);
   std::vector<std::pair<RuleDecision, RuleDecision>> changes;
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> change_of_cells;
-  const NodeId pairs =
-      semantic.combine(before, after, [&](std::uint32_t old_cell, std::uint32_t new_cell) {
-        const auto [found, inserted] = change_of_cells.try_emplace({old_cell, new_cell}, 0);
-        if (inserted) {
-          RuleDecision old_decision_here = decision_of_cell(old_version, old_cell);
-          RuleDecision new_decision_here = decision_of_cell(new_version, new_cell);
-          if (old_decision_here.effect != new_decision_here.effect ||
-              old_decision_here.reason != new_decision_here.reason) {
-            changes.emplace_back(std::move(old_decision_here), std::move(new_decision_here));
-            found->second = static_cast<std::uint32_t>(changes.size());
-          }
-        }
-        return found->second;
-      });
+  const NodeId pairs = semantic.combine(before, after, [&](std::uint32_t old_cell, std::uint32_t new_cell) {
+    const auto [found, inserted] = change_of_cells.try_emplace({old_cell, new_cell}, 0);
+    if (inserted) {
+      RuleDecision old_decision_here = decision_of_cell(old_version, old_cell);
+      RuleDecision new_decision_here = decision_of_cell(new_version, new_cell);
+      if (old_decision_here.effect != new_decision_here.effect ||
+          old_decision_here.reason != new_decision_here.reason) {
+        changes.emplace_back(std::move(old_decision_here), std::move(new_decision_here));
+        found->second = static_cast<std::uint32_t>(changes.size());
+      }
+    }
+    return found->second;
+  });
 
   std::vector<DiffRow> rows;
   for (auto& region : regions_of(semantic, pairs, [](std::uint32_t value) { return value != 0; })) {
@@ -315,9 +297,7 @@ std::vector<DiffRow> changed_rows(const Comparison& comparison, const DecisionDi
     rows.push_back(std::move(row));
   }
   // Reasons in source order: the default (no rule) first.
-  const auto position = [](const RuleDecision& decision) {
-    return decision.rule ? *decision.rule + 1 : 0;
-  };
+  const auto position = [](const RuleDecision& decision) { return decision.rule ? *decision.rule + 1 : 0; };
   std::stable_sort(rows.begin(), rows.end(), [&](const DiffRow& a, const DiffRow& b) {
     return std::make_tuple(a.direction, position(a.after), position(a.before)) <
            std::make_tuple(b.direction, position(b.after), position(b.before));
@@ -332,13 +312,12 @@ DiffError diff_too_large(const std::vector<Partition>& variables, const DiagramT
     return error.nodes_per_variable[a] > error.nodes_per_variable[b];
   });
   std::vector<std::string> responsible;
-  for (std::size_t i = 0; i < order.size() && i < 3 && error.nodes_per_variable[order[i]] > 0;
-       ++i) {
-    responsible.push_back(fmt::format("`{}` ({})", variables[order[i]].name,
-                                      counted(error.nodes_per_variable[order[i]], "node")));
+  for (std::size_t i = 0; i < order.size() && i < 3 && error.nodes_per_variable[order[i]] > 0; ++i) {
+    responsible.push_back(
+        fmt::format("`{}` ({})", variables[order[i]].name, counted(error.nodes_per_variable[order[i]], "node")));
   }
-  return DiffError{fmt::format("the diff exceeds its budget of {}; most nodes test {}",
-                               error.budget_text(), join_words(responsible, ", ")),
+  return DiffError{fmt::format("the diff exceeds its budget of {}; most nodes test {}", error.budget_text(),
+                               join_words(responsible, ", ")),
                    fmt::format("the budget is {}", error.option_name()), std::nullopt};
 }
 

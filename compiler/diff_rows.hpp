@@ -41,29 +41,25 @@ struct Comparison {
 
 // Two versions' partitions (each its own, settings under their own names) brought together;
 // an error when an attribute changed kind, which no comparison of records survives.
-[[nodiscard]] std::variant<Comparison, DiffError> compare_versions(
-    const VersionDeclarations& old_version, const std::vector<Partition>& old_partitions,
-    const VersionDeclarations& new_version, const std::vector<Partition>& new_partitions);
+[[nodiscard]] std::variant<Comparison, DiffError> compare_versions(const VersionDeclarations& old_version,
+                                                                   const std::vector<Partition>& old_partitions,
+                                                                   const VersionDeclarations& new_version,
+                                                                   const std::vector<Partition>& new_partitions);
 
 // The rows where two decisions (cells, both over `comparison.partitions` in `diagram`) differ
 // in decision or in reason name, in the order PolicyDiff::rows gives. Throws DiagramTooLarge.
-[[nodiscard]] std::vector<DiffRow> changed_rows(const Comparison& comparison,
-                                                const DecisionDiagram& diagram, NodeId old_decision,
-                                                NodeId new_decision,
+[[nodiscard]] std::vector<DiffRow> changed_rows(const Comparison& comparison, const DecisionDiagram& diagram,
+                                                NodeId old_decision, NodeId new_decision,
                                                 const VersionDeclarations& old_version,
-                                                const VersionDeclarations& new_version,
-                                                const CompileOptions& options);
+                                                const VersionDeclarations& new_version, const CompileOptions& options);
 
 // A diff over its budget, naming the variables that hold the most nodes.
-[[nodiscard]] DiffError diff_too_large(const std::vector<Partition>& variables,
-                                       const DiagramTooLarge& error);
+[[nodiscard]] DiffError diff_too_large(const std::vector<Partition>& variables, const DiagramTooLarge& error);
 
 // The diff's header (names, versions) and variables, with no row yet.
-[[nodiscard]] PolicyDiff empty_diff(const Comparison& comparison,
-                                    const VersionDeclarations& old_version,
+[[nodiscard]] PolicyDiff empty_diff(const Comparison& comparison, const VersionDeclarations& old_version,
                                     const VersionDeclarations& new_version);
 
-[[nodiscard]] std::string join_words(const std::vector<std::string>& items,
-                                     std::string_view separator);
+[[nodiscard]] std::string join_words(const std::vector<std::string>& items, std::string_view separator);
 
 }  // namespace usegate::compiler

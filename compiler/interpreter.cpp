@@ -31,8 +31,7 @@ std::optional<double> time_key_of_text(std::string_view text) {
   const auto month = digits(text, 5, 2);
   const auto day = digits(text, 8, 2);
   if (!year || !month || !day || text[4] != '-' || text[7] != '-') return std::nullopt;
-  const std::chrono::year_month_day date{std::chrono::year{*year},
-                                         std::chrono::month{static_cast<unsigned>(*month)},
+  const std::chrono::year_month_day date{std::chrono::year{*year}, std::chrono::month{static_cast<unsigned>(*month)},
                                          std::chrono::day{static_cast<unsigned>(*day)}};
   if (!date.ok()) return std::nullopt;
   const std::int64_t days = std::chrono::sys_days{date}.time_since_epoch().count();
@@ -99,8 +98,7 @@ bool contains(const std::vector<std::uint32_t>& values, std::uint32_t value) {
 
 }  // namespace
 
-ExtendedValue extended_value(const CheckedPolicy& policy, std::uint32_t attribute,
-                             const InterpreterInput& input) {
+ExtendedValue extended_value(const CheckedPolicy& policy, std::uint32_t attribute, const InterpreterInput& input) {
   const Attribute& declared = policy.attributes[attribute];
   ExtendedValue known{ExtendedValue::State::known, 0, 0};
   const ExtendedValue unknown{ExtendedValue::State::unknown, 0, 0};
@@ -141,8 +139,7 @@ ExtendedValue extended_value(const CheckedPolicy& policy, std::uint32_t attribut
   return unknown;
 }
 
-bool consents(const CheckedPolicy& policy, std::uint32_t setting, const InterpreterInput& input,
-              bool* bad_value) {
+bool consents(const CheckedPolicy& policy, std::uint32_t setting, const InterpreterInput& input, bool* bad_value) {
   const Setting& declared = policy.settings[setting];
   // The user's own value under the setting's name; else one recorded under a former name.
   const RecordValue* recorded = nullptr;
@@ -166,45 +163,33 @@ bool consents(const CheckedPolicy& policy, std::uint32_t setting, const Interpre
   return is_on;
 }
 
-bool holds(const CheckedPolicy& policy, const CheckedCondition& condition,
-           const InterpreterInput& input) {
+bool holds(const CheckedPolicy& policy, const CheckedCondition& condition, const InterpreterInput& input) {
   switch (condition.op) {
-    case ConditionOp::always_true:
-      return true;
-    case ConditionOp::always_false:
-      return false;
+    case ConditionOp::always_true: return true;
+    case ConditionOp::always_false: return false;
     case ConditionOp::all_of:
       return std::all_of(condition.operands.begin(), condition.operands.end(),
                          [&](const auto& operand) { return holds(policy, operand, input); });
     case ConditionOp::any_of:
       return std::any_of(condition.operands.begin(), condition.operands.end(),
                          [&](const auto& operand) { return holds(policy, operand, input); });
-    case ConditionOp::negation:
-      return !holds(policy, condition.operands.front(), input);
-    case ConditionOp::consent:
-      return consents(policy, condition.subject, input);
-    default:
-      break;
+    case ConditionOp::negation: return !holds(policy, condition.operands.front(), input);
+    case ConditionOp::consent: return consents(policy, condition.subject, input);
+    default: break;
   }
   const ExtendedValue value = extended_value(policy, condition.subject, input);
   const bool known = value.state == ExtendedValue::State::known;
   switch (condition.op) {
-    case ConditionOp::value_in:
-      return known && contains(condition.values, value.value);
-    case ConditionOp::value_not_in:
-      return !known || !contains(condition.values, value.value);
+    case ConditionOp::value_in: return known && contains(condition.values, value.value);
+    case ConditionOp::value_not_in: return !known || !contains(condition.values, value.value);
     case ConditionOp::compare:
       // On a missing or unknown value only `!=` holds.
       if (!known) return condition.comparison == ComparisonOperator::not_equal;
       return compare(value.key, condition.comparison, condition.key);
-    case ConditionOp::is_missing:
-      return value.state == ExtendedValue::State::missing;
-    case ConditionOp::is_unknown:
-      return value.state == ExtendedValue::State::unknown;
-    case ConditionOp::is_known:
-      return known;
-    default:
-      return false;
+    case ConditionOp::is_missing: return value.state == ExtendedValue::State::missing;
+    case ConditionOp::is_unknown: return value.state == ExtendedValue::State::unknown;
+    case ConditionOp::is_known: return known;
+    default: return false;
   }
 }
 

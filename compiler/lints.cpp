@@ -20,10 +20,8 @@ void collect_atoms(const CheckedCondition& condition, std::vector<const CheckedC
       return;
     case ConditionOp::always_true:
     case ConditionOp::always_false:
-    case ConditionOp::consent:
-      return;
-    default:
-      atoms.push_back(&condition);
+    case ConditionOp::consent: return;
+    default: atoms.push_back(&condition);
   }
 }
 
@@ -35,8 +33,7 @@ bool tests_attribute(const CheckedCondition& condition, std::uint32_t attribute)
 }
 
 bool is_state_test(const CheckedCondition& atom) {
-  return atom.op == ConditionOp::is_missing || atom.op == ConditionOp::is_unknown ||
-         atom.op == ConditionOp::is_known;
+  return atom.op == ConditionOp::is_missing || atom.op == ConditionOp::is_unknown || atom.op == ConditionOp::is_known;
 }
 
 class Linter {
@@ -99,8 +96,7 @@ class Linter {
                            "its `covers` condition is false for every record");
       return;
     }
-    diagnostics_.warning("never-matches", declared.span,
-                         fmt::format("{} can never match", rule_noun(rule)),
+    diagnostics_.warning("never-matches", declared.span, fmt::format("{} can never match", rule_noun(rule)),
                          "its condition is false for every record");
   }
 
@@ -119,16 +115,15 @@ class Linter {
     if (diagram_.conjunction(covered, allowed_with_consent) != diagram_.false_node()) return;
     diagnostics_.warning(
         "optout-changes-nothing", policy_.settings[setting].span,
-        fmt::format("setting `{}` changes nothing: no record it covers is allowed",
-                    policy_.settings[setting].name),
+        fmt::format("setting `{}` changes nothing: no record it covers is allowed", policy_.settings[setting].name),
         "its coverage meets no allow rule, so switching it off removes nothing");
   }
 
   // `lower` in negation normal form, with every literal on `attribute` that holds on the
   // cell `state_code` (the fail-open ones: `!=`, `not in`, a negated test) replaced by false.
   // State tests (`is missing`...) say what they mean and are kept.
-  NodeId lower_without_open_literals(const CheckedCondition& condition, bool positive,
-                                     std::uint32_t attribute, std::uint32_t state_code) {
+  NodeId lower_without_open_literals(const CheckedCondition& condition, bool positive, std::uint32_t attribute,
+                                     std::uint32_t state_code) {
     switch (condition.op) {
       case ConditionOp::all_of:
       case ConditionOp::any_of: {
@@ -146,15 +141,12 @@ class Linter {
       }
       case ConditionOp::negation:
         return lower_without_open_literals(condition.operands.front(), !positive, attribute, state_code);
-      default:
-        break;
+      default: break;
     }
-    const bool on_attribute = condition.op != ConditionOp::always_true &&
-                              condition.op != ConditionOp::always_false &&
+    const bool on_attribute = condition.op != ConditionOp::always_true && condition.op != ConditionOp::always_false &&
                               condition.op != ConditionOp::consent && condition.subject == attribute;
     // Decided before the atom is lowered: on a large domain that is the costly part.
-    if (on_attribute && !is_state_test(condition) &&
-        lowering_.atom_holds(condition, state_code) == positive) {
+    if (on_attribute && !is_state_test(condition) && lowering_.atom_holds(condition, state_code) == positive) {
       return diagram_.false_node();
     }
     const NodeId atom = lowering_.condition(condition);
@@ -166,35 +158,31 @@ class Linter {
     collect_atoms(policy_.rules[rule].condition, atoms);
     std::set<std::uint32_t> done;
     for (const CheckedCondition* atom : atoms) {
-      if (is_state_test(*atom) || atom->subject == policy_.now_attribute ||
-          !done.insert(atom->subject).second) {
+      if (is_state_test(*atom) || atom->subject == policy_.now_attribute || !done.insert(atom->subject).second) {
         continue;
       }
       const std::uint32_t variable = *lowering_.variable_of_attribute(atom->subject);
       for (const std::uint32_t state : {missing_code, unknown_code}) {
         if (diagram_.restrict(matches, variable, state) == diagram_.false_node()) continue;
         // Records with the attribute unreadable that match only thanks to a negation.
-        const NodeId strict = lower_without_open_literals(policy_.rules[rule].condition, true,
-                                                          atom->subject, state);
+        const NodeId strict = lower_without_open_literals(policy_.rules[rule].condition, true, atom->subject, state);
         const NodeId through_negation = diagram_.conjunction(matches, diagram_.negation(strict));
         if (diagram_.restrict(through_negation, variable, state) == diagram_.false_node()) continue;
         const std::string& name = policy_.attributes[atom->subject].name;
-        const CheckedCondition* open = first_open_literal(policy_.rules[rule].condition, true,
-                                                          atom->subject, state);
-        diagnostics_.warning(
-            "negation-matches-missing", open ? open->span : policy_.rules[rule].span,
-            fmt::format("{} matches records whose `{}` is {} through a negation", rule_noun(rule),
-                        name, state == missing_code ? "missing" : "unknown"),
-            fmt::format("a negated test of `{0}` also holds when `{0}` is missing or unknown; "
-                        "add `{0} is known`, or list the values the rule means",
-                        name));
+        const CheckedCondition* open = first_open_literal(policy_.rules[rule].condition, true, atom->subject, state);
+        diagnostics_.warning("negation-matches-missing", open ? open->span : policy_.rules[rule].span,
+                             fmt::format("{} matches records whose `{}` is {} through a negation", rule_noun(rule),
+                                         name, state == missing_code ? "missing" : "unknown"),
+                             fmt::format("a negated test of `{0}` also holds when `{0}` is missing or unknown; "
+                                         "add `{0} is known`, or list the values the rule means",
+                                         name));
         break;
       }
     }
   }
 
-  const CheckedCondition* first_open_literal(const CheckedCondition& condition, bool positive,
-                                             std::uint32_t attribute, std::uint32_t state) const {
+  const CheckedCondition* first_open_literal(const CheckedCondition& condition, bool positive, std::uint32_t attribute,
+                                             std::uint32_t state) const {
     switch (condition.op) {
       case ConditionOp::all_of:
       case ConditionOp::any_of:
@@ -202,12 +190,10 @@ class Linter {
           if (const auto* found = first_open_literal(operand, positive, attribute, state)) return found;
         }
         return nullptr;
-      case ConditionOp::negation:
-        return first_open_literal(condition.operands.front(), !positive, attribute, state);
+      case ConditionOp::negation: return first_open_literal(condition.operands.front(), !positive, attribute, state);
       case ConditionOp::always_true:
       case ConditionOp::always_false:
-      case ConditionOp::consent:
-        return nullptr;
+      case ConditionOp::consent: return nullptr;
       default:
         if (condition.subject != attribute || is_state_test(condition)) return nullptr;
         return lowering_.atom_holds(condition, state) == positive ? &condition : nullptr;
@@ -233,8 +219,8 @@ class Linter {
         // ...that, unreadable, it does not deny, and that end up allowed.
         const NodeId slipped = diagram_.restrict(diagram_.conjunction(escapes, allowed_), variable, state);
         if (slipped == diagram_.false_node()) continue;
-        const NodeId reasons = diagram_.restrict(
-            diagram_.select(slipped, decision_, diagram_.terminal(0)), variable, state);
+        const NodeId reasons =
+            diagram_.restrict(diagram_.select(slipped, decision_, diagram_.terminal(0)), variable, state);
         for (const std::uint32_t cell : diagram_.terminal_values(reasons)) {
           if (cell_allows(cell)) allowing_rules.insert(cell_reason(cell));
         }
@@ -250,13 +236,12 @@ class Linter {
       const std::string subject =
           declared.setting ? fmt::format("setting `{}` does not cover", policy_.settings[*declared.setting].name)
                            : fmt::format("deny rule `{}` does not match", declared.id);
-      diagnostics_.warning(
-          "deny-escaped-by-missing", declared.setting ? declared.span : atom->span,
-          fmt::format("{} records whose `{}` is missing or unknown, and {} then allows them", subject,
-                      name, allowed_by),
-          fmt::format("an unreadable `{0}` slips past the deny (fails open); deny such records "
-                      "too, e.g. with `not {0} is known`",
-                      name));
+      diagnostics_.warning("deny-escaped-by-missing", declared.setting ? declared.span : atom->span,
+                           fmt::format("{} records whose `{}` is missing or unknown, and {} then allows them", subject,
+                                       name, allowed_by),
+                           fmt::format("an unreadable `{0}` slips past the deny (fails open); deny such records "
+                                       "too, e.g. with `not {0} is known`",
+                                       name));
     }
   }
 
@@ -272,8 +257,7 @@ class Linter {
 
 }  // namespace
 
-void lint_policy(const CheckedPolicy& policy, usegate::DiagnosticList& diagnostics,
-                 const CompileOptions& options) {
+void lint_policy(const CheckedPolicy& policy, usegate::DiagnosticList& diagnostics, const CompileOptions& options) {
   try {
     Linter(policy, diagnostics, options).run();
   } catch (const DiagramTooLarge&) {

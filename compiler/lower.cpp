@@ -8,8 +8,8 @@
 
 namespace usegate::compiler {
 
-Lowering::Lowering(const CheckedPolicy& policy, const std::vector<Partition>& partitions,
-                   DecisionDiagram& diagram, const std::vector<std::string>& setting_names)
+Lowering::Lowering(const CheckedPolicy& policy, const std::vector<Partition>& partitions, DecisionDiagram& diagram,
+                   const std::vector<std::string>& setting_names)
     : policy_(policy),
       partitions_(partitions),
       diagram_(diagram),
@@ -36,13 +36,11 @@ Lowering::Lowering(const CheckedPolicy& policy, const std::vector<Partition>& pa
     for (std::uint32_t index = 0; index < declared.size(); ++index) values.emplace(declared[index], index);
     for (const auto& value : partition.values) {
       const auto found = values.find(value);
-      categorical_cells_[variable].push_back(found == values.end() ? std::nullopt
-                                                                   : std::optional(found->second));
+      categorical_cells_[variable].push_back(found == values.end() ? std::nullopt : std::optional(found->second));
     }
   }
   for (std::uint32_t setting = 0; setting < policy.settings.size(); ++setting) {
-    const std::string& name =
-        setting < setting_names.size() ? setting_names[setting] : policy.settings[setting].name;
+    const std::string& name = setting < setting_names.size() ? setting_names[setting] : policy.settings[setting].name;
     const auto found = setting_variables.find(name);
     if (found == setting_variables.end()) throw std::logic_error("lowering: no variable for setting " + name);
     setting_variables_.push_back(found->second);
@@ -108,17 +106,14 @@ bool Lowering::atom_holds(const CheckedCondition& atom, std::uint32_t code) cons
       }
       return false;
     }
-    default:
-      throw std::logic_error("lowering: not an atom");
+    default: throw std::logic_error("lowering: not an atom");
   }
 }
 
 NodeId Lowering::condition(const CheckedCondition& condition) {
   switch (condition.op) {
-    case ConditionOp::always_true:
-      return diagram_.true_node();
-    case ConditionOp::always_false:
-      return diagram_.false_node();
+    case ConditionOp::always_true: return diagram_.true_node();
+    case ConditionOp::always_false: return diagram_.false_node();
     case ConditionOp::all_of:
     case ConditionOp::any_of: {
       if (const auto set = value_set(condition)) return *set;
@@ -127,8 +122,7 @@ NodeId Lowering::condition(const CheckedCondition& condition) {
       return condition.op == ConditionOp::all_of ? diagram_.conjunction_of(std::move(operands))
                                                  : diagram_.disjunction_of(std::move(operands));
     }
-    case ConditionOp::negation:
-      return diagram_.negation(this->condition(condition.operands.front()));
+    case ConditionOp::negation: return diagram_.negation(this->condition(condition.operands.front()));
     case ConditionOp::consent: {
       const std::uint32_t variable = setting_variables_[condition.subject];
       const NodeId children[] = {diagram_.false_node(), diagram_.true_node()};

@@ -18,13 +18,9 @@ void collect_tested(const CheckedCondition& condition, std::vector<bool>& tested
       return;
     case ConditionOp::always_true:
     case ConditionOp::always_false:
-    case ConditionOp::consent:
-      return;
-    case ConditionOp::compare:
-      constants[condition.subject].insert(condition.key);
-      [[fallthrough]];
-    default:
-      tested[condition.subject] = true;
+    case ConditionOp::consent: return;
+    case ConditionOp::compare: constants[condition.subject].insert(condition.key); [[fallthrough]];
+    default: tested[condition.subject] = true;
   }
 }
 
@@ -32,12 +28,9 @@ void collect_tested(const CheckedCondition& condition, std::vector<bool>& tested
 
 std::uint32_t Partition::cell_count() const {
   switch (kind) {
-    case Kind::categorical:
-      return first_value_code + static_cast<std::uint32_t>(values.size());
-    case Kind::ordered:
-      return first_value_code + 2 * static_cast<std::uint32_t>(constants.size()) + 1;
-    case Kind::setting:
-      return 2;
+    case Kind::categorical: return first_value_code + static_cast<std::uint32_t>(values.size());
+    case Kind::ordered: return first_value_code + 2 * static_cast<std::uint32_t>(constants.size()) + 1;
+    case Kind::setting: return 2;
   }
   return 0;
 }
@@ -88,13 +81,12 @@ std::vector<Partition> partitions_of(const CheckedPolicy& policy) {
   return partitions;
 }
 
-std::vector<Partition> merge_partitions(const std::vector<Partition>& first,
-                                        const std::vector<Partition>& second) {
+std::vector<Partition> merge_partitions(const std::vector<Partition>& first, const std::vector<Partition>& second) {
   std::vector<Partition> merged;
   const auto find = [&merged](const Partition& wanted) -> Partition* {
     for (auto& partition : merged) {
-      if (partition.name == wanted.name && (partition.kind == Partition::Kind::setting) ==
-                                               (wanted.kind == Partition::Kind::setting)) {
+      if (partition.name == wanted.name &&
+          (partition.kind == Partition::Kind::setting) == (wanted.kind == Partition::Kind::setting)) {
         return &partition;
       }
     }

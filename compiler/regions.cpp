@@ -62,8 +62,7 @@ std::string time_text(double key) {
   const unsigned month = mp < 10 ? mp + 3 : mp - 9;
   const std::int64_t year = static_cast<std::int64_t>(yoe) + era * 400 + (month <= 2 ? 1 : 0);
   if (rest == 0) return fmt::format("{:04}-{:02}-{:02}", year, month, day);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", year, month, day, rest / 3600, rest / 60 % 60,
-                     rest % 60);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", year, month, day, rest / 3600, rest / 60 % 60, rest % 60);
 }
 
 struct Run {
@@ -71,8 +70,7 @@ struct Run {
 };
 
 // The known codes of an ordered variable as intervals, merged where adjacent.
-std::vector<std::string> ordered_pieces(const Partition& partition, const std::vector<bool>& codes,
-                                        bool math) {
+std::vector<std::string> ordered_pieces(const Partition& partition, const std::vector<bool>& codes, bool math) {
   std::vector<Run> runs;
   for (std::uint32_t code = first_value_code; code < codes.size(); ++code) {
     if (!codes[code]) continue;
@@ -102,8 +100,8 @@ std::vector<std::string> ordered_pieces(const Partition& partition, const std::v
     } else if (unbounded_high || run.last == last_code) {
       pieces.push_back((low.is_point ? at_least : "> ") + low_text);
     } else {
-      pieces.push_back(fmt::format("{}{}, {}{}", low.is_point ? "[" : "(", low_text, high_text,
-                                   high.is_point ? "]" : ")"));
+      pieces.push_back(
+          fmt::format("{}{}, {}{}", low.is_point ? "[" : "(", low_text, high_text, high.is_point ? "]" : ")"));
     }
   }
   return pieces;
@@ -139,7 +137,9 @@ std::string describe_constant(const Partition& partition, double key) {
   return fmt::format("{}", key);
 }
 
-std::string describe_time(std::int64_t epoch_seconds) { return time_text(calendar::time_key(epoch_seconds, false)); }
+std::string describe_time(std::int64_t epoch_seconds) {
+  return time_text(calendar::time_key(epoch_seconds, false));
+}
 
 std::vector<Region> regions_of(const DecisionDiagram& diagram, NodeId root,
                                const std::function<bool(std::uint32_t)>& keep) {

@@ -18,18 +18,12 @@ using dsl::quoted_text;
 
 const char* operator_text(ComparisonOperator comparison) {
   switch (comparison) {
-    case ComparisonOperator::equal:
-      return "==";
-    case ComparisonOperator::not_equal:
-      return "!=";
-    case ComparisonOperator::less:
-      return "<";
-    case ComparisonOperator::less_equal:
-      return "<=";
-    case ComparisonOperator::greater:
-      return ">";
-    case ComparisonOperator::greater_equal:
-      return ">=";
+    case ComparisonOperator::equal: return "==";
+    case ComparisonOperator::not_equal: return "!=";
+    case ComparisonOperator::less: return "<";
+    case ComparisonOperator::less_equal: return "<=";
+    case ComparisonOperator::greater: return ">";
+    case ComparisonOperator::greater_equal: return ">=";
   }
   return "?";
 }
@@ -40,8 +34,7 @@ const char* effect_text(Effect effect) {
 
 std::string joined(const std::vector<std::string>& words) {
   std::string text;
-  for (std::size_t i = 0; i < words.size(); ++i)
-    text += fmt::format("{}{}", i == 0 ? "" : ", ", words[i]);
+  for (std::size_t i = 0; i < words.size(); ++i) text += fmt::format("{}{}", i == 0 ? "" : ", ", words[i]);
   return text;
 }
 
@@ -62,27 +55,24 @@ class CheckedPrinter {
          fmt::format("policy {}{}", policy_.name,
                      policy_.title.empty() ? "" : fmt::format(" {}", quoted_text(policy_.title))));
     if (!policy_.version.empty()) line(std::nullopt, 0, fmt::format("version {}", policy_.version));
-    for (const auto& source : policy_.sources)
-      line(std::nullopt, 0, fmt::format("source {}", quoted_text(source)));
+    for (const auto& source : policy_.sources) line(std::nullopt, 0, fmt::format("source {}", quoted_text(source)));
     for (std::size_t i = 0; i < policy_.attributes.size(); ++i) attribute(i);
     for (std::size_t i = 0; i < policy_.settings.size(); ++i) setting(i);
     for (std::size_t i = 0; i < policy_.rules.size(); ++i) rule(i);
     const std::string default_text = fmt::format("default {}", effect_text(policy_.default_effect));
-    line(policy_.default_span, 0,
-         policy_.default_span ? default_text : fmt::format("{} (implicit)", default_text));
+    line(policy_.default_span, 0, policy_.default_span ? default_text : fmt::format("{} (implicit)", default_text));
     return std::move(out_);
   }
 
  private:
-  void line(const std::optional<usegate::SourceSpan>& span, std::size_t depth,
-            const std::string& text) {
+  void line(const std::optional<usegate::SourceSpan>& span, std::size_t depth, const std::string& text) {
     append_dump_line(out_, span, depth, text);
   }
 
   void attribute(std::size_t index) {
     const Attribute& attribute = policy_.attributes[index];
-    std::string text = fmt::format("attribute {} {}: {}", index, attribute.name,
-                                   attribute_kind_keyword(attribute.kind));
+    std::string text =
+        fmt::format("attribute {} {}: {}", index, attribute.name, attribute_kind_keyword(attribute.kind));
     if (attribute.is_categorical()) {
       std::vector<std::string> values;
       for (std::size_t v = 0; v < attribute.values.size(); ++v)
@@ -106,24 +96,20 @@ class CheckedPrinter {
         platforms.push_back(value_name(*policy_.platform_attribute, value));
       std::string text = fmt::format("available on {{{}}}", joined(platforms));
       if (availability.from)
-        text += fmt::format(" from {} (epoch {})", describe_time(*availability.from),
-                            *availability.from);
+        text += fmt::format(" from {} (epoch {})", describe_time(*availability.from), *availability.from);
       if (availability.until) {
-        text += fmt::format(" until {} (epoch {})", describe_time(*availability.until),
-                            *availability.until);
+        text += fmt::format(" until {} (epoch {})", describe_time(*availability.until), *availability.until);
       }
       line(availability.span, 1, text);
     }
-    for (const auto& former : setting.formerly)
-      line(std::nullopt, 1, fmt::format("formerly {}", former));
+    for (const auto& former : setting.formerly) line(std::nullopt, 1, fmt::format("formerly {}", former));
   }
 
   void rule(std::size_t index) {
     const Rule& rule = policy_.rules[index];
     std::string text = fmt::format("rule {} {} {}", index, effect_text(rule.effect), rule.id);
     if (!rule.description.empty()) text += fmt::format(" {}", quoted_text(rule.description));
-    if (rule.setting)
-      text += fmt::format(" (opt-out of setting {})", policy_.settings[*rule.setting].name);
+    if (rule.setting) text += fmt::format(" (opt-out of setting {})", policy_.settings[*rule.setting].name);
     line(rule.span, 0, text);
     condition(rule.condition, 1);
   }
@@ -139,19 +125,12 @@ class CheckedPrinter {
                                                       : fmt::format("#{}", node.subject);
     };
     switch (node.op) {
-      case ConditionOp::always_true:
-        line(node.span, depth, "true");
-        return;
-      case ConditionOp::always_false:
-        line(node.span, depth, "false");
-        return;
+      case ConditionOp::always_true: line(node.span, depth, "true"); return;
+      case ConditionOp::always_false: line(node.span, depth, "false"); return;
       case ConditionOp::all_of:
       case ConditionOp::any_of:
       case ConditionOp::negation:
-        line(node.span, depth,
-             node.op == ConditionOp::all_of   ? "and"
-             : node.op == ConditionOp::any_of ? "or"
-                                              : "not");
+        line(node.span, depth, node.op == ConditionOp::all_of ? "and" : node.op == ConditionOp::any_of ? "or" : "not");
         for (const auto& operand : node.operands) condition(operand, depth + 1);
         return;
       case ConditionOp::value_in:
@@ -159,8 +138,8 @@ class CheckedPrinter {
         std::vector<std::string> values;
         for (const auto value : node.values) values.push_back(value_name(node.subject, value));
         line(node.span, depth,
-             fmt::format("{} {} {{{}}}", attribute_name(),
-                         node.op == ConditionOp::value_in ? "in" : "not in", joined(values)));
+             fmt::format("{} {} {{{}}}", attribute_name(), node.op == ConditionOp::value_in ? "in" : "not in",
+                         joined(values)));
         return;
       }
       case ConditionOp::compare: {
@@ -170,15 +149,9 @@ class CheckedPrinter {
                          constant_text(kind, node.key), attribute_kind_keyword(kind), node.key));
         return;
       }
-      case ConditionOp::is_missing:
-        line(node.span, depth, fmt::format("{} is missing", attribute_name()));
-        return;
-      case ConditionOp::is_unknown:
-        line(node.span, depth, fmt::format("{} is unknown", attribute_name()));
-        return;
-      case ConditionOp::is_known:
-        line(node.span, depth, fmt::format("{} is known", attribute_name()));
-        return;
+      case ConditionOp::is_missing: line(node.span, depth, fmt::format("{} is missing", attribute_name())); return;
+      case ConditionOp::is_unknown: line(node.span, depth, fmt::format("{} is unknown", attribute_name())); return;
+      case ConditionOp::is_known: line(node.span, depth, fmt::format("{} is known", attribute_name())); return;
       case ConditionOp::consent:
         line(node.span, depth, fmt::format("consent {}", policy_.settings[node.subject].name));
         return;
@@ -190,9 +163,7 @@ class CheckedPrinter {
 };
 
 const char* variable_kind(const Partition& partition) {
-  return partition.kind == Partition::Kind::setting
-             ? "setting"
-             : attribute_kind_keyword(partition.attribute_kind);
+  return partition.kind == Partition::Kind::setting ? "setting" : attribute_kind_keyword(partition.attribute_kind);
 }
 
 // The codes as ranges: `0-1, 4`.
@@ -231,10 +202,8 @@ std::string dump_partitions(const CheckedPolicy& policy, const std::vector<Parti
                        partition.cell_count());
     if (partition.kind == Partition::Kind::ordered) {
       std::vector<std::string> constants;
-      for (const double key : partition.constants)
-        constants.push_back(describe_constant(partition, key));
-      out += constants.empty() ? std::string(", no constants")
-                               : fmt::format(", constants {}", joined(constants));
+      for (const double key : partition.constants) constants.push_back(describe_constant(partition, key));
+      out += constants.empty() ? std::string(", no constants") : fmt::format(", constants {}", joined(constants));
     }
     out += '\n';
     for (std::uint32_t code = 0; code < partition.cell_count(); ++code) {
@@ -245,14 +214,12 @@ std::string dump_partitions(const CheckedPolicy& policy, const std::vector<Parti
   }
   std::vector<std::string> untested;
   for (const auto& attribute : policy.attributes) {
-    const bool is_variable =
-        std::any_of(partitions.begin(), partitions.end(), [&](const Partition& partition) {
-          return partition.kind != Partition::Kind::setting && partition.name == attribute.name;
-        });
+    const bool is_variable = std::any_of(partitions.begin(), partitions.end(), [&](const Partition& partition) {
+      return partition.kind != Partition::Kind::setting && partition.name == attribute.name;
+    });
     if (!is_variable) untested.push_back(attribute.name);
   }
-  if (!untested.empty())
-    out += fmt::format("no variable (no rule tests them): {}\n", joined(untested));
+  if (!untested.empty()) out += fmt::format("no variable (no rule tests them): {}\n", joined(untested));
   return out;
 }
 
@@ -263,16 +230,14 @@ std::string dump_diagram(const CheckedPolicy& policy, const std::vector<Partitio
   std::vector<NodeId> terminals;
   for (const NodeId id : order) (diagram.is_terminal(id) ? terminals : nodes).push_back(id);
   // Terminals by their cell, so the default comes first and rules follow in source order.
-  std::stable_sort(terminals.begin(), terminals.end(), [&](NodeId a, NodeId b) {
-    return diagram.terminal_value(a) < diagram.terminal_value(b);
-  });
+  std::stable_sort(terminals.begin(), terminals.end(),
+                   [&](NodeId a, NodeId b) { return diagram.terminal_value(a) < diagram.terminal_value(b); });
   std::map<NodeId, std::string> names;
   for (std::size_t i = 0; i < nodes.size(); ++i) names[nodes[i]] = fmt::format("n{}", i);
   for (std::size_t i = 0; i < terminals.size(); ++i) names[terminals[i]] = fmt::format("t{}", i);
 
-  std::string out = fmt::format(
-      "diagram over {}: {}, {}, root {}\n", counted(partitions.size(), "variable"),
-      counted(nodes.size(), "node"), counted(terminals.size(), "terminal"), names[root]);
+  std::string out = fmt::format("diagram over {}: {}, {}, root {}\n", counted(partitions.size(), "variable"),
+                                counted(nodes.size(), "node"), counted(terminals.size(), "terminal"), names[root]);
   for (const NodeId id : nodes) {
     const std::uint32_t variable = diagram.variable(id);
     const Partition& partition = partitions[variable];
@@ -280,15 +245,12 @@ std::string dump_diagram(const CheckedPolicy& policy, const std::vector<Partitio
     const auto children = diagram.children(id);
     std::vector<NodeId> targets;  // in the order of their first code
     for (const NodeId child : children) {
-      if (std::find(targets.begin(), targets.end(), child) == targets.end())
-        targets.push_back(child);
+      if (std::find(targets.begin(), targets.end(), child) == targets.end()) targets.push_back(child);
     }
     for (const NodeId target : targets) {
       std::vector<bool> codes(children.size(), false);
-      for (std::size_t code = 0; code < children.size(); ++code)
-        codes[code] = children[code] == target;
-      out += fmt::format("  {}: {} -> {}\n", code_ranges(codes), describe_codes(partition, codes),
-                         names[target]);
+      for (std::size_t code = 0; code < children.size(); ++code) codes[code] = children[code] == target;
+      out += fmt::format("  {}: {} -> {}\n", code_ranges(codes), describe_codes(partition, codes), names[target]);
     }
   }
   for (const NodeId id : terminals)

@@ -18,10 +18,8 @@ bool is_attribute_atom(const CheckedCondition& condition) {
     case ConditionOp::all_of:
     case ConditionOp::any_of:
     case ConditionOp::negation:
-    case ConditionOp::consent:
-      return false;
-    default:
-      return true;
+    case ConditionOp::consent: return false;
+    default: return true;
   }
 }
 
@@ -44,21 +42,18 @@ void for_each_atom(const CheckedPolicy& policy, Visit visit) {
 
 }  // namespace
 
-std::vector<TableLimitError> table_limit_errors(const CheckedPolicy& policy,
-                                                const CompileOptions& options) {
+std::vector<TableLimitError> table_limit_errors(const CheckedPolicy& policy, const CompileOptions& options) {
   std::vector<TableLimitError> errors;
   if (policy.rules.size() > runtime::max_rules) {
-    errors.push_back({fmt::format("policy `{}` has {} rules, more than the {} a table can name",
-                                  policy.name, policy.rules.size(), runtime::max_rules),
-                      "settings count as one rule each (their opt-out)",
-                      policy.rules[runtime::max_rules].span});
+    errors.push_back({fmt::format("policy `{}` has {} rules, more than the {} a table can name", policy.name,
+                                  policy.rules.size(), runtime::max_rules),
+                      "settings count as one rule each (their opt-out)", policy.rules[runtime::max_rules].span});
   }
   for (const auto& attribute : policy.attributes) {
     if (attribute.values.size() <= max_enum_values) continue;
-    errors.push_back({fmt::format("enum `{}` has {} values, more than a table variable can hold",
-                                  attribute.name, attribute.values.size()),
-                      fmt::format("a variable has at most {} cells: {} values", max_variable_cells,
-                                  max_enum_values),
+    errors.push_back({fmt::format("enum `{}` has {} values, more than a table variable can hold", attribute.name,
+                                  attribute.values.size()),
+                      fmt::format("a variable has at most {} cells: {} values", max_variable_cells, max_enum_values),
                       attribute.span});
   }
 
@@ -75,12 +70,12 @@ std::vector<TableLimitError> table_limit_errors(const CheckedPolicy& policy,
   });
   for (std::size_t index = 0; index < policy.attributes.size(); ++index) {
     if (!first_beyond[index]) continue;
-    errors.push_back({fmt::format("attribute `{}` is compared with {} distinct constants, more "
-                                  "than a table variable can hold",
-                                  policy.attributes[index].name, constants[index].size()),
-                      fmt::format("a variable has at most {} cells: {} constants", max_variable_cells,
-                                  max_ordered_constants),
-                      *first_beyond[index]});
+    errors.push_back(
+        {fmt::format("attribute `{}` is compared with {} distinct constants, more "
+                     "than a table variable can hold",
+                     policy.attributes[index].name, constants[index].size()),
+         fmt::format("a variable has at most {} cells: {} constants", max_variable_cells, max_ordered_constants),
+         *first_beyond[index]});
   }
 
   // Variables are the tested attributes in declaration order, then the settings.

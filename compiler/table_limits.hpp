@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "usegate/base/source.hpp"
 #include "usegate/compiler/checked_policy.hpp"
 #include "usegate/compiler/lower.hpp"
-#include "usegate/base/source.hpp"
 
 namespace usegate::compiler {
 

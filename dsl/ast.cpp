@@ -6,22 +6,17 @@ bool Condition::operator==(const Condition& other) const {
   if (kind != other.kind) return false;
   switch (kind) {
     case ConditionKind::always_true:
-    case ConditionKind::always_false:
-      return true;
+    case ConditionKind::always_false: return true;
     case ConditionKind::all_of:
     case ConditionKind::any_of:
-    case ConditionKind::negation:
-      return operands == other.operands;
+    case ConditionKind::negation: return operands == other.operands;
     case ConditionKind::comparison:
       return subject == other.subject && comparison == other.comparison && values == other.values;
     case ConditionKind::membership:
-      return subject == other.subject && negated_membership == other.negated_membership &&
-             values == other.values;
-    case ConditionKind::state_test:
-      return subject == other.subject && state == other.state;
+      return subject == other.subject && negated_membership == other.negated_membership && values == other.values;
+    case ConditionKind::state_test: return subject == other.subject && state == other.state;
     case ConditionKind::bool_attribute:
-    case ConditionKind::consent:
-      return subject == other.subject;
+    case ConditionKind::consent: return subject == other.subject;
   }
   return false;
 }

@@ -10,30 +10,21 @@ constexpr std::size_t position_width = 9;
 
 const char* operator_text(ComparisonOperator comparison) {
   switch (comparison) {
-    case ComparisonOperator::equal:
-      return "==";
-    case ComparisonOperator::not_equal:
-      return "!=";
-    case ComparisonOperator::less:
-      return "<";
-    case ComparisonOperator::less_equal:
-      return "<=";
-    case ComparisonOperator::greater:
-      return ">";
-    case ComparisonOperator::greater_equal:
-      return ">=";
+    case ComparisonOperator::equal: return "==";
+    case ComparisonOperator::not_equal: return "!=";
+    case ComparisonOperator::less: return "<";
+    case ComparisonOperator::less_equal: return "<=";
+    case ComparisonOperator::greater: return ">";
+    case ComparisonOperator::greater_equal: return ">=";
   }
   return "?";
 }
 
 const char* state_text(AttributeState state) {
   switch (state) {
-    case AttributeState::missing:
-      return "missing";
-    case AttributeState::unknown:
-      return "unknown";
-    case AttributeState::known:
-      return "known";
+    case AttributeState::missing: return "missing";
+    case AttributeState::unknown: return "unknown";
+    case AttributeState::known: return "known";
   }
   return "?";
 }
@@ -44,14 +35,10 @@ const char* effect_text(Effect effect) {
 
 const char* attribute_keyword(AttributeKind kind) {
   switch (kind) {
-    case AttributeKind::enumeration:
-      return "enum";
-    case AttributeKind::time:
-      return "time";
-    case AttributeKind::number:
-      return "number";
-    case AttributeKind::boolean:
-      return "bool";
+    case AttributeKind::enumeration: return "enum";
+    case AttributeKind::time: return "time";
+    case AttributeKind::number: return "number";
+    case AttributeKind::boolean: return "bool";
   }
   return "?";
 }
@@ -61,27 +48,15 @@ const char* attribute_keyword(AttributeKind kind) {
 std::string literal_text(const Literal& literal) {
   std::string text;
   switch (literal.kind) {
-    case LiteralKind::value_name:
-      text = literal.text;
-      break;
-    case LiteralKind::number:
-      text = fmt::format("{} (number {})", literal.text, literal.number);
-      break;
-    case LiteralKind::date:
-      text = fmt::format("{} (date, epoch {})", literal.text, literal.epoch_seconds);
-      break;
+    case LiteralKind::value_name: text = literal.text; break;
+    case LiteralKind::number: text = fmt::format("{} (number {})", literal.text, literal.number); break;
+    case LiteralKind::date: text = fmt::format("{} (date, epoch {})", literal.text, literal.epoch_seconds); break;
     case LiteralKind::datetime:
       text = fmt::format("{} (datetime, epoch {})", literal.text, literal.epoch_seconds);
       break;
-    case LiteralKind::boolean:
-      text = fmt::format("{} (bool)", literal.text);
-      break;
-    case LiteralKind::missing_word:
-      text = "missing (word)";
-      break;
-    case LiteralKind::unknown_word:
-      text = "unknown (word)";
-      break;
+    case LiteralKind::boolean: text = fmt::format("{} (bool)", literal.text); break;
+    case LiteralKind::missing_word: text = "missing (word)"; break;
+    case LiteralKind::unknown_word: text = "unknown (word)"; break;
   }
   return literal.well_formed ? text : fmt::format("{} (malformed)", text);
 }
@@ -95,8 +70,7 @@ std::string set_text(const std::vector<Literal>& values) {
 
 std::string names_text(const std::vector<Name>& names) {
   std::string text = "{";
-  for (std::size_t i = 0; i < names.size(); ++i)
-    text += fmt::format("{}{}", i == 0 ? "" : ", ", names[i].text);
+  for (std::size_t i = 0; i < names.size(); ++i) text += fmt::format("{}{}", i == 0 ? "" : ", ", names[i].text);
   return fmt::format("{}}}", text);
 }
 
@@ -108,9 +82,7 @@ class AstPrinter {
     std::visit([this](const auto& node) { print(node); }, declaration);
   }
 
-  void comment(const Comment& comment) {
-    line(comment.span, 0, fmt::format("comment {}", quoted_text(comment.text)));
-  }
+  void comment(const Comment& comment) { line(comment.span, 0, fmt::format("comment {}", quoted_text(comment.text))); }
 
  private:
   void line(const SourceSpan& span, std::size_t depth, const std::string& text) {
@@ -122,25 +94,20 @@ class AstPrinter {
          fmt::format("policy {}{}", header.name.text,
                      header.title ? fmt::format(" {}", quoted_text(header.title->value)) : ""));
   }
-  void print(const VersionDecl& version) {
-    line(version.span, 0, fmt::format("version {}", version.text));
-  }
+  void print(const VersionDecl& version) { line(version.span, 0, fmt::format("version {}", version.text)); }
   void print(const SourceDecl& source) {
     line(source.span, 0, fmt::format("source {}", quoted_text(source.text.value)));
   }
   void print(const AttributeDecl& attribute) {
     std::string text = fmt::format("{} {}", attribute_keyword(attribute.kind), attribute.name.text);
-    if (attribute.kind == AttributeKind::enumeration)
-      text += fmt::format(" {}", names_text(attribute.values));
+    if (attribute.kind == AttributeKind::enumeration) text += fmt::format(" {}", names_text(attribute.values));
     line(attribute.span, 0, text);
   }
   void print(const SettingDecl& setting) {
     line(setting.span, 0, fmt::format("setting {}", setting.name.text));
-    if (setting.label)
-      line(setting.label->span, 1, fmt::format("label {}", quoted_text(setting.label->value)));
+    if (setting.label) line(setting.label->span, 1, fmt::format("label {}", quoted_text(setting.label->value)));
     if (setting.default_value) {
-      line(setting.default_value->span, 1,
-           fmt::format("default {}", setting.default_value->on ? "on" : "off"));
+      line(setting.default_value->span, 1, fmt::format("default {}", setting.default_value->on ? "on" : "off"));
     }
     if (setting.covers) {
       line(setting.covers->span, 1, "covers");
@@ -152,14 +119,12 @@ class AstPrinter {
       if (availability.until) text += fmt::format(" until {}", literal_text(*availability.until));
       line(availability.span, 1, text);
     }
-    for (const auto& former : setting.formerly)
-      line(former.span, 1, fmt::format("formerly {}", former.text));
+    for (const auto& former : setting.formerly) line(former.span, 1, fmt::format("formerly {}", former.text));
   }
   void print(const RuleDecl& rule) {
     line(rule.span, 0,
-         fmt::format(
-             "{} {}{}", effect_text(rule.effect), rule.id.text,
-             rule.description ? fmt::format(" {}", quoted_text(rule.description->value)) : ""));
+         fmt::format("{} {}{}", effect_text(rule.effect), rule.id.text,
+                     rule.description ? fmt::format(" {}", quoted_text(rule.description->value)) : ""));
     condition(rule.condition, 1);
   }
   void print(const DefaultDecl& default_decl) {
@@ -169,12 +134,8 @@ class AstPrinter {
   void condition(const Condition& node, std::size_t depth) {
     const std::string& subject = node.subject.text;
     switch (node.kind) {
-      case ConditionKind::always_true:
-        line(node.span, depth, "true");
-        return;
-      case ConditionKind::always_false:
-        line(node.span, depth, "false");
-        return;
+      case ConditionKind::always_true: line(node.span, depth, "true"); return;
+      case ConditionKind::always_false: line(node.span, depth, "false"); return;
       case ConditionKind::all_of:
       case ConditionKind::any_of:
       case ConditionKind::negation:
@@ -186,24 +147,18 @@ class AstPrinter {
         return;
       case ConditionKind::comparison:
         line(node.span, depth,
-             fmt::format(
-                 "{} {} {}", subject, operator_text(node.comparison),
-                 node.values.empty() ? std::string("?") : literal_text(node.values.front())));
+             fmt::format("{} {} {}", subject, operator_text(node.comparison),
+                         node.values.empty() ? std::string("?") : literal_text(node.values.front())));
         return;
       case ConditionKind::membership:
         line(node.span, depth,
-             fmt::format("{} {} {}", subject, node.negated_membership ? "not in" : "in",
-                         set_text(node.values)));
+             fmt::format("{} {} {}", subject, node.negated_membership ? "not in" : "in", set_text(node.values)));
         return;
       case ConditionKind::state_test:
         line(node.span, depth, fmt::format("{} is {}", subject, state_text(node.state)));
         return;
-      case ConditionKind::bool_attribute:
-        line(node.span, depth, subject);
-        return;
-      case ConditionKind::consent:
-        line(node.span, depth, fmt::format("consent {}", subject));
-        return;
+      case ConditionKind::bool_attribute: line(node.span, depth, subject); return;
+      case ConditionKind::consent: line(node.span, depth, fmt::format("consent {}", subject)); return;
     }
   }
 
@@ -214,8 +169,7 @@ class AstPrinter {
 
 void append_dump_line(std::string& out, const std::optional<SourceSpan>& span, std::size_t depth,
                       std::string_view text) {
-  const std::string position =
-      span ? fmt::format("{}:{}", span->begin.line, span->begin.column) : "";
+  const std::string position = span ? fmt::format("{}:{}", span->begin.line, span->begin.column) : "";
   out += position;
   out.append(position.size() < position_width ? position_width - position.size() : 1, ' ');
   out.append(2 * depth, ' ');

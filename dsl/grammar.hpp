@@ -55,10 +55,9 @@ struct kw_now : TAO_PEGTL_KEYWORD("now") {};
 
 // Keep in step with reserved_words() in parser.cpp.
 struct reserved_word
-    : sor<kw_policy, kw_version, kw_source, kw_enum, kw_time, kw_number, kw_bool, kw_setting,
-          kw_label, kw_default, kw_covers, kw_available, kw_on, kw_off, kw_from, kw_until,
-          kw_formerly, kw_allow, kw_deny, kw_when, kw_and, kw_or, kw_not, kw_in, kw_is,
-          kw_missing, kw_unknown, kw_known, kw_consent, kw_true, kw_false> {};
+    : sor<kw_policy, kw_version, kw_source, kw_enum, kw_time, kw_number, kw_bool, kw_setting, kw_label, kw_default,
+          kw_covers, kw_available, kw_on, kw_off, kw_from, kw_until, kw_formerly, kw_allow, kw_deny, kw_when, kw_and,
+          kw_or, kw_not, kw_in, kw_is, kw_missing, kw_unknown, kw_known, kw_consent, kw_true, kw_false> {};
 
 // A name: an identifier that is not a reserved word. `now` is reserved but is a name where
 // an attribute may stand (see subject_name).
@@ -71,15 +70,13 @@ struct name_rule {};
 struct string_escape : seq<one<'\\'>, one<'"', '\\'>> {};
 struct bad_string_escape : seq<one<'\\'>, any> {};
 struct bad_string_escape_error : seq<at<one<'\\'>>, raise<bad_string_escape>> {};
-struct string_character
-    : sor<string_escape, bad_string_escape_error, not_one<'"', '\\', '\n', '\r'>> {};
+struct string_character : sor<string_escape, bad_string_escape_error, not_one<'"', '\\', '\n', '\r'>> {};
 struct string_end : one<'"'> {};
 struct quoted : seq<one<'"'>, star<string_character>, must<string_end>> {};
 
 // A token that starts like a number or a date; its action classifies it as a number, a date
 // or a date-time, and reports a malformed one or a date that does not exist.
-struct literal_token
-    : seq<sor<digit, seq<one<'-'>, digit>>, star<sor<alnum, one<'-', ':', '.', '+', '_'>>>> {};
+struct literal_token : seq<sor<digit, seq<one<'-'>, digit>>, star<sor<alnum, one<'-', ':', '.', '+', '_'>>>> {};
 
 // ---------------------------------------------------------------- values
 struct true_value : kw_true {};
@@ -87,14 +84,12 @@ struct false_value : kw_false {};
 struct missing_value : kw_missing {};
 struct unknown_value : kw_unknown {};
 struct value_name : plain_name {};
-struct value : sor<literal_token, true_value, false_value, missing_value, unknown_value,
-                   value_name> {};
+struct value : sor<literal_token, true_value, false_value, missing_value, unknown_value, value_name> {};
 
 struct set_value : value {};
 struct set_close : one<'}'> {};
 struct value_set_body
-    : seq<opt<set_value, ws, star<one<','>, ws, not_at<one<'}'>>, must<set_value>, ws>,
-              opt<one<','>, ws>>,
+    : seq<opt<set_value, ws, star<one<','>, ws, not_at<one<'}'>>, must<set_value>, ws>, opt<one<','>, ws>>,
           must<set_close>> {};
 struct set_open : one<'{'> {};
 struct value_set : seq<set_open, ws, value_set_body> {};
@@ -111,9 +106,8 @@ struct operator_greater_equal : string<'>', '='> {};
 struct operator_less : one<'<'> {};
 struct operator_greater : one<'>'> {};
 struct single_equals : seq<at<one<'='>>, raise<single_equals>> {};
-struct comparison_operator
-    : sor<operator_equal, operator_not_equal, operator_less_equal, operator_greater_equal,
-          operator_less, operator_greater, single_equals> {};
+struct comparison_operator : sor<operator_equal, operator_not_equal, operator_less_equal, operator_greater_equal,
+                                 operator_less, operator_greater, single_equals> {};
 
 struct compared_value : value {};
 struct comparison_tail : seq<comparison_operator, ws, must<compared_value>> {};
@@ -155,16 +149,14 @@ struct condition : seq<conjunction, star<ws, or_rest>> {};
 
 // ---------------------------------------------------------------- declarations
 // The words a declaration starts with. A condition ends at any of them.
-struct declaration_keyword
-    : sor<kw_policy, kw_version, kw_source, kw_enum, kw_time, kw_number, kw_bool, kw_setting,
-          kw_allow, kw_deny, kw_default> {};
+struct declaration_keyword : sor<kw_policy, kw_version, kw_source, kw_enum, kw_time, kw_number, kw_bool, kw_setting,
+                                 kw_allow, kw_deny, kw_default> {};
 // Where parsing resumes after a syntax error: a line that starts a declaration. An indented
 // `default` counts only before `allow` or `deny`, since settings have a `default` field too;
 // at the start of a line, `default` counts unless `on` or `off` follows.
 struct top_level_default : seq<kw_default, not_at<inline_space, sor<kw_on, kw_off>>> {};
-struct declaration_start
-    : sor<kw_policy, kw_version, kw_source, kw_enum, kw_time, kw_number, kw_bool, kw_setting,
-          kw_allow, kw_deny, seq<kw_default, inline_space, sor<kw_allow, kw_deny>>> {};
+struct declaration_start : sor<kw_policy, kw_version, kw_source, kw_enum, kw_time, kw_number, kw_bool, kw_setting,
+                               kw_allow, kw_deny, seq<kw_default, inline_space, sor<kw_allow, kw_deny>>> {};
 
 struct policy_name : plain_name, name_rule {};
 struct policy_title : quoted {};
@@ -180,11 +172,9 @@ struct enum_name : plain_name, name_rule {};
 struct enum_value : plain_name, name_rule {};
 struct enum_open : one<'{'> {};
 struct enum_close : one<'}'> {};
-struct enum_values
-    : opt<not_at<one<'}'>>, must<enum_value>, ws,
-          star<one<','>, ws, not_at<one<'}'>>, must<enum_value>, ws>, opt<one<','>, ws>> {};
-struct enum_decl
-    : seq<kw_enum, ws, must<enum_name>, ws, must<enum_open>, ws, enum_values, must<enum_close>> {};
+struct enum_values : opt<not_at<one<'}'>>, must<enum_value>, ws,
+                         star<one<','>, ws, not_at<one<'}'>>, must<enum_value>, ws>, opt<one<','>, ws>> {};
+struct enum_decl : seq<kw_enum, ws, must<enum_name>, ws, must<enum_open>, ws, enum_values, must<enum_close>> {};
 
 struct time_keyword : kw_time {};
 struct number_keyword : kw_number {};
@@ -200,8 +190,7 @@ struct switch_off : kw_off {};
 struct switch_value : sor<switch_on, switch_off> {};
 struct default_field : seq<kw_default, ws, must<switch_value>> {};
 struct covers_condition : condition {};
-struct setting_field_start
-    : sor<kw_label, kw_default, kw_covers, kw_available, kw_formerly, one<';', '}'>> {};
+struct setting_field_start : sor<kw_label, kw_default, kw_covers, kw_available, kw_formerly, one<';', '}'>> {};
 struct covers_end : at<setting_field_start> {};
 struct covers_field : seq<kw_covers, ws, must<covers_condition>, ws, must<covers_end>> {};
 struct on_after_available : kw_on {};
@@ -210,26 +199,21 @@ struct platform_close : one<'}'> {};
 struct platform_open : one<'{'> {};
 struct platform_set
     : seq<platform_open, ws,
-          opt<platform_name, ws, star<one<','>, ws, not_at<one<'}'>>, must<platform_name>, ws>,
-              opt<one<','>, ws>>,
+          opt<platform_name, ws, star<one<','>, ws, not_at<one<'}'>>, must<platform_name>, ws>, opt<one<','>, ws>>,
           must<platform_close>> {};
 struct from_date : literal_token {};
 struct until_date : literal_token {};
 struct available_from : seq<kw_from, ws, must<from_date>> {};
 struct available_until : seq<kw_until, ws, must<until_date>> {};
-struct available_field
-    : seq<kw_available, ws, must<on_after_available>, ws, must<platform_set>,
-          opt<ws, available_from>, opt<ws, available_until>> {};
+struct available_field : seq<kw_available, ws, must<on_after_available>, ws, must<platform_set>,
+                             opt<ws, available_from>, opt<ws, available_until>> {};
 struct former_name : plain_name, name_rule {};
 struct formerly_field : seq<kw_formerly, ws, must<former_name>> {};
-struct setting_field
-    : sor<label_field, default_field, covers_field, available_field, formerly_field> {};
+struct setting_field : sor<label_field, default_field, covers_field, available_field, formerly_field> {};
 struct setting_open : one<'{'> {};
 struct setting_close : one<'}'> {};
-struct setting_body
-    : seq<star<setting_field, ws, opt<one<';'>, ws>>, must<setting_close>> {};
-struct setting_decl
-    : seq<kw_setting, ws, must<setting_name>, ws, must<setting_open>, ws, setting_body> {};
+struct setting_body : seq<star<setting_field, ws, opt<one<';'>, ws>>, must<setting_close>> {};
+struct setting_decl : seq<kw_setting, ws, must<setting_name>, ws, must<setting_open>, ws, setting_body> {};
 
 struct allow_keyword : kw_allow {};
 struct deny_keyword : kw_deny {};
@@ -238,9 +222,8 @@ struct rule_description : quoted {};
 struct when_keyword : kw_when {};
 struct when_condition : condition {};
 struct rule_end : at<sor<eof, declaration_keyword>> {};
-struct rule_decl
-    : seq<sor<allow_keyword, deny_keyword>, ws, must<rule_id>, ws, opt<rule_description, ws>,
-          must<when_keyword>, ws, must<when_condition>, ws, must<rule_end>> {};
+struct rule_decl : seq<sor<allow_keyword, deny_keyword>, ws, must<rule_id>, ws, opt<rule_description, ws>,
+                       must<when_keyword>, ws, must<when_condition>, ws, must<rule_end>> {};
 
 struct default_allow : kw_allow {};
 struct default_deny : kw_deny {};
@@ -248,8 +231,7 @@ struct default_effect : sor<default_allow, default_deny> {};
 struct default_decl : seq<kw_default, ws, must<default_effect>> {};
 
 struct declaration
-    : sor<policy_header, version_decl, source_decl, enum_decl, scalar_decl, setting_decl,
-          rule_decl, default_decl> {};
+    : sor<policy_header, version_decl, source_decl, enum_decl, scalar_decl, setting_decl, rule_decl, default_decl> {};
 
 // Resets the parser's scratch state before each declaration, so nothing left by one that
 // failed half way leaks into the next.
@@ -258,11 +240,9 @@ struct begin_declaration : success {};
 // After a syntax error: skip the rest of the line, then every line that does not start a
 // declaration.
 struct line_starts_declaration : sor<top_level_default, seq<inline_space, declaration_start>> {};
-struct recovery
-    : seq<until<eolf>, star<not_at<line_starts_declaration>, not_at<eof>, until<eolf>>> {};
+struct recovery : seq<until<eolf>, star<not_at<line_starts_declaration>, not_at<eof>, until<eolf>>> {};
 
-struct declaration_item
-    : seq<begin_declaration, sor<try_catch<must<declaration>, ws>, seq<recovery, ws>>> {};
+struct declaration_item : seq<begin_declaration, sor<try_catch<must<declaration>, ws>, seq<recovery, ws>>> {};
 
 struct policy_file : seq<opt<byte_order_mark>, ws, star<not_at<eof>, declaration_item>> {};
 

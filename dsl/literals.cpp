@@ -9,7 +9,9 @@
 namespace usegate::dsl {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Reads `count` digits at `at`; false if any is not a digit.
 bool read_digits(std::string_view text, std::size_t at, std::size_t count, unsigned& value) {
@@ -24,8 +26,8 @@ bool read_digits(std::string_view text, std::size_t at, std::size_t count, unsig
 
 // `YYYY-MM-DD` at the start of `text`, shape only.
 bool read_date_shape(std::string_view text, unsigned& year, unsigned& month, unsigned& day) {
-  return text.size() >= 10 && read_digits(text, 0, 4, year) && text[4] == '-' &&
-         read_digits(text, 5, 2, month) && text[7] == '-' && read_digits(text, 8, 2, day);
+  return text.size() >= 10 && read_digits(text, 0, 4, year) && text[4] == '-' && read_digits(text, 5, 2, month) &&
+         text[7] == '-' && read_digits(text, 8, 2, day);
 }
 
 bool is_decimal_number(std::string_view text) {
@@ -41,9 +43,8 @@ bool is_decimal_number(std::string_view text) {
 }
 
 const char* month_name(unsigned month) {
-  constexpr const char* names[] = {"January", "February", "March",     "April",
-                                   "May",     "June",     "July",      "August",
-                                   "September", "October", "November", "December"};
+  constexpr const char* names[] = {"January", "February", "March",     "April",   "May",      "June",
+                                   "July",    "August",   "September", "October", "November", "December"};
   return names[month - 1];
 }
 
@@ -60,9 +61,8 @@ Literal read_literal_token(std::string_view text, SourceSpan span, DiagnosticLis
   const bool looks_like_date = read_date_shape(text, year, month, day);
   if (looks_like_date && (text.size() == 10 || text[10] == 'T')) {
     unsigned hour = 0, minute = 0, second = 0;
-    const bool is_datetime = text.size() == 20 && read_digits(text, 11, 2, hour) &&
-                             text[13] == ':' && read_digits(text, 14, 2, minute) &&
-                             text[16] == ':' && read_digits(text, 17, 2, second) &&
+    const bool is_datetime = text.size() == 20 && read_digits(text, 11, 2, hour) && text[13] == ':' &&
+                             read_digits(text, 14, 2, minute) && text[16] == ':' && read_digits(text, 17, 2, second) &&
                              text[19] == 'Z';
     if (text.size() != 10 && !is_datetime) {
       diagnostics.error(span, "malformed date-time `" + literal.text + "`",
@@ -70,8 +70,7 @@ Literal read_literal_token(std::string_view text, SourceSpan span, DiagnosticLis
       return literal;
     }
     if (month < 1 || month > 12) {
-      diagnostics.error(span, "`" + literal.text + "` is not a valid date",
-                        "months run from 01 to 12");
+      diagnostics.error(span, "`" + literal.text + "` is not a valid date", "months run from 01 to 12");
       return literal;
     }
     if (!calendar::is_valid_date(year, month, day)) {

@@ -11,9 +11,9 @@
 #include <fmt/format.h>
 
 #include "grammar.hpp"
-#include "usegate/base/suggest.hpp"
 #include "literals.hpp"
 #include "syntax_errors.hpp"
+#include "usegate/base/suggest.hpp"
 
 namespace usegate::dsl {
 namespace {
@@ -22,10 +22,10 @@ namespace pegtl = tao::pegtl;
 namespace g = grammar;
 
 const std::vector<std::string> reserved_word_list = {
-    "policy", "version", "source",    "enum",    "time", "number",  "bool",  "setting",
-    "label",  "default", "covers",    "available", "on", "off",     "from",  "until",
-    "formerly", "allow", "deny",      "when",    "and",  "or",      "not",   "in",
-    "is",     "missing", "unknown",   "known",   "consent", "true", "false", "now"};
+    "policy",   "version", "source",  "enum",      "time",    "number", "bool",  "setting",
+    "label",    "default", "covers",  "available", "on",      "off",    "from",  "until",
+    "formerly", "allow",   "deny",    "when",      "and",     "or",     "not",   "in",
+    "is",       "missing", "unknown", "known",     "consent", "true",   "false", "now"};
 
 // Which tail followed the subject of an attribute atom.
 enum class AtomTail { none, comparison, membership, state };
@@ -33,8 +33,7 @@ enum class AtomTail { none, comparison, membership, state };
 // What the actions build. The scratch part is reset before every declaration, so a
 // declaration that fails half way leaves nothing behind.
 struct ParserState {
-  ParserState(const SourceFile& source_file, DiagnosticList& diagnostic_list,
-              const ParseOptions& parse_options)
+  ParserState(const SourceFile& source_file, DiagnosticList& diagnostic_list, const ParseOptions& parse_options)
       : source(source_file), diagnostics(diagnostic_list), options(parse_options) {}
 
   const SourceFile& source;
@@ -273,9 +272,7 @@ struct action<g::attribute_atom> {
     atom.subject = std::move(state.subject);
     atom.operator_span = state.operator_span;
     switch (state.tail) {
-      case AtomTail::none:
-        atom.kind = ConditionKind::bool_attribute;
-        break;
+      case AtomTail::none: atom.kind = ConditionKind::bool_attribute; break;
       case AtomTail::comparison:
         atom.kind = ConditionKind::comparison;
         atom.comparison = state.comparison;
@@ -360,9 +357,8 @@ std::size_t previous_token_end(std::string_view text, std::size_t offset);
 // The condition inside `( ... )` or after `not`: one level deeper. Counting happens here,
 // around the recursion, so a level too many is reported before the parser enters it.
 struct nesting_level : pegtl::maybe_nothing {
-  template <typename Rule, pegtl::apply_mode A, pegtl::rewind_mode M,
-            template <typename...> class Action, template <typename...> class Control,
-            typename ParseInput>
+  template <typename Rule, pegtl::apply_mode A, pegtl::rewind_mode M, template <typename...> class Action,
+            template <typename...> class Control, typename ParseInput>
   static bool match(ParseInput& in, ParserState& state) {
     if (state.nesting_depth >= state.options.max_nesting_depth) report_too_deep(in, state);
     ++state.nesting_depth;
@@ -383,12 +379,10 @@ struct nesting_level : pegtl::maybe_nothing {
     span.begin = state.source.position_of(static_cast<std::uint32_t>(opening));
     span.end_offset = static_cast<std::uint32_t>(opening_end);
     const std::uint32_t limit = state.options.max_nesting_depth;
-    state.diagnostics.error(
-        span,
-        fmt::format("condition nested more than {} levels deep", limit),
-        fmt::format("every `(` and every `not` opens a level, and a policy may nest {} of them; "
-                    "split the condition into several rules",
-                    limit));
+    state.diagnostics.error(span, fmt::format("condition nested more than {} levels deep", limit),
+                            fmt::format("every `(` and every `not` opens a level, and a policy may nest {} of them; "
+                                        "split the condition into several rules",
+                                        limit));
     throw pegtl::parse_error("condition nested too deeply", in);
   }
 };
@@ -506,11 +500,10 @@ struct action<g::label_text> {
 };
 
 void report_repeated_field(ParserState& state, SourceSpan field, const char* keyword) {
-  const SourceSpan keyword_span{field.begin,
-                                field.begin.offset + static_cast<std::uint32_t>(std::char_traits<char>::length(keyword))};
+  const SourceSpan keyword_span{
+      field.begin, field.begin.offset + static_cast<std::uint32_t>(std::char_traits<char>::length(keyword))};
   state.diagnostics.error(keyword_span,
-                          std::string("`") + keyword + "` given twice in setting `" +
-                              state.setting.name.text + "`",
+                          std::string("`") + keyword + "` given twice in setting `" + state.setting.name.text + "`",
                           "a setting has one label, one default and one coverage");
 }
 
@@ -571,8 +564,7 @@ template <>
 struct action<g::until_date> {
   template <typename ActionInput>
   static void apply(const ActionInput& in, ParserState& state) {
-    state.availability.until =
-        read_literal_token(in.string_view(), span_of(in), state.diagnostics);
+    state.availability.until = read_literal_token(in.string_view(), span_of(in), state.diagnostics);
   }
 };
 template <>
@@ -660,14 +652,13 @@ std::string_view token_at(std::string_view rest) {
   std::size_t length = 1;
   if (is_word_character(rest[0]) || rest[0] == '-') {
     while (length < rest.size() &&
-           (is_word_character(rest[length]) || rest[length] == '-' || rest[length] == ':' ||
-            rest[length] == '.')) {
+           (is_word_character(rest[length]) || rest[length] == '-' || rest[length] == ':' || rest[length] == '.')) {
       ++length;
     }
   } else if (static_cast<unsigned char>(rest[0]) >= 0x80) {
     while (length < rest.size() && static_cast<unsigned char>(rest[length]) >= 0x80) ++length;
-  } else if (rest.size() > 1 && (rest.substr(0, 2) == "==" || rest.substr(0, 2) == "!=" ||
-                                 rest.substr(0, 2) == "<=" || rest.substr(0, 2) == ">=")) {
+  } else if (rest.size() > 1 && (rest.substr(0, 2) == "==" || rest.substr(0, 2) == "!=" || rest.substr(0, 2) == "<=" ||
+                                 rest.substr(0, 2) == ">=")) {
     length = 2;
   }
   return rest.substr(0, length);
@@ -691,11 +682,11 @@ bool is_reserved(std::string_view word) {
 std::size_t previous_token_end(std::string_view text, std::size_t offset) {
   std::size_t at = offset;
   while (at > 0) {
-    while (at > 0 && (text[at - 1] == ' ' || text[at - 1] == '\t' || text[at - 1] == '\n' || text[at - 1] == '\r')) --at;
+    while (at > 0 && (text[at - 1] == ' ' || text[at - 1] == '\t' || text[at - 1] == '\n' || text[at - 1] == '\r'))
+      --at;
     // If `at` ends a comment, continue before its `#` (outside a string).
-    const std::size_t line_start = text.rfind('\n', at == 0 ? 0 : at - 1) == std::string_view::npos
-                                       ? 0
-                                       : text.rfind('\n', at - 1) + 1;
+    const std::size_t line_start =
+        text.rfind('\n', at == 0 ? 0 : at - 1) == std::string_view::npos ? 0 : text.rfind('\n', at - 1) + 1;
     std::size_t hash = std::string_view::npos;
     bool in_string = false;
     for (std::size_t i = line_start; i < at; ++i) {
@@ -716,9 +707,8 @@ std::size_t previous_token_end(std::string_view text, std::size_t offset) {
 
 // The opening quote of the string that is still open at `offset`.
 std::size_t opening_quote(std::string_view text, std::size_t offset) {
-  const std::size_t line_start = offset == 0 || text.rfind('\n', offset - 1) == std::string_view::npos
-                                     ? 0
-                                     : text.rfind('\n', offset - 1) + 1;
+  const std::size_t line_start =
+      offset == 0 || text.rfind('\n', offset - 1) == std::string_view::npos ? 0 : text.rfind('\n', offset - 1) + 1;
   std::size_t quote = offset;
   bool in_string = false;
   for (std::size_t i = line_start; i < offset; ++i) {
@@ -734,11 +724,9 @@ std::size_t opening_quote(std::string_view text, std::size_t offset) {
 
 // The words a declaration starts with, and those a setting's body holds: what a misspelled
 // word at those places was probably meant to be.
-const std::vector<std::string> declaration_keywords = {"policy", "version", "source",  "enum",
-                                                       "time",   "number",  "bool",    "setting",
-                                                       "allow",  "deny",    "default"};
-const std::vector<std::string> setting_field_keywords = {"label", "default", "covers", "available",
-                                                         "formerly"};
+const std::vector<std::string> declaration_keywords = {"policy", "version", "source", "enum", "time",   "number",
+                                                       "bool",   "setting", "allow",  "deny", "default"};
+const std::vector<std::string> setting_field_keywords = {"label", "default", "covers", "available", "formerly"};
 
 // The `{` still open at `offset`: the last one not closed, outside strings and comments.
 std::optional<std::size_t> open_brace_before(std::string_view text, std::size_t offset) {
@@ -772,29 +760,26 @@ std::optional<std::string_view> quoted_content(std::string_view rest) {
 // The rules that fail where a block's `}` is missing (and covers_end, which fails first when a
 // setting's condition runs into the next declaration).
 template <typename Rule>
-inline constexpr bool closes_block =
-    std::is_same_v<Rule, g::enum_close> || std::is_same_v<Rule, g::setting_close> ||
-    std::is_same_v<Rule, g::set_close> || std::is_same_v<Rule, g::platform_close>;
+inline constexpr bool closes_block = std::is_same_v<Rule, g::enum_close> || std::is_same_v<Rule, g::setting_close> ||
+                                     std::is_same_v<Rule, g::set_close> || std::is_same_v<Rule, g::platform_close>;
 
 // The rules that fail where a value belongs.
 template <typename Rule>
-inline constexpr bool expects_value = std::is_same_v<Rule, g::compared_value> ||
-                                      std::is_same_v<Rule, g::set_value> ||
-                                      std::is_same_v<Rule, g::set_close>;
+inline constexpr bool expects_value =
+    std::is_same_v<Rule, g::compared_value> || std::is_same_v<Rule, g::set_value> || std::is_same_v<Rule, g::set_close>;
 
 // Errors that name the next token itself, wherever it is; the others are about something
 // missing, which is best shown where the line ends.
 template <typename Rule>
 inline constexpr bool points_at_next_token =
-    std::is_same_v<Rule, g::declaration> || std::is_same_v<Rule, g::rule_end> ||
-    std::is_same_v<Rule, g::covers_end> || std::is_same_v<Rule, g::setting_close>;
+    std::is_same_v<Rule, g::declaration> || std::is_same_v<Rule, g::rule_end> || std::is_same_v<Rule, g::covers_end> ||
+    std::is_same_v<Rule, g::setting_close>;
 
 template <typename Rule>
 struct control : pegtl::normal<Rule> {
   template <typename ParseInput, typename... States>
   [[noreturn]] static void raise(const ParseInput& in, States&&... states) {
-    static_assert(g::error_message<Rule> != nullptr,
-                  "every must<> point of the grammar needs an error message");
+    static_assert(g::error_message<Rule> != nullptr, "every must<> point of the grammar needs an error message");
     (record(in, states), ...);
     throw pegtl::parse_error(g::error_message<Rule>, in);
   }
@@ -833,8 +818,7 @@ struct control : pegtl::normal<Rule> {
 
     if constexpr (std::is_base_of_v<g::name_rule, Rule>) {
       if (is_reserved(token)) {
-        diagnostic.message =
-            "`" + std::string(token) + "` is a reserved word and cannot be used as a name";
+        diagnostic.message = "`" + std::string(token) + "` is a reserved word and cannot be used as a name";
         diagnostic.help = g::error_message<Rule>;
         state.diagnostics.add(std::move(diagnostic));
         return;
@@ -842,10 +826,10 @@ struct control : pegtl::normal<Rule> {
     }
     diagnostic.message = g::error_message<Rule>;
     if constexpr (g::shows_found_token<Rule>) {
-      diagnostic.message += ", found " + (at_line_end ? std::string(token.empty() && offset == text.size()
-                                                                        ? "end of file"
-                                                                        : "end of line")
-                                                      : describe_token(token));
+      diagnostic.message +=
+          ", found " + (at_line_end
+                            ? std::string(token.empty() && offset == text.size() ? "end of file" : "end of line")
+                            : describe_token(token));
     }
     if constexpr (g::error_help<Rule> != nullptr) diagnostic.help = g::error_help<Rule>;
     if (diagnostic.help.empty()) diagnostic.help = likely_intent(rest, token, text, position.byte, at_line_end);
@@ -880,8 +864,8 @@ struct control : pegtl::normal<Rule> {
     if constexpr (closes_block<Rule> || std::is_same_v<Rule, g::covers_end>) {
       // The `}` is missing only when the block runs into the end of the line or of the file, or
       // into the next declaration; `{ US EU }` misses a comma instead.
-      const bool runs_on = at_line_end || std::find(declaration_keywords.begin(), declaration_keywords.end(),
-                                                    token) != declaration_keywords.end();
+      const bool runs_on = at_line_end || std::find(declaration_keywords.begin(), declaration_keywords.end(), token) !=
+                                              declaration_keywords.end();
       if (const auto brace = runs_on ? open_brace_before(text, offset) : std::nullopt) {
         // SourceFile positions are what every other message prints.
         std::size_t line = 1, line_start = 0;
@@ -901,7 +885,9 @@ struct control : pegtl::normal<Rule> {
 
 }  // namespace
 
-const std::vector<std::string>& reserved_words() { return reserved_word_list; }
+const std::vector<std::string>& reserved_words() {
+  return reserved_word_list;
+}
 
 std::string keyword_case_help(std::string_view word) {
   std::string lower(word);
@@ -912,11 +898,9 @@ std::string keyword_case_help(std::string_view word) {
   return "keywords are lower case: write `" + lower + "`";
 }
 
-PolicyFile parse_policy(const SourceFile& source, DiagnosticList& diagnostics,
-                        const ParseOptions& options) {
+PolicyFile parse_policy(const SourceFile& source, DiagnosticList& diagnostics, const ParseOptions& options) {
   if (source.text().size() >= std::numeric_limits<std::uint32_t>::max()) {
-    diagnostics.error(SourceSpan{}, "the policy is larger than 4 GiB",
-                      "positions in a policy are 32-bit byte offsets");
+    diagnostics.error(SourceSpan{}, "the policy is larger than 4 GiB", "positions in a policy are 32-bit byte offsets");
     return {};
   }
   ParserState state(source, diagnostics, options);

@@ -11,9 +11,9 @@
 #include "support.hpp"
 #include "usegate/base/json_text.hpp"
 #include "usegate/records/bindings.hpp"
-#include "usegate/runtime/compiled_policy.hpp"
 #include "usegate/records/consent_ledger.hpp"
 #include "usegate/records/record_decoder.hpp"
+#include "usegate/runtime/compiled_policy.hpp"
 
 namespace usegate::fuzz {
 namespace {
@@ -30,7 +30,8 @@ constexpr std::size_t consent_settings = 8;
 void expect_valid(const Policy& policy, const Decision& decision, std::string_view where) {
   const CompiledPolicy& model = runtime::compiled_of(policy);
   if (decision.reason >= policy.reason_count()) {
-    property_failed(fmt::format("{}: reason {} of {} on codes in range", where, decision.reason, policy.reason_count()));
+    property_failed(
+        fmt::format("{}: reason {} of {} on codes in range", where, decision.reason, policy.reason_count()));
   }
   const bool effect = decision.reason == 0 ? model.default_allow : model.rules[decision.reason - 1].allow;
   if (decision.allowed != effect) property_failed(fmt::format("{}: the decision is not its reason's effect", where));
@@ -38,8 +39,8 @@ void expect_valid(const Policy& policy, const Decision& decision, std::string_vi
 
 void expect_invalid(const Decision& decision, std::string_view where) {
   if (decision != Decision{false, Policy::invalid_input_reason}) {
-    property_failed(fmt::format("{}: codes out of range were decided ({}, reason {})", where, decision.allowed,
-                                decision.reason));
+    property_failed(
+        fmt::format("{}: codes out of range were decided ({}, reason {})", where, decision.allowed, decision.reason));
   }
 }
 
@@ -49,7 +50,8 @@ std::vector<std::vector<Code>> code_rows(const std::vector<Code>& limits) {
   std::vector<std::vector<Code>> rows{std::vector<Code>(limits.size(), 0)};
   for (std::size_t v = 0; v < std::min(limits.size(), swept_variables); ++v) {
     std::vector<Code> codes;
-    for (std::size_t c = 0; c < std::min<std::size_t>(limits[v], swept_codes); ++c) codes.push_back(static_cast<Code>(c));
+    for (std::size_t c = 0; c < std::min<std::size_t>(limits[v], swept_codes); ++c)
+      codes.push_back(static_cast<Code>(c));
     for (const std::uint32_t c : {limits[v] - 1U, std::uint32_t{limits[v]}, limits[v] + 1U, 0xFFFFU}) {
       if (c <= 0xFFFF) codes.push_back(static_cast<Code>(c));
     }
@@ -91,7 +93,8 @@ void check_decisions(const Policy& policy) {
   // The wrong number of codes.
   std::vector<Code> longer(count + 1, 0);
   expect_invalid(policy.decide(std::span<const Code>(longer)), "decide with one code too many");
-  if (count > 0) expect_invalid(policy.decide(std::span<const Code>(longer.data(), count - 1)), "decide with one code too few");
+  if (count > 0)
+    expect_invalid(policy.decide(std::span<const Code>(longer.data(), count - 1)), "decide with one code too few");
 }
 
 void check_encoding(const Policy& policy) {
@@ -99,14 +102,19 @@ void check_encoding(const Policy& policy) {
   const std::size_t count = policy.variable_count();
   for (std::size_t v = 0; v < count; ++v) {
     const VariableDescription description = policy.variable(v);
-    if (policy.find_variable(description.name) != v) property_failed(fmt::format("variable {} is not found by its name", v));
+    if (policy.find_variable(description.name) != v)
+      property_failed(fmt::format("variable {} is not found by its name", v));
   }
   for (std::size_t v = 0; v < std::min(count, swept_variables); ++v) {
     const std::size_t limit = policy.variable(v).code_count;
-    std::vector<FieldValue> values{FieldValue::absent(),           FieldValue::null(),
-                                   FieldValue::from_bool(true),    FieldValue::from_number(0),
-                                   FieldValue::from_number(-1e300), FieldValue::from_string("2024-08-01"),
-                                   FieldValue::from_string("on"),  FieldValue::from_string(""),
+    std::vector<FieldValue> values{FieldValue::absent(),
+                                   FieldValue::null(),
+                                   FieldValue::from_bool(true),
+                                   FieldValue::from_number(0),
+                                   FieldValue::from_number(-1e300),
+                                   FieldValue::from_string("2024-08-01"),
+                                   FieldValue::from_string("on"),
+                                   FieldValue::from_string(""),
                                    FieldValue::other()};
     const auto& variable = model.variables[v];
     if (variable.kind != runtime::VariableKind::setting) {
@@ -115,14 +123,16 @@ void check_encoding(const Policy& policy) {
       if (!variable.constants.empty()) values.push_back(FieldValue::from_number(variable.constants.front()));
     }
     for (const FieldValue& value : values) {
-      if (policy.encode(v, value) >= limit) property_failed(fmt::format("encode gave variable {} a code out of range", v));
+      if (policy.encode(v, value) >= limit)
+        property_failed(fmt::format("encode gave variable {} a code out of range", v));
       bool bad = false;
       if (variable.kind == runtime::VariableKind::setting && policy.encode_consent(v, value, &bad) >= limit) {
         property_failed(fmt::format("encode_consent gave variable {} a code out of range", v));
       }
     }
     for (const std::int64_t time : {std::int64_t{0}, std::int64_t{1722470400}, std::int64_t{-62167219200}}) {
-      if (policy.encode_time(v, time) >= limit) property_failed(fmt::format("encode_time gave variable {} a code out of range", v));
+      if (policy.encode_time(v, time) >= limit)
+        property_failed(fmt::format("encode_time gave variable {} a code out of range", v));
     }
   }
   // Deciding from fields: every encoding is in range, so no decision is invalid.
@@ -153,7 +163,8 @@ void check_records(const Policy& policy, MemoryFile& consent_file) {
           : std::nullopt;
   for (std::size_t s = 0; s < std::min(model.settings.size(), consent_settings); ++s) {
     consent += R"({"user":"u1","setting":)" + json::quote(model.settings[s].name) + R"(,"value":"off",)" +
-               (platform ? R"("platform":)" + json::quote(*platform) + "," : std::string()) + R"("ts":"2024-07-30"})" + "\n";
+               (platform ? R"("platform":)" + json::quote(*platform) + "," : std::string()) + R"("ts":"2024-07-30"})" +
+               "\n";
   }
   const records::ConsentLedger ledger = records::ConsentLedger::read(
       consent_file.hold(reinterpret_cast<const std::uint8_t*>(consent.data()), consent.size()), policy, fixed_now);
@@ -166,7 +177,8 @@ void check_records(const Policy& policy, MemoryFile& consent_file) {
     if (attribute.type == AttributeType::boolean) value = "true";
     if (attribute.type == AttributeType::number) value = "12.5";
     if (attribute.type == AttributeType::time) value = R"("2024-06-01T00:00:00Z")";
-    if (attribute.type == AttributeType::enumeration && !attribute.values.empty()) value = json::quote(attribute.values.front());
+    if (attribute.type == AttributeType::enumeration && !attribute.values.empty())
+      value = json::quote(attribute.values.front());
     record += "," + json::quote(attribute.name) + ":" + value;
     wrong_types += "," + json::quote(attribute.name) + ":{\"a\":[1]}";
   }
@@ -204,7 +216,8 @@ void check_artifact_bytes(const std::uint8_t* data, std::size_t size) {
   const std::string rewritten = runtime::write_artifact(runtime::compiled_of(policy));
   const auto reloaded = Policy::from_bytes(rewritten);
   if (!reloaded) property_failed("a loaded artifact, written again, does not load: " + reloaded.error().message);
-  if (runtime::write_artifact(runtime::compiled_of(*reloaded)) != rewritten) property_failed("writing a loaded artifact is not stable");
+  if (runtime::write_artifact(runtime::compiled_of(*reloaded)) != rewritten)
+    property_failed("writing a loaded artifact is not stable");
 
   check_decisions(policy);
   check_encoding(policy);

@@ -12,9 +12,9 @@
 #include "artifact_check.hpp"
 #include "crc32.hpp"
 #include "support.hpp"
+#include "usegate/base/source.hpp"
 #include "usegate/compiler/analyze.hpp"
 #include "usegate/compiler/compile.hpp"
-#include "usegate/base/source.hpp"
 
 extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size, std::size_t max_size);
 
@@ -40,7 +40,8 @@ const std::vector<std::string>& starting_artifacts() {
         compiler::CompileOptions options;
         options.max_dense_cells = dense_cells;
         auto compiled = compiler::compile_policy(*analysis.policy, options);
-        if (!std::holds_alternative<runtime::CompiledPolicy>(compiled)) fuzz::property_failed(std::string(path) + " does not compile");
+        if (!std::holds_alternative<runtime::CompiledPolicy>(compiled))
+          fuzz::property_failed(std::string(path) + " does not compile");
         std::string bytes = runtime::write_artifact(std::get<runtime::CompiledPolicy>(compiled));
         if (bytes.size() <= fuzz::max_input_size) out.push_back(std::move(bytes));
       }
@@ -52,10 +53,26 @@ const std::vector<std::string>& starting_artifacts() {
 
 // Values that counts, indices and offsets are most often wrong by.
 std::uint32_t interesting_number(std::uint32_t old, std::size_t size, std::minstd_rand& rng) {
-  const std::uint32_t values[] = {0,          1,          2,          3,          0xFF,      0x100,
-                                  0xFFFF,     0x10000,    0x7FFF,     0x7FFE,     0x7FFFFFFF, 0x80000000u,
-                                  0xFFFFFFFFu, 0xFFFFFFFEu, old + 1,    old - 1,    old * 2,    old ^ 0x80000000u,
-                                  static_cast<std::uint32_t>(size), static_cast<std::uint32_t>(size / 4)};
+  const std::uint32_t values[] = {0,
+                                  1,
+                                  2,
+                                  3,
+                                  0xFF,
+                                  0x100,
+                                  0xFFFF,
+                                  0x10000,
+                                  0x7FFF,
+                                  0x7FFE,
+                                  0x7FFFFFFF,
+                                  0x80000000u,
+                                  0xFFFFFFFFu,
+                                  0xFFFFFFFEu,
+                                  old + 1,
+                                  old - 1,
+                                  old * 2,
+                                  old ^ 0x80000000u,
+                                  static_cast<std::uint32_t>(size),
+                                  static_cast<std::uint32_t>(size / 4)};
   return values[rng() % std::size(values)];
 }
 
@@ -116,17 +133,15 @@ extern "C" std::size_t LLVMFuzzerCustomMutator(std::uint8_t* data, std::size_t s
     case 5:
       // The header too, now and then, without repairing it.
       return LLVMFuzzerMutate(data, size, max_size);
-    default:
-      size = header_size + LLVMFuzzerMutate(data + header_size, body, max_size - header_size);
-      break;
+    default: size = header_size + LLVMFuzzerMutate(data + header_size, body, max_size - header_size); break;
   }
   return repair(data, size);
 }
 
 // Two artifacts spliced: the start of one, the rest of the other, checksum repaired.
 extern "C" std::size_t LLVMFuzzerCustomCrossOver(const std::uint8_t* first, std::size_t first_size,
-                                                 const std::uint8_t* second, std::size_t second_size,
-                                                 std::uint8_t* out, std::size_t max_out_size, unsigned int seed) {
+                                                 const std::uint8_t* second, std::size_t second_size, std::uint8_t* out,
+                                                 std::size_t max_out_size, unsigned int seed) {
   if (!is_artifact(first, first_size) || second_size <= header_size) return 0;
   std::minstd_rand rng(seed);
   const std::size_t head = header_size + rng() % (first_size - header_size + 1);

@@ -37,7 +37,8 @@ void decode_with(const Policy& policy, const records::Bindings& bindings) {
   while (lines.next(line)) {
     if (decoder.decode(line, codes.data()) != records::RejectCause::none) continue;
     for (std::size_t v = 0; v < codes.size(); ++v) {
-      if (codes[v] >= policy.variable(v).code_count) fuzz::property_failed("bindings led the decoder to a code out of range");
+      if (codes[v] >= policy.variable(v).code_count)
+        fuzz::property_failed("bindings led the decoder to a code out of range");
     }
     if (policy.decide(std::span<const Code>(codes)).reason >= policy.reason_count()) {
       fuzz::property_failed("bindings led to an undecidable record");

@@ -1,8 +1,8 @@
 // Consent change streams read into a ledger from a descriptor, as `--consent FILE` does,
 // against the fixed policies. Every non-blank line ends in exactly one place: applied,
 // rejected, or after `now`; the counts by cause and by setting, and the notes kept, add up.
-#include <cstddef>
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <numeric>
 #include <string>
@@ -51,7 +51,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (by_cause != ledger.rejected() || by_settings > ledger.rejected()) {
       fuzz::property_failed("rejections by cause or by setting do not add up");
     }
-    if (ledger.bad_values_read_as_off() > ledger.applied()) fuzz::property_failed("more bad values than changes applied");
+    if (ledger.bad_values_read_as_off() > ledger.applied())
+      fuzz::property_failed("more bad values than changes applied");
     const std::uint64_t noted = ledger.rejected() + ledger.bad_values_read_as_off();
     if (ledger.notes().size() != std::min<std::uint64_t>(noted, records::ConsentLedger::kept_notes)) {
       fuzz::property_failed("the notes kept are not the first ones");

@@ -28,7 +28,9 @@ struct Input {
   std::vector<Choice> choices;
 };
 
-Choice set(const std::string& name, RecordValue value) { return Choice{{{name, std::move(value)}}, 0}; }
+Choice set(const std::string& name, RecordValue value) {
+  return Choice{{{name, std::move(value)}}, 0};
+}
 
 void collect_constants(const CheckedCondition& condition, std::vector<std::set<double>>& constants) {
   if (condition.op == ConditionOp::compare && condition.subject < constants.size()) {
@@ -38,7 +40,9 @@ void collect_constants(const CheckedCondition& condition, std::vector<std::set<d
 }
 
 // Whole seconds of a constant's time key (twice the seconds, plus one for a fraction).
-std::int64_t seconds_of_key(double key) { return static_cast<std::int64_t>(std::floor(key / 2)); }
+std::int64_t seconds_of_key(double key) {
+  return static_cast<std::int64_t>(std::floor(key / 2));
+}
 
 std::vector<Choice> enum_choices(const compiler::Attribute& attribute) {
   std::vector<Choice> choices{Choice{}, set(attribute.name, RecordValue::null())};
@@ -124,7 +128,8 @@ std::vector<Choice> consent_choices(const compiler::Setting& setting) {
     choices.push_back(set(former, RecordValue::of(std::string("off"))));
     choices.push_back(set(former, RecordValue::of(std::string("on"))));
     choices.push_back(Choice{{{name, RecordValue::null()}, {former, RecordValue::of(std::string("off"))}}, 0});
-    choices.push_back(Choice{{{name, RecordValue::of(std::string("on"))}, {former, RecordValue::of(std::string("off"))}}, 0});
+    choices.push_back(
+        Choice{{{name, RecordValue::of(std::string("on"))}, {former, RecordValue::of(std::string("off"))}}, 0});
   }
   return choices;
 }
@@ -144,9 +149,7 @@ void apply(const Input& input, const Choice& choice, compiler::InterpreterInput&
     case Input::Target::consent:
       for (const auto& [name, value] : choice.fields) record.consent[name] = value;
       break;
-    case Input::Target::now:
-      record.now = choice.now;
-      break;
+    case Input::Target::now: record.now = choice.now; break;
   }
 }
 
@@ -165,7 +168,9 @@ std::vector<compiler::InterpreterInput> derived_records(const compiler::CheckedP
       continue;
     }
     switch (attribute.kind) {
-      case AttributeKind::enumeration: inputs.push_back(Input{Input::Target::attributes, enum_choices(attribute)}); break;
+      case AttributeKind::enumeration:
+        inputs.push_back(Input{Input::Target::attributes, enum_choices(attribute)});
+        break;
       case AttributeKind::boolean: inputs.push_back(Input{Input::Target::attributes, bool_choices(attribute)}); break;
       case AttributeKind::number:
         inputs.push_back(Input{Input::Target::attributes, number_choices(attribute, constants[i])});

@@ -12,10 +12,10 @@
 #include "differential_check.hpp"
 #include "random_record.hpp"
 #include "support.hpp"
-#include "usegate/compiler/analyze.hpp"
-#include "usegate/compiler/compile.hpp"
 #include "usegate/base/diagnostics.hpp"
 #include "usegate/base/source.hpp"
+#include "usegate/compiler/analyze.hpp"
+#include "usegate/compiler/compile.hpp"
 
 namespace {
 
@@ -44,7 +44,8 @@ void compare_with_interpreter(const std::string& text, const compiler::CheckedPo
   if (std::holds_alternative<compiler::CompileError>(compiled)) return;  // over the budget
   const auto& model = std::get<runtime::CompiledPolicy>(compiled);
   auto loaded = Policy::from_bytes(runtime::write_artifact(model));
-  if (!loaded) fuzz::property_failed("a compiled policy's artifact does not load: " + loaded.error().message + "\n" + text);
+  if (!loaded)
+    fuzz::property_failed("a compiled policy's artifact does not load: " + loaded.error().message + "\n" + text);
   const differential::TableUnderTest table(std::move(*loaded), checked);
 
   const auto check = [&](const compiler::InterpreterInput& record) {

@@ -38,8 +38,8 @@ struct LineOutcome {
   const Setup& setup;
   const records::InputLine& line;
   records::RejectCause cause = records::RejectCause::none;
-  std::span<const Code> codes;           // when decoded
-  std::optional<Decision> decision;      // when decoded
+  std::span<const Code> codes;       // when decoded
+  std::optional<Decision> decision;  // when decoded
 };
 
 std::string describe(const LineOutcome& outcome) {
@@ -49,7 +49,8 @@ std::string describe(const LineOutcome& outcome) {
 // Decoded and decided, or rejected with a cause; never both, never neither.
 void decided_or_rejected(const LineOutcome& outcome) {
   const bool rejected = outcome.cause != records::RejectCause::none;
-  if (rejected == outcome.decision.has_value()) fuzz::property_failed("neither decided nor rejected: " + describe(outcome));
+  if (rejected == outcome.decision.has_value())
+    fuzz::property_failed("neither decided nor rejected: " + describe(outcome));
   if (rejected && static_cast<std::size_t>(outcome.cause) >= records::reject_cause_count) {
     fuzz::property_failed("an unknown reject cause: " + describe(outcome));
   }
@@ -66,7 +67,8 @@ void codes_in_range(const LineOutcome& outcome) {
                                         policy.variable(v).code_count, describe(outcome)));
     }
   }
-  if (outcome.decision->reason >= policy.reason_count()) fuzz::property_failed("an undecidable record: " + describe(outcome));
+  if (outcome.decision->reason >= policy.reason_count())
+    fuzz::property_failed("an undecidable record: " + describe(outcome));
 }
 
 // A decided line is strict JSON (docs/reliability.md): an independent parser, simdjson's DOM
@@ -106,7 +108,8 @@ const std::vector<Setup>& setups() {
     out.push_back({"renamed-setting, default bindings, consent stream", &renamed,
                    records::default_bindings(renamed.policy), &renamed_consent});
     out.push_back({"renamed-setting, nested bindings", &renamed,
-                   fuzz::fixed_bindings("fuzz/fixtures/renamed-setting-nested.bindings.yaml", renamed.policy), nullptr});
+                   fuzz::fixed_bindings("fuzz/fixtures/renamed-setting-nested.bindings.yaml", renamed.policy),
+                   nullptr});
     return out;
   }();
   return all;

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "usegate/review/scenario.hpp"
 #include "support.hpp"
+#include "usegate/review/scenario.hpp"
 
 namespace {
 
@@ -32,7 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const runtime::CompiledPolicy* const meta_policy[] = {&fixed("policies/meta-ai-2024-06.policy").compiled};
   const std::string text(reinterpret_cast<const char*>(data), size);
   for (const std::span<const runtime::CompiledPolicy* const> policies :
-       {std::span<const runtime::CompiledPolicy* const>(x_policies), std::span<const runtime::CompiledPolicy* const>(meta_policy)}) {
+       {std::span<const runtime::CompiledPolicy* const>(x_policies),
+        std::span<const runtime::CompiledPolicy* const>(meta_policy)}) {
     const auto scenario = review::load_scenario("fuzz.yaml", text, policies);
     if (scenario) {
       (void)scenario->records_per_user();

@@ -10,10 +10,10 @@
 #include <iterator>
 #include <variant>
 
-#include "usegate/compiler/analyze.hpp"
-#include "usegate/compiler/compile.hpp"
 #include "usegate/base/diagnostics.hpp"
 #include "usegate/base/source.hpp"
+#include "usegate/compiler/analyze.hpp"
+#include "usegate/compiler/compile.hpp"
 
 namespace usegate::fuzz {
 
@@ -76,7 +76,9 @@ MemoryFile::MemoryFile() : descriptor_(::memfd_create("usegate-fuzz-input", 0)) 
   if (descriptor_ < 0) property_failed("memfd_create failed");
 }
 
-MemoryFile::~MemoryFile() { ::close(descriptor_); }
+MemoryFile::~MemoryFile() {
+  ::close(descriptor_);
+}
 
 int MemoryFile::hold(const std::uint8_t* data, std::size_t size) {
   if (::ftruncate(descriptor_, 0) != 0) property_failed("ftruncate failed");

@@ -7,9 +7,9 @@
 #include <variant>
 
 #include "support.hpp"
+#include "usegate/base/source.hpp"
 #include "usegate/compiler/analyze.hpp"
 #include "usegate/compiler/compile.hpp"
-#include "usegate/base/source.hpp"
 
 int main(int argc, char** argv) {
   using namespace usegate;

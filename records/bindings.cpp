@@ -128,11 +128,12 @@ void check_value(const YAML::Node& node, const runtime::AttributeInfo& attribute
     case runtime::AttributeType::time: {
       double seconds = 0;
       const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-      const bool is_epoch = error == std::errc() && end == text.data() + text.size() && runtime::time_key_from_epoch(seconds);
+      const bool is_epoch =
+          error == std::errc() && end == text.data() + text.size() && runtime::time_key_from_epoch(seconds);
       if (!is_epoch && !runtime::time_key_from_text(text)) {
         throw Problem{node, fmt::format("`{}` is not a time (write `YYYY-MM-DD`, "
-                                               "`YYYY-MM-DDTHH:MM:SSZ` or epoch seconds)",
-                                               text)};
+                                        "`YYYY-MM-DDTHH:MM:SSZ` or epoch seconds)",
+                                        text)};
       }
       return;
     }
@@ -186,8 +187,8 @@ std::optional<AttributeBinding> read_attribute(const std::string& name, const YA
   }
   if (const YAML::Node values = node["values"]) {
     if (attribute.type != runtime::AttributeType::enumeration && attribute.type != runtime::AttributeType::boolean) {
-      throw Problem{values, fmt::format("`values` maps record values to enum or bool values, and `{}` is {}",
-                                               name, type_name(attribute.type))};
+      throw Problem{values, fmt::format("`values` maps record values to enum or bool values, and `{}` is {}", name,
+                                        type_name(attribute.type))};
     }
     if (!values.IsMap()) throw Problem{values, "expected a map from record values to policy values"};
     for (const auto& entry : values) {
@@ -198,8 +199,8 @@ std::optional<AttributeBinding> read_attribute(const std::string& name, const YA
   }
   if (const YAML::Node time = node["time"]) {
     if (attribute.type != runtime::AttributeType::time) {
-      throw Problem{time, fmt::format("`time` sets how a time is written, and `{}` is {}", name,
-                                             type_name(attribute.type))};
+      throw Problem{time,
+                    fmt::format("`time` sets how a time is written, and `{}` is {}", name, type_name(attribute.type))};
     }
     const std::string format = time.Scalar();
     if (format == "auto") {
@@ -267,8 +268,8 @@ Bindings default_bindings(const Policy& policy) {
     bindings.attributes.push_back(std::move(binding));
   }
   for (const auto& setting : compiled.settings) {
-    bindings.settings.push_back(SettingBinding{setting.name, static_cast<std::size_t>(setting.variable),
-                                               {setting.name}, {}, bindings.user_path});
+    bindings.settings.push_back(SettingBinding{
+        setting.name, static_cast<std::size_t>(setting.variable), {setting.name}, {}, bindings.user_path});
   }
   place_former_names(bindings, compiled);
   return bindings;

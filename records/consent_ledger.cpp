@@ -7,11 +7,11 @@
 
 #include "json_document.hpp"
 #include "json_validation.hpp"
-#include "usegate/runtime/time_text.hpp"
 #include "usegate/base/calendar.hpp"
 #include "usegate/records/block_reader.hpp"
-#include "usegate/runtime/compiled_policy.hpp"
 #include "usegate/records/subject_key.hpp"
+#include "usegate/runtime/compiled_policy.hpp"
+#include "usegate/runtime/time_text.hpp"
 
 namespace usegate::records {
 namespace {
@@ -69,7 +69,8 @@ Rejection unreadable(RejectCause cause) {
 }
 
 std::string_view without_trailing_space(std::string_view token) {
-  while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\r' || token.back() == '\n')) {
+  while (!token.empty() &&
+         (token.back() == ' ' || token.back() == '\t' || token.back() == '\r' || token.back() == '\n')) {
     token.remove_suffix(1);
   }
   return token;
@@ -284,14 +285,16 @@ ConsentLedger ConsentLedger::read(int descriptor, const Policy& policy, std::int
         const auto index = static_cast<std::uint32_t>(platform - platforms.begin());
         // `until` is exclusive: a change in its first second is refused; one in the last
         // fraction of a second before it is not (the whole seconds of the change's time).
-        const bool available = std::any_of(info.availability.begin(), info.availability.end(), [&](const runtime::AvailabilityInfo& entry) {
-          return std::find(entry.platforms.begin(), entry.platforms.end(), index) != entry.platforms.end() &&
-                 (!entry.from || change.seconds >= *entry.from) && (!entry.until || change.seconds < *entry.until);
-        });
+        const bool available = std::any_of(
+            info.availability.begin(), info.availability.end(), [&](const runtime::AvailabilityInfo& entry) {
+              return std::find(entry.platforms.begin(), entry.platforms.end(), index) != entry.platforms.end() &&
+                     (!entry.from || change.seconds >= *entry.from) && (!entry.until || change.seconds < *entry.until);
+            });
         if (!available) {
-          reject_change("unavailable",
-                        fmt::format("setting `{}` could not be changed on {} at that time", info.name, *change.platform),
-                        change.platform_at);
+          reject_change(
+              "unavailable",
+              fmt::format("setting `{}` could not be changed on {} at that time", info.name, *change.platform),
+              change.platform_at);
           continue;
         }
       }

@@ -36,8 +36,7 @@ const char* digits_end(const char* at, const char* end) {
 // The first `"`, `\` or control character at or after `text`, or `end`: for strings with
 // escapes, read byte by byte.
 const char* string_stop(const char* text, const char* end) {
-  while (text < end && *text != '"' && *text != '\\' && static_cast<unsigned char>(*text) >= 0x20)
-    ++text;
+  while (text < end && *text != '"' && *text != '\\' && static_cast<unsigned char>(*text) >= 0x20) ++text;
   return text;
 }
 
@@ -61,9 +60,7 @@ const char* escaped_string_close(const char* at, const char* end) {
       case 'f':
       case 'n':
       case 'r':
-      case 't':
-        at += 2;
-        break;
+      case 't': at += 2; break;
       case 'u': {
         if (end - at < 6) return nullptr;
         std::uint32_t code_point = 0;
@@ -77,8 +74,7 @@ const char* escaped_string_close(const char* at, const char* end) {
         at += 6;
         break;
       }
-      default:
-        return nullptr;
+      default: return nullptr;
     }
     const char* stop = string_stop(at, end);
     if (stop == end) return nullptr;
@@ -120,8 +116,7 @@ const char* number_end(const char* at, const char* end, bool& integer) {
     // compare as text.
     const std::string_view limit = negative ? "9223372036854775808" : "18446744073709551615";
     if (integer_digits > limit.size()) return nullptr;
-    if (integer_digits == limit.size() && std::memcmp(digits, limit.data(), limit.size()) > 0)
-      return nullptr;
+    if (integer_digits == limit.size() && std::memcmp(digits, limit.data(), limit.size()) > 0) return nullptr;
     return at_end;
   }
   // The value is below 10^(digits before the point + exponent) (no digit counts when the part
@@ -157,8 +152,8 @@ BlockMasks classify_block(const char* block) {
   const __m512i bytes = _mm512_loadu_si512(block);
   BlockMasks masks;
   masks.quotes = _mm512_cmpeq_epi8_mask(bytes, _mm512_set1_epi8('"'));
-  masks.specials = _mm512_cmpeq_epi8_mask(bytes, _mm512_set1_epi8('\\')) |
-                   _mm512_cmplt_epu8_mask(bytes, _mm512_set1_epi8(0x20));
+  masks.specials =
+      _mm512_cmpeq_epi8_mask(bytes, _mm512_set1_epi8('\\')) | _mm512_cmplt_epu8_mask(bytes, _mm512_set1_epi8(0x20));
   masks.high = _mm512_movepi8_mask(bytes);
   return masks;
 #elif defined(__AVX2__)
@@ -168,14 +163,12 @@ BlockMasks classify_block(const char* block) {
     const __m256i quotes = _mm256_cmpeq_epi8(bytes, _mm256_set1_epi8('"'));
     const __m256i backslashes = _mm256_cmpeq_epi8(bytes, _mm256_set1_epi8('\\'));
     // Unsigned: a byte is below 0x20 exactly when max(byte, 0x1F) is 0x1F.
-    const __m256i controls =
-        _mm256_cmpeq_epi8(_mm256_max_epu8(bytes, _mm256_set1_epi8(0x1F)), _mm256_set1_epi8(0x1F));
+    const __m256i controls = _mm256_cmpeq_epi8(_mm256_max_epu8(bytes, _mm256_set1_epi8(0x1F)), _mm256_set1_epi8(0x1F));
     const unsigned shift = 32 * half;
-    masks.quotes |= std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(quotes))}
-                    << shift;
-    masks.specials |= std::uint64_t{static_cast<std::uint32_t>(
-                          _mm256_movemask_epi8(_mm256_or_si256(backslashes, controls)))}
-                      << shift;
+    masks.quotes |= std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(quotes))} << shift;
+    masks.specials |=
+        std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_or_si256(backslashes, controls)))}
+        << shift;
     masks.high |= std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(bytes))} << shift;
   }
   return masks;
@@ -185,12 +178,10 @@ BlockMasks classify_block(const char* block) {
     const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * quarter));
     const __m128i quotes = _mm_cmpeq_epi8(bytes, _mm_set1_epi8('"'));
     const __m128i backslashes = _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\'));
-    const __m128i controls =
-        _mm_cmpeq_epi8(_mm_max_epu8(bytes, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
+    const __m128i controls = _mm_cmpeq_epi8(_mm_max_epu8(bytes, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
     const unsigned shift = 16 * quarter;
     masks.quotes |= std::uint64_t{static_cast<std::uint16_t>(_mm_movemask_epi8(quotes))} << shift;
-    masks.specials |= std::uint64_t{static_cast<std::uint16_t>(
-                          _mm_movemask_epi8(_mm_or_si128(backslashes, controls)))}
+    masks.specials |= std::uint64_t{static_cast<std::uint16_t>(_mm_movemask_epi8(_mm_or_si128(backslashes, controls)))}
                       << shift;
     masks.high |= std::uint64_t{static_cast<std::uint16_t>(_mm_movemask_epi8(bytes))} << shift;
   }
@@ -236,16 +227,11 @@ const char* TextScanner::value_end(const char* at, unsigned depth) {
       const char* close = string_close(at + 1, escaped);
       return close == nullptr ? nullptr : close + 1;
     }
-    case '{':
-      return object_end(at + 1, depth);
-    case '[':
-      return array_end(at + 1, depth);
-    case 't':
-      return literal_end(at, end_, "true");
-    case 'f':
-      return literal_end(at, end_, "false");
-    case 'n':
-      return literal_end(at, end_, "null");
+    case '{': return object_end(at + 1, depth);
+    case '[': return array_end(at + 1, depth);
+    case 't': return literal_end(at, end_, "true");
+    case 'f': return literal_end(at, end_, "false");
+    case 'n': return literal_end(at, end_, "null");
     default: {
       bool integer = false;
       return number_end(at, end_, integer);

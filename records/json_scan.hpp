@@ -58,8 +58,7 @@ struct BlockMasks {
 [[nodiscard]] double integer_value(std::string_view token);
 
 // `true`, `false` or `null` at `at`: returns its end. Whatever follows is checked by the caller.
-[[nodiscard]] inline const char* literal_end(const char* at, const char* end,
-                                             std::string_view literal) {
+[[nodiscard]] inline const char* literal_end(const char* at, const char* end, std::string_view literal) {
   if (static_cast<std::size_t>(end - at) < literal.size()) return nullptr;
   return std::memcmp(at, literal.data(), literal.size()) == 0 ? at + literal.size() : nullptr;
 }
@@ -103,8 +102,7 @@ class TextScanner {
 
  private:
   // The first byte at or after `at` whose bit is set in `masks`, or end_.
-  [[nodiscard]] const char* next_bit(const std::vector<std::uint64_t>& masks,
-                                     const char* at) const {
+  [[nodiscard]] const char* next_bit(const std::vector<std::uint64_t>& masks, const char* at) const {
     auto offset = static_cast<std::size_t>(at - text_);
     std::size_t block = offset >> 6;
     if (block >= masks.size()) return end_;
@@ -165,9 +163,7 @@ struct KeyMark {
   for (std::size_t i = 1; i < keys.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
       if (keys[i].head != keys[j].head || keys[i].length != keys[j].length) continue;
-      if (keys[i].length <= 8 ||
-          std::memcmp(keys[i].text + 8, keys[j].text + 8, keys[i].length - 8) == 0)
-        return true;
+      if (keys[i].length <= 8 || std::memcmp(keys[i].text + 8, keys[j].text + 8, keys[i].length - 8) == 0) return true;
     }
   }
   return false;

@@ -80,7 +80,8 @@ RejectCause validate_json_object_document(simdjson::ondemand::document& document
 }
 
 bool is_json_number_text(std::string_view token) {
-  while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\n' || token.back() == '\r')) {
+  while (!token.empty() &&
+         (token.back() == ' ' || token.back() == '\t' || token.back() == '\n' || token.back() == '\r')) {
     token.remove_suffix(1);
   }
   std::size_t at = 0;

@@ -14,11 +14,11 @@
 #include "json_document.hpp"
 #include "json_scan.hpp"
 #include "json_validation.hpp"
+#include "usegate/base/calendar.hpp"
+#include "usegate/records/subject_key.hpp"
+#include "usegate/runtime/compiled_policy.hpp"
 #include "usegate/runtime/time_text.hpp"
 #include "usegate/runtime/value_index.hpp"
-#include "usegate/base/calendar.hpp"
-#include "usegate/runtime/compiled_policy.hpp"
-#include "usegate/records/subject_key.hpp"
 
 namespace usegate::records {
 
@@ -64,8 +64,8 @@ class KeyIndex {
       }
       char padded[max_short + 8] = {};  // a policy's own strings have no bytes to spare
       std::memcpy(padded, keys[i].data(), keys[i].size());
-      entries.push_back(Entry{words_of(padded, keys[i].size()), static_cast<std::uint32_t>(keys[i].size()),
-                              static_cast<int>(i)});
+      entries.push_back(
+          Entry{words_of(padded, keys[i].size()), static_cast<std::uint32_t>(keys[i].size()), static_cast<int>(i)});
     }
     std::stable_sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
       return static_cast<unsigned char>(keys[a.index][0]) < static_cast<unsigned char>(keys[b.index][0]);
@@ -130,7 +130,7 @@ class KeyIndex {
     std::uint32_t start = 0;
     std::uint32_t count = 0;
   };
-  std::vector<Entry> entries_;        // short keys, by first byte
+  std::vector<Entry> entries_;         // short keys, by first byte
   std::array<Bucket, 256> buckets_{};  // by first byte
   bool long_keys_present_ = false;
 };
@@ -253,7 +253,8 @@ RejectCause read_bound_value(simdjson::ondemand::value& value, unsigned depth, B
     }
     case json_type::number: {
       out.token = value.raw_json_token();
-      while (!out.token.empty() && std::isspace(static_cast<unsigned char>(out.token.back()))) out.token.remove_suffix(1);
+      while (!out.token.empty() && std::isspace(static_cast<unsigned char>(out.token.back())))
+        out.token.remove_suffix(1);
       simdjson::ondemand::number number;
       if (auto error = value.get_number().get(number)) return number_error_cause(error, out.token);
       out.field = FieldValue::from_number(number.as_double());
@@ -312,7 +313,7 @@ struct RecordDecoder::State {
   std::vector<FieldValue> setting_values;  // per slot: a setting's own name, then its former names
   std::vector<std::string> subject_keys;
   std::vector<bool> subject_found;
-  std::vector<std::string_view> keys;  // the keys of the objects being walked, innermost last
+  std::vector<std::string_view> keys;         // the keys of the objects being walked, innermost last
   std::vector<json_scan::KeyMark> key_marks;  // the same, for the text scan
   bool line_has_escapes = true;               // false: no string of the line needs unescaping
   BoundValue bound_value;
@@ -335,9 +336,7 @@ struct RecordDecoder::State {
     FieldValue field = value.field;
     std::string_view mapped_from;  // the text a value map matches on
     switch (value.type) {
-      case json_type::string:
-        mapped_from = field.text;
-        break;
+      case json_type::string: mapped_from = field.text; break;
       case json_type::number: mapped_from = value.token; break;
       case json_type::boolean: mapped_from = field.boolean ? "true" : "false"; break;
       default: break;
@@ -345,7 +344,8 @@ struct RecordDecoder::State {
     if (!bound.value_map.empty() && !mapped_from.empty()) {
       for (const auto& [from, to] : bound.value_map) {
         if (from != mapped_from) continue;
-        field = bound.type == runtime::AttributeType::boolean ? FieldValue::from_bool(to == "true") : FieldValue::from_string(to);
+        field = bound.type == runtime::AttributeType::boolean ? FieldValue::from_bool(to == "true")
+                                                              : FieldValue::from_string(to);
         break;
       }
     }
@@ -457,9 +457,11 @@ struct RecordDecoder::State {
           const BoundAttribute& attribute = attributes[target.index];
           if (attribute.type == AttributeType::enumeration) {
             const int index = attribute.values.find_in_input(text.data(), text.size());
-            codes[attribute.variable] = index < 0 ? runtime::unknown_code : static_cast<Code>(runtime::first_value_code + index);
+            codes[attribute.variable] =
+                index < 0 ? runtime::unknown_code : static_cast<Code>(runtime::first_value_code + index);
           } else if (attribute.type == AttributeType::time) {
-            codes[attribute.variable] = policy.encode(attribute.variable, retime(attribute.time_format, FieldValue::from_string(text)));
+            codes[attribute.variable] =
+                policy.encode(attribute.variable, retime(attribute.time_format, FieldValue::from_string(text)));
           } else {
             codes[attribute.variable] = policy.encode(attribute.variable, FieldValue::from_string(text));
           }
@@ -505,9 +507,7 @@ struct RecordDecoder::State {
         out.field = FieldValue::null();
         return json_scan::literal_end(at, end, "null");
       case '{':
-      case '[':
-        out.type = *at == '{' ? json_type::object : json_type::array;
-        return scanner.value_end(at, depth);
+      case '[': out.type = *at == '{' ? json_type::object : json_type::array; return scanner.value_end(at, depth);
       default: {
         bool integer = false;
         value_end = json_scan::number_end(at, end, integer);
@@ -565,7 +565,8 @@ struct RecordDecoder::State {
     }
     // Readers disagree on which copy of a repeated key wins: a decision on one copy could let
     // the other through downstream.
-    if (has_duplicate_key(std::span<const std::string_view>(keys).subspan(first_key))) return RejectCause::duplicate_key;
+    if (has_duplicate_key(std::span<const std::string_view>(keys).subspan(first_key)))
+      return RejectCause::duplicate_key;
     keys.resize(first_key);
     return RejectCause::none;
   }
@@ -620,8 +621,8 @@ RecordDecoder::RecordDecoder(const Policy& policy, const Bindings& bindings, con
       continue;
     }
     const auto index = static_cast<std::uint32_t>(state.attributes.size());
-    state.attributes.push_back(BoundAttribute{*binding.variable, info.type, binding.time_format, binding.value_map,
-                                              KeyIndex(info.values)});
+    state.attributes.push_back(
+        BoundAttribute{*binding.variable, info.type, binding.time_format, binding.value_map, KeyIndex(info.values)});
     state.nodes[node_for(state.nodes, binding.path)].targets.push_back(Target{Target::Kind::attribute, index});
   }
   // Subjects: the distinct key paths of the settings.
@@ -682,7 +683,9 @@ RejectCause RecordDecoder::read_exactly(const InputLine& line, Code* codes) {
   return has_trailing_content(document) ? RejectCause::invalid_json : RejectCause::none;
 }
 
-void RecordDecoder::set_text_scan(bool on) { state_->text_scan = on; }
+void RecordDecoder::set_text_scan(bool on) {
+  state_->text_scan = on;
+}
 
 RejectCause RecordDecoder::decode(const InputLine& line, Code* codes) {
   State& state = *state_;
@@ -707,9 +710,8 @@ RejectCause RecordDecoder::decode(const InputLine& line, Code* codes) {
         subject_unreadable_ = true;
         continue;
       }
-      if (const std::optional<bool> from_events =
-              state.ledger->value(static_cast<std::size_t>(&setting - state.settings.data()),
-                                  state.subject_keys[setting.subject])) {
+      if (const std::optional<bool> from_events = state.ledger->value(
+              static_cast<std::size_t>(&setting - state.settings.data()), state.subject_keys[setting.subject])) {
         codes[setting.variable] = *from_events ? runtime::setting_on_code : runtime::setting_off_code;
         continue;
       }

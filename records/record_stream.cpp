@@ -30,7 +30,8 @@ void StreamCounts::add(const StreamCounts& other) {
   bad_consent_values += other.bad_consent_values;
   subject_unreadable += other.subject_unreadable;
   bytes += other.bytes;
-  if (denied_by_reason.size() < other.denied_by_reason.size()) denied_by_reason.resize(other.denied_by_reason.size(), 0);
+  if (denied_by_reason.size() < other.denied_by_reason.size())
+    denied_by_reason.resize(other.denied_by_reason.size(), 0);
   for (std::size_t i = 0; i < other.denied_by_reason.size(); ++i) denied_by_reason[i] += other.denied_by_reason[i];
   for (std::size_t i = 0; i < rejected_by_cause.size(); ++i) rejected_by_cause[i] += other.rejected_by_cause[i];
 }
@@ -123,7 +124,8 @@ class BlockEvaluator {
         ++counts.denied_by_reason[reason];
       }
       if (options_.output == StreamOptions::Output::decisions) {
-        append_decision(out.output, line, decision.allowed ? "allow" : "deny", policy_.reason_name(decision.reason), false);
+        append_decision(out.output, line, decision.allowed ? "allow" : "deny", policy_.reason_name(decision.reason),
+                        false);
       } else if (decision.allowed) {
         out.output.append(line.raw);
       } else if (sinks_.denied >= 0) {

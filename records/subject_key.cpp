@@ -34,8 +34,8 @@ void append_offset_magnitude(std::string& out, std::string_view magnitude, std::
   const std::size_t start = out.size();
   out.append(magnitude);
   const bool subtract = delta < 0;
-  std::uint64_t rest = subtract ? std::uint64_t{0} - static_cast<std::uint64_t>(delta)
-                                : static_cast<std::uint64_t>(delta);
+  std::uint64_t rest =
+      subtract ? std::uint64_t{0} - static_cast<std::uint64_t>(delta) : static_cast<std::uint64_t>(delta);
   int carry = 0;
   for (std::size_t i = out.size(); i-- > start && (rest > 0 || carry != 0);) {
     int digit = out[i] - '0';
@@ -88,8 +88,7 @@ bool subject_key_from_number(std::string_view token, std::string& key) {
   const bool has_exponent = at < token.size() && (token[at] == 'e' || token[at] == 'E');
   if (has_exponent) {
     ++at;
-    if (at < token.size() && (token[at] == '+' || token[at] == '-'))
-      exponent_negative = token[at++] == '-';
+    if (at < token.size() && (token[at] == '+' || token[at] == '-')) exponent_negative = token[at++] == '-';
     const std::size_t begin = at;
     at = skip_digits(token, at);
     if (at == begin) return false;
@@ -122,8 +121,7 @@ bool subject_key_from_number(std::string_view token, std::string& key) {
   std::size_t last = digit_count;
   while (digit_at(last - 1) == '0') --last;
   const std::size_t significant = last - first;
-  const std::int64_t shift =
-      static_cast<std::int64_t>(digit_count - last) - static_cast<std::int64_t>(fraction.size());
+  const std::int64_t shift = static_cast<std::int64_t>(digit_count - last) - static_cast<std::int64_t>(fraction.size());
 
   while (exponent.size() > 1 && exponent.front() == '0') exponent.remove_prefix(1);
   const auto append_significant = [&] {

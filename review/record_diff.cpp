@@ -55,7 +55,8 @@ class VersionReader {
     if (cause != records::RejectCause::none) return {OutcomeCode::Kind::reject, static_cast<std::uint16_t>(cause)};
     const Decision decision =
         records::decide_for_purposes(version_.policy, codes_, version_.purposes.variable, version_.purposes.codes);
-    const std::uint16_t reason = decision.reason < by_reason_.size() ? by_reason_[decision.reason] : ReasonNumbers::invalid_input;
+    const std::uint16_t reason =
+        decision.reason < by_reason_.size() ? by_reason_[decision.reason] : ReasonNumbers::invalid_input;
     return {decision.allowed ? OutcomeCode::Kind::allow : OutcomeCode::Kind::deny, reason};
   }
 

@@ -3,10 +3,10 @@
 #include <algorithm>
 
 #include "usegate/records/purposes.hpp"
-#include "usegate/records/record_lines.hpp"
-#include "usegate/runtime/compiled_policy.hpp"
 #include "usegate/records/record_decoder.hpp"
+#include "usegate/records/record_lines.hpp"
 #include "usegate/records/record_stream.hpp"
+#include "usegate/runtime/compiled_policy.hpp"
 
 namespace usegate::review {
 
@@ -116,8 +116,8 @@ RecordSimulation::RecordSimulation(std::span<const RecordSimulationPolicy> polic
 RecordSimulation::~RecordSimulation() = default;
 
 void RecordSimulation::run(int descriptor, std::size_t max_line, const records::ReadProgress& progress) {
-  const records::RecordLineCounts counts =
-      records::for_each_record(descriptor, [this](const records::InputLine& line) { add(line); }, progress, max_line);
+  const records::RecordLineCounts counts = records::for_each_record(
+      descriptor, [this](const records::InputLine& line) { add(line); }, progress, max_line);
   counts_.read = counts.records;
   counts_.empty_lines = counts.empty_lines;
 }
@@ -155,9 +155,8 @@ void RecordSimulation::add(const records::InputLine& line) {
       const std::span<const Code> code = state.purpose_codes.codes.empty()
                                              ? std::span<const Code>()
                                              : std::span<const Code>(&state.purpose_codes.codes[purpose], 1);
-      state.tally.add(purpose,
-                      records::decide_for_purposes(state.policy, state.codes, state.purpose_codes.variable, code),
-                      slots_);
+      state.tally.add(
+          purpose, records::decide_for_purposes(state.policy, state.codes, state.purpose_codes.variable, code), slots_);
     }
   }
 }
@@ -193,8 +192,12 @@ std::vector<RecordPolicyReport> RecordSimulation::reports() const {
     const auto& ledger = policies_[p].ledger;
     for (std::size_t index = 0; index < compiled.settings.size(); ++index) {
       const auto& setting = compiled.settings[index];
-      RecordSettingReport out{setting.name, setting.formerly, setting.default_on,
-                              state.tally.removed_by_opt_out(state.policy, setting.name), 0, 0};
+      RecordSettingReport out{setting.name,
+                              setting.formerly,
+                              setting.default_on,
+                              state.tally.removed_by_opt_out(state.policy, setting.name),
+                              0,
+                              0};
       if (ledger) {
         out.subjects_switched_off = ledger->subjects_with_value(index, false);
         out.changes_rejected = ledger->rejected_by_setting()[index];

@@ -146,14 +146,10 @@ class DeclaredNames {
 
 std::string_view type_name(AttributeType type) {
   switch (type) {
-    case AttributeType::enumeration:
-      return "an enum";
-    case AttributeType::boolean:
-      return "a bool";
-    case AttributeType::time:
-      return "a time";
-    case AttributeType::number:
-      return "a number";
+    case AttributeType::enumeration: return "an enum";
+    case AttributeType::boolean: return "a bool";
+    case AttributeType::time: return "a time";
+    case AttributeType::number: return "a number";
   }
   return "an";
 }
@@ -183,8 +179,7 @@ class ScenarioReader {
 
   [[noreturn]] void fail(const YAML::Mark& mark, std::uint32_t length, std::string message,
                          std::string help = {}) const {
-    throw ScenarioError{
-        source_.error(source_.diagnostic(mark, length, std::move(message), std::move(help)))};
+    throw ScenarioError{source_.error(source_.diagnostic(mark, length, std::move(message), std::move(help)))};
   }
 
   [[noreturn]] void fail(const YAML::Node& node, std::string message, std::string help = {}) const {
@@ -200,14 +195,13 @@ class ScenarioReader {
   }
 
   // The entries of a map, in order; a map is required, and each key at most once.
-  [[nodiscard]] std::vector<std::pair<YAML::Node, YAML::Node>> entries(
-      const YAML::Node& map, const std::string& what) const {
+  [[nodiscard]] std::vector<std::pair<YAML::Node, YAML::Node>> entries(const YAML::Node& map,
+                                                                       const std::string& what) const {
     if (!map.IsMap()) fail(map, fmt::format("{} must be a map", what));
     std::vector<std::pair<YAML::Node, YAML::Node>> pairs;
     std::set<std::string> seen;
     for (const auto& entry : map) {
-      if (!entry.first.IsScalar())
-        fail(entry.first, fmt::format("the keys of {} must be names", what));
+      if (!entry.first.IsScalar()) fail(entry.first, fmt::format("the keys of {} must be names", what));
       if (!seen.insert(entry.first.Scalar()).second) {
         fail(entry.first, fmt::format("`{}` appears twice in {}", entry.first.Scalar(), what));
       }
@@ -217,9 +211,8 @@ class ScenarioReader {
   }
 
   // Checks that a map has only the allowed keys; returns the value of each key (null when absent).
-  [[nodiscard]] std::vector<YAML::Node> fields(
-      const YAML::Node& map, const std::string& what,
-      std::initializer_list<std::string_view> allowed) const {
+  [[nodiscard]] std::vector<YAML::Node> fields(const YAML::Node& map, const std::string& what,
+                                               std::initializer_list<std::string_view> allowed) const {
     std::vector<YAML::Node> values(allowed.size());
     for (const auto& [key, value] : entries(map, what)) {
       std::size_t index = 0;
@@ -238,8 +231,7 @@ class ScenarioReader {
   }
 
   // A key that must be there (`fields` leaves an absent key as a null node without a mark).
-  void require(const YAML::Node& value, const YAML::Node& parent, std::string_view key,
-               const std::string& what) const {
+  void require(const YAML::Node& value, const YAML::Node& parent, std::string_view key, const std::string& what) const {
     if (!value.IsNull()) return;
     if (value.Mark().line >= 0) fail(value, fmt::format("`{}` needs a value", key));
     fail(parent, fmt::format("{} needs `{}`", what, key));
@@ -250,14 +242,13 @@ class ScenarioReader {
     return node.Scalar();
   }
 
-  [[nodiscard]] std::uint64_t whole_number(const YAML::Node& node, const std::string& what,
-                                           std::uint64_t low, std::uint64_t high) const {
+  [[nodiscard]] std::uint64_t whole_number(const YAML::Node& node, const std::string& what, std::uint64_t low,
+                                           std::uint64_t high) const {
     const std::string text = scalar(node, what);
     std::uint64_t value = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (error != std::errc() || end != text.data() + text.size() || value < low || value > high) {
-      fail(node,
-           fmt::format("{} must be a whole number from {} to {}, not `{}`", what, low, high, text));
+      fail(node, fmt::format("{} must be a whole number from {} to {}, not `{}`", what, low, high, text));
     }
     return value;
   }
@@ -295,20 +286,17 @@ class ScenarioReader {
 
 class ScenarioLoader {
  public:
-  ScenarioLoader(const std::string& path, const std::string& text,
-                 std::span<const CompiledPolicy* const> policies)
+  ScenarioLoader(const std::string& path, const std::string& text, std::span<const CompiledPolicy* const> policies)
       : reader_(path, text), names_(policies) {
     scenario_.path = path;
   }
 
   Scenario load() {
     const YAML::Node root = reader_.parse();
-    if (!root.IsMap())
-      reader_.fail(root, "a scenario must be a map of keys such as `users` and `now`");
-    const auto values =
-        reader_.fields(root, "the scenario",
-                       {"users", "seed", "now", "purpose_attribute", "purposes", "population",
-                        "platforms", "records", "record_times", "settings"});
+    if (!root.IsMap()) reader_.fail(root, "a scenario must be a map of keys such as `users` and `now`");
+    const auto values = reader_.fields(root, "the scenario",
+                                       {"users", "seed", "now", "purpose_attribute", "purposes", "population",
+                                        "platforms", "records", "record_times", "settings"});
     const YAML::Node& users = values[0];
     const YAML::Node& seed = values[1];
     const YAML::Node& now = values[2];
@@ -355,8 +343,7 @@ class ScenarioLoader {
                    suggestion(name, names_.attribute_names()));
     }
     if (attribute->builtin) {
-      reader_.fail(node, fmt::format("`{}` is the evaluation time", name),
-                   "set it with the scenario's `now`");
+      reader_.fail(node, fmt::format("`{}` is the evaluation time", name), "set it with the scenario's `now`");
     }
     return *attribute;
   }
@@ -368,9 +355,7 @@ class ScenarioLoader {
     switch (attribute.type) {
       case AttributeType::enumeration:
         if (names_.has_value(attribute, value)) return;
-        reader_.fail(node,
-                     fmt::format("`{}` is not a value of `{}` in {}", value, attribute.name,
-                                 names_.where()),
+        reader_.fail(node, fmt::format("`{}` is not a value of `{}` in {}", value, attribute.name, names_.where()),
                      suggestion(value, names_.values_of(attribute)));
       case AttributeType::boolean:
         if (value == "true" || value == "false") return;
@@ -378,14 +363,11 @@ class ScenarioLoader {
                      "write `true`, `false` or `missing`");
       case AttributeType::number: {
         double number = 0;
-        const auto [end, error] =
-            std::from_chars(value.data(), value.data() + value.size(), number);
-        if (error == std::errc() && end == value.data() + value.size() && std::isfinite(number))
-          return;
+        const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+        if (error == std::errc() && end == value.data() + value.size() && std::isfinite(number)) return;
         reader_.fail(node, fmt::format("`{}` is not a number for `{}`", value, attribute.name));
       }
-      case AttributeType::time:
-        break;
+      case AttributeType::time: break;
     }
     reader_.fail(node, fmt::format("`{}` is a time attribute", attribute.name),
                  "draw times per record under `record_times`");
@@ -414,30 +396,25 @@ class ScenarioLoader {
       check_value(value, records_attribute);
       scenario_.records.push_back(
           {value.Scalar(), static_cast<std::uint32_t>(reader_.whole_number(
-                               count, fmt::format("the count of `{}`", value.Scalar()), 0,
-                               max_records_per_value))});
+                               count, fmt::format("the count of `{}`", value.Scalar()), 0, max_records_per_value))});
     }
-    if (scenario_.records.empty())
-      reader_.fail(counts, fmt::format("{} needs at least one value", what));
+    if (scenario_.records.empty()) reader_.fail(counts, fmt::format("{} needs at least one value", what));
   }
 
   void read_purposes(const YAML::Node& purposes) {
     const AttributeInfo* purpose = names_.attribute(scenario_.purpose_attribute);
     if (purpose == nullptr || purpose->builtin) {
       reader_.fail(purpose_node_,
-                   fmt::format("`{}` is not an attribute of {}", scenario_.purpose_attribute,
-                               names_.where()),
+                   fmt::format("`{}` is not an attribute of {}", scenario_.purpose_attribute, names_.where()),
                    "name the attribute that holds the purpose with `purpose_attribute`");
     }
     if (purpose->type != AttributeType::enumeration) {
-      reader_.fail(purpose_node_,
-                   fmt::format("the purpose attribute `{}` is {} attribute, not an enum",
-                               purpose->name, type_name(purpose->type)));
+      reader_.fail(purpose_node_, fmt::format("the purpose attribute `{}` is {} attribute, not an enum", purpose->name,
+                                              type_name(purpose->type)));
     }
     if (purpose->name == scenario_.records_attribute) {
-      reader_.fail(
-          purpose_node_,
-          fmt::format("`{}` cannot be both the purpose and the records attribute", purpose->name));
+      reader_.fail(purpose_node_,
+                   fmt::format("`{}` cannot be both the purpose and the records attribute", purpose->name));
     }
     if (!purposes.IsSequence() || purposes.size() == 0) {
       reader_.fail(purposes, "`purposes` must be a list of at least one purpose");
@@ -445,13 +422,10 @@ class ScenarioLoader {
     for (const auto& item : purposes) {
       const std::string value = reader_.scalar(item, "a purpose");
       if (!names_.has_value(*purpose, value)) {
-        reader_.fail(item,
-                     fmt::format("`{}` is not a value of `{}` in {}", value, purpose->name,
-                                 names_.where()),
+        reader_.fail(item, fmt::format("`{}` is not a value of `{}` in {}", value, purpose->name, names_.where()),
                      suggestion(value, names_.values_of(*purpose)));
       }
-      if (std::find(scenario_.purposes.begin(), scenario_.purposes.end(), value) !=
-          scenario_.purposes.end()) {
+      if (std::find(scenario_.purposes.begin(), scenario_.purposes.end(), value) != scenario_.purposes.end()) {
         reader_.fail(item, fmt::format("`{}` appears twice in `purposes`", value));
       }
       scenario_.purposes.push_back(value);
@@ -476,8 +450,7 @@ class ScenarioLoader {
       for (const auto& [value, share] : reader_.entries(mix, what)) {
         check_value(value, info);
         attribute.values.push_back(
-            {value.Scalar(),
-             reader_.share(share, fmt::format("the share of `{}`", value.Scalar()))});
+            {value.Scalar(), reader_.share(share, fmt::format("the share of `{}`", value.Scalar()))});
         sum += attribute.values.back().share;
       }
       reader_.check_sum(sum, mix, what);
@@ -488,8 +461,7 @@ class ScenarioLoader {
   void read_platforms(const YAML::Node& platforms) {
     const bool given = !platforms.IsNull();
     if (!names_.has_platform_enum()) {
-      if (given)
-        reader_.fail(platforms, fmt::format("{} declares no `enum platform`", names_.where()));
+      if (given) reader_.fail(platforms, fmt::format("{} declares no `enum platform`", names_.where()));
       return;
     }
     if (!given) {
@@ -503,9 +475,7 @@ class ScenarioLoader {
       return;
     }
     if (!platforms.IsSequence() || platforms.size() == 0) {
-      reader_.fail(
-          platforms,
-          "`platforms` must be a list of usage patterns such as `{uses: [web], share: 0.2}`");
+      reader_.fail(platforms, "`platforms` must be a list of usage patterns such as `{uses: [web], share: 0.2}`");
     }
     double sum = 0;
     for (const auto& item : platforms) {
@@ -519,9 +489,7 @@ class ScenarioLoader {
       for (const auto& platform : values[0]) {
         const std::string name = reader_.scalar(platform, "a platform");
         if (!names_.has_platform(name)) {
-          reader_.fail(platform,
-                       fmt::format("`{}` is not a value of `platform` in {}", name,
-                                   names_.where()),
+          reader_.fail(platform, fmt::format("`{}` is not a value of `platform` in {}", name, names_.where()),
                        suggestion(name, names_.platforms()));
         }
         if (std::find(pattern.uses.begin(), pattern.uses.end(), name) != pattern.uses.end()) {
@@ -532,8 +500,7 @@ class ScenarioLoader {
         pattern.label += name;
       }
       for (const auto& other : scenario_.platforms) {
-        if (std::set(other.uses.begin(), other.uses.end()) ==
-            std::set(pattern.uses.begin(), pattern.uses.end())) {
+        if (std::set(other.uses.begin(), other.uses.end()) == std::set(pattern.uses.begin(), pattern.uses.end())) {
           reader_.fail(values[0], fmt::format("the platforms `{}` are listed twice", pattern.label),
                        "merge the two patterns and add their shares");
         }
@@ -544,11 +511,10 @@ class ScenarioLoader {
     }
     reader_.check_sum(sum, platforms, "`platforms`");
     std::set<std::string> used;
-    for (const auto& pattern : scenario_.platforms)
-      used.insert(pattern.uses.begin(), pattern.uses.end());
+    for (const auto& pattern : scenario_.platforms) used.insert(pattern.uses.begin(), pattern.uses.end());
     if (used.size() > max_platforms) {
-      reader_.fail(platforms, fmt::format("the patterns use {} platforms; at most {} are supported",
-                                          used.size(), max_platforms));
+      reader_.fail(platforms,
+                   fmt::format("the patterns use {} platforms; at most {} are supported", used.size(), max_platforms));
     }
   }
 
@@ -556,15 +522,13 @@ class ScenarioLoader {
     for (const auto& [key, range] : reader_.entries(record_times, "`record_times`")) {
       const AttributeInfo& info = attribute(key, key.Scalar());
       if (info.type != AttributeType::time) {
-        reader_.fail(
-            key, fmt::format("`{}` is {} attribute, not a time", info.name, type_name(info.type)));
+        reader_.fail(key, fmt::format("`{}` is {} attribute, not a time", info.name, type_name(info.type)));
       }
       const std::string what = fmt::format("`record_times.{}`", info.name);
       const auto values = reader_.fields(range, what, {"from", "until"});
       reader_.require(values[0], range, "from", what);
       reader_.require(values[1], range, "until", what);
-      RecordTimes times{info.name, reader_.time(values[0], "`from`"),
-                        reader_.time(values[1], "`until`")};
+      RecordTimes times{info.name, reader_.time(values[0], "`from`"), reader_.time(values[1], "`until`")};
       if (times.until <= times.from) reader_.fail(values[1], "`until` must be after `from`");
       scenario_.record_times.push_back(times);
     }
@@ -584,8 +548,7 @@ class ScenarioLoader {
       if (!values[1].IsNull()) {
         setting.acts = reader_.time(values[1], "`acts`");
         if (setting.acts > scenario_.now) {
-          reader_.fail(values[1], "`acts` is after `now`",
-                       "users cannot have acted yet at the evaluation time");
+          reader_.fail(values[1], "`acts` is after `now`", "users cannot have acted yet at the evaluation time");
         }
       }
       scenario_.settings.push_back(std::move(setting));
@@ -626,8 +589,8 @@ std::optional<std::int64_t> parse_scenario_time(const std::string& text) {
   const auto hour = digits(11, 2);
   const auto minute = digits(14, 2);
   const auto second = digits(17, 2);
-  if (text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z' || !hour ||
-      !minute || !second || *hour > 23 || *minute > 59 || *second > 59) {
+  if (text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z' || !hour || !minute || !second ||
+      *hour > 23 || *minute > 59 || *second > 59) {
     return std::nullopt;
   }
   return seconds + *hour * 3600 + *minute * 60 + *second;

@@ -28,19 +28,16 @@ FieldValue field_value(const std::string& label, AttributeType type) {
     case AttributeType::number: {
       double number = 0;
       const auto [end, error] = std::from_chars(label.data(), label.data() + label.size(), number);
-      if (error == std::errc() && end == label.data() + label.size())
-        return FieldValue::from_number(number);
+      if (error == std::errc() && end == label.data() + label.size()) return FieldValue::from_number(number);
       break;
     }
     case AttributeType::enumeration:
-    case AttributeType::time:
-      break;
+    case AttributeType::time: break;
   }
   return FieldValue::from_string(label);  // an enum value, or (for another type) unknown
 }
 
-const runtime::AttributeInfo* attribute_named(const runtime::CompiledPolicy& policy,
-                                              const std::string& name) {
+const runtime::AttributeInfo* attribute_named(const runtime::CompiledPolicy& policy, const std::string& name) {
   for (const auto& attribute : policy.attributes) {
     if (attribute.name == name && !attribute.builtin) return &attribute;
   }
@@ -58,8 +55,7 @@ PolicySimulation::PolicySimulation(Policy policy, const SimulationSchema& schema
     : policy_(std::move(policy)), schema_(&schema) {
   const runtime::CompiledPolicy& compiled = runtime::compiled_of(policy_);
   codes_.assign(policy_.variable_count(), runtime::missing_code);
-  if (const auto now = policy_.find_variable("now"))
-    codes_[*now] = policy_.encode_time(*now, schema.now);
+  if (const auto now = policy_.find_variable("now")) codes_[*now] = policy_.encode_time(*now, schema.now);
 
   std::size_t breakdown_slots = 0;
   for (std::size_t index = 0; index < schema.fields.size(); ++index) {
@@ -67,18 +63,16 @@ PolicySimulation::PolicySimulation(Policy policy, const SimulationSchema& schema
     FieldPlan plan;
     plan.per_user = field.per_user;
     plan.is_time = field.is_time;
-    const runtime::AttributeInfo* attribute =
-        field.attribute ? attribute_named(compiled, field.name) : nullptr;
+    const runtime::AttributeInfo* attribute = field.attribute ? attribute_named(compiled, field.name) : nullptr;
     // A policy that does not test an attribute has no variable for it: the field is not read.
     if (attribute != nullptr) plan.variable = variable_of(policy_, field.name);
     if (field.is_time && plan.variable >= 0) {
       time_codes(plan, compiled.variables[static_cast<std::size_t>(plan.variable)].constants);
     } else if (!field.is_time) {
       for (const auto& value : field.values) {
-        plan.codes.push_back(plan.variable < 0
-                                 ? runtime::missing_code
-                                 : policy_.encode(static_cast<std::size_t>(plan.variable),
-                                                  field_value(value, attribute->type)));
+        plan.codes.push_back(plan.variable < 0 ? runtime::missing_code
+                                               : policy_.encode(static_cast<std::size_t>(plan.variable),
+                                                                field_value(value, attribute->type)));
       }
     }
     if (field.breakdown) {
@@ -94,25 +88,21 @@ PolicySimulation::PolicySimulation(Policy policy, const SimulationSchema& schema
 
   purpose_variable_ = variable_of(policy_, schema.purpose_attribute);
   for (const auto& purpose : schema.purposes) {
-    purpose_codes_.push_back(purpose_variable_ < 0
-                                 ? runtime::missing_code
-                                 : policy_.encode(static_cast<std::size_t>(purpose_variable_),
-                                                  FieldValue::from_string(purpose)));
+    purpose_codes_.push_back(purpose_variable_ < 0 ? runtime::missing_code
+                                                   : policy_.encode(static_cast<std::size_t>(purpose_variable_),
+                                                                    FieldValue::from_string(purpose)));
   }
 
   // A setting takes the actions of the schema setting of its own name, else of a former name.
-  const runtime::AttributeInfo* platform = compiled.platform_attribute >= 0
-                                               ? &compiled.attributes[compiled.platform_attribute]
-                                               : nullptr;
+  const runtime::AttributeInfo* platform =
+      compiled.platform_attribute >= 0 ? &compiled.attributes[compiled.platform_attribute] : nullptr;
   for (const auto& setting : compiled.settings) {
     SettingPlan plan;
     plan.variable = setting.variable;
     plan.default_on = setting.default_on;
     const auto action_named = [&](const std::string& name) {
       const auto found = std::find(schema.settings.begin(), schema.settings.end(), name);
-      return found == schema.settings.end()
-                 ? -1
-                 : static_cast<std::int32_t>(found - schema.settings.begin());
+      return found == schema.settings.end() ? -1 : static_cast<std::int32_t>(found - schema.settings.begin());
     };
     plan.action = action_named(setting.name);
     for (std::size_t i = 0; plan.action < 0 && i < setting.formerly.size(); ++i)
@@ -121,10 +111,8 @@ PolicySimulation::PolicySimulation(Policy policy, const SimulationSchema& schema
       Window window;
       for (const auto value : availability.platforms) {
         if (platform == nullptr || value >= platform->values.size()) continue;
-        const auto found =
-            std::find(schema.platforms.begin(), schema.platforms.end(), platform->values[value]);
-        if (found != schema.platforms.end())
-          window.platforms |= 1U << (found - schema.platforms.begin());
+        const auto found = std::find(schema.platforms.begin(), schema.platforms.end(), platform->values[value]);
+        if (found != schema.platforms.end()) window.platforms |= 1U << (found - schema.platforms.begin());
       }
       if (availability.from) window.from = *availability.from;
       if (availability.until) window.until = *availability.until;
@@ -161,8 +149,7 @@ void PolicySimulation::time_codes(FieldPlan& plan, const std::vector<double>& co
 bool PolicySimulation::reachable(const SettingPlan& setting, const SettingAction& action) const {
   if (setting.availability.empty()) return true;
   for (const Window& window : setting.availability) {
-    if ((window.platforms & action.platforms) != 0 && action.time >= window.from &&
-        action.time < window.until) {
+    if ((window.platforms & action.platforms) != 0 && action.time >= window.from && action.time < window.until) {
       return true;
     }
   }
@@ -208,20 +195,17 @@ void PolicySimulation::add_record(std::span<const std::int64_t> values) {
     if (field.variable >= 0) {
       const auto variable = static_cast<std::size_t>(field.variable);
       if (field.is_time) {
-        const auto span =
-            std::upper_bound(field.cuts.begin(), field.cuts.end(), value) - field.cuts.begin();
+        const auto span = std::upper_bound(field.cuts.begin(), field.cuts.end(), value) - field.cuts.begin();
         codes_[variable] = field.codes[static_cast<std::size_t>(span)];
       } else {
         codes_[variable] = field.codes[static_cast<std::size_t>(value)];
       }
     }
     if (field.slot >= 0)
-      slots_[static_cast<std::size_t>(field.slot)] =
-          static_cast<std::uint32_t>(field.breakdown + value);
+      slots_[static_cast<std::size_t>(field.slot)] = static_cast<std::uint32_t>(field.breakdown + value);
   }
   for (std::size_t purpose = 0; purpose < purpose_codes_.size(); ++purpose) {
-    if (purpose_variable_ >= 0)
-      codes_[static_cast<std::size_t>(purpose_variable_)] = purpose_codes_[purpose];
+    if (purpose_variable_ >= 0) codes_[static_cast<std::size_t>(purpose_variable_)] = purpose_codes_[purpose];
     tally_.add(purpose, policy_.decide(codes_), slots_);
   }
 }
@@ -241,14 +225,12 @@ std::vector<ReasonCount> DecisionTally::reasons(const Policy& policy, std::size_
   const runtime::CompiledPolicy& compiled = runtime::compiled_of(policy);
   std::vector<ReasonCount> counts;
   for (std::size_t reason = 0; reason < reasons_per_purpose_; ++reason) {
-    const auto code = reason + 1 == reasons_per_purpose_ ? Policy::invalid_input_reason
-                                                         : static_cast<std::uint16_t>(reason);
-    ReasonCount count{std::string(policy.reason_name(code)),
-                      std::string(policy.reason_description(code)), 0, 0};
+    const auto code =
+        reason + 1 == reasons_per_purpose_ ? Policy::invalid_input_reason : static_cast<std::uint16_t>(reason);
+    ReasonCount count{std::string(policy.reason_name(code)), std::string(policy.reason_description(code)), 0, 0};
     const std::uint64_t decided = reason_tallies_[purpose * reasons_per_purpose_ + reason];
-    const bool allows = reason == 0
-                            ? compiled.default_allow
-                            : reason <= compiled.rules.size() && compiled.rules[reason - 1].allow;
+    const bool allows =
+        reason == 0 ? compiled.default_allow : reason <= compiled.rules.size() && compiled.rules[reason - 1].allow;
     (allows ? count.allowed : count.denied) = decided;
     counts.push_back(std::move(count));
   }
@@ -280,8 +262,7 @@ SimulationReport PolicySimulation::report() const {
       const SimulationField& field = schema_->fields[index];
       Breakdown breakdown{field.name, field.values, {}};
       for (std::size_t value = 0; value < field.values.size(); ++value) {
-        breakdown.counts.push_back(
-            tally_.usable(purpose, static_cast<std::size_t>(fields_[index].breakdown) + value));
+        breakdown.counts.push_back(tally_.usable(purpose, static_cast<std::size_t>(fields_[index].breakdown) + value));
       }
       out.breakdowns.push_back(std::move(breakdown));
     }
@@ -324,8 +305,7 @@ SimulationSchema schema_of(const Scenario& scenario, std::span<const Policy> pol
     for (const auto& pattern : scenario.platforms) {
       field.values.push_back(pattern.label);
       for (const auto& platform : pattern.uses) {
-        if (std::find(schema.platforms.begin(), schema.platforms.end(), platform) ==
-            schema.platforms.end()) {
+        if (std::find(schema.platforms.begin(), schema.platforms.end(), platform) == schema.platforms.end()) {
           schema.platforms.push_back(platform);
         }
       }
@@ -339,12 +319,9 @@ SimulationSchema schema_of(const Scenario& scenario, std::span<const Policy> pol
   for (const auto& policy : policies) {
     for (const auto& setting : runtime::compiled_of(policy).settings) {
       const auto named = [&](const std::string& name) {
-        return std::find(schema.settings.begin(), schema.settings.end(), name) !=
-               schema.settings.end();
+        return std::find(schema.settings.begin(), schema.settings.end(), name) != schema.settings.end();
       };
-      if (named(setting.name) ||
-          std::any_of(setting.formerly.begin(), setting.formerly.end(), named))
-        continue;
+      if (named(setting.name) || std::any_of(setting.formerly.begin(), setting.formerly.end(), named)) continue;
       schema.settings.push_back(setting.name);
     }
   }
@@ -383,9 +360,8 @@ std::int64_t pick(const std::vector<double>& bounds, double draw) {
 
 }  // namespace
 
-void run_population(const Scenario& scenario, const SimulationSchema& schema,
-                    std::span<PolicySimulation> simulations, RecordObserver* observer,
-                    const std::function<void(std::uint64_t users_done)>& progress) {
+void run_population(const Scenario& scenario, const SimulationSchema& schema, std::span<PolicySimulation> simulations,
+                    RecordObserver* observer, const std::function<void(std::uint64_t users_done)>& progress) {
   // Where each scenario part lives in the schema's field order (see schema_of).
   constexpr std::size_t records_field = 0;
   constexpr std::size_t first_population_field = 1;
@@ -406,8 +382,7 @@ void run_population(const Scenario& scenario, const SimulationSchema& schema,
     platform_shares.push_back(pattern.share);
     std::uint32_t mask = 0;
     for (const auto& platform : pattern.uses) {
-      mask |= 1U << (std::find(schema.platforms.begin(), schema.platforms.end(), platform) -
-                     schema.platforms.begin());
+      mask |= 1U << (std::find(schema.platforms.begin(), schema.platforms.end(), platform) - schema.platforms.begin());
     }
     platform_masks.push_back(mask);
   }
@@ -446,8 +421,7 @@ void run_population(const Scenario& scenario, const SimulationSchema& schema,
         for (std::size_t index = 0; index < scenario.record_times.size(); ++index) {
           const RecordTimes& times = scenario.record_times[index];
           const std::int64_t span = times.until - times.from;
-          const auto offset =
-              static_cast<std::int64_t>(uniform(engine) * static_cast<double>(span));
+          const auto offset = static_cast<std::int64_t>(uniform(engine) * static_cast<double>(span));
           values[first_time_field + index] = times.from + std::min(offset, span - 1);
         }
         for (auto& simulation : simulations) simulation.add_record(values);

@@ -29,9 +29,7 @@ static_assert(std::endian::native == std::endian::little, "artifacts are written
 
 class Writer {
  public:
-  void bytes(const void* data, std::size_t size) {
-    out_.append(static_cast<const char*>(data), size);
-  }
+  void bytes(const void* data, std::size_t size) { out_.append(static_cast<const char*>(data), size); }
   template <typename T>
   void number(T value) {
     bytes(&value, sizeof value);
@@ -160,25 +158,30 @@ class Validator {
     std::set<std::string_view> values;
     bool builtin_seen = false;
     for (const auto& attribute : policy_.attributes) {
-      if (!names_.insert(attribute.name).second) return fail(format_text("attribute `{}` appears twice", attribute.name));
-      if (static_cast<std::uint8_t>(attribute.type) > 3) return fail(format_text("attribute `{}` has an unknown type", attribute.name));
+      if (!names_.insert(attribute.name).second)
+        return fail(format_text("attribute `{}` appears twice", attribute.name));
+      if (static_cast<std::uint8_t>(attribute.type) > 3)
+        return fail(format_text("attribute `{}` has an unknown type", attribute.name));
       const bool categorical = attribute.type == AttributeType::enumeration || attribute.type == AttributeType::boolean;
-      if (!categorical && !attribute.values.empty()) return fail(format_text("attribute `{}` lists values but is not an enum", attribute.name));
-      if (attribute.type == AttributeType::boolean &&
-          attribute.values != std::vector<std::string>{"false", "true"}) {
+      if (!categorical && !attribute.values.empty())
+        return fail(format_text("attribute `{}` lists values but is not an enum", attribute.name));
+      if (attribute.type == AttributeType::boolean && attribute.values != std::vector<std::string>{"false", "true"}) {
         return fail(format_text("bool attribute `{}` must have the values false and true", attribute.name));
       }
-      if (attribute.values.size() + first_value_code > 0xFFFF) return fail(format_text("attribute `{}` has too many values", attribute.name));
+      if (attribute.values.size() + first_value_code > 0xFFFF)
+        return fail(format_text("attribute `{}` has too many values", attribute.name));
       values.clear();
       for (const auto& value : attribute.values) {
-        if (!values.insert(value).second) return fail(format_text("attribute `{}` lists the value `{}` twice", attribute.name, value));
+        if (!values.insert(value).second)
+          return fail(format_text("attribute `{}` lists the value `{}` twice", attribute.name, value));
       }
       if (attribute.builtin && (builtin_seen || attribute.name != "now" || attribute.type != AttributeType::time)) {
         return fail(format_text("attribute `{}` is marked built in, but only one time `now` is", attribute.name));
       }
       builtin_seen = builtin_seen || attribute.builtin;
       if (attribute.variable < -1 || attribute.variable >= static_cast<std::int64_t>(policy_.variables.size())) {
-        return fail(format_text("attribute `{}` names variable {}, which does not exist", attribute.name, attribute.variable));
+        return fail(
+            format_text("attribute `{}` names variable {}, which does not exist", attribute.name, attribute.variable));
       }
     }
     if (policy_.platform_attribute < -1 ||
@@ -241,20 +244,24 @@ class Validator {
           }
           attribute_seen[variable.source] = true;
           const AttributeInfo& attribute = policy_.attributes[variable.source];
-          const bool categorical = attribute.type == AttributeType::enumeration || attribute.type == AttributeType::boolean;
+          const bool categorical =
+              attribute.type == AttributeType::enumeration || attribute.type == AttributeType::boolean;
           if (categorical != (variable.kind == VariableKind::categorical)) {
             return fail(format_text("variable {} has the wrong kind for attribute `{}`", index, attribute.name));
           }
-          if (categorical && (variable.cell_count != attribute.values.size() + first_value_code || !variable.constants.empty())) {
+          if (categorical &&
+              (variable.cell_count != attribute.values.size() + first_value_code || !variable.constants.empty())) {
             return fail(format_text("variable {} has the wrong number of cells", index));
           }
           if (!categorical) {
-            const bool sorted = std::adjacent_find(variable.constants.begin(), variable.constants.end(),
-                                                   [](double a, double b) { return !(a < b); }) == variable.constants.end();
+            const bool sorted =
+                std::adjacent_find(variable.constants.begin(), variable.constants.end(),
+                                   [](double a, double b) { return !(a < b); }) == variable.constants.end();
             const bool finite = std::all_of(variable.constants.begin(), variable.constants.end(),
                                             [](double c) { return std::isfinite(c); });
             if (!sorted || !finite) return fail(format_text("variable {} has unordered constants", index));
-            if (variable.cell_count != 2 * variable.constants.size() + 3) return fail(format_text("variable {} has the wrong number of cells", index));
+            if (variable.cell_count != 2 * variable.constants.size() + 3)
+              return fail(format_text("variable {} has the wrong number of cells", index));
           }
           break;
         }
@@ -266,8 +273,7 @@ class Validator {
           }
           setting_seen[variable.source] = true;
           break;
-        default:
-          return fail(format_text("variable {} has an unknown kind", index));
+        default: return fail(format_text("variable {} has an unknown kind", index));
       }
       if (variable.cell_count > 0xFFFF) return fail(format_text("variable {} has too many cells", index));
     }
@@ -276,8 +282,8 @@ class Validator {
     // be read as another attribute (or a setting).
     for (std::size_t i = 0; i < policy_.attributes.size(); ++i) {
       if (policy_.attributes[i].variable >= 0 && !attribute_seen[i]) {
-        return fail(format_text("attribute `{}` names variable {}, which tests something else", policy_.attributes[i].name,
-                                policy_.attributes[i].variable));
+        return fail(format_text("attribute `{}` names variable {}, which tests something else",
+                                policy_.attributes[i].name, policy_.attributes[i].variable));
       }
     }
     for (std::size_t i = 0; i < policy_.settings.size(); ++i) {
@@ -301,7 +307,8 @@ class Validator {
       if (product > std::numeric_limits<std::uint32_t>::max()) break;
     }
     if (product != policy_.table.cells.size()) {
-      reader_.fail(offset, format_text("the dense table has {} cells, the variables make {}", policy_.table.cells.size(), product));
+      reader_.fail(offset, format_text("the dense table has {} cells, the variables make {}",
+                                       policy_.table.cells.size(), product));
       return;
     }
     for (std::size_t i = 0; i < policy_.table.cells.size(); ++i) {
@@ -435,9 +442,9 @@ Result<CompiledPolicy> read_artifact(std::string_view bytes) {
   };
   if (bytes.size() < sizeof magic || std::memcmp(bytes.data(), magic, sizeof magic) != 0) {
     return invalid(bytes.size() < sizeof magic && std::memcmp(bytes.data(), magic, bytes.size()) == 0
-                 ? "not a complete usegate artifact: the file ends inside the header"
-                 : "not a usegate artifact (the file does not start with `USEGATE`)",
-             0);
+                       ? "not a complete usegate artifact: the file ends inside the header"
+                       : "not a usegate artifact (the file does not start with `USEGATE`)",
+                   0);
   }
   if (bytes.size() < header_size) {
     return invalid("not a complete usegate artifact: the file ends inside the header", bytes.size());
@@ -449,22 +456,23 @@ Result<CompiledPolicy> read_artifact(std::string_view bytes) {
   std::memcpy(&size, bytes.data() + 16, sizeof size);
   if (version != artifact_format_version) {
     return invalid(format_text("unsupported artifact format version {} (this usegate reads version {})", version,
-                         artifact_format_version),
-             8);
+                               artifact_format_version),
+                   8);
   }
   if (size != bytes.size()) {
     return invalid(size > bytes.size()
-                 ? format_text("truncated artifact: {} bytes of {}", bytes.size(), size)
-                 : format_text("corrupted artifact: {} bytes where the header says {}", bytes.size(), size),
-             16);
+                       ? format_text("truncated artifact: {} bytes of {}", bytes.size(), size)
+                       : format_text("corrupted artifact: {} bytes where the header says {}", bytes.size(), size),
+                   16);
   }
   const char zeros[4] = {0, 0, 0, 0};
   std::uint32_t actual = crc32(bytes.substr(0, checksum_offset));
   actual = crc32(std::string_view(zeros, 4), actual);
   actual = crc32(bytes.substr(checksum_offset + 4), actual);
   if (actual != checksum) {
-    return invalid(format_text("corrupted artifact: checksum {} does not match the content ({})", hex32(checksum), hex32(actual)),
-             checksum_offset);
+    return invalid(
+        format_text("corrupted artifact: checksum {} does not match the content ({})", hex32(checksum), hex32(actual)),
+        checksum_offset);
   }
 
   Reader reader(bytes, header_size);

@@ -1,8 +1,8 @@
 // usegate::Policy: a loaded artifact, its name lookups, classification and decisions.
 #include <algorithm>
 #include <array>
-#include <cmath>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -11,9 +11,9 @@
 
 #include "usegate/base/format_text.hpp"
 
+#include "usegate/runtime/compiled_policy.hpp"
 #include "usegate/runtime/time_text.hpp"
 #include "usegate/runtime/value_index.hpp"
-#include "usegate/runtime/compiled_policy.hpp"
 #include "usegate/usegate.hpp"
 
 namespace usegate {
@@ -33,9 +33,9 @@ struct VariableClassifier {
   VariableKind kind = VariableKind::categorical;
   AttributeType type = AttributeType::enumeration;
   Code code_count = 0;
-  bool default_on = false;         // settings
-  runtime::ValueIndex values;      // categorical: code = 2 + index
-  std::vector<double> constants;   // ordered
+  bool default_on = false;        // settings
+  runtime::ValueIndex values;     // categorical: code = 2 + index
+  std::vector<double> constants;  // ordered
 
   Code value_code(std::string_view text) const {
     const int index = values.find(text);
@@ -65,16 +65,13 @@ struct VariableClassifier {
   Code consent_code(const FieldValue& value, bool* bad_value) const {
     switch (value.kind) {
       case FieldValue::Kind::absent:
-      case FieldValue::Kind::null:
-        return default_on ? runtime::setting_on_code : runtime::setting_off_code;
-      case FieldValue::Kind::boolean:
-        return value.boolean ? runtime::setting_on_code : runtime::setting_off_code;
+      case FieldValue::Kind::null: return default_on ? runtime::setting_on_code : runtime::setting_off_code;
+      case FieldValue::Kind::boolean: return value.boolean ? runtime::setting_on_code : runtime::setting_off_code;
       case FieldValue::Kind::string:
         if (value.text == "on") return runtime::setting_on_code;
         if (value.text == "off") return runtime::setting_off_code;
         break;
-      default:
-        break;
+      default: break;
     }
     // Neither on nor off: never consent the user did not give.
     if (bad_value) *bad_value = true;
@@ -187,18 +184,30 @@ Result<Policy> Policy::load_file(const std::string& path) {
   return loaded;
 }
 
-const std::string& Policy::name() const { return impl_->model.name; }
-const std::string& Policy::title() const { return impl_->model.title; }
-const std::string& Policy::version() const { return impl_->model.version; }
+const std::string& Policy::name() const {
+  return impl_->model.name;
+}
+const std::string& Policy::title() const {
+  return impl_->model.title;
+}
+const std::string& Policy::version() const {
+  return impl_->model.version;
+}
 namespace runtime {
 
-const CompiledPolicy& PolicyAccess::compiled(const Policy& policy) { return policy.impl_->model; }
+const CompiledPolicy& PolicyAccess::compiled(const Policy& policy) {
+  return policy.impl_->model;
+}
 
-const CompiledPolicy& compiled_of(const Policy& policy) { return PolicyAccess::compiled(policy); }
+const CompiledPolicy& compiled_of(const Policy& policy) {
+  return PolicyAccess::compiled(policy);
+}
 
 }  // namespace runtime
 
-std::size_t Policy::variable_count() const { return impl_->classifiers.size(); }
+std::size_t Policy::variable_count() const {
+  return impl_->classifiers.size();
+}
 
 VariableDescription Policy::variable(std::size_t index) const {
   const VariableClassifier& classifier = impl_->classifiers[index];
@@ -224,7 +233,9 @@ std::optional<std::size_t> Policy::find_variable(std::string_view name) const {
   return found->second;
 }
 
-std::size_t Policy::reason_count() const { return impl_->model.rules.size() + 1; }
+std::size_t Policy::reason_count() const {
+  return impl_->model.rules.size() + 1;
+}
 
 std::string_view Policy::reason_name(std::uint16_t reason) const {
   if (reason == 0) return "default";
@@ -282,7 +293,8 @@ Decision Policy::decide(std::span<const Code> codes) const {
   const Impl& impl = *impl_;
   const Decision invalid{false, invalid_input_reason};
   const std::size_t count = impl.variable_count;
-  if (codes.size() != count) [[unlikely]] return invalid;
+  if (codes.size() != count) [[unlikely]]
+    return invalid;
   const Code* limits = impl.limits.data();
   if (impl.dense) [[likely]] {
     const std::uint32_t* strides = impl.strides.data();
@@ -371,7 +383,8 @@ void Policy::decide_batch(std::span<const Code* const> columns, std::size_t rows
       accumulate_column(columns[v] + first, count, impl.strides[v], impl.limits[v], indices, out_of_range);
     }
     for (std::size_t i = 0; i < count; ++i) {
-      decisions[first + i] = out_of_range[i] != 0 ? Decision{false, invalid_input_reason} : Impl::decode(cells[indices[i]]);
+      decisions[first + i] =
+          out_of_range[i] != 0 ? Decision{false, invalid_input_reason} : Impl::decode(cells[indices[i]]);
     }
   }
 }

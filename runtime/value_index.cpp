@@ -19,7 +19,8 @@ ValueIndex::Key ValueIndex::key_of(std::string_view text) {
     key.first = first;
     key.last = last;
   } else if (n > 0) {
-    key.first = static_cast<unsigned char>(p[0]) | static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8 |
+    key.first = static_cast<unsigned char>(p[0]) |
+                static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8 |
                 static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16;
   }
   return key;

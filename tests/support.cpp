@@ -16,7 +16,9 @@ std::string source_path(const std::string& relative) {
   return std::string(USEGATE_SOURCE_DIR) + "/" + relative;
 }
 
-std::string usegate_binary() { return std::string(USEGATE_BINARY_DIR) + "/usegate"; }
+std::string usegate_binary() {
+  return std::string(USEGATE_BINARY_DIR) + "/usegate";
+}
 
 std::string read_text(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
@@ -31,8 +33,7 @@ void write_text(const std::string& path, const std::string& text) {
 }
 
 std::string scratch_directory(const std::string& name) {
-  const std::filesystem::path path =
-      std::filesystem::path(USEGATE_BINARY_DIR) / "test-scratch" / name;
+  const std::filesystem::path path = std::filesystem::path(USEGATE_BINARY_DIR) / "test-scratch" / name;
   std::filesystem::remove_all(path);
   std::filesystem::create_directories(path);
   return path.string();
@@ -77,7 +78,8 @@ std::string shell_quote(const std::string& word) {
 
 CommandResult run_usegate(const std::vector<std::string>& arguments, const std::string& input) {
   static int counter = 0;
-  const std::string directory = scratch_directory("run-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  const std::string directory =
+      scratch_directory("run-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   const std::string in_path = directory + "/stdin";
   const std::string out_path = directory + "/stdout";
   const std::string err_path = directory + "/stderr";

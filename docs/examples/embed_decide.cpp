@@ -22,9 +22,9 @@ int main(int argc, char** argv) {
   // Resolve names once. A variable the policy does not test has no index.
   const std::size_t variables = policy.variable_count();
   const auto index = [&](std::string_view name) { return policy.find_variable(name).value(); };
-  const std::size_t purpose = index("purpose"), category = index("category"),
-                    region = index("region"), visibility = index("visibility"), ts = index("ts"),
-                    now = index("now"), sharing = index("grok_sharing");
+  const std::size_t purpose = index("purpose"), category = index("category"), region = index("region"),
+                    visibility = index("visibility"), ts = index("ts"), now = index("now"),
+                    sharing = index("grok_sharing");
 
   struct Record {
     const char* purpose;

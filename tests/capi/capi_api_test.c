@@ -21,14 +21,14 @@
 #define EXPECTED_NOT_ARTIFACT "not a usegate artifact (the file does not start with `USEGATE`)"
 #define EXPECTED_NO_FILE "cannot read `/nonexistent/x.ugt`: No such file or directory"
 /* Bindings mistakes come rendered as every usegate diagnostic is: headline, source line, caret, help. */
-#define EXPECTED_BAD_BINDINGS            \
+#define EXPECTED_BAD_BINDINGS                         \
   "bindings:2:3: error: unknown attribute `regoin`\n" \
-  " 2 |   regoin: geo.region\n"         \
-  "   |   ^~~~~~\n"                     \
+  " 2 |   regoin: geo.region\n"                       \
+  "   |   ^~~~~~\n"                                   \
   "   = help: did you mean `region`?\n"
-#define EXPECTED_NOT_YAML                                    \
+#define EXPECTED_NOT_YAML                                 \
   "bindings:1:2: error: end of sequence flow not found\n" \
-  " 1 | [\n"                                                \
+  " 1 | [\n"                                              \
   "   |  ^\n"
 
 static const char* artifact_path;

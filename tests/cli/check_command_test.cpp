@@ -14,15 +14,17 @@ TEST_CASE("check: a clean policy exits 0 and says so") {
   const auto result = run_usegate({"check", source_path("policies/x-grok-2024-07.policy")});
   CHECK(result.exit_code == 0);
   CHECK(result.err.empty());
-  CHECK(result.out == source_path("policies/x-grok-2024-07.policy") +
-                          ": ok: policy x_grok version 2024-07-26, 5 rules, 1 setting\n");
+  CHECK(result.out ==
+        source_path("policies/x-grok-2024-07.policy") + ": ok: policy x_grok version 2024-07-26, 5 rules, 1 setting\n");
 }
 
 TEST_CASE("check: warnings pass unless --werror") {
   const std::string text = "policy p \"t\"\nenum r { EU }\nallow a when r == EU\ndefault allow\n";
   const auto plain = run_usegate({"check", "-"}, text);
   CHECK(plain.exit_code == 0);
-  CHECK(plain.err.find("-:4:1: warning: `default allow` allows every record that no rule decides (fails open) [default-allow]") == 0);
+  CHECK(plain.err.find(
+            "-:4:1: warning: `default allow` allows every record that no rule decides (fails open) [default-allow]") ==
+        0);
   const auto strict = run_usegate({"check", "--werror", "-"}, text);
   CHECK(strict.exit_code == 1);
 }

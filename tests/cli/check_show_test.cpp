@@ -12,8 +12,7 @@ using usegate::testing::run_usegate;
 using usegate::testing::scratch_directory;
 using usegate::testing::source_path;
 
-const std::string small_policy =
-    "policy p \"t\"\nenum purpose { training, ads }\nallow a when purpose == training\n";
+const std::string small_policy = "policy p \"t\"\nenum purpose { training, ads }\nallow a when purpose == training\n";
 
 // The `# STAGE: FILE` lines of an output, in order.
 std::string headers(const std::string& out) {
@@ -27,8 +26,7 @@ std::string headers(const std::string& out) {
 }
 
 TEST_CASE("check --show: stages in pipeline order, each once, however they are named") {
-  const auto result =
-      run_usegate({"check", "--show", "diagram,ast", "--show", "ast", "-"}, small_policy);
+  const auto result = run_usegate({"check", "--show", "diagram,ast", "--show", "ast", "-"}, small_policy);
   CHECK(result.exit_code == 0);
   CHECK(result.err.empty());
   CHECK(headers(result.out) == "# ast: -\n# diagram: -\n");
@@ -39,8 +37,7 @@ TEST_CASE("check --show: stages in pipeline order, each once, however they are n
 
 TEST_CASE("check --show: several files, one section per stage and file") {
   const std::string policy = source_path("policies/x-grok-2024-05.policy");
-  const auto result =
-      run_usegate({"check", "--show", "checked,partitions", policy, "-"}, small_policy);
+  const auto result = run_usegate({"check", "--show", "checked,partitions", policy, "-"}, small_policy);
   CHECK(result.exit_code == 0);
   CHECK(headers(result.out) ==
         "# checked: " + policy + "\n# partitions: " + policy + "\n# checked: -\n# partitions: -\n");
@@ -68,15 +65,13 @@ TEST_CASE("check --show: an unknown stage, or JSON, is a usage error") {
   CHECK(empty.exit_code == 2);
   const auto json = run_usegate({"check", "--show", "ast", "--format", "json", "-"}, small_policy);
   CHECK(json.exit_code == 2);
-  CHECK(json.err ==
-        "usegate check: `--show` prints text; it cannot be combined with `--format json`\n");
+  CHECK(json.err == "usegate check: `--show` prints text; it cannot be combined with `--format json`\n");
 }
 
 TEST_CASE("check --show: an artifact has no stages to show, and counts as an error") {
   const std::string directory = scratch_directory("check-show-artifact");
   const std::string artifact = directory + "/x.ugt";
-  REQUIRE(run_usegate({"build", source_path("policies/x-grok-2024-07.policy"), "-o", artifact})
-              .exit_code == 0);
+  REQUIRE(run_usegate({"build", source_path("policies/x-grok-2024-07.policy"), "-o", artifact}).exit_code == 0);
   const auto result = run_usegate({"check", "--show", "diagram", artifact});
   CHECK(result.exit_code == 1);
   CHECK(result.out.empty());
@@ -91,9 +86,8 @@ TEST_CASE("check --show: docs/cli.md shows the golden example verbatim, policy a
   const std::string page = read_text(source_path("docs/cli.md"));
   for (const char* file : {"example.policy", "stdout"}) {
     INFO("file: tests/golden/show-example/" << file);
-    CHECK(page.find("```\n" +
-                    read_text(source_path(std::string("tests/golden/show-example/") + file)) +
-                    "```\n") != std::string::npos);
+    CHECK(page.find("```\n" + read_text(source_path(std::string("tests/golden/show-example/") + file)) + "```\n") !=
+          std::string::npos);
   }
 }
 

@@ -89,7 +89,8 @@ class StreamingChild {
   std::string read_until(const std::string& expected, int seconds = 20) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
     while (received_.find(expected) == std::string::npos) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) break;
       pollfd request{from_child_, POLLIN, 0};
       if (::poll(&request, 1, static_cast<int>(left.count())) <= 0) continue;

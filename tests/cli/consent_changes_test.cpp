@@ -31,39 +31,42 @@ TEST_CASE("consent changes: a value neither on nor off is applied as off, after 
   const std::string directory = scratch_directory("consent-bad-values");
   const std::string changes = scratch_file(
       directory, "changes.jsonl",
-      grok_change("a", R"("OFF")", "web", "2024-07-28") +       // 1: read as off
-      grok_change("b", R"("disabled")", "web", "2024-07-28") +  // 2: read as off
-      grok_change("c", "1", "web", "2024-07-28") +              // 3: read as off
-      grok_change("d", R"("maybe")", "ios", "2024-07-28") +     // 4: the app had no such setting: rejected
-      grok_change("e", R"("maybe")", "web", "2024-07-20") +     // 5: before the setting existed: rejected
-      grok_change("f", R"("maybe")", "web", "2024-09-05") +     // 6: after --now: not applied
-      grok_change("g", R"("off")", "web", "2024-07-28") +       // 7: a plain opt-out
-      grok_change("h", R"("maybe")", "web", "2024-07-28") +     // 8: read as off, then
-      grok_change("h", R"("on")", "web", "2024-07-29"));        // 9: switched on again
+      grok_change("a", R"("OFF")", "web", "2024-07-28") +           // 1: read as off
+          grok_change("b", R"("disabled")", "web", "2024-07-28") +  // 2: read as off
+          grok_change("c", "1", "web", "2024-07-28") +              // 3: read as off
+          grok_change("d", R"("maybe")", "ios", "2024-07-28") +     // 4: the app had no such setting: rejected
+          grok_change("e", R"("maybe")", "web", "2024-07-20") +     // 5: before the setting existed: rejected
+          grok_change("f", R"("maybe")", "web", "2024-09-05") +     // 6: after --now: not applied
+          grok_change("g", R"("off")", "web", "2024-07-28") +       // 7: a plain opt-out
+          grok_change("h", R"("maybe")", "web", "2024-07-28") +     // 8: read as off, then
+          grok_change("h", R"("on")", "web", "2024-07-29"));        // 9: switched on again
   std::string input;
   for (const char* user : {"a", "b", "c", "d", "e", "f", "g", "h"}) input += x_record(user, "US", "2024-06-01");
-  const auto result = run_usegate({"eval", "--policy", august, "--now", "2024-09-01", "--consent", changes,
-                                   "--summary", directory + "/summary.json"},
+  const auto result = run_usegate({"eval", "--policy", august, "--now", "2024-09-01", "--consent", changes, "--summary",
+                                   directory + "/summary.json"},
                                   input);
   CHECK(result.exit_code == 0);
   // Decisions and notes, byte for byte: the golden case tests/golden/eval-consent-bad-values.
-  CHECK(read_text(directory + "/summary.json") ==
-        R"({"policy":"x_grok","version":"2024-08-08","now":"2024-09-01T00:00:00Z","read":8,"allowed":4,"denied":4,"rejected":0,"empty_lines":0,)"
-        R"("denied_by_reason":{"optout_grok_sharing":4},"rejected_by_cause":{},"consent_applied":6,)"
-        R"("consent_rejected":2,"consent_rejected_by_cause":{"unavailable":2},"consent_after_now":1,)"
-        R"("consent_bad_value_read_as_off":4,"bad_consent_values":0,"subject_unreadable":0})"
-        "\n");
+  CHECK(
+      read_text(directory + "/summary.json") ==
+      R"({"policy":"x_grok","version":"2024-08-08","now":"2024-09-01T00:00:00Z","read":8,"allowed":4,"denied":4,"rejected":0,"empty_lines":0,)"
+      R"("denied_by_reason":{"optout_grok_sharing":4},"rejected_by_cause":{},"consent_applied":6,)"
+      R"("consent_rejected":2,"consent_rejected_by_cause":{"unavailable":2},"consent_after_now":1,)"
+      R"("consent_bad_value_read_as_off":4,"bad_consent_values":0,"subject_unreadable":0})"
+      "\n");
 }
 
 TEST_CASE("consent changes: past the first 100 notes, the rest are counted by kind") {
   const std::string directory = scratch_directory("consent-many-notes");
   std::string text;
   // Users u0… and v0… (the name built in steps: GCC 12 warns falsely on "..." + std::string).
-  for (int i = 0; i < 60; ++i) text += grok_change(std::string("u").append(std::to_string(i)), R"("nope")", "web", "2024-07-28");
-  for (int i = 0; i < 70; ++i) text += grok_change(std::string("v").append(std::to_string(i)), R"("off")", "tv", "2024-07-28");
+  for (int i = 0; i < 60; ++i)
+    text += grok_change(std::string("u").append(std::to_string(i)), R"("nope")", "web", "2024-07-28");
+  for (int i = 0; i < 70; ++i)
+    text += grok_change(std::string("v").append(std::to_string(i)), R"("off")", "tv", "2024-07-28");
   const std::string changes = scratch_file(directory, "changes.jsonl", text);
-  const auto result =
-      run_usegate({"eval", "--policy", august, "--now", "2024-09-01", "--consent", changes}, x_record("u0", "US", "2024-06-01"));
+  const auto result = run_usegate({"eval", "--policy", august, "--now", "2024-09-01", "--consent", changes},
+                                  x_record("u0", "US", "2024-06-01"));
   CHECK(result.exit_code == 0);
   CHECK(result.out == line(1, "deny", "optout_grok_sharing"));
   // 60 bad values, then the first 40 of the 70 rejections.
@@ -74,10 +77,11 @@ TEST_CASE("consent changes: past the first 100 notes, the rest are counted by ki
                         "usegate eval: 1 record: 0 allowed, 1 denied, 0 rejected\n") != std::string::npos);
   CHECK(result.err.find(":101:") == std::string::npos);
   CHECK(result.err.find("more consent changes read as off") == std::string::npos);
-  CHECK(result.err.ends_with("  consent changes: 60 applied, 70 rejected, 0 after --now\n"
-                             "  consent change values neither on nor off (read as off): 60\n"
-                             "  policy: x_grok version 2024-08-08\n"
-        "  now: 2024-09-01T00:00:00Z\n"));
+  CHECK(
+      result.err.ends_with("  consent changes: 60 applied, 70 rejected, 0 after --now\n"
+                           "  consent change values neither on nor off (read as off): 60\n"
+                           "  policy: x_grok version 2024-08-08\n"
+                           "  now: 2024-09-01T00:00:00Z\n"));
 }
 
 TEST_CASE("consent changes: own name first, then the former names in the order the policy lists them") {
@@ -109,7 +113,9 @@ allow train when purpose == training
           change("u4", "comment_training", "on", "2023-01-01"));
   std::string input;
   for (const char* user : {"u1", "u2", "u3", "u4", "u5"}) {
-    input += std::string(R"({"user":")") + user + R"(","purpose":"training"})" "\n";
+    input += std::string(R"({"user":")") + user +
+             R"(","purpose":"training"})"
+             "\n";
   }
   const auto result = run_usegate({"eval", "--policy", policy, "--now", "2024-06-01", "--consent", changes}, input);
   CHECK(result.exit_code == 0);
@@ -120,14 +126,18 @@ allow train when purpose == training
 
 TEST_CASE("consent changes: consent for user 50.0 reaches records of user 50, \"50\" and 5e1") {
   const std::string directory = scratch_directory("consent-numeric-subjects");
-  const std::string changes =
-      scratch_file(directory, "changes.jsonl",
-                   R"({"user":50.0,"setting":"grok_sharing","value":"off","platform":"web","ts":"2024-07-28"})" "\n"
-                   R"({"user":"123456789012345678901234","setting":"grok_sharing","value":"off","platform":"web","ts":"2024-07-28"})" "\n"
-                   R"({"user":9007199254740993,"setting":"grok_sharing","value":"off","platform":"web","ts":"2024-07-28"})" "\n");
+  const std::string changes = scratch_file(
+      directory, "changes.jsonl",
+      R"({"user":50.0,"setting":"grok_sharing","value":"off","platform":"web","ts":"2024-07-28"})"
+      "\n"
+      R"({"user":"123456789012345678901234","setting":"grok_sharing","value":"off","platform":"web","ts":"2024-07-28"})"
+      "\n"
+      R"({"user":9007199254740993,"setting":"grok_sharing","value":"off","platform":"web","ts":"2024-07-28"})"
+      "\n");
   const auto record = [](const std::string& user) {
     return R"({"user":)" + user +
-           R"(,"purpose":"training","category":"post","region":"US","visibility":"public","ts":"2024-06-01"})" "\n";
+           R"(,"purpose":"training","category":"post","region":"US","visibility":"public","ts":"2024-06-01"})"
+           "\n";
   };
   const std::string input = record("50") + record(R"("50")") + record("5e1") + record("5.0E+1") + record("500e-1") +
                             record(R"("050")") + record(R"("50.0")") + record("51") +

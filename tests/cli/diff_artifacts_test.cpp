@@ -94,7 +94,8 @@ TEST_CASE("diff with artifacts: --format json gives the rows and `\"structural_c
       "  \"rows\": [\n"
       "    {\"direction\": \"newly_denied\", \"when\": {\"purpose\": [\"analytics\", \"missing\", \"unknown\"], "
       "\"age\": [\">= 18\"]}, \"condition\": \"purpose ∈ {analytics, missing, unknown} ∧ age ≥ 18\", \"old\": "
-      "{\"decision\": \"allow\", \"reason\": \"adults\"}, \"new\": {\"decision\": \"deny\", \"reason\": \"default\"}},\n"
+      "{\"decision\": \"allow\", \"reason\": \"adults\"}, \"new\": {\"decision\": \"deny\", \"reason\": "
+      "\"default\"}},\n"
       "    {\"direction\": \"newly_denied\", \"when\": {\"purpose\": [\"ads\"], \"age\": [\"[18, 21)\"]}, "
       "\"condition\": \"purpose = ads ∧ age ∈ [18, 21)\", \"old\": {\"decision\": \"allow\", \"reason\": "
       "\"adults\"}, \"new\": {\"decision\": \"deny\", \"reason\": \"default\"}},\n"
@@ -106,9 +107,9 @@ TEST_CASE("diff with artifacts: --format json gives the rows and `\"structural_c
       "\"under_age\"}}\n"
       "  ]\n"
       "}\n";
-  for (const auto& [old_path, new_path] : {std::pair{v.old_artifact, v.new_artifact},
-                                           std::pair{v.old_source, v.new_artifact},
-                                           std::pair{v.old_artifact, v.new_source}}) {
+  for (const auto& [old_path, new_path] :
+       {std::pair{v.old_artifact, v.new_artifact}, std::pair{v.old_source, v.new_artifact},
+        std::pair{v.old_artifact, v.new_source}}) {
     INFO(old_path << " → " << new_path);
     const auto result = run_usegate({"diff", "--format", "json", old_path, new_path});
     CHECK(result.exit_code == 1);

@@ -47,7 +47,8 @@ TEST_CASE("diff: --format json is one document of the documented shape") {
   const simdjson::padded_string json(result.out);
   simdjson::dom::element document;
   REQUIRE(parser.parse(json).get(document) == simdjson::SUCCESS);
-  CHECK(keys_of(document) == std::vector<std::string_view>{"old", "new", "semantic_change", "structural_changes", "rows"});
+  CHECK(keys_of(document) ==
+        std::vector<std::string_view>{"old", "new", "semantic_change", "structural_changes", "rows"});
   CHECK(document["old"]["policy"].get_string().value() == "x_grok");
   CHECK(document["old"]["version"].get_string().value() == "2024-07-26");
   CHECK(document["new"]["version"].get_string().value() == "2024-08-08");
@@ -83,10 +84,11 @@ TEST_CASE("diff: a policy that does not check is reported as `check` reports it,
   CHECK(result.exit_code == 3);
   CHECK(result.out.empty());
   CHECK(result.err == run_usegate({"check", "--no-lints", broken}).err);
-  CHECK(result.err == broken + ":3:14: error: unknown attribute `regoin`\n"
-                               " 3 | allow a when regoin == EU\n"
-                               "   |              ^~~~~~\n"
-                               "1 error, 0 warnings\n");
+  CHECK(result.err == broken +
+                          ":3:14: error: unknown attribute `regoin`\n"
+                          " 3 | allow a when regoin == EU\n"
+                          "   |              ^~~~~~\n"
+                          "1 error, 0 warnings\n");
 }
 
 TEST_CASE("diff: an attribute whose kind changed is an error at its declaration, exit 3") {

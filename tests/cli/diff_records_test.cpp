@@ -46,17 +46,17 @@ TEST_CASE("diff --records: five line numbers per pair at most, then `first lines
   std::string input;
   for (int i = 0; i < 7; ++i) input += x_record("u", "EU", "2024-06-01");
   input += "not json\n{\"cut\": \n";
-  const auto result = run_usegate({"diff", july, august, "--records", "-", "--now", "2024-09-01", "--purpose",
-                                   "fine_tuning"},
-                                  input);
+  const auto result =
+      run_usegate({"diff", july, august, "--records", "-", "--now", "2024-09-01", "--purpose", "fine_tuning"}, input);
   CHECK(result.exit_code == 1);
-  CHECK(result.out.ends_with("records (-, now 2024-09-01T00:00:00Z, purposes fine_tuning): 9 read, 7 changed, 0 unchanged, "
-                             "2 rejected\n"
-                             "  newly denied: 7 records\n"
-                             "    allow (train_on_posts) → deny (eu_suspension): 7 records, "
-                             "first lines 1, 2, 3, 4, 5\n"
-                             "  newly allowed: 0 records\n"
-                             "  reason only: 0 records\n"));
+  CHECK(result.out.ends_with(
+      "records (-, now 2024-09-01T00:00:00Z, purposes fine_tuning): 9 read, 7 changed, 0 unchanged, "
+      "2 rejected\n"
+      "  newly denied: 7 records\n"
+      "    allow (train_on_posts) → deny (eu_suspension): 7 records, "
+      "first lines 1, 2, 3, 4, 5\n"
+      "  newly allowed: 0 records\n"
+      "  reason only: 0 records\n"));
 }
 
 TEST_CASE("diff --records --format json: a `records` object after the rows") {
@@ -67,7 +67,8 @@ TEST_CASE("diff --records --format json: a `records` object after the rows") {
   REQUIRE(result.exit_code == 1);
   CHECK(result.out.ends_with(
       "  ],\n"
-      "  \"records\": {\"file\": \"" + records +
+      "  \"records\": {\"file\": \"" +
+      records +
       "\", \"now\": \"2024-09-01T00:00:00Z\", \"purposes\": [], \"read\": 10, \"changed\": 3, \"unchanged\": 7, "
       "\"rejected\": 0, \"empty_lines\": 1, \"newly_denied\": 3, \"newly_allowed\": 0, \"reason_only\": 0, "
       "\"consent\": null, \"pairs\": [\n"
@@ -158,10 +159,11 @@ not json
   const auto error = run_usegate({"diff", old_policy, new_policy, "--records", records, "--bindings", wrong});
   CHECK(error.exit_code == 3);
   CHECK(error.out.empty());
-  CHECK(error.err == wrong + ":2:3: error: unknown attribute `tier`\n"
-                             " 2 |   tier: account.tier\n"
-                             "   |   ^~~~\n"
-                             "   = help: the policy declares the attributes: `purpose`, `category`, `plan`\n");
+  CHECK(error.err == wrong +
+                         ":2:3: error: unknown attribute `tier`\n"
+                         " 2 |   tier: account.tier\n"
+                         "   |   ^~~~\n"
+                         "   = help: the policy declares the attributes: `purpose`, `category`, `plan`\n");
 }
 
 TEST_CASE("diff --records --purpose: checked against NEW, and a purpose OLD does not declare reads as unknown there") {
@@ -171,23 +173,25 @@ TEST_CASE("diff --records --purpose: checked against NEW, and a purpose OLD does
   const std::string records = scratch_file(directory, "r.jsonl",
                                            "{\"category\":\"post\",\"plan\":\"consumer\"}\n"
                                            "{\"category\":\"message\",\"plan\":\"consumer\"}\n");
-  const auto search = run_usegate(
-      {"diff", old_policy, new_policy, "--records", records, "--purpose", "search", "--now", "2024-09-01"});
-  CHECK(search.out.ends_with("records (" + records +
-                             ", now 2024-09-01T00:00:00Z, purposes search): 2 read, 2 changed, 0 unchanged, 0 rejected\n"
-                             "  newly denied: 0 records\n"
-                             "  newly allowed: 2 records\n"
-                             "    deny (default) → allow (search_all): 2 records, lines 1, 2\n"
-                             "  reason only: 0 records\n"));
-  // Several purposes: allowed only when all allow; the reason is the first denying purpose's.
-  const auto both = run_usegate({"diff", old_policy, new_policy, "--records", records, "--purpose",
-                                 "search,training", "--now", "2024-09-01"});
-  CHECK(both.out.ends_with("records (" + records +
-                           ", now 2024-09-01T00:00:00Z, purposes search, training): 2 read, 1 changed, 1 unchanged, 0 rejected\n"
+  const auto search =
+      run_usegate({"diff", old_policy, new_policy, "--records", records, "--purpose", "search", "--now", "2024-09-01"});
+  CHECK(
+      search.out.ends_with("records (" + records +
+                           ", now 2024-09-01T00:00:00Z, purposes search): 2 read, 2 changed, 0 unchanged, 0 rejected\n"
                            "  newly denied: 0 records\n"
-                           "  newly allowed: 1 record\n"
-                           "    deny (default) → allow (search_all): 1 record, line 1\n"
+                           "  newly allowed: 2 records\n"
+                           "    deny (default) → allow (search_all): 2 records, lines 1, 2\n"
                            "  reason only: 0 records\n"));
+  // Several purposes: allowed only when all allow; the reason is the first denying purpose's.
+  const auto both = run_usegate(
+      {"diff", old_policy, new_policy, "--records", records, "--purpose", "search,training", "--now", "2024-09-01"});
+  CHECK(both.out.ends_with(
+      "records (" + records +
+      ", now 2024-09-01T00:00:00Z, purposes search, training): 2 read, 1 changed, 1 unchanged, 0 rejected\n"
+      "  newly denied: 0 records\n"
+      "  newly allowed: 1 record\n"
+      "    deny (default) → allow (search_all): 1 record, line 1\n"
+      "  reason only: 0 records\n"));
   const auto unknown = run_usegate({"diff", old_policy, new_policy, "--records", records, "--purpose", "ads"});
   CHECK(unknown.exit_code == 2);
   CHECK(unknown.err == "usegate diff: unknown purpose `ads` (the policy's purposes: training, search)\n");
@@ -203,26 +207,30 @@ TEST_CASE("diff --records --consent: each version applies its own availability t
   const std::string records =
       scratch_file(directory, "r.jsonl", x_record("u1", "US", "2024-06-01") + x_record("u2", "US", "2024-06-01"));
   // u1 switches off in the iOS app (refused under July, applied under NEW); u2 on the web.
-  const std::string consent = scratch_file(
-      directory, "c.jsonl",
-      R"({"user":"u1","setting":"grok_sharing","value":"off","platform":"ios","ts":"2024-08-01T09:00:00Z"}
+  const std::string consent =
+      scratch_file(directory, "c.jsonl",
+                   R"({"user":"u1","setting":"grok_sharing","value":"off","platform":"ios","ts":"2024-08-01T09:00:00Z"}
 {"user":"u2","setting":"grok_sharing","value":"off","platform":"web","ts":"2024-08-01T09:00:00Z"}
 {"user":"u2","setting":"grok_sharing","value":"on","platform":"web","ts":"2024-09-02T09:00:00Z"}
 )");
-  const auto result = run_usegate(
-      {"diff", july, everywhere, "--records", records, "--consent", consent, "--now", "2024-09-01"});
+  const auto result =
+      run_usegate({"diff", july, everywhere, "--records", records, "--consent", consent, "--now", "2024-09-01"});
   CHECK(result.exit_code == 0);  // no row: availability is a structural change
   CHECK(result.err.empty());
-  CHECK(result.out.ends_with(
-      "\nno semantic change\n"
-      "\n"
-      "records (" + records + ", now 2024-09-01T00:00:00Z): 2 read, 1 changed, 1 unchanged, 0 rejected\n"
-      "  newly denied: 1 record\n"
-      "    allow (train_on_posts) → deny (optout_grok_sharing): 1 record, line 1\n"
-      "  newly allowed: 0 records\n"
-      "  reason only: 0 records\n"
-      "  consent changes (" + consent + "): old 1 applied, 1 rejected, 1 after --now; new 2 applied, 0 rejected, "
-      "1 after --now\n"));
+  CHECK(
+      result.out.ends_with("\nno semantic change\n"
+                           "\n"
+                           "records (" +
+                           records +
+                           ", now 2024-09-01T00:00:00Z): 2 read, 1 changed, 1 unchanged, 0 rejected\n"
+                           "  newly denied: 1 record\n"
+                           "    allow (train_on_posts) → deny (optout_grok_sharing): 1 record, line 1\n"
+                           "  newly allowed: 0 records\n"
+                           "  reason only: 0 records\n"
+                           "  consent changes (" +
+                           consent +
+                           "): old 1 applied, 1 rejected, 1 after --now; new 2 applied, 0 rejected, "
+                           "1 after --now\n"));
 
   const auto json = run_usegate({"diff", "--format", "json", july, everywhere, "--records", records, "--consent",
                                  consent, "--now", "2024-09-01"});
@@ -246,8 +254,9 @@ TEST_CASE("diff --records: usage errors exit 2") {
   }
   const auto stdin_twice = run_usegate({"diff", july, august, "--records", "-", "--consent", "-"});
   CHECK(stdin_twice.exit_code == 2);
-  CHECK(stdin_twice.err == "usegate diff: --records and --consent both name standard input (`-`), which can be read "
-                           "once\n");
+  CHECK(stdin_twice.err ==
+        "usegate diff: --records and --consent both name standard input (`-`), which can be read "
+        "once\n");
   const auto bad_now = run_usegate({"diff", july, august, "--records", records, "--now", "soon"});
   CHECK(bad_now.exit_code == 2);
   const auto help = run_usegate({"diff", "--help"});
@@ -277,13 +286,14 @@ allow train when purpose == training
   };
   // Lines 1-2: denied by no_b under both; line 3: allowed by train under both (each now the
   // rule after yes_a); line 4: default deny, then yes_a; line 5: unreadable under both.
-  const std::string records = scratch_file(directory, "r.jsonl",
-                                           record("training", "EU") + record("ads", "EU") + record("training", "US") +
-                                               record("ads", "US") + "{\n");
+  const std::string records = scratch_file(
+      directory, "r.jsonl",
+      record("training", "EU") + record("ads", "EU") + record("training", "US") + record("ads", "US") + "{\n");
   const auto result = run_usegate({"diff", old_policy, new_policy, "--records", records, "--now", "2024-09-01"});
   CHECK(result.exit_code == 1);
   CHECK(result.err.empty());
-  CHECK(result.out.ends_with("records (" + records + ", now 2024-09-01T00:00:00Z): 5 read, 1 changed, 3 unchanged, 1 rejected\n"
+  CHECK(result.out.ends_with("records (" + records +
+                             ", now 2024-09-01T00:00:00Z): 5 read, 1 changed, 3 unchanged, 1 rejected\n"
                              "  newly denied: 0 records\n"
                              "  newly allowed: 1 record\n"
                              "    deny (default) → allow (yes_a): 1 record, line 4\n"
@@ -312,14 +322,15 @@ allow train_v2 when purpose == training
     return std::string(R"({"purpose":")") + purpose + R"(","region":")" + region + "\"}\n";
   };
   const std::string records = scratch_file(directory, "r.jsonl",
-                                           record("training", "EU") +  // 1: deny (no_eu) both
-                                               record("ads", "EU") +   // 2: deny (no_eu) → deny (no_ads)
-                                               record("ads", "US") +   // 3: deny (no_ads) both
-                                               record("search", "US") +  // 4: allow (search_all) → deny (default)
+                                           record("training", "EU") +      // 1: deny (no_eu) both
+                                               record("ads", "EU") +       // 2: deny (no_eu) → deny (no_ads)
+                                               record("ads", "US") +       // 3: deny (no_ads) both
+                                               record("search", "US") +    // 4: allow (search_all) → deny (default)
                                                record("training", "US"));  // 5: allow (train) → allow (train_v2)
   const auto result = run_usegate({"diff", old_policy, new_policy, "--records", records, "--now", "2024-09-01"});
   CHECK(result.exit_code == 1);
-  CHECK(result.out.ends_with("records (" + records + ", now 2024-09-01T00:00:00Z): 5 read, 3 changed, 2 unchanged, 0 rejected\n"
+  CHECK(result.out.ends_with("records (" + records +
+                             ", now 2024-09-01T00:00:00Z): 5 read, 3 changed, 2 unchanged, 0 rejected\n"
                              "  newly denied: 1 record\n"
                              "    allow (search_all) → deny (default): 1 record, line 4\n"
                              "  newly allowed: 0 records\n"

@@ -26,7 +26,7 @@ struct Files {
 Files write_files() {
   const std::string directory = scratch_directory("exit-codes");
   Files files{directory + "/broken.policy", directory + "/good.policy", directory + "/missing.policy",
-              directory + "/truncated.ugt", directory + "/b.yaml",       directory + "/s.yaml"};
+              directory + "/truncated.ugt", directory + "/b.yaml",      directory + "/s.yaml"};
   write_text(files.broken, broken_policy);
   write_text(files.good, good_policy);
   write_text(files.not_artifact, std::string("USEGATE\0\1", 9));
@@ -35,7 +35,9 @@ Files write_files() {
   return files;
 }
 
-int exit_of(const std::vector<std::string>& arguments) { return run_usegate(arguments, "").exit_code; }
+int exit_of(const std::vector<std::string>& arguments) {
+  return run_usegate(arguments, "").exit_code;
+}
 
 }  // namespace
 
@@ -74,8 +76,7 @@ TEST_CASE("exit codes: bindings and scenarios that do not fit are 3 in every com
   CHECK(exit_of({"eval", "--policy", files.good, "--bindings", files.bad_bindings}) == 3);
   CHECK(exit_of({"diff", files.good, files.good, "--records", "-", "--now", "2024-08-15", "--bindings",
                  files.bad_bindings}) == 3);
-  CHECK(exit_of({"sim", files.good, "--records", "-", "--now", "2024-08-15", "--bindings", files.bad_bindings}) ==
-        3);
+  CHECK(exit_of({"sim", files.good, "--records", "-", "--now", "2024-08-15", "--bindings", files.bad_bindings}) == 3);
   CHECK(exit_of({"sim", files.good, "--scenario", files.bad_scenario}) == 3);
 }
 

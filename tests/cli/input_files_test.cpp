@@ -26,8 +26,10 @@ using usegate::testing::ten_x_records;
 using usegate::testing::write_text;
 
 const std::string consent_text =
-    R"({"user":"u1","setting":"grok_sharing","value":"off","platform":"web","ts":"2024-08-01"})" "\n"
-    R"({"user":"u3","setting":"grok_sharing","value":"off","platform":"ios","ts":"2024-08-01"})" "\n";
+    R"({"user":"u1","setting":"grok_sharing","value":"off","platform":"web","ts":"2024-08-01"})"
+    "\n"
+    R"({"user":"u3","setting":"grok_sharing","value":"off","platform":"ios","ts":"2024-08-01"})"
+    "\n";
 const std::string bindings_text = "attributes:\n  visibility: {field: visibility, values: {open: public}}\n";
 
 // A FIFO whose write end is opened once a reader has opened the read end, then fed `text` and
@@ -150,8 +152,8 @@ TEST_CASE("standard input can be named once") {
   const auto twice = run_usegate({"eval", "--policy", "-", "-"}, read_text(august_policy));
   CHECK(twice.exit_code == 2);
   CHECK(twice.err == "usegate eval: --policy and the input both name standard input (`-`), which can be read once\n");
-  const auto policy_from_stdin = run_usegate({"eval", "--policy", "-", "--now", "2024-09-01", "/dev/null"},
-                                             read_text(august_policy));
+  const auto policy_from_stdin =
+      run_usegate({"eval", "--policy", "-", "--now", "2024-09-01", "/dev/null"}, read_text(august_policy));
   CHECK(policy_from_stdin.exit_code == 0);
 }
 
@@ -170,8 +172,8 @@ TEST_CASE("artifacts are accepted wherever a policy is, by their first bytes, wh
   SUBCASE("check verifies an artifact") {
     const auto result = run_usegate({"check", artifact, source});
     CHECK(result.exit_code == 0);
-    CHECK(result.out == artifact + ": ok: artifact of policy x_grok version 2024-08-08, 7 rules, 1 setting\n" +
-                            source + ": ok: policy x_grok version 2024-08-08, 7 rules, 1 setting\n");
+    CHECK(result.out == artifact + ": ok: artifact of policy x_grok version 2024-08-08, 7 rules, 1 setting\n" + source +
+                            ": ok: policy x_grok version 2024-08-08, 7 rules, 1 setting\n");
     std::string bytes = read_text(artifact);
     bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x40);
     const std::string broken = scratch_file(directory, "broken.ugt", bytes);
@@ -183,7 +185,8 @@ TEST_CASE("artifacts are accepted wherever a policy is, by their first bytes, wh
     const auto json = run_usegate({"check", "--format", "json", broken});
     CHECK(json.out == R"x({"file":")x" + broken +
                           R"x(","severity":"error","message":"corrupted artifact: checksum fd10149f does not match )x"
-                          R"x(the content (61b1fbbc)"})x" "\n");
+                          R"x(the content (61b1fbbc)"})x"
+                          "\n");
   }
   SUBCASE("table prints an artifact's rows as it prints the source's") {
     const auto from_artifact = run_usegate({"table", artifact});
@@ -204,9 +207,10 @@ TEST_CASE("artifacts are accepted wherever a policy is, by their first bytes, wh
     const auto from_sources = run_usegate({"diff", july_policy, august_policy});
     const auto mixed = run_usegate({"diff", july_artifact, august_policy});
     CHECK(mixed.exit_code == 1);
-    CHECK(mixed.out == "diff x_grok 2024-07-26 → 2024-08-08\n\nstructural changes: not available for artifacts (OLD "
-                       "is an artifact)" +
-                           rows_of(from_sources.out));
+    CHECK(mixed.out ==
+          "diff x_grok 2024-07-26 → 2024-08-08\n\nstructural changes: not available for artifacts (OLD "
+          "is an artifact)" +
+              rows_of(from_sources.out));
     const auto records_from_sources =
         run_usegate({"diff", july_policy, august_policy, "--records", records, "--now", "2024-09-01"});
     const auto records_from_artifacts =
@@ -218,11 +222,12 @@ TEST_CASE("artifacts are accepted wherever a policy is, by their first bytes, wh
               rows_of(records_from_sources.out));
     const auto json =
         run_usegate({"diff", "--format", "json", july_artifact, artifact, "--records", records, "--now", "2024-09-01"});
-    const auto json_from_sources =
-        run_usegate({"diff", "--format", "json", july_policy, august_policy, "--records", records, "--now", "2024-09-01"});
-    CHECK(json.out.starts_with("{\n  \"old\": {\"policy\": \"x_grok\", \"version\": \"2024-07-26\"},\n  \"new\": "
-                               "{\"policy\": \"x_grok\", \"version\": \"2024-08-08\"},\n  \"semantic_change\": "
-                               "true,\n  \"structural_changes\": null,\n  \"rows\": [\n"));
+    const auto json_from_sources = run_usegate(
+        {"diff", "--format", "json", july_policy, august_policy, "--records", records, "--now", "2024-09-01"});
+    CHECK(
+        json.out.starts_with("{\n  \"old\": {\"policy\": \"x_grok\", \"version\": \"2024-07-26\"},\n  \"new\": "
+                             "{\"policy\": \"x_grok\", \"version\": \"2024-08-08\"},\n  \"semantic_change\": "
+                             "true,\n  \"structural_changes\": null,\n  \"rows\": [\n"));
     CHECK(json.out.substr(json.out.find("  \"rows\": ")) ==
           json_from_sources.out.substr(json_from_sources.out.find("  \"rows\": ")));
   }

@@ -73,9 +73,11 @@ TEST_CASE("--max-line: --rejects gets the line number and cause in place of a li
   CHECK(read_text(directory + "/rejects") == decision(2, "reject", "line_too_long") + "{oops\n");
   CHECK(read_text(directory + "/summary.json").find(R"("rejected_by_cause":{"invalid_json":1,"line_too_long":1})") !=
         std::string::npos);
-  const auto kept = run_usegate({"eval", "--policy", august_policy, "--now", "2024-09-01", "--max-line", "1K", "--keep"},
-                                std::string(5000, '{') + "\n");
-  CHECK(kept.out == R"({"line":1,"decision":"reject","reason":"line_too_long","record":null})" "\n");
+  const auto kept =
+      run_usegate({"eval", "--policy", august_policy, "--now", "2024-09-01", "--max-line", "1K", "--keep"},
+                  std::string(5000, '{') + "\n");
+  CHECK(kept.out == R"({"line":1,"decision":"reject","reason":"line_too_long","record":null})"
+                    "\n");
 }
 
 TEST_CASE("--max-line: an endless line ends in one rejection, its bytes never held") {
@@ -106,7 +108,8 @@ TEST_CASE("--max-line: diff --records and sim --records reject long lines too") 
   const auto diff = run_usegate(
       {"diff", july_policy, august_policy, "--records", records, "--now", "2024-09-01", "--max-line", "1K"});
   CHECK(diff.exit_code == 1);
-  CHECK(diff.out.ends_with("records (" + records + ", now 2024-09-01T00:00:00Z): 2 read, 1 changed, 0 unchanged, "
+  CHECK(diff.out.ends_with("records (" + records +
+                           ", now 2024-09-01T00:00:00Z): 2 read, 1 changed, 0 unchanged, "
                            "1 rejected\n"
                            "  newly denied: 1 record\n"
                            "    allow (train_on_posts) → deny (eu_suspension): 1 record, line 1\n"
@@ -133,8 +136,9 @@ TEST_CASE("--max-line: a length in bytes, K, M or G, from 1 byte to 1024G") {
   }
   const auto scenario = run_usegate({"sim", august_policy, "--scenario", "x.yaml", "--max-line", "1K"});
   CHECK(scenario.exit_code == 2);
-  CHECK(scenario.err == "usegate sim: `--max-line` applies to `--records FILE`; a scenario sets the time, the purposes "
-                        "and the settings itself\n");
+  CHECK(scenario.err ==
+        "usegate sim: `--max-line` applies to `--records FILE`; a scenario sets the time, the purposes "
+        "and the settings itself\n");
 }
 
 // ------------------------------------------------------------------ file sizes
@@ -168,11 +172,12 @@ TEST_CASE("files read whole stop at their size limit with a clear error") {
 
 TEST_CASE("a consent stream is read line by line: a line too long is rejected like any unreadable change") {
   const std::string directory = scratch_directory("consent-long-line");
-  const auto result = run_bash(
-      directory, "printf '%s' '" + x_record("u1", "US", "2024-06-01") + "' | \"$USEGATE\" eval --policy '" +
-                     august_policy + "' --now 2024-09-01 --consent <(head -c 70000000 /dev/zero; echo; echo "
-                     "'{\"user\":\"u1\",\"setting\":\"grok_sharing\",\"value\":\"off\",\"platform\":\"web\","
-                     "\"ts\":\"2024-08-01\"}')\n");
+  const auto result =
+      run_bash(directory, "printf '%s' '" + x_record("u1", "US", "2024-06-01") + "' | \"$USEGATE\" eval --policy '" +
+                              august_policy +
+                              "' --now 2024-09-01 --consent <(head -c 70000000 /dev/zero; echo; echo "
+                              "'{\"user\":\"u1\",\"setting\":\"grok_sharing\",\"value\":\"off\",\"platform\":\"web\","
+                              "\"ts\":\"2024-08-01\"}')\n");
   CHECK(result.exit_code == 0);
   CHECK(result.out == decision(1, "deny", "optout_grok_sharing"));
   CHECK(result.err.find(":1: warning: consent change rejected: longer than the limit of 64 MiB: never parsed "
@@ -199,14 +204,19 @@ TEST_CASE("a file that is not text is refused at its first such byte, and never 
                         R"x(","line":2,"column":1,"end_line":2,"end_column":2,"severity":"error","message":"the )x"
                         R"x(policy file holds a byte that is not text (0x1B)","help":"a policy is UTF-8 text without )x"
                         R"x(control characters, and an artifact from `usegate build` begins with `USEGATE`; is this )x"
-                        R"x(the file you meant?","lint":""})x" "\n");
+                        R"x(the file you meant?","lint":""})x"
+                        "\n");
   // Bytes that are not UTF-8, and C1 controls written in UTF-8, are no text either.
   const std::string latin1 = scratch_file(directory, "latin1.policy", "policy caf\xe9\n");
-  CHECK(run_usegate({"check", latin1}).err.starts_with(latin1 + ":1:11: error: the policy file holds a byte that is "
-                                                                "not text (0xE9)\n"));
-  const std::string c1 = scratch_file(directory, "c1.policy", "# \xc2\x9b" "2J\n");
-  CHECK(run_usegate({"check", c1}).err.starts_with(c1 + ":1:3: error: the policy file holds a byte that is not text "
-                                                        "(0xC2)\n"));
+  CHECK(run_usegate({"check", latin1})
+            .err.starts_with(latin1 + ":1:11: error: the policy file holds a byte that is "
+                                      "not text (0xE9)\n"));
+  const std::string c1 = scratch_file(directory, "c1.policy",
+                                      "# \xc2\x9b"
+                                      "2J\n");
+  CHECK(run_usegate({"check", c1})
+            .err.starts_with(c1 + ":1:3: error: the policy file holds a byte that is not text "
+                                  "(0xC2)\n"));
 
   const std::string bindings = scratch_file(directory, "b.yaml", std::string("attributes:\n  region: geo\x00\n", 27));
   const auto with_bindings = run_usegate({"eval", "--policy", august_policy, "--bindings", bindings}, "");
@@ -229,15 +239,16 @@ TEST_CASE("a file that is not text is refused at its first such byte, and never 
 
 TEST_CASE("consent rejections are printed with control characters escaped") {
   const std::string directory = scratch_directory("consent-escapes");
-  const std::string consent = scratch_file(
-      directory, "c.jsonl",
-      R"({"user":"u1","setting":"grok\u001b[2J","value":"off","platform":"web","ts":"2024-08-01"})" "\n");
-  const auto result =
-      run_usegate({"eval", "--policy", august_policy, "--now", "2024-09-01", "--consent", consent}, "");
+  const std::string consent =
+      scratch_file(directory, "c.jsonl",
+                   R"({"user":"u1","setting":"grok\u001b[2J","value":"off","platform":"web","ts":"2024-08-01"})"
+                   "\n");
+  const auto result = run_usegate({"eval", "--policy", august_policy, "--now", "2024-09-01", "--consent", consent}, "");
   CHECK(result.exit_code == 0);
   CHECK(result.err.starts_with(
       consent +
       ":1:24: warning: consent change rejected: the policy has no setting `grok\\x1B[2J` [unknown_setting]\n"
-      " 1 | {\"user\":\"u1\",\"setting\":\"grok\\u001b[2J\",\"value\":\"off\",\"platform\":\"web\",\"ts\":\"2024-08-01\"}\n"
+      " 1 | "
+      "{\"user\":\"u1\",\"setting\":\"grok\\u001b[2J\",\"value\":\"off\",\"platform\":\"web\",\"ts\":\"2024-08-01\"}\n"
       "   |                        ^~~~~~~~~~~~~~~\n"));
 }

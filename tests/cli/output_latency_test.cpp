@@ -20,9 +20,15 @@ void check_line_by_line(const std::vector<std::string>& arguments, bool eval) {
   const std::string records[] = {x_record("u1", "US", "2024-06-01"), x_record("u2", "EU", "2024-06-01"),
                                  x_record("u3", "US", "2024-06-02")};
   const std::string outputs[] = {
-      eval ? R"({"line":1,"decision":"allow","reason":"train_on_posts"})" "\n" : records[0],
-      eval ? R"({"line":2,"decision":"deny","reason":"eu_suspension"})" "\n" : "",
-      eval ? R"({"line":3,"decision":"allow","reason":"train_on_posts"})" "\n" : records[2],
+      eval ? R"({"line":1,"decision":"allow","reason":"train_on_posts"})"
+             "\n"
+           : records[0],
+      eval ? R"({"line":2,"decision":"deny","reason":"eu_suspension"})"
+             "\n"
+           : "",
+      eval ? R"({"line":3,"decision":"allow","reason":"train_on_posts"})"
+             "\n"
+           : records[2],
   };
   std::string expected;
   for (std::size_t i = 0; i < 3; ++i) {

@@ -15,7 +15,9 @@ using usegate::testing::run_usegate;
 using usegate::testing::scratch_directory;
 using usegate::testing::scratch_file;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 const char* const window_policy = R"(policy window "A setting that could be changed for six days"
 enum purpose  { training }
@@ -100,8 +102,8 @@ TEST_CASE("sim --records: a consent change at, just before and just after `from`
         scratch_file(directory, "c.jsonl",
                      std::string(R"({"user":"u1","setting":"sharing","value":"off","platform":"web","ts":")") +
                          bound.acts + "\"}\n");
-    const auto result = run_usegate({"sim", policy, "--records", records, "--consent", consent, "--now",
-                                     "2024-08-15", "--format", "json"});
+    const auto result = run_usegate(
+        {"sim", policy, "--records", records, "--consent", consent, "--now", "2024-08-15", "--format", "json"});
     REQUIRE(result.exit_code == 0);
     CHECK(result.err.empty());
     if (bound.reached) {

@@ -47,11 +47,8 @@ TEST_CASE("sim: EU posts inside the suspension window are all usable in July, no
 
   const auto before = run_usegate({"sim", july, "--scenario", scenario, "--format", "json"});
   REQUIRE(before.exit_code == 0);
-  CHECK(contains(before.out,
-                 R"({"purpose":"training","records":1000,"usable":1000,"usable_share":1.000000,)"));
-  CHECK(
-      contains(before.out,
-               R"({"reason":"train_on_posts","effect":"allow","records":1000,"share":1.000000})"));
+  CHECK(contains(before.out, R"({"purpose":"training","records":1000,"usable":1000,"usable_share":1.000000,)"));
+  CHECK(contains(before.out, R"({"reason":"train_on_posts","effect":"allow","records":1000,"share":1.000000})"));
 
   // In August the suspension denies all of them: tests/golden/sim-eu-posts-x-grok-2024-08 is the
   // whole text report.
@@ -125,8 +122,7 @@ TEST_CASE("sim: figures that follow by hand") {
   for (const auto& entry : cases) {
     CAPTURE(entry.name);
     const std::string scenario = scratch_file(directory, "s.yaml", entry.scenario);
-    const auto result =
-        run_usegate({"sim", source_path(entry.policy), "--scenario", scenario, "--format", "json"});
+    const auto result = run_usegate({"sim", source_path(entry.policy), "--scenario", scenario, "--format", "json"});
     CHECK(result.exit_code == 0);
     CHECK(result.err.empty());
     for (const auto& part : entry.expected) {
@@ -172,17 +168,14 @@ TEST_CASE(
   }
   const std::string directory = scratch_directory("sim-reach");
   const std::string everywhere = scratch_file(directory, "everywhere.policy", everywhere_policy);
-  const auto result =
-      run_usegate({"sim", july, "--vs", everywhere, "--scenario", mobile_only, "--format", "json"});
+  const auto result = run_usegate({"sim", july, "--vs", everywhere, "--scenario", mobile_only, "--format", "json"});
   REQUIRE(result.exit_code == 0);
   CHECK(contains(result.out, R"("users_reached":0,"reach":0.000000,)"));
   CHECK(contains(result.out, R"("users_reached":100000,"reach":1.000000,)"));
 
   const auto text = run_usegate({"sim", july, "--vs", everywhere, "--scenario", mobile_only});
   REQUIRE(text.exit_code == 0);
-  CHECK(contains(
-      text.out,
-      "             | reach           |      0 (0.00%) | 100000 (100.00%) | +100.00 pp\n"));
+  CHECK(contains(text.out, "             | reach           |      0 (0.00%) | 100000 (100.00%) | +100.00 pp\n"));
 }
 
 struct ScenarioErrorCase {
@@ -191,8 +184,7 @@ struct ScenarioErrorCase {
   std::string expected;  // stderr, with FILE for the scenario's path
 };
 
-const std::string valid_start =
-    "users: 10\nnow: 2024-08-15\npurposes: [training]\nrecords: {category: {post: 2}}\n";
+const std::string valid_start = "users: 10\nnow: 2024-08-15\npurposes: [training]\nrecords: {category: {post: 2}}\n";
 
 TEST_CASE("sim: a scenario that cannot be used is an error at its line and column, exit 3") {
   const std::vector<ScenarioErrorCase> cases = {
@@ -248,8 +240,7 @@ TEST_CASE("sim: a scenario that cannot be used is an error at its line and colum
        "FILE:6:13: error: `tv` is not a value of `platform` in policy `x_grok`\n"
        " 6 |   - {uses: [tv], share: 1}\n"
        "   |             ^~\n"},
-      {"unknown purpose",
-       "users: 10\nnow: 2024-08-15\npurposes: [training, ads]\nrecords: {category: {post: 2}}\n",
+      {"unknown purpose", "users: 10\nnow: 2024-08-15\npurposes: [training, ads]\nrecords: {category: {post: 2}}\n",
        "FILE:3:22: error: `ads` is not a value of `purpose` in policy `x_grok`\n"
        " 3 | purposes: [training, ads]\n"
        "   |                      ^~~\n"},
@@ -259,8 +250,7 @@ TEST_CASE("sim: a scenario that cannot be used is an error at its line and colum
        " 2 | now: 2024-02-30\n"
        "   |      ^~~~~~~~~~\n"
        "   = help: write `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ` (UTC)\n"},
-      {"a required key missing",
-       "users: 10\npurposes: [training]\nrecords: {category: {post: 2}}\n",
+      {"a required key missing", "users: 10\npurposes: [training]\nrecords: {category: {post: 2}}\n",
        "FILE:1:1: error: the scenario needs `now`\n"
        " 1 | users: 10\n"
        "   | ^\n"},
@@ -309,11 +299,9 @@ TEST_CASE("sim: --vs puts both policies side by side with the difference in perc
                  "all        |        |    1000 |        100.00% |          0.00% | -100.00 pp\n"
                  "category   | post   |    1000 |        100.00% |          0.00% | -100.00 pp\n"));
   CHECK(contains(result.out, "eu_suspension |              - | 1000 (100.00%) | +100.00 pp\n"));
-  CHECK(contains(result.out,
-                 "grok_sharing | default         |             on |             on |    same\n"));
+  CHECK(contains(result.out, "grok_sharing | default         |             on |             on |    same\n"));
 
-  const auto json =
-      run_usegate({"sim", july, "--vs", august, "--scenario", scenario, "--format", "json"});
+  const auto json = run_usegate({"sim", july, "--vs", august, "--scenario", scenario, "--format", "json"});
   REQUIRE(json.exit_code == 0);
   CHECK(contains(json.out, R"({"label":"x-grok-2024-07",)"));
   CHECK(contains(json.out, R"({"label":"x-grok-2024-08",)"));
@@ -329,17 +317,15 @@ TEST_CASE(
   CHECK(first.out == second.out);
 
   // Under --vs each policy's figures are those of a run on its own.
-  const auto both =
-      run_usegate({"sim", july, "--vs", august, "--scenario", scenario, "--format", "json"});
+  const auto both = run_usegate({"sim", july, "--vs", august, "--scenario", scenario, "--format", "json"});
   REQUIRE(both.exit_code == 0);
   const auto policy_part = [](const std::string& report, std::size_t which) {
     std::size_t start = report.find("{\"label\":");
     for (std::size_t i = 0; i < which; ++i) start = report.find("{\"label\":", start + 1);
     const std::size_t end = report.find("{\"label\":", start + 1);
-    std::string part =
-        report.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    while (!part.empty() && (part.back() == ']' || part.back() == '}' || part.back() == ',' ||
-                             part.back() == '\n' || part.back() == ' ')) {
+    std::string part = report.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    while (!part.empty() && (part.back() == ']' || part.back() == '}' || part.back() == ',' || part.back() == '\n' ||
+                             part.back() == ' ')) {
       part.pop_back();
     }
     return part;
@@ -350,8 +336,8 @@ TEST_CASE(
   const std::string directory = scratch_directory("sim-seed");
   std::string text = read_text(scenario);
   text.replace(text.find("seed: 2024"), 10, "seed: 2025");
-  const auto other = run_usegate(
-      {"sim", august, "--scenario", scratch_file(directory, "s.yaml", text), "--format", "json"});
+  const auto other =
+      run_usegate({"sim", august, "--scenario", scratch_file(directory, "s.yaml", text), "--format", "json"});
   REQUIRE(other.exit_code == 0);
   CHECK(policy_part(other.out, 0) != policy_part(first.out, 0));
 }
@@ -371,16 +357,14 @@ TEST_CASE("sim: a built artifact simulates like its source") {
 TEST_CASE("sim: policy errors exit 3, usage errors 2") {
   const std::string directory = scratch_directory("sim-usage");
   const std::string scenario = scratch_file(directory, "eu.yaml", eu_posts);
-  const std::string broken =
-      scratch_file(directory, "broken.policy", "policy p \"t\"\nallow a when x\n");
+  const std::string broken = scratch_file(directory, "broken.policy", "policy p \"t\"\nallow a when x\n");
   const auto policy_error = run_usegate({"sim", broken, "--scenario", scenario});
   CHECK(policy_error.exit_code == 3);
   CHECK(policy_error.err == broken +
                                 ":2:14: error: unknown attribute `x`\n"
                                 " 2 | allow a when x\n"
                                 "   |              ^\n");
-  const std::string garbage =
-      scratch_file(directory, "garbage.ugt", std::string("USEGATE\0\1\2", 10));
+  const std::string garbage = scratch_file(directory, "garbage.ugt", std::string("USEGATE\0\1\2", 10));
   const auto artifact_error = run_usegate({"sim", garbage, "--scenario", scenario});
   CHECK(artifact_error.exit_code == 3);
   CHECK(artifact_error.err.find(garbage + ": error: ") == 0);

@@ -28,7 +28,9 @@ using usegate::testing::x_record;
 const std::string& july = usegate::testing::july_policy;
 const std::string& august = usegate::testing::august_policy;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 // Decided at 2024-09-01 for training: u1, u3, u9, u4 and u10 are usable (5); u2, u5 and u8
 // fall to eu_suspension (3); u6 to protected_posts; u7 to direct_messages. For realtime answers
@@ -40,10 +42,9 @@ TEST_CASE("sim --records --format json: every purpose of the policy by default, 
   const std::string records = scratch_file(directory, "r.jsonl", ten_x_records);
   const auto result = run_usegate({"sim", august, "--records", records, "--now", "2024-09-01", "--format", "json"});
   REQUIRE(result.exit_code == 0);
-  CHECK(result.out.starts_with(
-      R"({"records":{"path":")" + records +
-      R"(","now":"2024-09-01T00:00:00Z","read":10,"decided":10,"rejected":0,"empty_lines":1,)"
-      R"("purposes":["training","fine_tuning","realtime_answers"],"consent":null},)"));
+  CHECK(result.out.starts_with(R"({"records":{"path":")" + records +
+                               R"(","now":"2024-09-01T00:00:00Z","read":10,"decided":10,"rejected":0,"empty_lines":1,)"
+                               R"("purposes":["training","fine_tuning","realtime_answers"],"consent":null},)"));
   for (const char* expected :
        {R"({"purpose":"training","records":10,"usable":5,"usable_share":0.500000,)",
         R"({"purpose":"fine_tuning","records":10,"usable":5,"usable_share":0.500000,)",
@@ -103,8 +104,9 @@ TEST_CASE("sim --records: `missing` and `unknown` rows where records have them, 
                  "           | missing        |       1 |      0 |  0.00%\n"
                  "\n"));
   // c's post is not known to be public: denied by default. a's and b's: unreadable region.
-  CHECK(contains(result.out, "default                  |       1 | 25.00% | default deny\n"
-                             "eu_suspension_unreadable |       2 | 50.00% |"));
+  CHECK(contains(result.out,
+                 "default                  |       1 | 25.00% | default deny\n"
+                 "eu_suspension_unreadable |       2 | 50.00% |"));
 }
 
 TEST_CASE("sim --records --vs with a consent file: side by side, opt-outs removed, changes rejected") {
@@ -112,9 +114,9 @@ TEST_CASE("sim --records --vs with a consent file: side by side, opt-outs remove
   const std::string records = scratch_file(directory, "r.jsonl", ten_x_records);
   // u1 and u2 switch the setting off on the web (applied); u6 tries in the iOS app (rejected:
   // web only); u3's change comes after --now.
-  const std::string consent = scratch_file(
-      directory, "c.jsonl",
-      R"({"user":"u1","setting":"grok_sharing","value":"off","platform":"web","ts":"2024-07-27T10:00:00Z"}
+  const std::string consent =
+      scratch_file(directory, "c.jsonl",
+                   R"({"user":"u1","setting":"grok_sharing","value":"off","platform":"web","ts":"2024-07-27T10:00:00Z"}
 {"user":"u6","setting":"grok_sharing","value":"off","platform":"ios","ts":"2024-07-28T10:00:00Z"}
 {"user":"u2","setting":"grok_sharing","value":"off","platform":"web","ts":"2024-07-30T10:00:00Z"}
 {"user":"u3","setting":"grok_sharing","value":"off","platform":"web","ts":"2024-09-30T10:00:00Z"}
@@ -125,19 +127,20 @@ TEST_CASE("sim --records --vs with a consent file: side by side, opt-outs remove
   CHECK(result.err.empty());
   // Training: July allows all but u1, u2 (opted out), u6, u7: 6 of 10. August also denies u5 and
   // u8 (eu_suspension; u2 is removed by its opt-out first): 4 of 10.
-  CHECK(contains(result.out,
-                 "records " + records +
-                     ": 10 read, 10 decided, 0 rejected; now 2024-09-01T00:00:00Z; purposes training; the same records under "
-                     "each policy\n"
-                     "consent changes " +
-                     consent +
-                     " under x-grok-2024-07: 2 applied, 1 rejected, 1 after now\n"
-                     "consent changes " +
-                     consent +
-                     " under x-grok-2024-08: 2 applied, 1 rejected, 1 after now\n"
-                     "\n"
-                     "purpose training: usable 60.00% under x-grok-2024-07, 40.00% under x-grok-2024-08 "
-                     "(-20.00 pp)\n"));
+  CHECK(contains(
+      result.out,
+      "records " + records +
+          ": 10 read, 10 decided, 0 rejected; now 2024-09-01T00:00:00Z; purposes training; the same records under "
+          "each policy\n"
+          "consent changes " +
+          consent +
+          " under x-grok-2024-07: 2 applied, 1 rejected, 1 after now\n"
+          "consent changes " +
+          consent +
+          " under x-grok-2024-08: 2 applied, 1 rejected, 1 after now\n"
+          "\n"
+          "purpose training: usable 60.00% under x-grok-2024-07, 40.00% under x-grok-2024-08 "
+          "(-20.00 pp)\n"));
   CHECK(contains(result.out,
                  "region     | US             |       2 |         50.00% |         50.00% |   0.00 pp\n"
                  "           | EU             |       7 |         71.43% |         42.86% | -28.57 pp\n"));
@@ -235,8 +238,7 @@ TEST_CASE("sim --records on the records --write-records wrote gives the syntheti
     INFO(headline);
     CHECK(contains(real.out, headline));
     const std::size_t reasons_at = synthetic.out.find("\"reasons\":[", at);
-    const std::string reasons =
-        synthetic.out.substr(reasons_at, synthetic.out.find("]}", reasons_at) - reasons_at);
+    const std::string reasons = synthetic.out.substr(reasons_at, synthetic.out.find("]}", reasons_at) - reasons_at);
     CHECK(contains(real.out, reasons));
   }
   const std::size_t removed_at = synthetic.out.find("\"records_removed\":");
@@ -281,8 +283,9 @@ TEST_CASE("sim --records: usage errors exit 2, bindings that fit no policy exit 
   CHECK(twice.err == "usegate sim: purpose `training` is given twice\n");
   const auto stdin_twice = run_usegate({"sim", august, "--records", "-", "--consent", "-"});
   CHECK(stdin_twice.exit_code == 2);
-  CHECK(stdin_twice.err == "usegate sim: --records and --consent both name standard input (`-`), which can be read "
-                           "once\n");
+  CHECK(stdin_twice.err ==
+        "usegate sim: --records and --consent both name standard input (`-`), which can be read "
+        "once\n");
 
   const std::string typo = scratch_file(directory, "typo.yaml", "attributes:\n  regoin: geo.region\n");
   const auto bindings = run_usegate({"sim", august, "--records", records, "--bindings", typo});
@@ -291,8 +294,9 @@ TEST_CASE("sim --records: usage errors exit 2, bindings that fit no policy exit 
 
   const auto help = run_usegate({"sim", "--help"});
   CHECK(help.exit_code == 0);
-  CHECK(contains(help.out, "\n       usegate sim POLICY --records FILE [--bindings B] [--consent C] [--now T] "
-                           "[--purpose P[,P]]\n"));
+  CHECK(contains(help.out,
+                 "\n       usegate sim POLICY --records FILE [--bindings B] [--consent C] [--now T] "
+                 "[--purpose P[,P]]\n"));
 }
 
 }  // namespace

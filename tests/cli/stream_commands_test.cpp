@@ -20,9 +20,11 @@ const std::string august = source_path("policies/x-grok-2024-08.policy");
 // that `extra` sets (`,"region":"EU"`) takes the place of the default one, so that no key is
 // written twice.
 std::string post(const std::string& user, const std::string& extra = "") {
-  const std::vector<std::pair<std::string, std::string>> defaults{
-      {"purpose", R"("training")"}, {"category", R"("post")"}, {"region", R"("US")"},
-      {"visibility", R"("public")"}, {"ts", R"("2024-06-01")"}};
+  const std::vector<std::pair<std::string, std::string>> defaults{{"purpose", R"("training")"},
+                                                                  {"category", R"("post")"},
+                                                                  {"region", R"("US")"},
+                                                                  {"visibility", R"("public")"},
+                                                                  {"ts", R"("2024-06-01")"}};
   std::string record = R"({"user":")" + user + "\"";
   for (const auto& [key, value] : defaults) {
     if (extra.find(",\"" + key + "\":") == std::string::npos) record += ",\"" + key + "\":" + value;
@@ -52,7 +54,8 @@ TEST_CASE("eval: one decision per record, in order, with the deciding rule") {
 }
 
 TEST_CASE("eval: empty lines are no records, and CRLF, a byte order mark and a last line without newline are read") {
-  const std::string input = "\xEF\xBB\xBF" + post("a") + "\r\n\r\n   \n" + post("b", R"(,"grok_sharing":"off")") + "\r\n\n" + post("c");
+  const std::string input =
+      "\xEF\xBB\xBF" + post("a") + "\r\n\r\n   \n" + post("b", R"(,"grok_sharing":"off")") + "\r\n\n" + post("c");
   CHECK(eval(input) == line(1, "allow", "train_on_posts") + line(4, "deny", "optout_grok_sharing") +
                            line(6, "allow", "train_on_posts"));
 }
@@ -62,9 +65,8 @@ TEST_CASE("eval: lines that cannot be read are rejected with their cause, never 
       "not json\n"
       "[1,2]\n"
       "\"text\"\n" +
-      post("a", R"(,"x":[1,2)") + "\n" +  // cut short
-      post("b") + " trailing\n" +
-      "{\"user\":\"\xC3\x28\"}\n" +  // invalid UTF-8
+      post("a", R"(,"x":[1,2)") + "\n" +                         // cut short
+      post("b") + " trailing\n" + "{\"user\":\"\xC3\x28\"}\n" +  // invalid UTF-8
       "{\"category\":\"post\"}}\n";
   CHECK(eval(input) == line(1, "reject", "invalid_json") + line(2, "reject", "not_an_object") +
                            line(3, "reject", "not_an_object") + line(4, "reject", "invalid_json") +
@@ -74,59 +76,105 @@ TEST_CASE("eval: lines that cannot be read are rejected with their cause, never 
 
 TEST_CASE("eval: keys and values written with escapes are the same keys and values") {
   const std::string input =
-      R"({"purpose":"tr\u0061ining","category":"post","re\u0067ion":"E\u0055","visibility":"public","ts":"2024-06-01"})" "\n"
-      R"({"purpose":"training","category":"post","\u0072egion":"EU","visibility":"public","ts":"2024-06-01"})" "\n"
-      R"({"purpose":"training","category":"post","regionx":"EU","visibility":"public","ts":"2024-06-01","region":"US"})" "\n"
-      R"({"purpose":"training","category":"posts","region":"US","visibility":"public","ts":"2024-06-01"})" "\n"
-      R"({"purpose":"training","category":"po","region":"US","visibility":"public","ts":"2024-06-01"})" "\n";
+      R"({"purpose":"tr\u0061ining","category":"post","re\u0067ion":"E\u0055","visibility":"public","ts":"2024-06-01"})"
+      "\n"
+      R"({"purpose":"training","category":"post","\u0072egion":"EU","visibility":"public","ts":"2024-06-01"})"
+      "\n"
+      R"({"purpose":"training","category":"post","regionx":"EU","visibility":"public","ts":"2024-06-01","region":"US"})"
+      "\n"
+      R"({"purpose":"training","category":"posts","region":"US","visibility":"public","ts":"2024-06-01"})"
+      "\n"
+      R"({"purpose":"training","category":"po","region":"US","visibility":"public","ts":"2024-06-01"})"
+      "\n";
   CHECK(eval(input) == line(1, "deny", "eu_suspension") + line(2, "deny", "eu_suspension") +
-                           line(3, "allow", "train_on_posts") + line(4, "deny", "default") + line(5, "deny", "default"));
+                           line(3, "allow", "train_on_posts") + line(4, "deny", "default") +
+                           line(5, "deny", "default"));
 }
 
 TEST_CASE("eval: a key twice in an object the reader reads rejects the line, whichever copy would win") {
   // Readers disagree on which copy wins, so neither copy may decide.
-  const std::string user = R"({"user":"a","purpose":"training","category":"post","visibility":"public","ts":"2024-06-01",)";
-  const std::string input =
-      user + R"("region":"EU","region":"US"})" "\n" +
-      user + R"("region":"US","region":"EU"})" "\n" +
-      user + R"("region":"US","re\u0067ion":"EU"})" "\n" +       // equal after unescaping
-      user + R"("region":"US","lang":"en","lang":"fr"})" "\n" +   // a key no binding reads
-      user + R"("region":"US","meta":{"lang":"en","lang":"fr"}})" "\n" +  // an object nobody reads
-      user + R"("region":"US","Region":"EU"})" "\n";                // keys are case-sensitive
+  const std::string user =
+      R"({"user":"a","purpose":"training","category":"post","visibility":"public","ts":"2024-06-01",)";
+  const std::string input = user +
+                            R"("region":"EU","region":"US"})"
+                            "\n" +
+                            user +
+                            R"("region":"US","region":"EU"})"
+                            "\n" +
+                            user +
+                            R"("region":"US","re\u0067ion":"EU"})"
+                            "\n" +  // equal after unescaping
+                            user +
+                            R"("region":"US","lang":"en","lang":"fr"})"
+                            "\n" +  // a key no binding reads
+                            user +
+                            R"("region":"US","meta":{"lang":"en","lang":"fr"}})"
+                            "\n" +  // an object nobody reads
+                            user +
+                            R"("region":"US","Region":"EU"})"
+                            "\n";  // keys are case-sensitive
   CHECK(eval(input) == line(1, "reject", "duplicate_key") + line(2, "reject", "duplicate_key") +
                            line(3, "reject", "duplicate_key") + line(4, "reject", "duplicate_key") +
                            line(5, "allow", "train_on_posts") + line(6, "allow", "train_on_posts"));
   // Records with many keys are compared another way: a repeat among 40 keys, first and last.
   std::string many = R"({"user":"a","purpose":"training","category":"post","visibility":"public","ts":"2024-06-01")";
   for (int i = 0; i < 40; ++i) many += ",\"k" + std::to_string(i) + "\":" + std::to_string(i);
-  CHECK(eval(many + R"(,"region":"US"})" "\n") == line(1, "allow", "train_on_posts"));
-  CHECK(eval(many + R"(,"region":"US","k0":0})" "\n") == line(1, "reject", "duplicate_key"));
-  CHECK(eval(many + R"(,"region":"US","region":"US"})" "\n") == line(1, "reject", "duplicate_key"));
+  CHECK(eval(many + R"(,"region":"US"})"
+                    "\n") == line(1, "allow", "train_on_posts"));
+  CHECK(eval(many + R"(,"region":"US","k0":0})"
+                    "\n") == line(1, "reject", "duplicate_key"));
+  CHECK(eval(many + R"(,"region":"US","region":"US"})"
+                    "\n") == line(1, "reject", "duplicate_key"));
 }
 
 TEST_CASE("eval: a line is decided only if it is strict JSON through and through, read or not") {
   // Each broken value sits in a field no binding reads (`x`) and then in one the policy reads
   // (`region`): both reject the line.
-  const std::vector<std::pair<std::string, std::string>> broken{
-      {"tru", "invalid_json"},       {"nul", "invalid_json"},      {"01", "invalid_json"},
-      {"1.", "invalid_json"},        {"-", "invalid_json"},        {".5", "invalid_json"},
-      {"+1", "invalid_json"},        {"1e", "invalid_json"},       {"NaN", "invalid_json"},
-      {"[1,]", "invalid_json"},      {"[1 2]", "invalid_json"},    {"{\"a\":1,}", "invalid_json"},
-      {"{\"a\" 1}", "invalid_json"}, {"'x'", "invalid_json"},      {"\"\\x\"", "invalid_json"},
-      {"\"\\u00\"", "invalid_json"}, {"\"\\ud800\"", "invalid_json"}, {"1/*c*/", "invalid_json"},
-      {"\"a\tb\"", "invalid_json"}, {"[tru]", "invalid_json"},    {"{\"a\":[{\"b\":01}]}", "invalid_json"},
-      {"1e999", "number_out_of_range"}, {"-1e999", "number_out_of_range"},
-      {"18446744073709551616", "number_out_of_range"}, {"-9223372036854775809", "number_out_of_range"},
-      {"[1e999]", "number_out_of_range"}};
+  const std::vector<std::pair<std::string, std::string>> broken{{"tru", "invalid_json"},
+                                                                {"nul", "invalid_json"},
+                                                                {"01", "invalid_json"},
+                                                                {"1.", "invalid_json"},
+                                                                {"-", "invalid_json"},
+                                                                {".5", "invalid_json"},
+                                                                {"+1", "invalid_json"},
+                                                                {"1e", "invalid_json"},
+                                                                {"NaN", "invalid_json"},
+                                                                {"[1,]", "invalid_json"},
+                                                                {"[1 2]", "invalid_json"},
+                                                                {"{\"a\":1,}", "invalid_json"},
+                                                                {"{\"a\" 1}", "invalid_json"},
+                                                                {"'x'", "invalid_json"},
+                                                                {"\"\\x\"", "invalid_json"},
+                                                                {"\"\\u00\"", "invalid_json"},
+                                                                {"\"\\ud800\"", "invalid_json"},
+                                                                {"1/*c*/", "invalid_json"},
+                                                                {"\"a\tb\"", "invalid_json"},
+                                                                {"[tru]", "invalid_json"},
+                                                                {"{\"a\":[{\"b\":01}]}", "invalid_json"},
+                                                                {"1e999", "number_out_of_range"},
+                                                                {"-1e999", "number_out_of_range"},
+                                                                {"18446744073709551616", "number_out_of_range"},
+                                                                {"-9223372036854775809", "number_out_of_range"},
+                                                                {"[1e999]", "number_out_of_range"}};
   for (const auto& [value, cause] : broken) {
     CAPTURE(value);
     CHECK(eval(post("a", ",\"x\":" + value) + "\n") == line(1, "reject", cause.c_str()));
     CHECK(eval(post("a", ",\"region\":" + value) + "\n") == line(1, "reject", cause.c_str()));
   }
   // Valid JSON of every kind is decided, read or not.
-  const std::vector<std::string> valid{"-0", "1E+2", "1.5e-3", "0.0", "18446744073709551615", "-9223372036854775808",
-                                       "1e-999", "\"\\u00e9\\ud83d\\ude00\\\"\\\\/\\b\\f\\n\\r\\t\"",
-                                       "[]", "{}", "[[[]]]", "{\"a\":{\"a\":null}}", "[true,false,null]"};
+  const std::vector<std::string> valid{"-0",
+                                       "1E+2",
+                                       "1.5e-3",
+                                       "0.0",
+                                       "18446744073709551615",
+                                       "-9223372036854775808",
+                                       "1e-999",
+                                       "\"\\u00e9\\ud83d\\ude00\\\"\\\\/\\b\\f\\n\\r\\t\"",
+                                       "[]",
+                                       "{}",
+                                       "[[[]]]",
+                                       "{\"a\":{\"a\":null}}",
+                                       "[true,false,null]"};
   for (const auto& value : valid) {
     CAPTURE(value);
     CHECK(eval(post("a", ",\"x\":" + value) + "\n") == line(1, "allow", "train_on_posts"));
@@ -162,8 +210,8 @@ TEST_CASE("eval: nesting deeper than 1024 levels is rejected wherever it is") {
 TEST_CASE("eval: a record longer than 16 MB") {
   const std::string padding(17 * 1024 * 1024, 'x');
   const std::string input = post("a") + "\n" + post("b", R"(,"padding":")" + padding + "\"") + "\n" + post("c") + "\n";
-  CHECK(eval(input) == line(1, "allow", "train_on_posts") + line(2, "allow", "train_on_posts") +
-                           line(3, "allow", "train_on_posts"));
+  CHECK(eval(input) ==
+        line(1, "allow", "train_on_posts") + line(2, "allow", "train_on_posts") + line(3, "allow", "train_on_posts"));
 }
 
 TEST_CASE("eval: --keep carries each record, unreadable ones as a JSON string") {
@@ -179,19 +227,21 @@ TEST_CASE("filter: allowed records byte for byte, denied and rejected ones to th
   const std::string denied_b = post("b", R"(,"grok_sharing":"off")") + "\n";
   const std::string rejected_c = "{oops\n";
   const std::string allowed_d = post("d");  // no newline at the end
-  const auto result = run_usegate({"filter", "--policy", august, "--now", "2024-09-01", "--denied", directory + "/denied",
-                                   "--rejects", directory + "/rejects", "--summary", directory + "/summary.json", "-"},
-                                  allowed_a + "\n" + denied_b + rejected_c + allowed_d);
+  const auto result =
+      run_usegate({"filter", "--policy", august, "--now", "2024-09-01", "--denied", directory + "/denied", "--rejects",
+                   directory + "/rejects", "--summary", directory + "/summary.json", "-"},
+                  allowed_a + "\n" + denied_b + rejected_c + allowed_d);
   CHECK(result.exit_code == 0);
   CHECK(result.out == allowed_a + allowed_d);
   CHECK(read_text(directory + "/denied") == denied_b);
   CHECK(read_text(directory + "/rejects") == rejected_c);
-  CHECK(read_text(directory + "/summary.json") ==
-        R"({"policy":"x_grok","version":"2024-08-08","now":"2024-09-01T00:00:00Z","read":4,"allowed":2,"denied":1,"rejected":1,"empty_lines":1,)"
-        R"("denied_by_reason":{"optout_grok_sharing":1},"rejected_by_cause":{"invalid_json":1},"consent_applied":0,)"
-        R"("consent_rejected":0,"consent_rejected_by_cause":{},"consent_after_now":0,"consent_bad_value_read_as_off":0,)"
-        R"("bad_consent_values":0,"subject_unreadable":0})"
-        "\n");
+  CHECK(
+      read_text(directory + "/summary.json") ==
+      R"({"policy":"x_grok","version":"2024-08-08","now":"2024-09-01T00:00:00Z","read":4,"allowed":2,"denied":1,"rejected":1,"empty_lines":1,)"
+      R"("denied_by_reason":{"optout_grok_sharing":1},"rejected_by_cause":{"invalid_json":1},"consent_applied":0,)"
+      R"("consent_rejected":0,"consent_rejected_by_cause":{},"consent_after_now":0,"consent_bad_value_read_as_off":0,)"
+      R"("bad_consent_values":0,"subject_unreadable":0})"
+      "\n");
   CHECK(result.err ==
         "usegate filter: 4 records: 2 allowed, 1 denied, 1 rejected (1 empty line skipped)\n"
         "  denied by reason: optout_grok_sharing 1\n"
@@ -209,7 +259,8 @@ TEST_CASE("filter: --strict exits 1 when records were rejected") {
 }
 
 TEST_CASE("--purpose supplies or overrides the purpose, and several purposes must all allow") {
-  const std::string no_purpose = R"({"user":"a","category":"post","region":"US","visibility":"public","ts":"2024-06-01"})";
+  const std::string no_purpose =
+      R"({"user":"a","category":"post","region":"US","visibility":"public","ts":"2024-06-01"})";
   CHECK(eval(no_purpose + "\n") == line(1, "deny", "default"));
   CHECK(eval(no_purpose + "\n", {"--purpose", "training"}) == line(1, "allow", "train_on_posts"));
   CHECK(eval(no_purpose + "\n", {"--purpose", "training,realtime_answers"}) == line(1, "allow", "train_on_posts"));
@@ -218,7 +269,8 @@ TEST_CASE("--purpose supplies or overrides the purpose, and several purposes mus
   CHECK(eval(protected_post + "\n", {"--purpose", "training,realtime_answers"}) == line(1, "deny", "protected_posts"));
   const auto unknown = run_usegate({"eval", "--policy", august, "--purpose", "ads"}, "");
   CHECK(unknown.exit_code == 2);
-  CHECK(unknown.err == "usegate eval: unknown purpose `ads` (the policy's purposes: training, fine_tuning, realtime_answers)\n");
+  CHECK(unknown.err ==
+        "usegate eval: unknown purpose `ads` (the policy's purposes: training, fine_tuning, realtime_answers)\n");
 }
 
 TEST_CASE("-j keeps input order and gives the same bytes as one thread") {
@@ -262,7 +314,8 @@ TEST_CASE("exit codes: usage 2, policy, bindings and consent problems 3") {
   write_text(directory + "/damaged.ugt", std::string("USEGATE\0", 8) + "garbage");
   const auto damaged = run_usegate({"eval", "--policy", directory + "/damaged.ugt"}, "");
   CHECK(damaged.exit_code == 3);
-  CHECK(damaged.err == directory + "/damaged.ugt: error: not a complete usegate artifact: the file ends inside the header\n");
+  CHECK(damaged.err ==
+        directory + "/damaged.ugt: error: not a complete usegate artifact: the file ends inside the header\n");
 }
 
 // ------------------------------------------------------------------ bindings
@@ -284,12 +337,18 @@ TEST_CASE("bindings: nested paths, constants, value maps, time formats, inline s
   const std::string directory = scratch_directory("bindings");
   write_text(directory + "/bindings.yaml", bindings_yaml);
   const std::string input =
-      R"({"author":{"id":"u1","protected":false},"geo":{"region":"US"},"type":"tweet","created_ms":1717200000000})" "\n"
-      R"({"author":{"id":"u2","protected":true},"geo":{"region":"US"},"type":"reply","created_ms":1717200000000})" "\n"
-      R"({"author":{"id":"u3","protected":false},"geo":{"region":"EU"},"type":"tweet","created_ms":1717200000000})" "\n"
-      R"({"author":{"id":"u4","protected":false},"geo":{"region":"US"},"type":"dm","created_ms":1717200000000})" "\n"
-      R"({"author":{"id":"u5","protected":false},"geo":{"region":"US"},"type":"post","prefs":{"grok":"off"}})" "\n"
-      R"({"author":{"id":"u6","protected":false},"geo":{"region":"EU"},"type":"tweet","created_ms":"2024-06-01"})" "\n";
+      R"({"author":{"id":"u1","protected":false},"geo":{"region":"US"},"type":"tweet","created_ms":1717200000000})"
+      "\n"
+      R"({"author":{"id":"u2","protected":true},"geo":{"region":"US"},"type":"reply","created_ms":1717200000000})"
+      "\n"
+      R"({"author":{"id":"u3","protected":false},"geo":{"region":"EU"},"type":"tweet","created_ms":1717200000000})"
+      "\n"
+      R"({"author":{"id":"u4","protected":false},"geo":{"region":"US"},"type":"dm","created_ms":1717200000000})"
+      "\n"
+      R"({"author":{"id":"u5","protected":false},"geo":{"region":"US"},"type":"post","prefs":{"grok":"off"}})"
+      "\n"
+      R"({"author":{"id":"u6","protected":false},"geo":{"region":"EU"},"type":"tweet","created_ms":"2024-06-01"})"
+      "\n";
   CHECK(eval(input, {"--bindings", directory + "/bindings.yaml"}) ==
         line(1, "allow", "train_on_posts") + line(2, "deny", "protected_posts") + line(3, "deny", "eu_suspension") +
             line(4, "deny", "direct_messages") + line(5, "deny", "optout_grok_sharing") +
@@ -318,7 +377,8 @@ TEST_CASE("bindings: mistakes are reported at their place in the file") {
        "the policy declares the settings: `grok_sharing`"},
       {"colour: blue\n", ":1:1: error: unknown key `colour` in the bindings",
        "the keys: `user`, `attributes`, `settings`"},
-      {"attributes:\n  now: clock\n", ":2:3: error: `now` is the evaluation time, set with `--now`; records do not carry it"},
+      {"attributes:\n  now: clock\n",
+       ":2:3: error: `now` is the evaluation time, set with `--now`; records do not carry it"},
       {"attributes: [a\n", ":2:1: error: end of sequence flow not found"},
       {"attributes:\n  region: media[0].over18\n",
        ":2:11: error: bad field path `media[0].over18`: a path names object keys, and arrays are not supported",
@@ -329,7 +389,8 @@ TEST_CASE("bindings: mistakes are reported at their place in the file") {
        "name the field by its key as it is written in the records"},
       {"attributes:\n  region: [geo, [region]]\n",
        ":2:17: error: expected a key: each item of a field path list is one key"},
-      {"attributes:\n  region: [geo, \"\"]\n", ":2:17: error: expected a key: each item of a field path list is one key"},
+      {"attributes:\n  region: [geo, \"\"]\n",
+       ":2:17: error: expected a key: each item of a field path list is one key"},
       {"user: []\n", ":1:7: error: expected at least one key in the field path"},
   };
   const std::string directory = scratch_directory("bindings-errors");
@@ -351,22 +412,21 @@ TEST_CASE("bindings: a key holding a dot or brackets is written as a list of key
              "attributes:\n  region: [geo, region.code]\n  visibility: {field: [\"flags[0]\"], values: {yes: "
              "protected}}\n");
   const std::string input =
-      R"({"purpose":"training","category":"post","geo":{"region.code":"EU"},"visibility":"x","ts":"2024-06-01"})" "\n"
-      R"({"purpose":"training","category":"post","geo":{"region":{"code":"EU"}},"flags[0]":"yes","ts":"2024-06-01"})" "\n";
+      R"({"purpose":"training","category":"post","geo":{"region.code":"EU"},"visibility":"x","ts":"2024-06-01"})"
+      "\n"
+      R"({"purpose":"training","category":"post","geo":{"region":{"code":"EU"}},"flags[0]":"yes","ts":"2024-06-01"})"
+      "\n";
   CHECK(eval(input, {"--bindings", directory + "/b.yaml"}) ==
         line(1, "deny", "eu_suspension") + line(2, "deny", "protected_posts"));
 }
 
 TEST_CASE("summary: denials by reason, most frequent first, ties in the policy's reason order") {
   // optout_grok_sharing 1, protected_posts 2, direct_messages 3, eu_suspension 2 in reason order.
-  const std::string input = post("a", R"(,"grok_sharing":"off")") + "\n" +
-                            post("b", R"(,"visibility":"protected")") + "\n" +
-                            post("c", R"(,"region":"EU")") + "\n" +
-                            post("d", R"(,"category":"direct_message")") + "\n" +
-                            post("e", R"(,"category":"direct_message")") + "\n" +
-                            post("f", R"(,"visibility":"protected")") + "\n" +
-                            post("g", R"(,"region":"EU")") + "\n" +
-                            post("h", R"(,"category":"direct_message")") + "\n";
+  const std::string input =
+      post("a", R"(,"grok_sharing":"off")") + "\n" + post("b", R"(,"visibility":"protected")") + "\n" +
+      post("c", R"(,"region":"EU")") + "\n" + post("d", R"(,"category":"direct_message")") + "\n" +
+      post("e", R"(,"category":"direct_message")") + "\n" + post("f", R"(,"visibility":"protected")") + "\n" +
+      post("g", R"(,"region":"EU")") + "\n" + post("h", R"(,"category":"direct_message")") + "\n";
   const std::string directory = scratch_directory("summary-order");
   const auto result = run_usegate(
       {"filter", "--policy", august, "--now", "2024-09-01", "--summary", directory + "/summary.json"}, input);
@@ -376,9 +436,11 @@ TEST_CASE("summary: denials by reason, most frequent first, ties in the policy's
         "  denied by reason: direct_messages 3, protected_posts 2, eu_suspension 2, optout_grok_sharing 1\n"
         "  policy: x_grok version 2024-08-08\n"
         "  now: 2024-09-01T00:00:00Z\n");
-  CHECK(read_text(directory + "/summary.json").find(
-            R"("denied_by_reason":{"direct_messages":3,"protected_posts":2,"eu_suspension":2,"optout_grok_sharing":1})") !=
-        std::string::npos);
+  CHECK(
+      read_text(directory + "/summary.json")
+          .find(
+              R"("denied_by_reason":{"direct_messages":3,"protected_posts":2,"eu_suspension":2,"optout_grok_sharing":1})") !=
+      std::string::npos);
 }
 
 // ------------------------------------------------------------------ consent changes
@@ -386,19 +448,28 @@ TEST_CASE("summary: denials by reason, most frequent first, ties in the policy's
 TEST_CASE("consent changes: the state as of --now, availability enforced, rejections reported with their line") {
   const std::string directory = scratch_directory("consent");
   write_text(directory + "/changes.jsonl",
-             R"({"user":"a","setting":"grok_sharing","value":"off","platform":"web","ts":"2024-07-27T10:00:00Z"})" "\n"
-             R"({"user":"b","setting":"grok_sharing","value":"off","platform":"ios","ts":"2024-07-27T10:00:00Z"})" "\n"
-             R"({"user":"c","setting":"grok_sharing","value":"off","platform":"web","ts":"2024-07-20T10:00:00Z"})" "\n"
-             R"({"user":"d","setting":"grok_sharing","value":"off","platform":"web","ts":"2024-07-28"})" "\n"
-             R"({"user":"d","setting":"grok_sharing","value":"on","platform":"web","ts":"2024-08-30"})" "\n"
-             R"({"user":"e","setting":"grok_sharing","value":"off","platform":"web","ts":"2024-09-05"})" "\n"
-             R"({"user":"f","setting":"grok_sharing","value":"maybe","platform":"web","ts":"2024-07-28"})" "\n"
-             R"({"user":"g","setting":"telemetry","value":"off","platform":"web","ts":"2024-07-28"})" "\n"
+             R"({"user":"a","setting":"grok_sharing","value":"off","platform":"web","ts":"2024-07-27T10:00:00Z"})"
              "\n"
-             R"({"user":"h","setting":"grok_sharing","value":"off","ts":"2024-07-28"})" "\n"
+             R"({"user":"b","setting":"grok_sharing","value":"off","platform":"ios","ts":"2024-07-27T10:00:00Z"})"
+             "\n"
+             R"({"user":"c","setting":"grok_sharing","value":"off","platform":"web","ts":"2024-07-20T10:00:00Z"})"
+             "\n"
+             R"({"user":"d","setting":"grok_sharing","value":"off","platform":"web","ts":"2024-07-28"})"
+             "\n"
+             R"({"user":"d","setting":"grok_sharing","value":"on","platform":"web","ts":"2024-08-30"})"
+             "\n"
+             R"({"user":"e","setting":"grok_sharing","value":"off","platform":"web","ts":"2024-09-05"})"
+             "\n"
+             R"({"user":"f","setting":"grok_sharing","value":"maybe","platform":"web","ts":"2024-07-28"})"
+             "\n"
+             R"({"user":"g","setting":"telemetry","value":"off","platform":"web","ts":"2024-07-28"})"
+             "\n"
+             "\n"
+             R"({"user":"h","setting":"grok_sharing","value":"off","ts":"2024-07-28"})"
+             "\n"
              "not json\n");
-  const std::string input = post("a") + "\n" + post("b") + "\n" + post("c") + "\n" + post("d") + "\n" + post("e") + "\n" +
-                            post("f") + "\n" + post("z", R"(,"grok_sharing":"off")") + "\n" +
+  const std::string input = post("a") + "\n" + post("b") + "\n" + post("c") + "\n" + post("d") + "\n" + post("e") +
+                            "\n" + post("f") + "\n" + post("z", R"(,"grok_sharing":"off")") + "\n" +
                             post("a", R"(,"grok_sharing":"on")") + "\n";
   const auto result = run_usegate(
       {"eval", "--policy", august, "--now", "2024-09-01", "--consent", directory + "/changes.jsonl"}, input);
@@ -413,29 +484,41 @@ TEST_CASE("consent changes: the state as of --now, availability enforced, reject
                           line(7, "deny", "optout_grok_sharing") + line(8, "deny", "optout_grok_sharing"));
   const std::string file = directory + "/changes.jsonl";
   CHECK(result.err ==
-        file + ":2:63: warning: consent change rejected: setting `grok_sharing` could not be changed on ios at that "
-               "time [unavailable]\n"
-               " 2 | {\"user\":\"b\",\"setting\":\"grok_sharing\",\"value\":\"off\",\"platform\":\"ios\",\"ts\":\"2024-07-27T10:00:00Z\"}\n"
-               "   |                                                               ^~~~~\n" +
-        file + ":3:63: warning: consent change rejected: setting `grok_sharing` could not be changed on web at that "
-               "time [unavailable]\n"
-               " 3 | {\"user\":\"c\",\"setting\":\"grok_sharing\",\"value\":\"off\",\"platform\":\"web\",\"ts\":\"2024-07-20T10:00:00Z\"}\n"
-               "   |                                                               ^~~~~\n" +
-        file + ":7:46: warning: consent change read as off: value `maybe` is neither on nor off [bad_value_read_as_off]\n"
-               " 7 | {\"user\":\"f\",\"setting\":\"grok_sharing\",\"value\":\"maybe\",\"platform\":\"web\",\"ts\":\"2024-07-28\"}\n"
-               "   |                                              ^~~~~~~\n" +
-        file + ":8:23: warning: consent change rejected: the policy has no setting `telemetry` [unknown_setting]\n"
-               " 8 | {\"user\":\"g\",\"setting\":\"telemetry\",\"value\":\"off\",\"platform\":\"web\",\"ts\":\"2024-07-28\"}\n"
-               "   |                       ^~~~~~~~~~~\n" +
-        file + ":10: warning: consent change rejected: no `platform`, and setting `grok_sharing` is available only on "
-               "some [missing_field]\n" +
-        file + ":11: warning: consent change rejected: not valid JSON [invalid_json]\n" +
-        "usegate eval: 8 records: 4 allowed, 4 denied, 0 rejected\n"
-        "  denied by reason: optout_grok_sharing 4\n"
-        "  consent changes: 4 applied, 5 rejected, 1 after --now\n"
-        "  consent change values neither on nor off (read as off): 1\n"
-        "  policy: x_grok version 2024-08-08\n"
-        "  now: 2024-09-01T00:00:00Z\n");
+        file +
+            ":2:63: warning: consent change rejected: setting `grok_sharing` could not be changed on ios at that "
+            "time [unavailable]\n"
+            " 2 | "
+            "{\"user\":\"b\",\"setting\":\"grok_sharing\",\"value\":\"off\",\"platform\":\"ios\",\"ts\":\"2024-07-"
+            "27T10:00:00Z\"}\n"
+            "   |                                                               ^~~~~\n" +
+            file +
+            ":3:63: warning: consent change rejected: setting `grok_sharing` could not be changed on web at that "
+            "time [unavailable]\n"
+            " 3 | "
+            "{\"user\":\"c\",\"setting\":\"grok_sharing\",\"value\":\"off\",\"platform\":\"web\",\"ts\":\"2024-07-"
+            "20T10:00:00Z\"}\n"
+            "   |                                                               ^~~~~\n" +
+            file +
+            ":7:46: warning: consent change read as off: value `maybe` is neither on nor off [bad_value_read_as_off]\n"
+            " 7 | "
+            "{\"user\":\"f\",\"setting\":\"grok_sharing\",\"value\":\"maybe\",\"platform\":\"web\",\"ts\":\"2024-07-"
+            "28\"}\n"
+            "   |                                              ^~~~~~~\n" +
+            file +
+            ":8:23: warning: consent change rejected: the policy has no setting `telemetry` [unknown_setting]\n"
+            " 8 | "
+            "{\"user\":\"g\",\"setting\":\"telemetry\",\"value\":\"off\",\"platform\":\"web\",\"ts\":\"2024-07-28\"}\n"
+            "   |                       ^~~~~~~~~~~\n" +
+            file +
+            ":10: warning: consent change rejected: no `platform`, and setting `grok_sharing` is available only on "
+            "some [missing_field]\n" +
+            file + ":11: warning: consent change rejected: not valid JSON [invalid_json]\n" +
+            "usegate eval: 8 records: 4 allowed, 4 denied, 0 rejected\n"
+            "  denied by reason: optout_grok_sharing 4\n"
+            "  consent changes: 4 applied, 5 rejected, 1 after --now\n"
+            "  consent change values neither on nor off (read as off): 1\n"
+            "  policy: x_grok version 2024-08-08\n"
+            "  now: 2024-09-01T00:00:00Z\n");
 }
 
 TEST_CASE("consent changes: a former setting name counts, and settings keyed by another field") {
@@ -452,17 +535,24 @@ allow train when purpose == training
 )");
   write_text(directory + "/bindings.yaml", "settings:\n  comment_training: {key: blog}\n");
   write_text(directory + "/changes.jsonl",
-             R"({"user":"blog-1","setting":"ai_comments","value":"off","ts":"2024-01-01"})" "\n"
-             R"({"user":"blog-2","setting":"ai_comments","value":"off","ts":"2024-01-01"})" "\n"
-             R"({"user":"blog-2","setting":"comment_training","value":"on","ts":"2024-01-02"})" "\n");
-  const std::string input = R"({"user":"u1","blog":"blog-1","purpose":"training"})" "\n"
-                            R"({"user":"u1","blog":"blog-2","purpose":"training"})" "\n"
-                            R"({"user":"blog-1","blog":"blog-3","purpose":"training"})" "\n";
+             R"({"user":"blog-1","setting":"ai_comments","value":"off","ts":"2024-01-01"})"
+             "\n"
+             R"({"user":"blog-2","setting":"ai_comments","value":"off","ts":"2024-01-01"})"
+             "\n"
+             R"({"user":"blog-2","setting":"comment_training","value":"on","ts":"2024-01-02"})"
+             "\n");
+  const std::string input = R"({"user":"u1","blog":"blog-1","purpose":"training"})"
+                            "\n"
+                            R"({"user":"u1","blog":"blog-2","purpose":"training"})"
+                            "\n"
+                            R"({"user":"blog-1","blog":"blog-3","purpose":"training"})"
+                            "\n";
   const auto result = run_usegate({"eval", "--policy", directory + "/blog.policy", "--now", "2024-06-01", "--bindings",
                                    directory + "/bindings.yaml", "--consent", directory + "/changes.jsonl"},
                                   input);
   CHECK(result.exit_code == 0);
-  CHECK(result.out == line(1, "deny", "optout_comment_training") + line(2, "allow", "train") + line(3, "allow", "train"));
+  CHECK(result.out ==
+        line(1, "deny", "optout_comment_training") + line(2, "allow", "train") + line(3, "allow", "train"));
 }
 
 }  // namespace

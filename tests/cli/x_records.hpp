@@ -2,8 +2,8 @@
 // Pieces the command-line tests share: the bundled X policies, small hand-made record files,
 // and a look at the keys of JSON output.
 
-#include <simdjson.h>
 #include <doctest/doctest.h>
+#include <simdjson.h>
 
 #include <string>
 #include <string_view>

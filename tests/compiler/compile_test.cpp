@@ -19,7 +19,7 @@ compiler::CheckedPolicy checked(const std::string& text) {
 }
 
 std::variant<runtime::CompiledPolicy, compiler::CompileError> compile(const std::string& text,
-                                                                     compiler::CompileOptions options = {}) {
+                                                                      compiler::CompileOptions options = {}) {
   return compiler::compile_policy(checked(text), options);
 }
 
@@ -55,7 +55,8 @@ deny eu when ts < 2024-08-01 and region in {EU} and purpose == training
     // the name of their reason; everything else must be the same word for word.
     const auto name = [](const runtime::CompiledPolicy& policy, std::uint32_t cell) {
       const std::uint32_t reason = runtime::cell_reason(cell);
-      return std::string(reason == 0 ? "default" : policy.rules[reason - 1].id) + (runtime::cell_allows(cell) ? "+" : "-");
+      return std::string(reason == 0 ? "default" : policy.rules[reason - 1].id) +
+             (runtime::cell_allows(cell) ? "+" : "-");
     };
     const auto same_word = [&](std::uint32_t a, std::uint32_t b) {
       if ((a & runtime::terminal_bit) != (b & runtime::terminal_bit)) return false;
@@ -65,7 +66,8 @@ deny eu when ts < 2024-08-01 and region in {EU} and purpose == training
     CHECK(first.table.layout == second.table.layout);
     CHECK(same_word(first.table.root, second.table.root));
     REQUIRE(first.table.words.size() == second.table.words.size());
-    for (std::size_t i = 0; i < first.table.words.size(); ++i) CHECK(same_word(first.table.words[i], second.table.words[i]));
+    for (std::size_t i = 0; i < first.table.words.size(); ++i)
+      CHECK(same_word(first.table.words[i], second.table.words[i]));
     REQUIRE(first.table.cells.size() == second.table.cells.size());
     for (std::size_t i = 0; i < first.table.cells.size(); ++i) {
       CHECK(name(first, first.table.cells[i]) == name(second, second.table.cells[i]));
@@ -90,16 +92,17 @@ TEST_CASE("a table over its budget is a compile error that names the attributes 
   // Rules that tie `ts` to `age` at many points: the diagram grows with both.
   std::string text = "policy big \"t\"\nenum purpose { training }\ntime ts\nnumber age\nenum region { US, EU }\n";
   for (int i = 0; i < 60; ++i) {
-    text += "allow r" + std::to_string(i) + " when ts >= 2024-01-" + (i % 28 < 9 ? "0" : "") + std::to_string(i % 28 + 1) +
-            "T00:00:" + (i < 10 ? "0" : "") + std::to_string(i % 60) + "Z and age < " + std::to_string(i) +
-            " and region == EU\n";
+    text += "allow r" + std::to_string(i) + " when ts >= 2024-01-" + (i % 28 < 9 ? "0" : "") +
+            std::to_string(i % 28 + 1) + "T00:00:" + (i < 10 ? "0" : "") + std::to_string(i % 60) + "Z and age < " +
+            std::to_string(i) + " and region == EU\n";
   }
   compiler::CompileOptions options;
   options.max_diagram_nodes = 200;
   const auto result = compile(text, options);
   REQUIRE(std::holds_alternative<compiler::CompileError>(result));
   const auto& error = std::get<compiler::CompileError>(result);
-  CHECK(error.message.starts_with("the decision table of policy `big` exceeds its budget of 200 diagram nodes; most nodes test `"));
+  CHECK(error.message.starts_with(
+      "the decision table of policy `big` exceeds its budget of 200 diagram nodes; most nodes test `"));
   CHECK(error.message.find("`age` (") != std::string::npos);
   CHECK(error.message.find("`ts` (") != std::string::npos);
   CHECK(error.help.find("CompileOptions::max_diagram_nodes") != std::string::npos);

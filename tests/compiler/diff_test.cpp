@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "support.hpp"
-#include "usegate/compiler/analyze.hpp"
-#include "usegate/compiler/diff.hpp"
 #include "usegate/base/diagnostics.hpp"
 #include "usegate/base/source.hpp"
+#include "usegate/compiler/analyze.hpp"
+#include "usegate/compiler/diff.hpp"
 
 // Lists of lines print one per line when a check fails.
 template <>
@@ -32,7 +32,8 @@ compiler::CheckedPolicy checked(const std::string& name, const std::string& poli
   const usegate::SourceFile source(name, policy_text);
   compiler::PolicyAnalysis analysis = compiler::analyze_policy(source, false);
   std::string diagnostics;
-  for (const auto& diagnostic : analysis.diagnostics.all()) diagnostics += usegate::format_diagnostic(source, diagnostic);
+  for (const auto& diagnostic : analysis.diagnostics.all())
+    diagnostics += usegate::format_diagnostic(source, diagnostic);
   INFO(diagnostics);
   REQUIRE(analysis.policy.has_value());
   return std::move(*analysis.policy);
@@ -81,10 +82,12 @@ TEST_CASE("diff: X May → July 2024, the Data sharing setting arrives") {
         Lines{"version: 2024-05-07 → 2024-07-26",
               "source added: \"X Settings, Data sharing and personalization -> Grok, as reported from 2024-07-26\"",
               "source added: \"X Help Center: Grok data sharing setting, web only at launch, mobile to follow\"",
-              "source removed: \"X Help Center and press reports: public posts used to train Grok since at least May 2024\"",
+              "source removed: \"X Help Center and press reports: public posts used to train Grok since at least May "
+              "2024\"",
               "setting added: grok_sharing (default on) \"Allow your posts as well as your interactions, inputs, "
               "and results with Grok to be used for training and fine-tuning.\"",
-              "rule added: allow train_on_grok_use \"Grok is trained on users' interactions, inputs and results with Grok\""});
+              "rule added: allow train_on_grok_use \"Grok is trained on users' interactions, inputs and results with "
+              "Grok\""});
   CHECK(rows(diff) ==
         Lines{"newly denied: category = post ∧ purpose ∈ {training, fine_tuning} ∧ visibility = public ∧ "
               "grok_sharing = off: allow (train_on_posts) → deny (optout_grok_sharing)",
@@ -110,27 +113,30 @@ TEST_CASE("diff: X May → July 2024, the Data sharing setting arrives") {
 
 TEST_CASE("diff: X July → August 2024, the EU suspension") {
   const auto diff = diff_of(bundled("x-grok-2024-07.policy"), bundled("x-grok-2024-08.policy"));
-  CHECK(changes(diff) ==
-        Lines{"version: 2024-07-26 → 2024-08-08",
-              "source added: \"Irish Data Protection Commission, High Court proceedings of 2024-08-06 and X's "
-              "undertaking of about 2024-08-08\"",
-              "source added: \"Irish Data Protection Commission statement of 2024-09-04: the undertaking made permanent\"",
-              "source removed: \"Irish Data Protection Commission court filing, August 2024: processing window from "
-              "2024-05-07\"",
-              "rule added: deny eu_suspension \"EU users' posts from 2024-05-07 to 2024-08-01 are not used for training\"",
-              "rule added: deny eu_suspension_unreadable \"While the EU suspension applies, posts of unknown region or "
-              "date are not used\""});
+  CHECK(
+      changes(diff) ==
+      Lines{
+          "version: 2024-07-26 → 2024-08-08",
+          "source added: \"Irish Data Protection Commission, High Court proceedings of 2024-08-06 and X's "
+          "undertaking of about 2024-08-08\"",
+          "source added: \"Irish Data Protection Commission statement of 2024-09-04: the undertaking made permanent\"",
+          "source removed: \"Irish Data Protection Commission court filing, August 2024: processing window from "
+          "2024-05-07\"",
+          "rule added: deny eu_suspension \"EU users' posts from 2024-05-07 to 2024-08-01 are not used for training\"",
+          "rule added: deny eu_suspension_unreadable \"While the EU suspension applies, posts of unknown region or "
+          "date are not used\""});
   const std::string posts = "category = post ∧ purpose ∈ {training, fine_tuning} ∧ ";
   const std::string suspended = " ∧ now ≥ 2024-08-08 ∧ grok_sharing = on: ";
   CHECK(rows(diff) ==
-        Lines{"newly denied: " + posts + "region = EU ∧ visibility = public ∧ ts ∈ [2024-05-07, 2024-08-01)" + suspended +
-                  "allow (train_on_posts) → deny (eu_suspension)",
+        Lines{"newly denied: " + posts + "region = EU ∧ visibility = public ∧ ts ∈ [2024-05-07, 2024-08-01)" +
+                  suspended + "allow (train_on_posts) → deny (eu_suspension)",
               "newly denied: " + posts + "region ∈ {missing, unknown} ∧ visibility = public" + suspended +
                   "allow (train_on_posts) → deny (eu_suspension_unreadable)",
               "newly denied: " + posts + "region = EU ∧ visibility = public ∧ ts ∈ {missing, unknown}" + suspended +
                   "allow (train_on_posts) → deny (eu_suspension_unreadable)",
-              "reason only: " + posts + "region = EU ∧ visibility ∈ {missing, unknown} ∧ ts ∈ [2024-05-07, 2024-08-01)" +
-                  suspended + "deny (default) → deny (eu_suspension)",
+              "reason only: " + posts +
+                  "region = EU ∧ visibility ∈ {missing, unknown} ∧ ts ∈ [2024-05-07, 2024-08-01)" + suspended +
+                  "deny (default) → deny (eu_suspension)",
               "reason only: " + posts + "region ∈ {missing, unknown} ∧ visibility ∈ {missing, unknown}" + suspended +
                   "deny (default) → deny (eu_suspension_unreadable)",
               "reason only: " + posts + "region = EU ∧ visibility ∈ {missing, unknown} ∧ ts ∈ {missing, unknown}" +
@@ -198,27 +204,34 @@ TEST_CASE("diff: a rule with the same effect and condition under a new id is a r
                             head + "allow train_on_posts when region in {US} and purpose == training\n");
   CHECK(changes(diff) == Lines{"rule renamed: train_on_x → train_on_posts"});
   // Records now carry another reason: that is a change, reported as reason only.
-  CHECK(rows(diff) == Lines{"reason only: purpose = training ∧ region = US: allow (train_on_x) → allow (train_on_posts)"});
+  CHECK(rows(diff) ==
+        Lines{"reason only: purpose = training ∧ region = US: allow (train_on_x) → allow (train_on_posts)"});
 }
 
 TEST_CASE("diff: a setting renamed with `formerly` is a rename, not a removal and an addition") {
   const std::string head = "policy p \"t\"\nenum purpose { training, ads }\n";
   const auto diff = diff_of(
-      head + "setting data_sharing { label \"Share\"; default on; covers purpose == training }\n"
-             "allow train when purpose == training\n",
-      head + "setting grok_sharing { label \"Share\"; default on; covers purpose == training; formerly data_sharing }\n"
-             "allow train when purpose == training\n");
+      head +
+          "setting data_sharing { label \"Share\"; default on; covers purpose == training }\n"
+          "allow train when purpose == training\n",
+      head +
+          "setting grok_sharing { label \"Share\"; default on; covers purpose == training; formerly data_sharing }\n"
+          "allow train when purpose == training\n");
   CHECK(changes(diff) == Lines{"setting renamed: data_sharing → grok_sharing"});
   // One variable for both names: the only change is the opt-out rule's name.
-  CHECK(rows(diff) ==
-        Lines{"reason only: purpose = training ∧ grok_sharing = off: deny (optout_data_sharing) → deny (optout_grok_sharing)"});
+  CHECK(rows(diff) == Lines{"reason only: purpose = training ∧ grok_sharing = off: deny (optout_data_sharing) → deny "
+                            "(optout_grok_sharing)"});
 
   // Another former name, beside the rename's own, is reported: values recorded under it now count.
-  const auto more_names = diff_of(
-      head + "setting sharing { default on; covers purpose == training; formerly old_a }\nallow train when purpose == training\n",
-      head + "setting sharing { default on; covers purpose == training; formerly old_b; formerly old_c }\n"
-             "allow train when purpose == training\n");
-  CHECK(changes(more_names) == Lines{"sharing: former names added: old_b, old_c", "sharing: former name removed: old_a"});
+  const auto more_names =
+      diff_of(head +
+                  "setting sharing { default on; covers purpose == training; formerly old_a }\nallow train when "
+                  "purpose == training\n",
+              head +
+                  "setting sharing { default on; covers purpose == training; formerly old_b; formerly old_c }\n"
+                  "allow train when purpose == training\n");
+  CHECK(changes(more_names) ==
+        Lines{"sharing: former names added: old_b, old_c", "sharing: former name removed: old_a"});
   CHECK(rows(more_names).empty());
 }
 
@@ -228,7 +241,8 @@ TEST_CASE("diff: a flipped setting default changes the decision for users who ne
   const auto diff = diff_of(head + "setting sharing { default on; covers purpose == training }\n" + rule,
                             head + "setting sharing { default off; covers purpose == training }\n" + rule);
   CHECK(changes(diff) == Lines{"sharing: default on → off"});
-  CHECK(rows(diff) == Lines{"newly denied: purpose = training ∧ sharing is unset: allow (train) → deny (optout_sharing)"});
+  CHECK(rows(diff) ==
+        Lines{"newly denied: purpose = training ∧ sharing is unset: allow (train) → deny (optout_sharing)"});
   REQUIRE(diff.rows.size() == 1);
   CHECK(diff.rows.front().when.back().values == Lines{"unset"});
 }
@@ -243,12 +257,15 @@ TEST_CASE("diff: availability changes in the words of `available`") {
        "available on {web} from 2024-07-26\n available on {ios, android} from 2024-09-01",
        {"sharing: now also on ios, android from 2024-09-01"}},
       {"available on {web, ios}", "available on {ios}", {"sharing: no longer on web"}},
-      {"available on {web} from 2024-07-26", "available on {web} from 2024-06-01",
+      {"available on {web} from 2024-07-26",
+       "available on {web} from 2024-06-01",
        {"sharing: now also on web from 2024-06-01 until 2024-07-26"}},
-      {"available on {web}", "available on {web} until 2025-01-01T12:00:00Z",
+      {"available on {web}",
+       "available on {web} until 2025-01-01T12:00:00Z",
        {"sharing: no longer on web from 2025-01-01T12:00:00Z"}},
       // No `available` line: every platform, at any time.
-      {"", "available on {web} from 2024-07-26",
+      {"",
+       "available on {web} from 2024-07-26",
        {"sharing: no longer on web until 2024-07-26", "sharing: no longer on ios, android"}},
       {"available on {web}\n available on {ios}", "available on {web, ios}", {}},
   };
@@ -282,7 +299,8 @@ TEST_CASE("diff: coverage and rule conditions widened, narrowed, changed") {
                         policy("true", "purpose == training or (purpose == search and category == post)"))) ==
         Lines{"rule use: condition widened: now also matches purpose = search ∧ category = post"});
   CHECK(changes(diff_of(policy("true", "purpose == training"), policy("true", "purpose in {ads, search}"))) ==
-        Lines{"rule use: condition changed: now also matches purpose ∈ {ads, search}; no longer matches purpose = training"});
+        Lines{"rule use: condition changed: now also matches purpose ∈ {ads, search}; no longer matches purpose = "
+              "training"});
 }
 
 TEST_CASE("diff: declarations, values, defaults, effects and descriptions") {
@@ -293,28 +311,21 @@ TEST_CASE("diff: declarations, values, defaults, effects and descriptions") {
       "policy q \"New title\"\nversion 2\nenum purpose { training, search }\nenum region { EU, US }\ntime ts\n"
       "bool verified\nallow train \"Training on posts\" when purpose == training\nallow minors when purpose == search\n"
       "deny new_rule when verified\ndefault allow\n");
-  CHECK(changes(diff) == Lines{"policy renamed: p → q",
-                               "title: \"Old title\" → \"New title\"",
-                               "version: 1 → 2",
-                               "default: deny → allow",
-                               "enum purpose: value added: search",
-                               "enum purpose: value removed: ads",
-                               "attribute added: time ts",
-                               "attribute added: bool verified",
-                               "attribute removed: number age",
-                               "rule train: description \"Training\" → \"Training on posts\"",
-                               "rule minors: deny → allow",
-                               // The points gained and lost, exactly: the old condition tested age alone.
-                               "rule minors: condition changed: now also matches purpose = search ∧ age ∈ {≥ 18, "
-                               "missing, unknown}; no longer matches purpose ∈ {training, ads, missing, unknown} ∧ age < 18",
-                               "rule added: deny new_rule",
-                               "rule removed: deny old_rule"});
+  CHECK(changes(diff) ==
+        Lines{"policy renamed: p → q", "title: \"Old title\" → \"New title\"", "version: 1 → 2",
+              "default: deny → allow", "enum purpose: value added: search", "enum purpose: value removed: ads",
+              "attribute added: time ts", "attribute added: bool verified", "attribute removed: number age",
+              "rule train: description \"Training\" → \"Training on posts\"", "rule minors: deny → allow",
+              // The points gained and lost, exactly: the old condition tested age alone.
+              "rule minors: condition changed: now also matches purpose = search ∧ age ∈ {≥ 18, "
+              "missing, unknown}; no longer matches purpose ∈ {training, ads, missing, unknown} ∧ age < 18",
+              "rule added: deny new_rule", "rule removed: deny old_rule"});
 }
 
 TEST_CASE("diff: an attribute whose kind changed cannot be compared") {
-  const auto result = compiler::diff_policies(
-      checked("old.policy", "policy p \"t\"\nnumber age\nallow adult when age >= 18\n"),
-      checked("new.policy", "policy p \"t\"\ntime age\nallow adult when age >= 2024-01-01\n"));
+  const auto result =
+      compiler::diff_policies(checked("old.policy", "policy p \"t\"\nnumber age\nallow adult when age >= 18\n"),
+                              checked("new.policy", "policy p \"t\"\ntime age\nallow adult when age >= 2024-01-01\n"));
   const auto* error = std::get_if<compiler::DiffError>(&result);
   REQUIRE(error != nullptr);
   CHECK(error->message == "attribute `age` is a number in the old policy and a time in the new one");

@@ -72,7 +72,8 @@ TEST_CASE("20000 nested parentheses are one syntax error at the 257th, and parsi
 
 TEST_CASE("20000 nested `not`s are one syntax error at the 257th") {
   const auto analyzed = analyze(header + "allow r when " + repeated("not ", 20'000) + "purpose == ads\n");
-  CHECK(headlines(analyzed) == "test.policy:3:1038: error: condition nested more than 256 levels deep\n" + nesting_help);
+  CHECK(headlines(analyzed) ==
+        "test.policy:3:1038: error: condition nested more than 256 levels deep\n" + nesting_help);
   REQUIRE(analyzed.analysis.diagnostics.all().size() == 1);
   CHECK(analyzed.analysis.diagnostics.all()[0].span.length() == 3);
 }
@@ -226,10 +227,11 @@ TEST_CASE("a number compared with more than 32766 distinct constants is refused 
   // Repeats do not count: 0 and 1 come again before the 32,767th distinct constant.
   const std::string text = "policy p \"t\"\nnumber age\nallow young when age in {0, 1, " + set + "}\n";
   const std::size_t column = text.rfind(",32766") + 1 - text.rfind('\n', text.size() - 2);
-  check_refused(text,
-                "test.policy:3:" + std::to_string(column) +
-                    ": error: attribute `age` is compared with 32767 distinct constants, more than a table variable can hold",
-                "a variable has at most 65535 cells: 32766 constants");
+  check_refused(
+      text,
+      "test.policy:3:" + std::to_string(column) +
+          ": error: attribute `age` is compared with 32767 distinct constants, more than a table variable can hold",
+      "a variable has at most 65535 cells: 32766 constants");
 
   std::string most;
   for (int i = 0; i < 32'766; ++i) {
@@ -253,7 +255,7 @@ std::string bools_or_chain(int count) {
 }
 
 TEST_CASE("more than 4096 table variables are refused at the declaration of the first too many") {
-  check_refused(bools_or_chain(4097) ,
+  check_refused(bools_or_chain(4097),
                 "test.policy:4098:6: error: policy `p` has 4097 table variables, more than the 4096 a table can hold",
                 "every attribute a rule tests is one variable, and every setting one more; the limit is "
                 "CompileOptions::max_table_variables");

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "support.hpp"
-#include "usegate/compiler/analyze.hpp"
 #include "usegate/base/diagnostics.hpp"
 #include "usegate/base/source.hpp"
+#include "usegate/compiler/analyze.hpp"
 
 namespace {
 
@@ -28,8 +28,8 @@ struct Lint {
 std::string describe(const std::vector<Lint>& lints) {
   std::string out;
   for (const auto& lint : lints) {
-    out += "  " + std::to_string(lint.line) + ":" + std::to_string(lint.column) + " [" + lint.name +
-           "] " + lint.message + "\n";
+    out += "  " + std::to_string(lint.line) + ":" + std::to_string(lint.column) + " [" + lint.name + "] " +
+           lint.message + "\n";
   }
   return out.empty() ? "  (none)\n" : out;
 }
@@ -47,8 +47,7 @@ std::vector<Lint> lints_of(const std::string& policy_text) {
   for (const auto& diagnostic : analysis.diagnostics.all()) {
     CHECK(diagnostic.severity == usegate::Severity::warning);
     CHECK(!diagnostic.help.empty());
-    lints.push_back({diagnostic.lint, diagnostic.message, diagnostic.span.begin.line,
-                     diagnostic.span.begin.column});
+    lints.push_back({diagnostic.lint, diagnostic.message, diagnostic.span.begin.line, diagnostic.span.begin.column});
   }
   return lints;
 }
@@ -220,8 +219,8 @@ TEST_CASE("negation-matches-missing") {
   SUBCASE("`not (ts < d)` on an ordered attribute") {
     check_lints(R"(allow a when not (ts < 2024-08-01)
 )",
-                {{"negation-matches-missing",
-                  "allow rule `a` matches records whose `ts` is missing through a negation", 6, 19}});
+                {{"negation-matches-missing", "allow rule `a` matches records whose `ts` is missing through a negation",
+                  6, 19}});
   }
   SUBCASE("only unknown values get through") {
     check_lints(R"(allow a when not region is missing and region != EU
@@ -253,8 +252,8 @@ allow a when purpose == training and not verified
 )",
                 {{"negation-matches-missing",
                   "allow rule `a` matches records whose `region` is missing through a negation", 6, 19},
-                 {"negation-matches-missing",
-                  "allow rule `a` matches records whose `ts` is missing through a negation", 6, 36}});
+                 {"negation-matches-missing", "allow rule `a` matches records whose `ts` is missing through a negation",
+                  6, 36}});
   }
   SUBCASE("near miss: `region != EU and region is known`") {
     check_lints("allow a when region != EU and region is known\n", none);

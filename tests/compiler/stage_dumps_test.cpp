@@ -17,12 +17,10 @@ using namespace usegate;
 TEST_CASE(
     "golden stages: every policy of tests/compiler/stages checks, partitions and lowers to exactly "
     "its expected dumps") {
-  const auto cases =
-      testing::files_ending_with(testing::source_path("tests/compiler/stages"), ".policy");
+  const auto cases = testing::files_ending_with(testing::source_path("tests/compiler/stages"), ".policy");
   CHECK(cases.size() >= 2);
   for (const auto& policy : cases) {
-    const usegate::SourceFile source(std::filesystem::path(policy).filename().string(),
-                                 testing::read_text(policy));
+    const usegate::SourceFile source(std::filesystem::path(policy).filename().string(), testing::read_text(policy));
     const compiler::PolicyAnalysis analysis = compiler::analyze_policy(source, /*run_lints=*/false);
     std::string diagnostics;
     for (const auto& diagnostic : analysis.diagnostics.all())
@@ -59,24 +57,20 @@ TEST_CASE("policies that decide alike print the same decision diagram") {
   const std::string one_way = diagram_of(
       "deny eu when purpose == training and region == EU and ts < 2024-08-01\n"
       "allow train when purpose in {training, research}\n");
-  CHECK(one_way ==
-        diagram_of("deny eu when ts < 2024-08-01 and region in {EU} and not (purpose != training)\n"
-                   "allow train when (purpose == research or purpose == training) and true\n"));
-  CHECK(one_way !=
-        diagram_of("deny eu when purpose == training and region == EU and ts <= 2024-08-01\n"
-                   "allow train when purpose in {training, research}\n"));
+  CHECK(one_way == diagram_of("deny eu when ts < 2024-08-01 and region in {EU} and not (purpose != training)\n"
+                              "allow train when (purpose == research or purpose == training) and true\n"));
+  CHECK(one_way != diagram_of("deny eu when purpose == training and region == EU and ts <= 2024-08-01\n"
+                              "allow train when purpose in {training, research}\n"));
 }
 
 TEST_CASE("a diagram over its budget is not dumped: the budget's error is thrown") {
   const usegate::SourceFile source(
-      "test.policy",
-      "policy p \"t\"\nenum purpose { training, ads }\nallow a when purpose == training\n");
+      "test.policy", "policy p \"t\"\nenum purpose { training, ads }\nallow a when purpose == training\n");
   const compiler::PolicyAnalysis analysis = compiler::analyze_policy(source, false);
   REQUIRE(analysis.policy.has_value());
   compiler::CompileOptions options;
   options.max_diagram_nodes = 1;
-  CHECK_THROWS_AS((void)compiler::dump_decision_diagram(*analysis.policy, options),
-                  compiler::DiagramTooLarge);
+  CHECK_THROWS_AS((void)compiler::dump_decision_diagram(*analysis.policy, options), compiler::DiagramTooLarge);
   options.max_diagram_nodes = 100;
   CHECK(compiler::dump_decision_diagram(*analysis.policy, options)
             .starts_with("diagram over 1 variable: 1 node, 2 terminals"));

@@ -13,18 +13,22 @@
 #include "random_policy.hpp"
 #include "random_record.hpp"
 #include "support.hpp"
-#include "usegate/compiler/analyze.hpp"
 #include "usegate/base/diagnostics.hpp"
 #include "usegate/base/source.hpp"
+#include "usegate/compiler/analyze.hpp"
 
 namespace {
 
 using namespace usegate;
 using namespace usegate::differential;
 
-int records_per_policy() { return testing::reduced_scale() ? 5000 : 100000; }
+int records_per_policy() {
+  return testing::reduced_scale() ? 5000 : 100000;
+}
 
-std::string file_name(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
+std::string file_name(const std::string& path) {
+  return path.substr(path.find_last_of('/') + 1);
+}
 
 }  // namespace
 
@@ -78,14 +82,14 @@ TEST_CASE("bundled policies: the built artifact decides like the interpreter") {
         };
         const compiler::InterpreterInput minimal = shrink_record(record, still_fails);
         std::ostringstream reproduce;
-        reproduce << "reproduce: USEGATE_SEED=" << base
-                  << " differential_tests -tc='bundled policies*' (policy " << path << ", record #" << r
-                  << ", " << (table == &built_table ? "artifact from `usegate build`" : "max_dense_cells 1")
-                  << ")\n--- original record ---\n" << describe_record(record);
-        FAIL(failure_report(reproduce.str(),
-                            Disagreement{"(" + path + ", as it is in the tree)\n", minimal,
-                                         interpreter_answer(checked, minimal),
-                                         table->decide(minimal), table->layout()}));
+        reproduce << "reproduce: USEGATE_SEED=" << base << " differential_tests -tc='bundled policies*' (policy "
+                  << path << ", record #" << r << ", "
+                  << (table == &built_table ? "artifact from `usegate build`" : "max_dense_cells 1")
+                  << ")\n--- original record ---\n"
+                  << describe_record(record);
+        FAIL(failure_report(reproduce.str(), Disagreement{"(" + path + ", as it is in the tree)\n", minimal,
+                                                          interpreter_answer(checked, minimal), table->decide(minimal),
+                                                          table->layout()}));
       }
     }
   }

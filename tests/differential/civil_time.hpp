@@ -55,8 +55,8 @@ inline std::string date_text(std::int64_t seconds) {
 inline std::string datetime_text(std::int64_t seconds, const std::string& suffix = "Z") {
   const CivilTime c = civil_from_seconds(seconds);
   char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02u:%02u:%02u", static_cast<long long>(c.year),
-                c.month, c.day, c.hour, c.minute, c.second);
+  std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02u:%02u:%02u", static_cast<long long>(c.year), c.month,
+                c.day, c.hour, c.minute, c.second);
   return buffer + suffix;
 }
 

@@ -59,10 +59,14 @@ struct Subject {
 };
 
 const std::vector<Subject> text_subjects = {
-    {"\"u1\"", "s:u1"},         {"\"u\\u0031\"", "s:u1"},  // the same string, escaped
-    {"\"U1\"", "s:U1"},         {"\"u2\"", "s:u2"},
-    {"\"u3\"", "s:u3"},         {"\"u1 \"", "s:u1 "},
-    {"\"\"", "s:"},             {"\"\xc3\xbc\"", "s:\xc3\xbc"},
+    {"\"u1\"", "s:u1"},
+    {"\"u\\u0031\"", "s:u1"},  // the same string, escaped
+    {"\"U1\"", "s:U1"},
+    {"\"u2\"", "s:u2"},
+    {"\"u3\"", "s:u3"},
+    {"\"u1 \"", "s:u1 "},
+    {"\"\"", "s:"},
+    {"\"\xc3\xbc\"", "s:\xc3\xbc"},
     {"\"workspace-9\"", "s:workspace-9"},
 };
 
@@ -87,8 +91,12 @@ const std::vector<Subject> numeric_subjects = {
 // Record subjects that cannot be read; empty text: no `user` field at all.
 const std::vector<std::string> unreadable_subjects = {"null", "true", "{\"id\":\"u1\"}", "[\"u1\"]", ""};
 
-int uniform(std::mt19937_64& rng, int low, int high) { return std::uniform_int_distribution<int>(low, high)(rng); }
-bool chance(std::mt19937_64& rng, double p) { return std::bernoulli_distribution(p)(rng); }
+int uniform(std::mt19937_64& rng, int low, int high) {
+  return std::uniform_int_distribution<int>(low, high)(rng);
+}
+bool chance(std::mt19937_64& rng, double p) {
+  return std::bernoulli_distribution(p)(rng);
+}
 template <typename T>
 const T& pick(std::mt19937_64& rng, const std::vector<T>& items) {
   return items[static_cast<std::size_t>(uniform(rng, 0, static_cast<int>(items.size()) - 1))];
@@ -96,7 +104,9 @@ const T& pick(std::mt19937_64& rng, const std::vector<T>& items) {
 
 // An instant as a time key: twice the whole seconds, plus one when there is a fraction (the
 // fraction is always one half here, so equal keys are equal instants).
-std::int64_t key_of(std::int64_t seconds, bool half) { return 2 * seconds + (half ? 1 : 0); }
+std::int64_t key_of(std::int64_t seconds, bool half) {
+  return 2 * seconds + (half ? 1 : 0);
+}
 
 // A setting as the model sees it, from the generator's structure (not from the checker).
 struct ModelSetting {
@@ -206,7 +216,8 @@ Change make_change(const Model& model, const std::vector<Subject>& subjects, con
   change.setting = static_cast<std::size_t>(uniform(rng, 0, static_cast<int>(model.settings.size()) - 1));
   const ModelSetting& setting = model.settings[change.setting];
   // The own name or a former one; only the first former name unless the knob says otherwise.
-  const std::size_t former_names = knobs.every_former_name ? setting.names.size() - 1 : std::min<std::size_t>(setting.names.size() - 1, 1);
+  const std::size_t former_names =
+      knobs.every_former_name ? setting.names.size() - 1 : std::min<std::size_t>(setting.names.size() - 1, 1);
   change.name = former_names == 0 || chance(rng, 0.45)
                     ? setting.name
                     : setting.names[static_cast<std::size_t>(uniform(rng, 1, static_cast<int>(former_names)))];
@@ -288,8 +299,7 @@ Change make_change(const Model& model, const std::vector<Subject>& subjects, con
       change.reject_cause = "unknown_platform";
     }
   }
-  if (change.reject_cause.empty() && !setting.availability.empty() &&
-      !model.admits(setting, *platform, change.key)) {
+  if (change.reject_cause.empty() && !setting.availability.empty() && !model.admits(setting, *platform, change.key)) {
     change.reject_cause = "unavailable";
   }
 
@@ -344,14 +354,16 @@ ModelAnswer model_answer(const Model& model, const compiler::CheckedPolicy& chec
   for (std::size_t s = 0; s < model.settings.size(); ++s) {
     const bool on = model.consents(s, entry.identity, entry.record);
     decided.consent[model.settings[s].name] = compiler::RecordValue::of(std::string(on ? "on" : "off"));
-    result.consent += fmt::format("{}{} {}", result.consent.empty() ? "" : ", ", model.settings[s].name, on ? "on" : "off");
+    result.consent +=
+        fmt::format("{}{} {}", result.consent.empty() ? "" : ", ", model.settings[s].name, on ? "on" : "off");
   }
   result.answer = interpreter_answer(checked, decided);
   return result;
 }
 
 bool same_answer(const EvalLine& line, std::uint64_t number, const differential::Answer& expected) {
-  return line.line == number && line.decision == (expected.allowed ? "allow" : "deny") && line.reason == expected.reason;
+  return line.line == number && line.decision == (expected.allowed ? "allow" : "deny") &&
+         line.reason == expected.reason;
 }
 
 std::string changes_file(const std::vector<Change>& changes) {
@@ -374,8 +386,9 @@ std::optional<EvalLine> eval_one(const std::string& policy_path, const std::vect
 
 // Drops changes and record fields while the program still disagrees with the model on the
 // record; returns the report of what is left.
-std::string shrink_consent_case(const Model& base, const compiler::CheckedPolicy& checked, const std::string& policy_path,
-                                std::vector<Change> changes, ConsentRecord entry, const std::string& directory) {
+std::string shrink_consent_case(const Model& base, const compiler::CheckedPolicy& checked,
+                                const std::string& policy_path, std::vector<Change> changes, ConsentRecord entry,
+                                const std::string& directory) {
   const auto fails = [&](const std::vector<Change>& c, const ConsentRecord& e) {
     const auto line = eval_one(policy_path, c, e, base.now, directory);
     return !line || !same_answer(*line, 1, model_answer(applied(base, c), checked, e).answer);
@@ -411,10 +424,11 @@ std::string shrink_consent_case(const Model& base, const compiler::CheckedPolicy
   const Model model = applied(base, changes);
   const ModelAnswer expected = model_answer(model, checked, entry);
   const auto line = eval_one(policy_path, changes, entry, base.now, directory);
-  return fmt::format("--- minimal consent changes ---\n{}--- minimal record ---\n{}--- answers ---\nmodel consent: {}\n"
-                     "interpreter with the model's consent: {}\neval: {}\n",
-                     changes_file(changes), entry.line, expected.consent, describe_answer(expected.answer),
-                     line ? line->decision + " (" + line->reason + ")" : std::string("no answer"));
+  return fmt::format(
+      "--- minimal consent changes ---\n{}--- minimal record ---\n{}--- answers ---\nmodel consent: {}\n"
+      "interpreter with the model's consent: {}\neval: {}\n",
+      changes_file(changes), entry.line, expected.consent, describe_answer(expected.answer),
+      line ? line->decision + " (" + line->reason + ")" : std::string("no answer"));
 }
 
 void run_consent_case(const std::string& test_name, const ConsentKnobs& knobs, std::uint64_t salt) {
@@ -453,8 +467,9 @@ void run_consent_case(const std::string& test_name, const ConsentKnobs& knobs, s
         if (bound != 0) bounds.push_back(bound);
       }
     }
-    model.now = !bounds.empty() && chance(rng, 0.6) ? pick(rng, bounds) + uniform(rng, -1, 1)
-                                                    : std::uniform_int_distribution<std::int64_t>(1704067200, 1767225600)(rng);
+    model.now = !bounds.empty() && chance(rng, 0.6)
+                    ? pick(rng, bounds) + uniform(rng, -1, 1)
+                    : std::uniform_int_distribution<std::int64_t>(1704067200, 1767225600)(rng);
 
     const Model base_model = model;
     std::vector<Change> changes;
@@ -527,9 +542,9 @@ void run_consent_case(const std::string& test_name, const ConsentKnobs& knobs, s
         causes += fmt::format("{}\"{}\":{}", causes.size() > 1 ? "," : "", cause, count);
       }
       causes += "}";
-      const std::string expected_counts =
-          fmt::format("\"consent_applied\":{},\"consent_rejected\":{},\"consent_rejected_by_cause\":{},\"consent_after_now\":{}",
-                      model.applied, model.rejected, causes, model.after_now);
+      const std::string expected_counts = fmt::format(
+          "\"consent_applied\":{},\"consent_rejected\":{},\"consent_rejected_by_cause\":{},\"consent_after_now\":{}",
+          model.applied, model.rejected, causes, model.after_now);
       CHECK_MESSAGE(summary.find(expected_counts) != std::string::npos,
                     reproduce << "\nexpected " << expected_counts << "\nin " << summary << "--- consent changes ---\n"
                               << changes_text);
@@ -544,11 +559,13 @@ void run_consent_case(const std::string& test_name, const ConsentKnobs& knobs, s
 }  // namespace
 
 TEST_CASE("consent vs model: text subjects with own and former names and availability windows") {
-  run_consent_case("consent vs model: text subjects with own and former names and availability windows", ConsentKnobs{}, 1);
+  run_consent_case("consent vs model: text subjects with own and former names and availability windows", ConsentKnobs{},
+                   1);
 }
 
 TEST_CASE("consent vs model: former names read in the order written") {
-  run_consent_case("consent vs model: former names read in the order written", ConsentKnobs{.every_former_name = true}, 5);
+  run_consent_case("consent vs model: former names read in the order written", ConsentKnobs{.every_former_name = true},
+                   5);
 }
 
 TEST_CASE("consent vs model: bad change values count as off") {

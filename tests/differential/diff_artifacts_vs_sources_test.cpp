@@ -51,7 +51,9 @@ Scale scale() {
   return {300, 20};
 }
 
-int uniform(std::mt19937_64& rng, int low, int high) { return std::uniform_int_distribution<int>(low, high)(rng); }
+int uniform(std::mt19937_64& rng, int low, int high) {
+  return std::uniform_int_distribution<int>(low, high)(rng);
+}
 
 // One to four edits of any kind; an edit that leaves a policy that does not check is tried again.
 RandomPolicy edited_version(const RandomPolicy& original, std::uint64_t seed, std::vector<std::string>& steps) {
@@ -94,10 +96,10 @@ std::string rows_text(const compiler::PolicyDiff& diff) {
       when += " " + constraint.variable + ":";
       for (const auto& value : constraint.values) when += " " + value + ";";
     }
-    text += fmt::format("{}: {}: {} → {} (rules {}, {}) when{}\n", compiler::direction_name(row.direction),
-                        row.condition, outcome(row.before), outcome(row.after),
-                        row.before.rule ? std::to_string(*row.before.rule) : "-",
-                        row.after.rule ? std::to_string(*row.after.rule) : "-", when);
+    text +=
+        fmt::format("{}: {}: {} → {} (rules {}, {}) when{}\n", compiler::direction_name(row.direction), row.condition,
+                    outcome(row.before), outcome(row.after), row.before.rule ? std::to_string(*row.before.rule) : "-",
+                    row.after.rule ? std::to_string(*row.after.rule) : "-", when);
   }
   return text;
 }
@@ -137,8 +139,8 @@ struct Tally {
 TEST_CASE("diff with artifacts vs diff of sources: the same rows, in process and through the program") {
   const Scale size = scale();
   const std::uint64_t base = base_seed();
-  MESSAGE("diff with artifacts vs sources: base seed " << base << " (USEGATE_SEED=" << base
-                                                       << " reproduces this run), " << size.pairs << " policy pairs");
+  MESSAGE("diff with artifacts vs sources: base seed " << base << " (USEGATE_SEED=" << base << " reproduces this run), "
+                                                       << size.pairs << " policy pairs");
   const std::string directory = testing::scratch_directory("diff-artifacts-vs-sources");
   Tally tally;
   for (int index = 0; index < size.pairs; ++index) {
@@ -150,8 +152,8 @@ TEST_CASE("diff with artifacts vs diff of sources: the same rows, in process and
     const std::string new_text = edited.render();
 
     std::ostringstream reproduce;
-    reproduce << "reproduce: USEGATE_SEED=" << base << " differential_tests -tc='diff with artifacts*' (pair #"
-              << index << ", policy seed " << seed << ")\nedits:";
+    reproduce << "reproduce: USEGATE_SEED=" << base << " differential_tests -tc='diff with artifacts*' (pair #" << index
+              << ", policy seed " << seed << ")\nedits:";
     for (const auto& step : steps) reproduce << " " << step << ";";
     reproduce << "\n--- old policy ---\n" << old_text << "--- new policy ---\n" << new_text;
 
@@ -200,9 +202,9 @@ TEST_CASE("diff with artifacts vs diff of sources: the same rows, in process and
       const std::string actual = rows_text(diff);
       if (actual != expected) {
         FAIL(std::string(mix.name) << ": rows differ from the sources'\n"
-                      << reproduce.str() << "--- rows of the sources ---\n"
-                      << expected << "--- rows of " << mix.name << " ---\n"
-                      << actual);
+                                   << reproduce.str() << "--- rows of the sources ---\n"
+                                   << expected << "--- rows of " << mix.name << " ---\n"
+                                   << actual);
       }
     }
 
@@ -238,8 +240,8 @@ TEST_CASE("diff with artifacts vs diff of sources: the same rows, in process and
     testing::write_text(new_artifact_path, runtime::write_artifact(new_artifact));
     const auto text_of_sources = testing::run_usegate({"diff", old_source_path, new_source_path});
     const auto json_of_sources = testing::run_usegate({"diff", "--format", "json", old_source_path, new_source_path});
-    REQUIRE_MESSAGE(text_of_sources.exit_code == (expected_diff.rows.empty() ? 0 : 1),
-                    reproduce.str() << text_of_sources.err);
+    REQUIRE_MESSAGE(text_of_sources.exit_code == (expected_diff.rows.empty() ? 0 : 1), reproduce.str()
+                                                                                           << text_of_sources.err);
     // What is compared below holds every row.
     const std::string rows_of_sources = without_structure(text_of_sources.out);
     for (const auto& row : expected_diff.rows) CHECK(rows_of_sources.find(row.condition) != std::string::npos);
@@ -265,17 +267,14 @@ TEST_CASE("diff with artifacts vs diff of sources: the same rows, in process and
       CHECK(json_rows(json.out) == json_rows(json_of_sources.out));
     }
   }
-  MESSAGE("diff with artifacts vs sources: " << tally.pairs_with_rows << " of " << size.pairs << " pairs with rows, "
-                                             << tally.pairs_with_reason_only_rows << " with reason-only rows, "
-                                             << tally.pairs_with_a_setting_renamed << " with a setting renamed, "
-                                             << tally.pairs_with_a_setting_default_changed
-                                             << " with a setting's default changed, "
-                                             << tally.pairs_with_different_constants
-                                             << " with an attribute split at other constants, "
-                                             << tally.pairs_with_a_variable_in_one_version
-                                             << " with a variable only one version tests, "
-                                             << tally.pairs_on_the_diagram_layout << " on the diagram layout, "
-                                             << tally.pairs_through_the_program << " through the program");
+  MESSAGE("diff with artifacts vs sources: "
+          << tally.pairs_with_rows << " of " << size.pairs << " pairs with rows, " << tally.pairs_with_reason_only_rows
+          << " with reason-only rows, " << tally.pairs_with_a_setting_renamed << " with a setting renamed, "
+          << tally.pairs_with_a_setting_default_changed << " with a setting's default changed, "
+          << tally.pairs_with_different_constants << " with an attribute split at other constants, "
+          << tally.pairs_with_a_variable_in_one_version << " with a variable only one version tests, "
+          << tally.pairs_on_the_diagram_layout << " on the diagram layout, " << tally.pairs_through_the_program
+          << " through the program");
   // The edits must give what the comparison is about, or it says little.
   CHECK(tally.pairs_with_rows > size.pairs / 2);
   CHECK(tally.pairs_with_reason_only_rows > 0);

@@ -24,10 +24,10 @@
 #include "policy_edits.hpp"
 #include "random_policy.hpp"
 #include "random_record.hpp"
-#include "usegate/review/record_diff.hpp"
 #include "support.hpp"
 #include "usegate/compiler/analyze.hpp"
 #include "usegate/records/block_reader.hpp"
+#include "usegate/review/record_diff.hpp"
 
 namespace {
 
@@ -45,7 +45,9 @@ Scale scale() {
   return {400, 250};
 }
 
-int uniform(std::mt19937_64& rng, int low, int high) { return std::uniform_int_distribution<int>(low, high)(rng); }
+int uniform(std::mt19937_64& rng, int low, int high) {
+  return std::uniform_int_distribution<int>(low, high)(rng);
+}
 
 std::optional<compiler::CheckedPolicy> check(const std::string& text) {
   const usegate::SourceFile source("random.policy", text);
@@ -104,9 +106,9 @@ struct Tally {
 TEST_CASE("diff --records vs interpreter: every record classed as the interpreter's answers compared by rule id") {
   const Scale size = scale();
   const std::uint64_t base = base_seed();
-  MESSAGE("diff --records vs interpreter: base seed " << base << " (USEGATE_SEED=" << base
-                                                      << " reproduces this run), " << size.pairs << " policy pairs x "
-                                                      << size.records_per_pair << " records");
+  MESSAGE("diff --records vs interpreter: base seed " << base << " (USEGATE_SEED=" << base << " reproduces this run), "
+                                                      << size.pairs << " policy pairs x " << size.records_per_pair
+                                                      << " records");
   Tally tally;
   for (int index = 0; index < size.pairs; ++index) {
     const std::uint64_t seed = mix_seed(base ^ mix_seed(0x7265636469666666ULL + static_cast<std::uint64_t>(index)));
@@ -132,8 +134,9 @@ TEST_CASE("diff --records vs interpreter: every record classed as the interprete
     const std::string new_text = edited.render();
 
     std::ostringstream reproduce;
-    reproduce << "reproduce: USEGATE_SEED=" << base << " differential_tests -tc='diff --records vs interpreter*' (pair #"
-              << index << ", policy seed " << seed << ")\nedits:";
+    reproduce << "reproduce: USEGATE_SEED=" << base
+              << " differential_tests -tc='diff --records vs interpreter*' (pair #" << index << ", policy seed " << seed
+              << ")\nedits:";
     for (const auto& step : steps) reproduce << " " << step << ";";
     reproduce << "\n--- old policy ---\n" << old_text << "--- new policy ---\n" << new_text;
 
@@ -191,10 +194,11 @@ TEST_CASE("diff --records vs interpreter: every record classed as the interprete
                            old_outcome.decision + " (" + old_outcome.reason + ")" == describe(before) &&
                            new_outcome.decision + " (" + new_outcome.reason + ")" == describe(after);
         if (!right) {
-          FAIL(reproduce.str() << "--- record #" << r << " ---\n" << json_line(record)
-                               << "interpreter: old " << describe(before) << ", new " << describe(after) << ": "
-                               << change_name(expected) << "\nrecord diff: old " << old_outcome.decision << " ("
-                               << old_outcome.reason << "), new " << new_outcome.decision << " (" << new_outcome.reason
+          FAIL(reproduce.str() << "--- record #" << r << " ---\n"
+                               << json_line(record) << "interpreter: old " << describe(before) << ", new "
+                               << describe(after) << ": " << change_name(expected) << "\nrecord diff: old "
+                               << old_outcome.decision << " (" << old_outcome.reason << "), new "
+                               << new_outcome.decision << " (" << new_outcome.reason
                                << "): " << change_name(comparison.change));
         }
         ++tally.records;
@@ -207,14 +211,14 @@ TEST_CASE("diff --records vs interpreter: every record classed as the interprete
     }
     CHECK(r == records.size());
   }
-  const auto count = [&tally](review::RecordChange change) { return tally.by_change[static_cast<std::size_t>(change)]; };
-  MESSAGE("diff --records vs interpreter: " << tally.records << " records: "
-                                            << count(review::RecordChange::unchanged) << " unchanged ("
-                                            << tally.unchanged_under_another_rule_number
-                                            << " decided by a rule at another place), "
-                                            << count(review::RecordChange::reason_only) << " reason only, "
-                                            << count(review::RecordChange::newly_allowed) << " newly allowed, "
-                                            << count(review::RecordChange::newly_denied) << " newly denied");
+  const auto count = [&tally](review::RecordChange change) {
+    return tally.by_change[static_cast<std::size_t>(change)];
+  };
+  MESSAGE("diff --records vs interpreter: "
+          << tally.records << " records: " << count(review::RecordChange::unchanged) << " unchanged ("
+          << tally.unchanged_under_another_rule_number << " decided by a rule at another place), "
+          << count(review::RecordChange::reason_only) << " reason only, " << count(review::RecordChange::newly_allowed)
+          << " newly allowed, " << count(review::RecordChange::newly_denied) << " newly denied");
   // Every class must occur, and records whose deciding rule moved must be common, or the
   // comparison says little.
   CHECK(count(review::RecordChange::unchanged) > tally.records / 4);

@@ -48,7 +48,9 @@ Scale scale() {
   return {500, 400};
 }
 
-int uniform(std::mt19937_64& rng, int low, int high) { return std::uniform_int_distribution<int>(low, high)(rng); }
+int uniform(std::mt19937_64& rng, int low, int high) {
+  return std::uniform_int_distribution<int>(low, high)(rng);
+}
 
 std::optional<compiler::CheckedPolicy> check(const std::string& text) {
   const usegate::SourceFile source("random.policy", text);
@@ -92,8 +94,10 @@ std::uint32_t attribute_code(const compiler::Partition& partition, const compile
 std::uint32_t setting_code(const compiler::DiffVariable& variable, const compiler::CheckedPolicy& old_policy,
                            const compiler::CheckedPolicy& new_policy, const compiler::InterpreterInput& record) {
   std::optional<bool> old_on, new_on;
-  if (const auto s = old_policy.find_setting(variable.partition.name)) old_on = compiler::consents(old_policy, *s, record);
-  if (const auto s = new_policy.find_setting(variable.partition.name)) new_on = compiler::consents(new_policy, *s, record);
+  if (const auto s = old_policy.find_setting(variable.partition.name))
+    old_on = compiler::consents(old_policy, *s, record);
+  if (const auto s = new_policy.find_setting(variable.partition.name))
+    new_on = compiler::consents(new_policy, *s, record);
   if (variable.default_changed) {
     // The versions differ only in the default, so they disagree exactly when the user never chose.
     if (*old_on != *new_on) return compiler::missing_code;
@@ -104,7 +108,8 @@ std::uint32_t setting_code(const compiler::DiffVariable& variable, const compile
 }
 
 std::vector<std::uint32_t> codes_of(const compiler::PolicyDiff& diff, const compiler::CheckedPolicy& old_policy,
-                                    const compiler::CheckedPolicy& new_policy, const compiler::InterpreterInput& record) {
+                                    const compiler::CheckedPolicy& new_policy,
+                                    const compiler::InterpreterInput& record) {
   std::vector<std::uint32_t> codes;
   for (const auto& variable : diff.variables) {
     const bool setting = variable.default_changed || variable.partition.kind == compiler::Partition::Kind::setting;
@@ -152,7 +157,7 @@ TEST_CASE("diff vs interpreter: every disagreement in exactly one row, every agr
   const Scale size = scale();
   const std::uint64_t base = base_seed();
   MESSAGE("diff vs interpreter: base seed " << base << " (USEGATE_SEED=" << base << " reproduces this run), "
-                                             << size.pairs << " policy pairs x " << size.records_per_pair << " records");
+                                            << size.pairs << " policy pairs x " << size.records_per_pair << " records");
   const auto started = std::chrono::steady_clock::now();
   Tally tally;
   for (int index = 0; index < size.pairs; ++index) {
@@ -181,8 +186,8 @@ TEST_CASE("diff vs interpreter: every disagreement in exactly one row, every agr
     REQUIRE(new_policy.has_value());
 
     std::ostringstream reproduce;
-    reproduce << "reproduce: USEGATE_SEED=" << base << " differential_tests -tc='diff vs interpreter*' (pair #"
-              << index << ", policy seed " << seed << ")\nmutations:";
+    reproduce << "reproduce: USEGATE_SEED=" << base << " differential_tests -tc='diff vs interpreter*' (pair #" << index
+              << ", policy seed " << seed << ")\nmutations:";
     for (const auto& step : steps) reproduce << " " << step << ";";
     reproduce << "\n--- old policy ---\n" << old_text << "--- new policy ---\n" << new_text;
 
@@ -217,10 +222,11 @@ TEST_CASE("diff vs interpreter: every disagreement in exactly one row, every agr
       if (right) continue;
       std::string rows_holding;
       for (const std::size_t i : holding) rows_holding += " #" + std::to_string(i);
-      FAIL(reproduce.str() << "--- record #" << r << " ---\n" << describe_record(record)
-                           << "\nold version: " << describe(before) << "\nnew version: " << describe(after)
-                           << "\nrows holding the record:" << (rows_holding.empty() ? " none" : rows_holding)
-                           << "\n--- rows ---\n" << describe_rows(diff));
+      FAIL(reproduce.str() << "--- record #" << r << " ---\n"
+                           << describe_record(record) << "\nold version: " << describe(before)
+                           << "\nnew version: " << describe(after) << "\nrows holding the record:"
+                           << (rows_holding.empty() ? " none" : rows_holding) << "\n--- rows ---\n"
+                           << describe_rows(diff));
     }
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -6,10 +6,10 @@
 #include <variant>
 
 #include "random_record.hpp"
-#include "usegate/compiler/analyze.hpp"
-#include "usegate/compiler/compile.hpp"
 #include "usegate/base/diagnostics.hpp"
 #include "usegate/base/source.hpp"
+#include "usegate/compiler/analyze.hpp"
+#include "usegate/compiler/compile.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
 
 namespace usegate::differential {
@@ -76,9 +76,7 @@ Answer TableUnderTest::decide(const compiler::InterpreterInput& input) const {
           field = runtime_field(found->second);
         }
         break;
-      case Source::Kind::now:
-        field = FieldValue::from_number(static_cast<double>(input.now));
-        break;
+      case Source::Kind::now: field = FieldValue::from_number(static_cast<double>(input.now)); break;
       case Source::Kind::setting:
         // The first value that is set, under the setting's name or else a former one; a
         // null is passed on as null when nothing is set (the runtime reads it as unset).
@@ -186,9 +184,8 @@ Disagreement shrink(RandomPolicy policy, compiler::InterpreterInput record, cons
         break;
       }
     }
-    const compiler::InterpreterInput smaller = shrink_record(record, [&](const compiler::InterpreterInput& r) {
-      return find_disagreement(policy, r, options).has_value();
-    });
+    const compiler::InterpreterInput smaller = shrink_record(
+        record, [&](const compiler::InterpreterInput& r) { return find_disagreement(policy, r, options).has_value(); });
     if (smaller.attributes.size() != record.attributes.size() || smaller.consent.size() != record.consent.size()) {
       record = smaller;
       current = find_disagreement(policy, record, options);
@@ -200,12 +197,10 @@ Disagreement shrink(RandomPolicy policy, compiler::InterpreterInput record, cons
 }
 
 std::string failure_report(const std::string& reproduce, const Disagreement& disagreement) {
-  return "the compiled table and the reference interpreter disagree\n" + reproduce +
-         "\n--- minimal policy ---\n" + disagreement.policy_text +
-         "--- minimal record ---\n" + describe_record(disagreement.record) +
-         "\n--- answers ---\ninterpreter: " + describe_answer(disagreement.interpreter) +
-         "\ntable (" + disagreement.layout + " layout, runtime decide from fields): " +
-         describe_answer(disagreement.table) + "\n";
+  return "the compiled table and the reference interpreter disagree\n" + reproduce + "\n--- minimal policy ---\n" +
+         disagreement.policy_text + "--- minimal record ---\n" + describe_record(disagreement.record) +
+         "\n--- answers ---\ninterpreter: " + describe_answer(disagreement.interpreter) + "\ntable (" +
+         disagreement.layout + " layout, runtime decide from fields): " + describe_answer(disagreement.table) + "\n";
 }
 
 std::uint64_t base_seed() {

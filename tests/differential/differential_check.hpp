@@ -26,8 +26,7 @@ struct Answer {
 
 [[nodiscard]] std::string describe_answer(const Answer& answer);
 
-[[nodiscard]] Answer interpreter_answer(const compiler::CheckedPolicy& policy,
-                                        const compiler::InterpreterInput& input);
+[[nodiscard]] Answer interpreter_answer(const compiler::CheckedPolicy& policy, const compiler::InterpreterInput& input);
 
 // A loaded table and how to fill its variables from an interpreter input: attribute
 // variables from the record's fields, `now` from input.now as a number, settings from the

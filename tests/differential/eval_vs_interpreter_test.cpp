@@ -125,7 +125,7 @@ EvalScale eval_scale() {
 struct TestLine {
   std::string text;
   std::optional<compiler::InterpreterInput> record;  // none: rejected or blank
-  std::string reject_cause;                         // empty for a blank line
+  std::string reject_cause;                          // empty for a blank line
 };
 
 // Lines that cannot be read as records, each with the cause eval gives.
@@ -255,13 +255,14 @@ std::string run_eval_case(const EvalCase& eval_case, PolicyForm form, const std:
   }
   if (form == PolicyForm::artifact_from_build) {
     const auto built = testing::run_usegate({"build", source_path, "-o", artifact_path});
-    if (built.exit_code != 0) return "usegate build failed (exit " + std::to_string(built.exit_code) + "):\n" + built.err;
+    if (built.exit_code != 0)
+      return "usegate build failed (exit " + std::to_string(built.exit_code) + "):\n" + built.err;
     policy_path = artifact_path;
   }
   std::string input;
   for (const auto& line : eval_case.lines) input += line.text + "\n";
   const std::string summary_path = directory + "/summary.json";
-  std::vector<std::string> arguments{"eval", "--policy", policy_path, "--now", std::to_string(eval_case.now),
+  std::vector<std::string> arguments{"eval",      "--policy",  policy_path, "--now", std::to_string(eval_case.now),
                                      "--summary", summary_path};
   if (!eval_case.purposes.empty()) {
     std::string list;
@@ -269,14 +270,16 @@ std::string run_eval_case(const EvalCase& eval_case, PolicyForm form, const std:
     arguments.insert(arguments.end(), {"--purpose", list});
   }
   const auto result = testing::run_usegate(arguments, input);
-  if (result.exit_code != 0) return "usegate eval failed (exit " + std::to_string(result.exit_code) + "):\n" + result.err;
+  if (result.exit_code != 0)
+    return "usegate eval failed (exit " + std::to_string(result.exit_code) + "):\n" + result.err;
 
   const Expected expected = expected_answers(checked, eval_case);
   std::vector<EvalLine> lines;
   if (!parse_eval_output(result.out, lines)) return "eval wrote lines of an unexpected shape:\n" + result.out;
   for (std::size_t i = 0; i < std::max(lines.size(), expected.lines.size()); ++i) {
     if (i >= lines.size()) return fmt::format("eval wrote {} lines, {} expected", lines.size(), expected.lines.size());
-    if (i >= expected.lines.size()) return fmt::format("eval wrote {} lines, {} expected", lines.size(), expected.lines.size());
+    if (i >= expected.lines.size())
+      return fmt::format("eval wrote {} lines, {} expected", lines.size(), expected.lines.size());
     const EvalLine& got = lines[i];
     const EvalLine& want = expected.lines[i];
     if (got.line != want.line || got.decision != want.decision || got.reason != want.reason) {
@@ -288,7 +291,7 @@ std::string run_eval_case(const EvalCase& eval_case, PolicyForm form, const std:
   if (!check_summary) return {};
   const std::string summary = testing::read_text(summary_path);
   const std::pair<const char*, std::uint64_t> counts[] = {
-      {"read", expected.read},         {"allowed", expected.allowed},    {"denied", expected.denied},
+      {"read", expected.read},         {"allowed", expected.allowed},   {"denied", expected.denied},
       {"rejected", expected.rejected}, {"empty_lines", expected.empty}, {"bad_consent_values", expected.bad_consent}};
   for (const auto& [key, want] : counts) {
     if (summary_count(summary, key) != want) {
@@ -360,7 +363,8 @@ EvalCase make_eval_case(const RandomPolicy& random, const Pipeline& pipeline, Se
     const int roll = std::uniform_int_distribution<int>(0, 199)(rng);
     if (roll == 0) eval_case.lines.push_back(TestLine{"", std::nullopt, ""});
     if (roll == 1) {
-      const auto& [text, cause] = unreadable_lines[std::uniform_int_distribution<std::size_t>(0, unreadable_lines.size() - 1)(rng)];
+      const auto& [text, cause] =
+          unreadable_lines[std::uniform_int_distribution<std::size_t>(0, unreadable_lines.size() - 1)(rng)];
       eval_case.lines.push_back(TestLine{text, std::nullopt, cause});
     }
     std::string text = json_line(record);
@@ -416,16 +420,18 @@ EvalCase shrink_eval_case(RandomPolicy policy, const TestLine& line, std::int64_
 void run_eval_block(int block, SettingNames names) {
   const EvalScale size = eval_scale();
   const std::uint64_t base = base_seed();
-  const std::string test_name = names == SettingNames::own ? "eval vs interpreter: random policies: block "
-                                                     : "eval vs interpreter: random policies with former setting names: block ";
+  const std::string test_name = names == SettingNames::own
+                                    ? "eval vs interpreter: random policies: block "
+                                    : "eval vs interpreter: random policies with former setting names: block ";
   MESSAGE(test_name << block << ": base seed " << base << " (USEGATE_SEED=" << base << " reproduces this run), "
                     << size.policies_per_block << " policies");
-  const std::string directory = testing::scratch_directory(fmt::format("eval-random-{}-{}", static_cast<int>(names), block));
+  const std::string directory =
+      testing::scratch_directory(fmt::format("eval-random-{}-{}", static_cast<int>(names), block));
   std::uint64_t compared = 0, wide_policies = 0, with_former_names = 0, with_purposes = 0;
   for (int index = 0; index < size.policies_per_block; ++index) {
-    const std::uint64_t seed = mix_seed(base ^ mix_seed(0x6576616CULL + static_cast<std::uint64_t>(block) * 7919 +
-                                                        static_cast<std::uint64_t>(index) * 104729 +
-                                                        static_cast<std::uint64_t>(names)));
+    const std::uint64_t seed =
+        mix_seed(base ^ mix_seed(0x6576616CULL + static_cast<std::uint64_t>(block) * 7919 +
+                                 static_cast<std::uint64_t>(index) * 104729 + static_cast<std::uint64_t>(names)));
     RandomPolicy random = generate_policy(seed);
     const Pipeline pipeline = run_pipeline(random.render(), compiler::CompileOptions{});
     REQUIRE_MESSAGE(pipeline.table.has_value(), "policy seed " << seed << ": " << pipeline.errors);
@@ -447,9 +453,10 @@ void run_eval_block(int block, SettingNames names) {
     const auto form = static_cast<PolicyForm>(index % 3);
     const std::string problem = run_eval_case(eval_case, form, directory, /*check_summary=*/true);
     if (!problem.empty()) {
-      std::string report = fmt::format("usegate eval and the reference interpreter disagree\nreproduce: USEGATE_SEED={} "
-                                       "differential_tests -tc='{}{}' (policy #{}, policy seed {}, --now {})\n{}\n",
-                                       base, test_name, block, index, seed, eval_case.now, problem);
+      std::string report = fmt::format(
+          "usegate eval and the reference interpreter disagree\nreproduce: USEGATE_SEED={} "
+          "differential_tests -tc='{}{}' (policy #{}, policy seed {}, --now {})\n{}\n",
+          base, test_name, block, index, seed, eval_case.now, problem);
       // The first record the program gets wrong, shrunk with its policy.
       for (const auto& line : eval_case.lines) {
         if (!line.record) continue;
@@ -461,19 +468,20 @@ void run_eval_block(int block, SettingNames names) {
         if (run_eval_case(single, form, directory, false).empty()) continue;
         const EvalCase minimal = shrink_eval_case(random, line, eval_case.now, eval_case.purposes, form, directory);
         std::string options = fmt::format("--now {}", minimal.now);
-        for (std::size_t p = 0; p < minimal.purposes.size(); ++p) options += (p ? "," : " --purpose ") + minimal.purposes[p];
-        report += fmt::format("--- minimal policy ---\n{}--- minimal record (usegate eval {}) ---\n{}\n--- answers ---\n{}\n",
-                              minimal.policy_text, options, minimal.lines.front().text,
-                              run_eval_case(minimal, form, directory, false));
+        for (std::size_t p = 0; p < minimal.purposes.size(); ++p)
+          options += (p ? "," : " --purpose ") + minimal.purposes[p];
+        report += fmt::format(
+            "--- minimal policy ---\n{}--- minimal record (usegate eval {}) ---\n{}\n--- answers ---\n{}\n",
+            minimal.policy_text, options, minimal.lines.front().text, run_eval_case(minimal, form, directory, false));
         break;
       }
       FAIL(report);
     }
     compared += eval_case.lines.size();
   }
-  MESSAGE(compared << " lines compared; " << wide_policies << " policies compare an attribute with more than eight constants, "
-                   << with_former_names << " have settings with former names, " << with_purposes
-                   << " are decided with --purpose");
+  MESSAGE(compared << " lines compared; " << wide_policies
+                   << " policies compare an attribute with more than eight constants, " << with_former_names
+                   << " have settings with former names, " << with_purposes << " are decided with --purpose");
   CHECK(compared > 0);
   if (names == SettingNames::own) {
     CHECK(wide_policies > 0);
@@ -485,9 +493,15 @@ void run_eval_block(int block, SettingNames names) {
 
 }  // namespace
 
-TEST_CASE("eval vs interpreter: random policies: block 0") { run_eval_block(0, SettingNames::own); }
-TEST_CASE("eval vs interpreter: random policies: block 1") { run_eval_block(1, SettingNames::own); }
-TEST_CASE("eval vs interpreter: random policies: block 2") { run_eval_block(2, SettingNames::own); }
+TEST_CASE("eval vs interpreter: random policies: block 0") {
+  run_eval_block(0, SettingNames::own);
+}
+TEST_CASE("eval vs interpreter: random policies: block 1") {
+  run_eval_block(1, SettingNames::own);
+}
+TEST_CASE("eval vs interpreter: random policies: block 2") {
+  run_eval_block(2, SettingNames::own);
+}
 TEST_CASE("eval vs interpreter: random policies with former setting names: block 0") {
   run_eval_block(0, SettingNames::own_and_former);
 }

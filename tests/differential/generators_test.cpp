@@ -8,10 +8,10 @@
 #include <set>
 #include <string>
 
+#include "civil_time.hpp"
 #include "differential_check.hpp"
 #include "random_policy.hpp"
 #include "random_record.hpp"
-#include "civil_time.hpp"
 #include "support.hpp"
 
 namespace {
@@ -49,7 +49,8 @@ TEST_CASE("random policies: same seed and same text, every policy checks, every 
     const Policy& loaded = pipeline.table->policy();
     for (std::size_t v = 0; v < loaded.variable_count(); ++v) {
       const VariableDescription variable = loaded.variable(v);
-      if (variable.kind != VariableDescription::Kind::time && variable.kind != VariableDescription::Kind::number) continue;
+      if (variable.kind != VariableDescription::Kind::time && variable.kind != VariableDescription::Kind::number)
+        continue;
       const std::size_t constants = (variable.code_count - 3) / 2;  // missing, unknown, 2 per constant, 1
       ++(constants > 8 ? many_constants : few_constants);
     }
@@ -78,12 +79,45 @@ TEST_CASE("random policies: same seed and same text, every policy checks, every 
   CHECK(windows > 10);
   CHECK(time_of_day_bounds > 10);
   CHECK(shaped_with_availability > 50);  // of 75
-  for (const char* construct :
-       {" == ", " != ", " in {", " not in {", " < ", " <= ", " > ", " >= ", " is missing", " is unknown",
-        " is known", "consent ", "not ", " and ", " or ", "(", "\n   and ", "now ", "default allow",
-        "default deny", "enum platform", "formerly ", "available on {", " from ", " until ",
-        "T00:", ":30:00Z", "== -", " 0.", "\\\"", "# about", "time ", "number ", "bool ", "; default",
-        "setting ", "interaction_with_grok_a", "interaction_b_with_grok", ",}"}) {
+  for (const char* construct : {" == ",
+                                " != ",
+                                " in {",
+                                " not in {",
+                                " < ",
+                                " <= ",
+                                " > ",
+                                " >= ",
+                                " is missing",
+                                " is unknown",
+                                " is known",
+                                "consent ",
+                                "not ",
+                                " and ",
+                                " or ",
+                                "(",
+                                "\n   and ",
+                                "now ",
+                                "default allow",
+                                "default deny",
+                                "enum platform",
+                                "formerly ",
+                                "available on {",
+                                " from ",
+                                " until ",
+                                "T00:",
+                                ":30:00Z",
+                                "== -",
+                                " 0.",
+                                "\\\"",
+                                "# about",
+                                "time ",
+                                "number ",
+                                "bool ",
+                                "; default",
+                                "setting ",
+                                "interaction_with_grok_a",
+                                "interaction_b_with_grok",
+                                ",}"}) {
     CAPTURE(std::string(construct));
     CHECK(all_text.find(construct) != std::string::npos);
   }
@@ -142,23 +176,57 @@ allow a when ts >= 2024-05-07 and age < 18.5 and verified and now >= 2024-08-01 
     for (const auto& [name, value] : input.consent) note("consent " + name + " " + describe_value(value));
     if (input.consent.count("old_sharing") > 0 && input.consent.count("sharing") == 0) note("former only");
     if (const auto own = input.consent.find("sharing"); own != input.consent.end() &&
-                                                         own->second.kind == compiler::RecordValue::Kind::null &&
-                                                         input.consent.count("old_sharing") > 0) {
+                                                        own->second.kind == compiler::RecordValue::Kind::null &&
+                                                        input.consent.count("old_sharing") > 0) {
       note("own null, former set");
     }
     note("now " + std::to_string(input.now));
   }
-  for (const char* expected :
-       {"category absent", "category null", "category \"post\"", "category \"Post\"", "category 1",
-        "category object", "ts absent", "ts null", "ts object", "ts fraction", "ts +02:00", "ts -05:30",
-        "ts date only", "ts no such day", "ts no zone", "ts hour 25", "ts epoch whole", "ts epoch fraction",
-        "ts \"2024-05-07T00:00:00Z\"", "ts \"2024-05-06T23:59:59Z\"", "ts \"2024-05-07T00:00:01Z\"",
-        "age 18.5", "age 19.5", "age 17.5", "age \"18.5\"", "age NaN", "age Infinity", "verified true",
-        "verified false", "verified \"true\"", "consent sharing \"on\"", "consent sharing \"off\"",
-        "consent sharing true", "consent sharing false", "consent sharing null", "consent sharing \"maybe\"",
-        "consent sharing 1", "consent sharing \"OFF\"", "consent old_sharing \"off\"", "consent old_sharing null",
-        "former only", "own null, former set", "now 1722470400",
-        "now 1722470399", "now 1722470401"}) {
+  for (const char* expected : {"category absent",
+                               "category null",
+                               "category \"post\"",
+                               "category \"Post\"",
+                               "category 1",
+                               "category object",
+                               "ts absent",
+                               "ts null",
+                               "ts object",
+                               "ts fraction",
+                               "ts +02:00",
+                               "ts -05:30",
+                               "ts date only",
+                               "ts no such day",
+                               "ts no zone",
+                               "ts hour 25",
+                               "ts epoch whole",
+                               "ts epoch fraction",
+                               "ts \"2024-05-07T00:00:00Z\"",
+                               "ts \"2024-05-06T23:59:59Z\"",
+                               "ts \"2024-05-07T00:00:01Z\"",
+                               "age 18.5",
+                               "age 19.5",
+                               "age 17.5",
+                               "age \"18.5\"",
+                               "age NaN",
+                               "age Infinity",
+                               "verified true",
+                               "verified false",
+                               "verified \"true\"",
+                               "consent sharing \"on\"",
+                               "consent sharing \"off\"",
+                               "consent sharing true",
+                               "consent sharing false",
+                               "consent sharing null",
+                               "consent sharing \"maybe\"",
+                               "consent sharing 1",
+                               "consent sharing \"OFF\"",
+                               "consent old_sharing \"off\"",
+                               "consent old_sharing null",
+                               "former only",
+                               "own null, former set",
+                               "now 1722470400",
+                               "now 1722470399",
+                               "now 1722470401"}) {
     CAPTURE(std::string(expected));
     CHECK(seen.count(expected) == 1);
   }
@@ -190,7 +258,8 @@ allow a when verified and ts in {2024-05-01, 2024-05-02, 2024-05-03, 2024-05-04,
   for (const auto& record : records) {
     for (const char* name : {"category", "ts", "age", "verified"}) {
       const auto found = record.attributes.find(name);
-      seen.insert(std::string(name) + " " + (found == record.attributes.end() ? "absent" : describe_value(found->second)));
+      seen.insert(std::string(name) + " " +
+                  (found == record.attributes.end() ? "absent" : describe_value(found->second)));
     }
     std::string names;
     for (const char* name : {"sharing", "old_sharing", "legacy_toggle"}) {
@@ -200,10 +269,11 @@ allow a when verified and ts in {2024-05-01, 2024-05-02, 2024-05-03, 2024-05-04,
     }
     seen.insert(names);
   }
-  std::vector<std::string> expected = {"category absent", "category null", "category {}", "category \"post\"",
-                                       "category \"interaction\"", "category 1", "verified \"true\"", "ts absent",
-                                       "ts null", "ts {}", "ts \"2024-02-30\"", "age absent", "age null", "age \"18\"",
-                                       "age NaN", "age Infinity"};
+  std::vector<std::string> expected = {
+      "category absent",   "category null",     "category {}", "category \"post\"", "category \"interaction\"",
+      "category 1",        "verified \"true\"", "ts absent",   "ts null",           "ts {}",
+      "ts \"2024-02-30\"", "age absent",        "age null",    "age \"18\"",        "age NaN",
+      "age Infinity"};
   // Each constant, a second and half a second either side (times, as epoch seconds and as text),
   // and the neighbouring doubles, ±1 and ±0.5 (numbers).
   for (const std::int64_t c : {1714521600LL, 1714608000LL, 1715040000LL, 1715256000LL}) {
@@ -217,7 +287,8 @@ allow a when verified and ts in {2024-05-01, 2024-05-02, 2024-05-03, 2024-05-04,
     expected.push_back("ts \"" + datetime_text(c + 7200, "+02:00") + "\"");
   }
   for (const double c : {1.0, 5.0, 8.0, 9.5}) {
-    for (const double value : {c, c - 1, c + 1, c - 0.5, c + 0.5, std::nextafter(c, 100.0), std::nextafter(c, -100.0)}) {
+    for (const double value :
+         {c, c - 1, c + 1, c - 0.5, c + 0.5, std::nextafter(c, 100.0), std::nextafter(c, -100.0)}) {
       expected.push_back("age " + describe_value(compiler::RecordValue::of(value)));
     }
   }
@@ -237,7 +308,8 @@ allow a when verified and ts in {2024-05-01, 2024-05-02, 2024-05-03, 2024-05-04,
   // Own name set, former ones set too (to other values): the own name must win.
   bool own_and_former = false;
   for (const auto& record : records) {
-    own_and_former = own_and_former || (record.consent.count("sharing") && record.consent.at("sharing").kind != compiler::RecordValue::Kind::null &&
+    own_and_former = own_and_former || (record.consent.count("sharing") &&
+                                        record.consent.at("sharing").kind != compiler::RecordValue::Kind::null &&
                                         record.consent.count("old_sharing") && record.consent.count("legacy_toggle"));
   }
   CHECK(own_and_former);

@@ -16,9 +16,9 @@
 #include "differential_check.hpp"
 #include "random_policy.hpp"
 #include "support.hpp"
-#include "usegate/compiler/analyze.hpp"
 #include "usegate/base/diagnostics.hpp"
 #include "usegate/base/source.hpp"
+#include "usegate/compiler/analyze.hpp"
 
 namespace {
 
@@ -54,7 +54,8 @@ TEST_CASE("availability windows: accepted exactly when until is after from") {
     const usegate::SourceFile source("window.policy", text);
     const compiler::PolicyAnalysis analysis = compiler::analyze_policy(source, false);
     std::string diagnostics;
-    for (const auto& diagnostic : analysis.diagnostics.all()) diagnostics += usegate::format_diagnostic(source, diagnostic);
+    for (const auto& diagnostic : analysis.diagnostics.all())
+      diagnostics += usegate::format_diagnostic(source, diagnostic);
     INFO("seed " << base << ", window #" << i << "\n" << text << diagnostics);
     equal += until == from ? 1 : 0;
     if (until > from) {

@@ -13,7 +13,9 @@
 namespace usegate::differential {
 namespace {
 
-int uniform(std::mt19937_64& rng, int low, int high) { return std::uniform_int_distribution<int>(low, high)(rng); }
+int uniform(std::mt19937_64& rng, int low, int high) {
+  return std::uniform_int_distribution<int>(low, high)(rng);
+}
 
 template <typename Declaration>
 std::vector<std::size_t> positions_of(const RandomPolicy& policy) {
@@ -29,14 +31,19 @@ void collect_atoms(RandomCondition& condition, std::vector<RandomCondition*>& at
   for (auto& operand : condition.operands) collect_atoms(operand, atoms);
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // `-12`, `007`, `1.50`: the number literals the generator writes.
 bool is_number_literal(std::string_view text) {
   if (!text.empty() && text.front() == '-') text.remove_prefix(1);
   const auto point = text.find('.');
-  const auto digits = [](std::string_view part) { return !part.empty() && std::all_of(part.begin(), part.end(), is_digit); };
-  return point == std::string_view::npos ? digits(text) : digits(text.substr(0, point)) && digits(text.substr(point + 1));
+  const auto digits = [](std::string_view part) {
+    return !part.empty() && std::all_of(part.begin(), part.end(), is_digit);
+  };
+  return point == std::string_view::npos ? digits(text)
+                                         : digits(text.substr(0, point)) && digits(text.substr(point + 1));
 }
 
 // Epoch seconds of `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ`; nothing for any other text.
@@ -118,7 +125,8 @@ RandomCondition borrowed_condition(const RandomPolicy& policy, std::mt19937_64& 
 }
 
 void rename_consent(RandomCondition& condition, const std::string& from, const std::string& to) {
-  if (condition.kind == RandomCondition::Kind::atom && condition.atom == "consent " + from) condition.atom = "consent " + to;
+  if (condition.kind == RandomCondition::Kind::atom && condition.atom == "consent " + from)
+    condition.atom = "consent " + to;
   for (auto& operand : condition.operands) rename_consent(operand, from, to);
 }
 
@@ -180,7 +188,8 @@ bool mutate_policy(RandomPolicy& policy, std::mt19937_64& rng, std::string& step
       if (enums.empty()) return false;
       auto& attribute = std::get<RandomAttribute>(policy.declarations[pick(enums)]);
       if (uniform(rng, 0, 1) == 0) {
-        if (std::find(attribute.values.begin(), attribute.values.end(), "newcomer") != attribute.values.end()) return false;
+        if (std::find(attribute.values.begin(), attribute.values.end(), "newcomer") != attribute.values.end())
+          return false;
         attribute.values.push_back("newcomer");
         step = "add value newcomer to " + attribute.name;
       } else {
@@ -213,7 +222,7 @@ bool mutate_policy(RandomPolicy& policy, std::mt19937_64& rng, std::string& step
       return true;
     }
     default: {
-      policy.default_allow = !policy.default_allow ? std::optional<bool>(true)
+      policy.default_allow = !policy.default_allow   ? std::optional<bool>(true)
                              : *policy.default_allow ? std::optional<bool>(false)
                                                      : std::nullopt;
       step = "change the default";

@@ -22,32 +22,60 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // Name pools. None is a reserved word; `platform` is chosen separately.
 
-const std::vector<std::string> enum_names = {"category", "purpose", "region",     "visibility",
+const std::vector<std::string> enum_names = {"category", "purpose",   "region",        "visibility",
                                              "plan",     "recipient", "content_state", "account_type"};
 const std::vector<std::string> time_names = {"ts", "collected_at", "created"};
 const std::vector<std::string> number_names = {"age", "score", "amount"};
 const std::vector<std::string> bool_names = {"verified", "minor", "is_deleted"};
-const std::vector<std::string> setting_names = {"sharing", "grok_sharing", "ads_personalization",
-                                                "training_opt", "workspace_toggle"};
+const std::vector<std::string> setting_names = {"sharing", "grok_sharing", "ads_personalization", "training_opt",
+                                                "workspace_toggle"};
 // Enough for three settings with three former names each.
-const std::vector<std::string> former_names = {"old_sharing",  "legacy_toggle", "data_sharing_v1", "grok_data",
-                                               "personalize_ads_old", "share2023", "sharing_v0",
-                                               "opt_in_2022", "ai_training", "model_improvement",
-                                               "improve_grok", "x_data"};
-const std::vector<std::string> rule_words = {"train", "allow_posts", "eu_pause", "minors",
-                                             "protected", "Grok_use", "r", "dm", "window"};
+const std::vector<std::string> former_names = {
+    "old_sharing", "legacy_toggle", "data_sharing_v1", "grok_data",         "personalize_ads_old", "share2023",
+    "sharing_v0",  "opt_in_2022",   "ai_training",     "model_improvement", "improve_grok",        "x_data"};
+const std::vector<std::string> rule_words = {"train",    "allow_posts", "eu_pause", "minors", "protected",
+                                             "Grok_use", "r",           "dm",       "window"};
 // Enum values: short and long, shared 16-byte prefixes (the runtime compares the first
 // sixteen bytes as integers), upper case, digits, underscores.
-const std::vector<std::string> value_words = {
-    "post",          "interaction", "input",      "result",     "direct_message",
-    "training",      "fine_tuning", "realtime_answers", "ads",  "search",
-    "US",            "EU",          "UK",         "other_region", "public",
-    "protected",     "deleted",     "draft",      "private_message", "consumer",
-    "team",          "enterprise",  "API",        "first_party", "affiliate",
-    "licensee",      "interaction_with_grok_a", "interaction_with_grok_b",
-    "interaction_with_grok_aa",     "a",          "b",          "x1",
-    "Zeta",          "_under",      "v_9",        "abcdefgh",   "abcdefghi",
-    "abcdefghijklmnop",             "abcdefghijklmnopq"};
+const std::vector<std::string> value_words = {"post",
+                                              "interaction",
+                                              "input",
+                                              "result",
+                                              "direct_message",
+                                              "training",
+                                              "fine_tuning",
+                                              "realtime_answers",
+                                              "ads",
+                                              "search",
+                                              "US",
+                                              "EU",
+                                              "UK",
+                                              "other_region",
+                                              "public",
+                                              "protected",
+                                              "deleted",
+                                              "draft",
+                                              "private_message",
+                                              "consumer",
+                                              "team",
+                                              "enterprise",
+                                              "API",
+                                              "first_party",
+                                              "affiliate",
+                                              "licensee",
+                                              "interaction_with_grok_a",
+                                              "interaction_with_grok_b",
+                                              "interaction_with_grok_aa",
+                                              "a",
+                                              "b",
+                                              "x1",
+                                              "Zeta",
+                                              "_under",
+                                              "v_9",
+                                              "abcdefgh",
+                                              "abcdefghi",
+                                              "abcdefghijklmnop",
+                                              "abcdefghijklmnopq"};
 const std::vector<std::string> platform_words = {"web", "ios", "android", "desktop", "api_client"};
 
 // Whole seconds the policies compare times with: the X and Meta dates, leap days, the ends
@@ -67,9 +95,9 @@ const std::vector<std::int64_t> notable_times = {
     2147483648,    // 2038-01-19T03:14:08Z
 };
 
-const std::vector<std::string> special_numbers = {"0",   "-0",      "007",  "1.50", "1000000",
-                                                  "0.1", "18",      "-1",   "65",   "99999999999",
-                                                  "0.000001", "-0.5", "13", "2.675", "-273.15"};
+const std::vector<std::string> special_numbers = {"0",        "-0",   "007", "1.50",  "1000000",
+                                                  "0.1",      "18",   "-1",  "65",    "99999999999",
+                                                  "0.000001", "-0.5", "13",  "2.675", "-273.15"};
 
 const char* const comparison_operators[] = {"==", "!=", "<", "<=", ">", ">="};
 
@@ -123,8 +151,9 @@ class Generator {
 
     const int default_kind = uniform(0, 2);
     if (default_kind < 2) policy_.default_allow = default_kind == 0;
-    policy_.default_position = chance(0.85) ? policy_.declarations.size()
-                                            : static_cast<std::size_t>(uniform(0, static_cast<int>(policy_.declarations.size())));
+    policy_.default_position =
+        chance(0.85) ? policy_.declarations.size()
+                     : static_cast<std::size_t>(uniform(0, static_cast<int>(policy_.declarations.size())));
     return std::move(policy_);
   }
 
@@ -236,7 +265,8 @@ class Generator {
     std::int64_t from = 1704067200 + static_cast<std::int64_t>(uniform(0, 800)) * 86400;
     if (chance(0.3)) from += uniform(1, 86399);
     static const std::vector<std::int64_t> lengths = {1, 2, 60, 86399, 86400, 86401, 7 * 86400};
-    const std::int64_t until = from + (chance(0.4) ? pick(lengths) : static_cast<std::int64_t>(uniform(1, 400)) * 86400);
+    const std::int64_t until =
+        from + (chance(0.4) ? pick(lengths) : static_cast<std::int64_t>(uniform(1, 400)) * 86400);
     if (chance(0.6)) line.from = from;
     if (chance(0.45)) line.until = until;
     if (line.from) line.text += " from " + time_literal(*line.from);
@@ -258,8 +288,8 @@ class Generator {
 
   // ------------------------------------------------------------------ literal pools
   struct Pool {
-    std::vector<std::int64_t> times;    // whole seconds
-    std::vector<std::string> numbers;   // literal text
+    std::vector<std::int64_t> times;   // whole seconds
+    std::vector<std::string> numbers;  // literal text
   };
 
   Pool time_pool(int count) {
@@ -334,9 +364,11 @@ class Generator {
   void name_wide_pools(std::vector<RandomDeclaration>& statements) {
     std::vector<std::pair<std::string, const Pool*>> wide;
     for (std::size_t i = 0; i < attributes_.size(); ++i) {
-      if (pool_size(pools_[i]) >= static_cast<std::size_t>(wide_pool_minimum)) wide.emplace_back(attributes_[i].name, &pools_[i]);
+      if (pool_size(pools_[i]) >= static_cast<std::size_t>(wide_pool_minimum))
+        wide.emplace_back(attributes_[i].name, &pools_[i]);
     }
-    if (uses_now_ && pool_size(now_pool_) >= static_cast<std::size_t>(wide_pool_minimum)) wide.emplace_back("now", &now_pool_);
+    if (uses_now_ && pool_size(now_pool_) >= static_cast<std::size_t>(wide_pool_minimum))
+      wide.emplace_back("now", &now_pool_);
     std::vector<RandomRule*> rules;
     for (auto& statement : statements) {
       if (auto* rule = std::get_if<RandomRule>(&statement)) rules.push_back(rule);
@@ -402,7 +434,8 @@ class Generator {
     }
     if (kind <= 7) {
       if (pool_size(pool) >= static_cast<std::size_t>(wide_pool_minimum) && chance(0.5)) {
-        return pool_set_atom(subject, pool, static_cast<std::size_t>(uniform(1, static_cast<int>(pool_size(pool)))), kind == 7);
+        return pool_set_atom(subject, pool, static_cast<std::size_t>(uniform(1, static_cast<int>(pool_size(pool)))),
+                             kind == 7);
       }
       std::vector<std::string> literals;
       const int count = uniform(1, 3);
@@ -428,7 +461,8 @@ class Generator {
         if (kind <= 2) return name + " == " + pick(attribute.values);
         if (kind <= 3) return name + " != " + pick(attribute.values);
         if (kind <= 7) {
-          std::vector<std::string> values = sample(attribute.values, uniform(1, static_cast<int>(attribute.values.size())));
+          std::vector<std::string> values =
+              sample(attribute.values, uniform(1, static_cast<int>(attribute.values.size())));
           if (chance(0.05)) values.push_back(values.front());  // a duplicate
           return name + (kind <= 5 ? " in " : " not in ") + value_set(values);
         }
@@ -444,8 +478,7 @@ class Generator {
         return state_test(name);
       }
       case RandomAttribute::Kind::time:
-      case RandomAttribute::Kind::number:
-        return ordered_atom(name, pools_[index]);
+      case RandomAttribute::Kind::number: return ordered_atom(name, pools_[index]);
     }
     return "true";
   }
@@ -478,9 +511,7 @@ int precedence(const RandomCondition& node) {
 std::string render_condition(const RandomCondition& node, const std::string& indent) {
   std::string text;
   switch (node.kind) {
-    case RandomCondition::Kind::atom:
-      text = node.atom;
-      break;
+    case RandomCondition::Kind::atom: text = node.atom; break;
     case RandomCondition::Kind::negation: {
       const RandomCondition& operand = node.operands.front();
       std::string inner = render_condition(operand, indent);
@@ -491,8 +522,8 @@ std::string render_condition(const RandomCondition& node, const std::string& ind
     case RandomCondition::Kind::conjunction:
     case RandomCondition::Kind::disjunction: {
       const bool conjunction = node.kind == RandomCondition::Kind::conjunction;
-      const std::string separator = node.multiline ? "\n" + indent + (conjunction ? "and " : "or ")
-                                                   : (conjunction ? " and " : " or ");
+      const std::string separator =
+          node.multiline ? "\n" + indent + (conjunction ? "and " : "or ") : (conjunction ? " and " : " or ");
       for (std::size_t i = 0; i < node.operands.size(); ++i) {
         const RandomCondition& operand = node.operands[i];
         std::string inner = render_condition(operand, indent + "  ");
@@ -594,7 +625,9 @@ std::vector<RandomCondition> condition_simplifications(const RandomCondition& no
 
 }  // namespace
 
-RandomPolicy generate_policy(std::uint64_t seed, PolicyShape shape) { return Generator(seed, shape).run(); }
+RandomPolicy generate_policy(std::uint64_t seed, PolicyShape shape) {
+  return Generator(seed, shape).run();
+}
 
 std::string RandomPolicy::render() const {
   std::string text = header;

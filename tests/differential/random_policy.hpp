@@ -37,10 +37,10 @@ struct RandomAttribute {
 // One `available` line, kept as its text and as what it means, so that a test can model
 // availability without reading the policy back.
 struct RandomAvailability {
-  std::string text;                    // the text after `available`
+  std::string text;  // the text after `available`
   std::vector<std::string> platforms;
-  std::optional<std::int64_t> from;    // epoch seconds, inclusive
-  std::optional<std::int64_t> until;   // epoch seconds, exclusive
+  std::optional<std::int64_t> from;   // epoch seconds, inclusive
+  std::optional<std::int64_t> until;  // epoch seconds, exclusive
 };
 
 struct RandomSetting {
@@ -50,9 +50,9 @@ struct RandomSetting {
   RandomCondition covers;
   std::vector<RandomAvailability> availability;
   std::vector<std::string> formerly;  // in the order written: the order records are read in
-  std::vector<int> field_order;  // a permutation of the fields: 0 label, 1 default, 2 covers,
-                                 // 3 availability, 4 formerly
-  bool semicolons = false;       // fields separated by `;` on one line
+  std::vector<int> field_order;       // a permutation of the fields: 0 label, 1 default, 2 covers,
+                                      // 3 availability, 4 formerly
+  bool semicolons = false;            // fields separated by `;` on one line
 };
 
 struct RandomRule {

@@ -21,14 +21,22 @@ using compiler::RecordValue;
 constexpr std::int64_t earliest_second = -62167219200;  // 0000-01-01T00:00:00Z
 constexpr std::int64_t latest_second = 253402300799;    // 9999-12-31T23:59:59Z
 
-RecordValue text(std::string value) { return RecordValue::of(std::move(value)); }
-RecordValue number(double value) { return RecordValue::of(value); }
-RecordValue boolean(bool value) { return RecordValue::of(value); }
+RecordValue text(std::string value) {
+  return RecordValue::of(std::move(value));
+}
+RecordValue number(double value) {
+  return RecordValue::of(value);
+}
+RecordValue boolean(bool value) {
+  return RecordValue::of(value);
+}
 
 int uniform(std::mt19937_64& rng, int low, int high) {
   return std::uniform_int_distribution<int>(low, high)(rng);
 }
-bool chance(std::mt19937_64& rng, double p) { return std::bernoulli_distribution(p)(rng); }
+bool chance(std::mt19937_64& rng, double p) {
+  return std::bernoulli_distribution(p)(rng);
+}
 template <typename T>
 const T& pick(std::mt19937_64& rng, const std::vector<T>& items) {
   return items[static_cast<std::size_t>(uniform(rng, 0, static_cast<int>(items.size()) - 1))];
@@ -88,9 +96,9 @@ struct Offset {
   const char* text;
   int seconds;
 };
-const Offset offsets[] = {{"+02:00", 7200},    {"-05:30", -19800}, {"+00:00", 0},
-                          {"-00:00", 0},       {"+23:59", 86340},  {"-23:59", -86340},
-                          {"+05:45", 20700},   {"+14:00", 50400},  {"-12:00", -43200}};
+const Offset offsets[] = {{"+02:00", 7200},  {"-05:30", -19800}, {"+00:00", 0},
+                          {"-00:00", 0},     {"+23:59", 86340},  {"-23:59", -86340},
+                          {"+05:45", 20700}, {"+14:00", 50400},  {"-12:00", -43200}};
 
 // A time of day given as text in one of the ways the language allows, for instant `seconds`
 // plus an optional fraction.
@@ -295,8 +303,8 @@ RecordValue RecordGenerator::time_value(const AttributeInfo& attribute, std::mt1
 }
 
 std::vector<RecordValue> RecordGenerator::consent_values() {
-  return {text("on"), text("off"), boolean(true), boolean(false), RecordValue::null(), text("OFF"), text("ON"),
-          text("maybe"), number(1), number(0), text(""), RecordValue::composite()};
+  return {text("on"),    text("off"), boolean(true), boolean(false), RecordValue::null(),     text("OFF"), text("ON"),
+          text("maybe"), number(1),   number(0),     text(""),       RecordValue::composite()};
 }
 
 void RecordGenerator::add_consent(const SettingInfo& setting, FieldMap& consent, std::mt19937_64& rng) const {
@@ -361,8 +369,8 @@ std::vector<RecordValue> RecordGenerator::attribute_edges(const AttributeInfo& a
           edges.push_back(number(value));
         }
       }
-      edges.insert(edges.end(), {text("18"), boolean(true), number(std::numeric_limits<double>::quiet_NaN()),
-                                 number(infinity)});
+      edges.insert(edges.end(),
+                   {text("18"), boolean(true), number(std::numeric_limits<double>::quiet_NaN()), number(infinity)});
       break;
     case AttributeKind::time:
       for (const std::int64_t c : attribute.seconds) {
@@ -381,8 +389,8 @@ std::vector<RecordValue> RecordGenerator::attribute_edges(const AttributeInfo& a
         if (writable_year(c + 7200)) edges.push_back(text(datetime_text(c + 7200, "+02:00")));
         if (c % 86400 == 0 && writable_year(c)) edges.push_back(text(date_text(c)));
       }
-      edges.insert(edges.end(), {text("2024-02-30"), text("2024-07-26T12:00:00"), text("yesterday"), number(1e12),
-                                 boolean(true)});
+      edges.insert(edges.end(),
+                   {text("2024-02-30"), text("2024-07-26T12:00:00"), text("yesterday"), number(1e12), boolean(true)});
       break;
   }
   return edges;

@@ -37,9 +37,9 @@ class RecordGenerator {
   struct AttributeInfo {
     std::string name;
     compiler::AttributeKind kind = compiler::AttributeKind::enumeration;
-    std::vector<std::string> values;      // enumerations
-    std::vector<std::int64_t> seconds;    // times: the constants, whole seconds
-    std::vector<double> numbers;          // numbers: the constants
+    std::vector<std::string> values;    // enumerations
+    std::vector<std::int64_t> seconds;  // times: the constants, whole seconds
+    std::vector<double> numbers;        // numbers: the constants
   };
   struct SettingInfo {
     std::string name;
@@ -53,10 +53,10 @@ class RecordGenerator {
   void add_consent(const SettingInfo& setting, compiler::FieldMap& consent, std::mt19937_64& rng) const;
   [[nodiscard]] std::vector<compiler::RecordValue> attribute_edges(const AttributeInfo& attribute) const;
 
-  std::vector<AttributeInfo> attributes_;   // declared attributes, `now` left out
+  std::vector<AttributeInfo> attributes_;  // declared attributes, `now` left out
   std::vector<SettingInfo> settings_;
-  std::vector<std::int64_t> now_seconds_;   // the constants `now` is compared with
-  std::vector<std::string> all_values_;     // every enum value of the policy
+  std::vector<std::int64_t> now_seconds_;  // the constants `now` is compared with
+  std::vector<std::string> all_values_;    // every enum value of the policy
 };
 
 // A record as JSON-ish text, for failure messages:

@@ -71,7 +71,8 @@ void check_texts(const RandomPolicy& random, const Policy& policy, const std::st
     std::string id;
     std::optional<std::string> written;
     if (const auto* rule = std::get_if<RandomRule>(&declaration)) id = rule->id, written = rule->description;
-    if (const auto* setting = std::get_if<RandomSetting>(&declaration)) id = "optout_" + setting->name, written = setting->label;
+    if (const auto* setting = std::get_if<RandomSetting>(&declaration))
+      id = "optout_" + setting->name, written = setting->label;
     if (id.empty() || !written) continue;
     const auto reason = policy.find_reason(id);
     INFO(reproduce);
@@ -109,10 +110,9 @@ void check_layout_boundary(const std::string& text, const Policy& policy, const 
 void run_block(int block) {
   const Scale size = scale();
   const std::uint64_t base = base_seed();
-  MESSAGE("differential block " << block << ": base seed " << base
-                                << " (USEGATE_SEED=" << base << " reproduces this run), "
-                                << size.policies_per_block << " policies x " << size.records_per_policy
-                                << " records");
+  MESSAGE("differential block " << block << ": base seed " << base << " (USEGATE_SEED=" << base
+                                << " reproduces this run), " << size.policies_per_block << " policies x "
+                                << size.records_per_policy << " records");
   const auto started = std::chrono::steady_clock::now();
   Tally tally;
   for (int index = 0; index < size.policies_per_block; ++index) {
@@ -120,14 +120,16 @@ void run_block(int block) {
     const RandomPolicy random = generate_policy(seed);
     const std::string text = random.render();
     std::ostringstream reproduce;
-    reproduce << "reproduce: USEGATE_SEED=" << base << " differential_tests -tc='table vs interpreter: block "
-              << block << "' (policy #" << index << ", policy seed " << seed << ")";
+    reproduce << "reproduce: USEGATE_SEED=" << base << " differential_tests -tc='table vs interpreter: block " << block
+              << "' (policy #" << index << ", policy seed " << seed << ")";
 
     // The default options, with lints on (they must not disturb a policy that checks).
     Pipeline main = run_pipeline(text, compiler::CompileOptions{}, /*run_lints=*/true);
     if (!main.table) {
       FAIL("a generated policy does not go through the pipeline\n"
-           << reproduce.str() << "\n--- policy ---\n" << text << "--- errors ---\n" << main.errors);
+           << reproduce.str() << "\n--- policy ---\n"
+           << text << "--- errors ---\n"
+           << main.errors);
     }
     const compiler::CheckedPolicy& checked = *main.checked;
     check_texts(random, main.table->policy(), reproduce.str());
@@ -145,7 +147,9 @@ void run_block(int block) {
       Pipeline diagram = run_pipeline(text, tiny);
       if (!diagram.table) {
         FAIL("a generated policy does not compile with max_dense_cells = 1\n"
-             << reproduce.str() << "\n--- policy ---\n" << text << "--- errors ---\n" << diagram.errors);
+             << reproduce.str() << "\n--- policy ---\n"
+             << text << "--- errors ---\n"
+             << diagram.errors);
       }
       variants.push_back(Variant{tiny, std::move(*diagram.table)});
     }
@@ -166,19 +170,17 @@ void run_block(int block) {
         const Disagreement minimal = shrink(random, record, variant.options);
         std::ostringstream where;
         where << reproduce.str() << ", record #" << r << ", max_dense_cells " << variant.options.max_dense_cells
-              << "\n--- original record ---\n" << describe_record(record)
-              << "\n--- original answers ---\ninterpreter: " << describe_answer(expected)
+              << "\n--- original record ---\n"
+              << describe_record(record) << "\n--- original answers ---\ninterpreter: " << describe_answer(expected)
               << "\ntable (" << variant.table.layout() << "): " << describe_answer(actual);
         FAIL(failure_report(where.str(), minimal));
       }
     }
   }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  MESSAGE("block " << block << ": " << tally.pairs << " pairs (" << tally.diagram_pairs
-                   << " on the diagram layout), " << tally.allowed << " of " << tally.decisions
-                   << " records allowed, " << tally.decided_by_rule << " decided by a rule; "
-                   << tally.naturally_diagram << " policies too large for the dense layout; "
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  MESSAGE("block " << block << ": " << tally.pairs << " pairs (" << tally.diagram_pairs << " on the diagram layout), "
+                   << tally.allowed << " of " << tally.decisions << " records allowed, " << tally.decided_by_rule
+                   << " decided by a rule; " << tally.naturally_diagram << " policies too large for the dense layout; "
                    << seconds << " s");
   // The records must reach past the default, both ways, or the comparison says little.
   CHECK(tally.allowed > tally.decisions / 50);
@@ -189,12 +191,28 @@ void run_block(int block) {
 
 }  // namespace
 
-TEST_CASE("table vs interpreter: block 0") { run_block(0); }
-TEST_CASE("table vs interpreter: block 1") { run_block(1); }
-TEST_CASE("table vs interpreter: block 2") { run_block(2); }
-TEST_CASE("table vs interpreter: block 3") { run_block(3); }
-TEST_CASE("table vs interpreter: block 4") { run_block(4); }
-TEST_CASE("table vs interpreter: block 5") { run_block(5); }
-TEST_CASE("table vs interpreter: block 6") { run_block(6); }
-TEST_CASE("table vs interpreter: block 7") { run_block(7); }
+TEST_CASE("table vs interpreter: block 0") {
+  run_block(0);
+}
+TEST_CASE("table vs interpreter: block 1") {
+  run_block(1);
+}
+TEST_CASE("table vs interpreter: block 2") {
+  run_block(2);
+}
+TEST_CASE("table vs interpreter: block 3") {
+  run_block(3);
+}
+TEST_CASE("table vs interpreter: block 4") {
+  run_block(4);
+}
+TEST_CASE("table vs interpreter: block 5") {
+  run_block(5);
+}
+TEST_CASE("table vs interpreter: block 6") {
+  run_block(6);
+}
+TEST_CASE("table vs interpreter: block 7") {
+  run_block(7);
+}
 static_assert(block_count == 8, "one TEST_CASE per block");

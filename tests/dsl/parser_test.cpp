@@ -68,10 +68,10 @@ TEST_CASE("a byte order mark and CRLF line ends are accepted") {
 TEST_CASE("after a syntax error the parser resumes at the next declaration") {
   const auto parsed = parse(
       "policy p \"t\"\n"
-      "allow a purpose == training\n"    // missing `when`
+      "allow a purpose == training\n"  // missing `when`
       "  and more stuff\n"
       "enum purpose { training }\n"
-      "deny b when purpose ==\n"         // missing value
+      "deny b when purpose ==\n"  // missing value
       "allow c when purpose == training\n");
   const auto& diagnostics = parsed.diagnostics.all();
   REQUIRE(diagnostics.size() == 2);
@@ -98,17 +98,23 @@ TEST_CASE("syntax errors are described in words, never by grammar rule") {
       {"allow when a\n", "`when` is a reserved word and cannot be used as a name", 1, 7},
       {"allow r when (a and b\n", "expected `)`, found end of line", 1, 22},
       {"allow r when (a and b", "expected `)`, found end of file", 1, 22},
-      {"allow r when a and # more later\n\ndeny s when b\n", "expected a condition after `and`, found end of line", 1, 19},
+      {"allow r when a and # more later\n\ndeny s when b\n", "expected a condition after `and`, found end of line", 1,
+       19},
       {"allow r when a b\n", "expected `and`, `or` or a new declaration after the condition, found `b`", 1, 16},
       {"enum e { a b }\n", "expected `,` or `}` in the enum values, found `b`", 1, 12},
-      {"setting s { colour red }\n", "expected a setting field (`label`, `default`, `covers`, `available`, `formerly`) or `}`, found `colour`", 1, 13},
+      {"setting s { colour red }\n",
+       "expected a setting field (`label`, `default`, `covers`, `available`, `formerly`) or `}`, found `colour`", 1,
+       13},
       {"allow r \"unterminated when a\n", "unterminated string", 1, 9},
       {"default allowed\n", "expected `allow` or `deny` after `default`, found `allowed`", 1, 9},
       {"allow r when a\ndefault allowed\n", "expected `allow` or `deny` after `default`, found `allowed`", 2, 9},
       {"enum e { on, off }\n", "`on` is a reserved word and cannot be used as a name", 1, 10},
       {"allow r when a not b\n", "expected `in` after `not`, found `b`", 1, 20},
       {"allow r when a is here\n", "expected `missing`, `unknown` or `known` after `is`, found `here`", 1, 19},
-      {"frobnicate\n", "expected a declaration (`policy`, `version`, `source`, `enum`, `time`, `number`, `bool`, `setting`, `allow`, `deny`, `default`), found `frobnicate`", 1, 1},
+      {"frobnicate\n",
+       "expected a declaration (`policy`, `version`, `source`, `enum`, `time`, `number`, `bool`, `setting`, `allow`, "
+       "`deny`, `default`), found `frobnicate`",
+       1, 1},
   };
   for (const auto& c : cases) {
     const auto parsed = parse(c.text);

@@ -71,8 +71,8 @@ struct Outcome {
 
 // Runs the program in `folder`; its output goes to files in `scratch`, so neither stream can
 // block the other.
-std::optional<Outcome> run(const std::string& program, const std::vector<std::string>& words,
-                           const fs::path& folder, const fs::path& scratch) {
+std::optional<Outcome> run(const std::string& program, const std::vector<std::string>& words, const fs::path& folder,
+                           const fs::path& scratch) {
   const fs::path input = fs::exists(folder / "stdin") ? folder / "stdin" : fs::path("/dev/null");
   const fs::path out_path = scratch / "stdout";
   const fs::path err_path = scratch / "stderr";
@@ -87,8 +87,8 @@ std::optional<Outcome> run(const std::string& program, const std::vector<std::st
     const int in = ::open(input.c_str(), O_RDONLY);
     const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (in < 0 || out < 0 || err < 0 || ::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 ||
-        ::dup2(err, 2) < 0 || ::chdir(folder.c_str()) != 0) {
+    if (in < 0 || out < 0 || err < 0 || ::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0 ||
+        ::chdir(folder.c_str()) != 0) {
       ::_exit(127);
     }
     // Messages from the C library (`No such file or directory`) in one language everywhere.

@@ -33,11 +33,9 @@ struct Edit {
 };
 
 // The edit script from `expected` to `actual`, in order.
-std::vector<Edit> edits_of(const std::vector<std::string_view>& expected,
-                           const std::vector<std::string_view>& actual) {
+std::vector<Edit> edits_of(const std::vector<std::string_view>& expected, const std::vector<std::string_view>& actual) {
   std::size_t prefix = 0;
-  while (prefix < expected.size() && prefix < actual.size() && expected[prefix] == actual[prefix])
-    ++prefix;
+  while (prefix < expected.size() && prefix < actual.size() && expected[prefix] == actual[prefix]) ++prefix;
   std::size_t suffix = 0;
   while (suffix < expected.size() - prefix && suffix < actual.size() - prefix &&
          expected[expected.size() - 1 - suffix] == actual[actual.size() - 1 - suffix]) {
@@ -52,14 +50,11 @@ std::vector<Edit> edits_of(const std::vector<std::string_view>& expected,
     // common[i][j]: the longest common subsequence of expected[prefix + i..] and actual[prefix +
     // j..].
     std::vector<std::uint32_t> common((n + 1) * (m + 1), 0);
-    const auto at = [&](std::size_t i, std::size_t j) -> std::uint32_t& {
-      return common[i * (m + 1) + j];
-    };
+    const auto at = [&](std::size_t i, std::size_t j) -> std::uint32_t& { return common[i * (m + 1) + j]; };
     for (std::size_t i = n; i-- > 0;) {
       for (std::size_t j = m; j-- > 0;) {
-        at(i, j) = expected[prefix + i] == actual[prefix + j]
-                       ? at(i + 1, j + 1) + 1
-                       : std::max(at(i + 1, j), at(i, j + 1));
+        at(i, j) =
+            expected[prefix + i] == actual[prefix + j] ? at(i + 1, j + 1) + 1 : std::max(at(i + 1, j), at(i, j + 1));
       }
     }
     std::size_t i = 0, j = 0;
@@ -76,8 +71,7 @@ std::vector<Edit> edits_of(const std::vector<std::string_view>& expected,
     for (std::size_t i = 0; i < n; ++i) edits.push_back({Op::remove, prefix + i, prefix});
     for (std::size_t j = 0; j < m; ++j) edits.push_back({Op::add, prefix + n, prefix + j});
   }
-  for (std::size_t k = 0; k < suffix; ++k)
-    edits.push_back({Op::keep, prefix + n + k, prefix + m + k});
+  for (std::size_t k = 0; k < suffix; ++k) edits.push_back({Op::keep, prefix + n + k, prefix + m + k});
   return edits;
 }
 
@@ -96,23 +90,21 @@ std::string range_text(std::size_t first, std::size_t count) {
 
 }  // namespace
 
-std::string unified_diff(std::string_view expected, std::string_view actual,
-                         std::string_view expected_name, std::string_view actual_name) {
+std::string unified_diff(std::string_view expected, std::string_view actual, std::string_view expected_name,
+                         std::string_view actual_name) {
   if (expected == actual) return {};
   const auto expected_lines = lines_of(expected);
   const auto actual_lines = lines_of(actual);
   const std::vector<Edit> edits = edits_of(expected_lines, actual_lines);
 
-  std::string out =
-      "--- " + std::string(expected_name) + "\n+++ " + std::string(actual_name) + "\n";
+  std::string out = "--- " + std::string(expected_name) + "\n+++ " + std::string(actual_name) + "\n";
   std::size_t next = 0;
   while (next < edits.size()) {
     const auto change = std::find_if(edits.begin() + static_cast<std::ptrdiff_t>(next), edits.end(),
                                      [](const Edit& edit) { return edit.op != Op::keep; });
     if (change == edits.end()) break;
     const std::size_t first_change = static_cast<std::size_t>(change - edits.begin());
-    const std::size_t begin =
-        first_change > next + context_lines ? first_change - context_lines : next;
+    const std::size_t begin = first_change > next + context_lines ? first_change - context_lines : next;
     // The hunk runs on while the next change is within twice the context of the last one.
     std::size_t end = first_change;
     std::size_t last_change = first_change;

@@ -9,7 +9,6 @@ namespace usegate::testing {
 // Empty when the texts are equal. Lines are compared with their line ends, so a missing final
 // newline shows as `\ No newline at end of file`.
 [[nodiscard]] std::string unified_diff(std::string_view expected, std::string_view actual,
-                                       std::string_view expected_name,
-                                       std::string_view actual_name);
+                                       std::string_view expected_name, std::string_view actual_name);
 
 }  // namespace usegate::testing

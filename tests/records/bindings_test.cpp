@@ -61,7 +61,8 @@ std::string render(const Bindings& bindings) {
     out += attribute.attribute + (attribute.variable ? "" : " (untested)") + ": ";
     out += attribute.constant ? "constant " + *attribute.constant : "field " + path_text(attribute.path);
     for (const auto& [from, to] : attribute.value_map) out += " " + from + "->" + to;
-    if (attribute.time_format != records::TimeFormat::automatic) out += std::string(" time ") + format_name(attribute.time_format);
+    if (attribute.time_format != records::TimeFormat::automatic)
+      out += std::string(" time ") + format_name(attribute.time_format);
     out += "\n";
   }
   for (const auto& setting : bindings.settings) {
@@ -166,8 +167,7 @@ TEST_CASE("bindings: each kind of mistake, with its exact message and position")
     const char* expected;
   };
   const Case cases[] = {
-      {"- a\n",
-       "error: b.yaml:1:1: error: expected a map with `user`, `attributes` and `settings`"},
+      {"- a\n", "error: b.yaml:1:1: error: expected a map with `user`, `attributes` and `settings`"},
       {"users: id\n",
        "error: b.yaml:1:1: error: unknown key `users` in the bindings\n"
        " = help: did you mean `user`?"},
@@ -179,17 +179,14 @@ TEST_CASE("bindings: each kind of mistake, with its exact message and position")
       {"settings:\n  sharring: x\n",
        "error: b.yaml:2:3: error: unknown setting `sharring`\n"
        " = help: did you mean `sharing`?"},
-      {"attributes: [purpose]\n",
-       "error: b.yaml:1:13: error: expected a map from attribute names to fields"},
-      {"settings: x\n",
-       "error: b.yaml:1:11: error: expected a map from setting names to fields"},
+      {"attributes: [purpose]\n", "error: b.yaml:1:13: error: expected a map from attribute names to fields"},
+      {"settings: x\n", "error: b.yaml:1:11: error: expected a map from setting names to fields"},
       {"attributes:\n  category: {field: type, valuse: {a: post}}\n",
        "error: b.yaml:2:27: error: unknown key `valuse` in attribute `category`\n"
        " = help: did you mean `values`?"},
       {"attributes:\n  purpose: {field: p, constant: training}\n",
        "error: b.yaml:2:33: error: attribute `purpose` has both a `field` and a `constant`"},
-      {"attributes:\n  purpose: {constant: [training]}\n",
-       "error: b.yaml:2:23: error: expected a single value"},
+      {"attributes:\n  purpose: {constant: [training]}\n", "error: b.yaml:2:23: error: expected a single value"},
       {"attributes:\n  purpose: {constant: trainnig}\n",
        "error: b.yaml:2:23: error: `trainnig` is not a value of `purpose`\n"
        " = help: did you mean `training`?"},
@@ -202,7 +199,8 @@ TEST_CASE("bindings: each kind of mistake, with its exact message and position")
       {"attributes:\n  age: {constant: eighteen}\n",
        "error: b.yaml:2:19: error: `eighteen` is not a number, and `age` is a number"},
       {"attributes:\n  ts: {constant: 2024-02-30}\n",
-       "error: b.yaml:2:18: error: `2024-02-30` is not a time (write `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM:SSZ` or epoch seconds)"},
+       "error: b.yaml:2:18: error: `2024-02-30` is not a time (write `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM:SSZ` or epoch "
+       "seconds)"},
       {"attributes:\n  age: {values: {x: '1'}}\n",
        "error: b.yaml:2:17: error: `values` maps record values to enum or bool values, and `age` is a number"},
       {"attributes:\n  category: {values: [post]}\n",
@@ -214,23 +212,23 @@ TEST_CASE("bindings: each kind of mistake, with its exact message and position")
        " = help: the formats: `auto`, `iso8601`, `epoch_seconds`, `epoch_milliseconds`"},
       {"attributes:\n  region: geo..region\n",
        "error: b.yaml:2:11: error: bad field path `geo..region`: empty segment"},
-      {"attributes:\n  region: []\n",
-       "error: b.yaml:2:11: error: expected at least one key in the field path"},
+      {"attributes:\n  region: []\n", "error: b.yaml:2:11: error: expected at least one key in the field path"},
       {"attributes:\n  region: [geo, [a]]\n",
        "error: b.yaml:2:17: error: expected a key: each item of a field path list is one key"},
       {"attributes:\n  region: \"geo\\tregion\"\n",
        "error: b.yaml:2:11: error: a field path cannot hold control characters\n"
        " = help: name the field by its key as it is written in the records"},
       {"attributes:\n  region: media[0].region\n",
-       "error: b.yaml:2:11: error: bad field path `media[0].region`: a path names object keys, and arrays are not supported\n"
-       " = help: bind a field outside the array, or have the pipeline copy the element to a field of its own; a key that holds `[`, `]` or `.` is written as a list of keys, such as `[media, \"a.b[0]\"]`"},
+       "error: b.yaml:2:11: error: bad field path `media[0].region`: a path names object keys, and arrays are not "
+       "supported\n"
+       " = help: bind a field outside the array, or have the pipeline copy the element to a field of its own; a key "
+       "that holds `[`, `]` or `.` is written as a list of keys, such as `[media, \"a.b[0]\"]`"},
       {"attributes:\n  region: {field: {a: b}}\n",
        "error: b.yaml:2:19: error: expected a field path such as `geo.region`"},
       {"settings:\n  sharing: {field: a, keys: b}\n",
        "error: b.yaml:2:23: error: unknown key `keys` in setting `sharing`\n"
        " = help: did you mean `key`?"},
-      {"attributes: {purpose: [\n",
-       "error: b.yaml:2:1: error: end of sequence flow not found"},
+      {"attributes: {purpose: [\n", "error: b.yaml:2:1: error: end of sequence flow not found"},
   };
   for (const Case& c : cases) {
     INFO(c.yaml);
@@ -238,7 +236,8 @@ TEST_CASE("bindings: each kind of mistake, with its exact message and position")
   }
 }
 
-TEST_CASE("bindings: for a policy the file was not written for, unknown names are skipped and unknown enum values kept") {
+TEST_CASE(
+    "bindings: for a policy the file was not written for, unknown names are skipped and unknown enum values kept") {
   const char* const yaml =
       "attributes:\n  regoin: geo.region\n  category: {field: type, values: {tweet: thread}}\n"
       "settings:\n  sharring: x\n  sharing: prefs.s\n";

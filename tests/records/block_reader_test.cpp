@@ -60,7 +60,8 @@ ReadResult read_file_text(const std::string& text, std::size_t block_size, std::
 
 }  // namespace
 
-TEST_CASE("block reader: a line longer than the limit is flagged, wherever the reads cut it, and the next ones are read") {
+TEST_CASE(
+    "block reader: a line longer than the limit is flagged, wherever the reads cut it, and the next ones are read") {
   // Lines of exactly the limit pass; one byte more is too long, as is a long line at the end
   // without a newline and a long line of blanks (which is no blank line).
   const std::string input = "a\n" + std::string(20, 'x') + "\n" + std::string(21, 'y') + "\r\nb\n" +
@@ -68,7 +69,8 @@ TEST_CASE("block reader: a line longer than the limit is flagged, wherever the r
   const std::vector<ReadLine> expected{{1, "a"},          {2, std::string(20, 'x')}, {3, "<too long>"}, {4, "b"},
                                        {5, "<too long>"}, {6, "<too long>"},         {7, ""},           {8, "c"},
                                        {9, "<too long>"}};
-  for (const std::size_t block_size : {std::size_t{1}, std::size_t{7}, std::size_t{16}, std::size_t{64}, std::size_t{4096}}) {
+  for (const std::size_t block_size :
+       {std::size_t{1}, std::size_t{7}, std::size_t{16}, std::size_t{64}, std::size_t{4096}}) {
     INFO("block size " << block_size);
     CHECK(read_file_text(input, block_size, 20, "block-reader-too-long").lines == expected);
   }
@@ -129,7 +131,8 @@ std::vector<std::string> lines_with_raw(const std::string& text, std::size_t blo
   InputBlock block;
   while (reader.next(block)) {
     // Every block ends in the zero padding the parser may read.
-    for (std::size_t i = 0; i < usegate::records::parse_padding; ++i) REQUIRE(block.bytes.data()[block.size + i] == '\0');
+    for (std::size_t i = 0; i < usegate::records::parse_padding; ++i)
+      REQUIRE(block.bytes.data()[block.size + i] == '\0');
     BlockLines block_lines(block);
     InputLine line;
     while (block_lines.next(line)) {
@@ -164,7 +167,8 @@ TEST_CASE("block reader: line ends, blank lines and a missing final newline, wha
       {"\xEF\xBB\xBF{}\n\xEF\xBB\xBF{}\n", {"1|{}|{}\n|record", "2|\xEF\xBB\xBF{}|\xEF\xBB\xBF{}\n|record"}},
   };
   for (const Case& c : cases) {
-    for (const std::size_t block_size : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{5}, std::size_t{4096}}) {
+    for (const std::size_t block_size :
+         {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{5}, std::size_t{4096}}) {
       INFO("input `" << c.input << "`, block size " << block_size);
       CHECK(lines_with_raw(c.input, block_size) == c.expected);
     }

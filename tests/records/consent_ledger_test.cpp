@@ -13,9 +13,9 @@
 #include "support.hpp"
 #include "usegate/compiler/analyze.hpp"
 #include "usegate/compiler/compile.hpp"
-#include "usegate/runtime/compiled_policy.hpp"
 #include "usegate/records/consent_ledger.hpp"
 #include "usegate/records/subject_key.hpp"
+#include "usegate/runtime/compiled_policy.hpp"
 #include "usegate/usegate.hpp"
 
 namespace {
@@ -45,7 +45,9 @@ allow train when purpose == training
 
 constexpr std::int64_t september = 1725148800;  // 2024-09-01
 
-Policy load_policy() { return usegate::testing::policy_from_text("consent.policy", policy_text); }
+Policy load_policy() {
+  return usegate::testing::policy_from_text("consent.policy", policy_text);
+}
 
 ConsentLedger read_ledger(const Policy& policy, const std::string& changes, std::int64_t now = september) {
   std::FILE* file = std::tmpfile();
@@ -109,19 +111,19 @@ std::vector<Note> notes_of(const ConsentLedger& ledger) {
 TEST_CASE("consent ledger: subjects match by value — 50, 50.0, 5e1 and \"50\" are one subject") {
   const Policy policy = load_policy();
   const std::size_t renamed = setting_index(policy, "renamed");
-  const ConsentLedger ledger = read_ledger(
-      policy, change("50.0", R"("off")") +                                 // 1
-                  change(R"("050")", R"("on")") +                          // 2: another subject
-                  change("18446744073709551615", R"("off")") +             // 3
-                  change("1.50", R"("off")") +                             // 4
-                  change("-0", R"("off")") +                               // 5
-                  change("-7e0", R"("off")") +                             // 6
-                  change(R"("u1")", R"("off")") +                          // 7
-                  change(R"("7")", R"("off")") +                           // 8
-                  change("5e1", R"("on")", "2024-08-03") +                 // 9: the same subject as line 1, later
-                  change(R"("50")", R"("off")", "2024-08-04") +            // 10: and again
-                  // 11: an integer beyond 64 bits, refused as in records: readers disagree on it
-                  change("123456789012345678901234", R"("off")"));
+  const ConsentLedger ledger =
+      read_ledger(policy, change("50.0", R"("off")") +                       // 1
+                              change(R"("050")", R"("on")") +                // 2: another subject
+                              change("18446744073709551615", R"("off")") +   // 3
+                              change("1.50", R"("off")") +                   // 4
+                              change("-0", R"("off")") +                     // 5
+                              change("-7e0", R"("off")") +                   // 6
+                              change(R"("u1")", R"("off")") +                // 7
+                              change(R"("7")", R"("off")") +                 // 8
+                              change("5e1", R"("on")", "2024-08-03") +       // 9: the same subject as line 1, later
+                              change(R"("50")", R"("off")", "2024-08-04") +  // 10: and again
+                              // 11: an integer beyond 64 bits, refused as in records: readers disagree on it
+                              change("123456789012345678901234", R"("off")"));
   CHECK(ledger.applied() == 10);
   CHECK(ledger.rejected() == 1);
   CHECK(ledger.rejected_by_cause().at("number_out_of_range") == 1);
@@ -201,11 +203,15 @@ TEST_CASE("consent ledger: a value neither on nor off is applied as off, counted
   expected_notes.push_back(Note{line + 1, true, "bad_value_read_as_off", "value `maybe` is neither on nor off"});
   // A bad value still passes every check first: where the setting was unavailable it is
   // rejected, after `now` it is only counted as such, and neither counts as a bad value.
-  changes += R"({"user":"app","setting":"sharing","value":"maybe","platform":"ios","ts":"2024-07-30"})" "\n";
-  changes += R"({"user":"web","setting":"sharing","value":"maybe","platform":"web","ts":"2024-07-30"})" "\n";
-  changes += R"({"user":"tv","setting":"sharing","value":"maybe","platform":"tv","ts":"2024-07-30"})" "\n";
+  changes += R"({"user":"app","setting":"sharing","value":"maybe","platform":"ios","ts":"2024-07-30"})"
+             "\n";
+  changes += R"({"user":"web","setting":"sharing","value":"maybe","platform":"web","ts":"2024-07-30"})"
+             "\n";
+  changes += R"({"user":"tv","setting":"sharing","value":"maybe","platform":"tv","ts":"2024-07-30"})"
+             "\n";
   changes += change(R"("future")", R"("maybe")", "2024-10-01");
-  expected_notes.push_back(Note{line + 3, false, "unavailable", "setting `sharing` could not be changed on ios at that time"});
+  expected_notes.push_back(
+      Note{line + 3, false, "unavailable", "setting `sharing` could not be changed on ios at that time"});
   expected_notes.push_back(Note{line + 4, true, "bad_value_read_as_off", "value `maybe` is neither on nor off"});
   expected_notes.push_back(Note{line + 5, false, "unknown_platform", "the policy has no platform `tv`"});
 
@@ -222,7 +228,8 @@ TEST_CASE("consent ledger: a value neither on nor off is applied as off, counted
   CHECK(ledger.bad_values_read_as_off() == std::size(rows) + 2);
   CHECK(ledger.rejected() == 2);
   CHECK(ledger.after_now() == 1);
-  CHECK(ledger.rejected_by_cause() == std::map<std::string, std::uint64_t>{{"unavailable", 1}, {"unknown_platform", 1}});
+  CHECK(ledger.rejected_by_cause() ==
+        std::map<std::string, std::uint64_t>{{"unavailable", 1}, {"unknown_platform", 1}});
   CHECK(ledger.rejected_by_setting()[sharing] == 2);
   CHECK(notes_of(ledger) == expected_notes);
 }
@@ -242,26 +249,37 @@ TEST_CASE("consent ledger: own name first, then the former names in the order th
       // Only the second former name has a value: it counts.
       {"a", {under("a", "second_name", R"("off")", "2024-08-02")}, false},
       // Both former names: the first one listed wins, whatever their times.
-      {"b", {under("b", "first_name", R"("on")", "2024-08-02"), under("b", "second_name", R"("off")", "2024-08-03")}, true},
-      {"c", {under("c", "second_name", R"("off")", "2024-08-02"), under("c", "first_name", R"("on")", "2024-08-03")}, true},
-      {"d", {under("d", "second_name", R"("on")", "2024-08-02"), under("d", "first_name", R"("off")", "2024-08-03")}, false},
+      {"b",
+       {under("b", "first_name", R"("on")", "2024-08-02"), under("b", "second_name", R"("off")", "2024-08-03")},
+       true},
+      {"c",
+       {under("c", "second_name", R"("off")", "2024-08-02"), under("c", "first_name", R"("on")", "2024-08-03")},
+       true},
+      {"d",
+       {under("d", "second_name", R"("on")", "2024-08-02"), under("d", "first_name", R"("off")", "2024-08-03")},
+       false},
       // The own name wins over both.
       {"e",
        {under("e", "renamed", R"("on")", "2024-08-02"), under("e", "first_name", R"("off")", "2024-08-03"),
         under("e", "second_name", R"("off")", "2024-08-04")},
        true},
       // A name set back to the default has no value: the next name in order counts.
-      {"f", {under("f", "renamed", R"("on")", "2024-08-02"), under("f", "renamed", "null", "2024-08-03"),
-             under("f", "second_name", R"("off")", "2024-08-01")},
+      {"f",
+       {under("f", "renamed", R"("on")", "2024-08-02"), under("f", "renamed", "null", "2024-08-03"),
+        under("f", "second_name", R"("off")", "2024-08-01")},
        false},
-      {"g", {under("g", "first_name", R"("on")", "2024-08-02"), under("g", "first_name", "null", "2024-08-03"),
-             under("g", "second_name", R"("off")", "2024-08-04")},
+      {"g",
+       {under("g", "first_name", R"("on")", "2024-08-02"), under("g", "first_name", "null", "2024-08-03"),
+        under("g", "second_name", R"("off")", "2024-08-04")},
        false},
       // Under one name, the last change counts.
-      {"h", {under("h", "first_name", R"("off")", "2024-08-02"), under("h", "first_name", R"("on")", "2024-08-03"),
-             under("h", "second_name", R"("off")", "2024-08-04")},
+      {"h",
+       {under("h", "first_name", R"("off")", "2024-08-02"), under("h", "first_name", R"("on")", "2024-08-03"),
+        under("h", "second_name", R"("off")", "2024-08-04")},
        true},
-      {"i", {under("i", "first_name", "null", "2024-08-02"), under("i", "second_name", "null", "2024-08-03")}, std::nullopt},
+      {"i",
+       {under("i", "first_name", "null", "2024-08-02"), under("i", "second_name", "null", "2024-08-03")},
+       std::nullopt},
   };
   std::string changes;
   for (const auto& row : rows) {
@@ -320,8 +338,8 @@ TEST_CASE("consent ledger: availability from its `from` (inclusive) until its `u
   std::string changes;
   std::uint64_t refused = 0;
   for (std::size_t i = 0; i < std::size(rows); ++i) {
-    changes += numbered(R"({"user":"u)", i) + R"(","setting":"sharing","value":"off","platform":")" +
-               rows[i].platform + R"(","ts":)" + rows[i].ts + "}\n";
+    changes += numbered(R"({"user":"u)", i) + R"(","setting":"sharing","value":"off","platform":")" + rows[i].platform +
+               R"(","ts":)" + rows[i].ts + "}\n";
     refused += rows[i].applied ? 0 : 1;
   }
   const ConsentLedger ledger = read_ledger(policy, changes);
@@ -342,22 +360,29 @@ namespace {
 TEST_CASE("consent ledger: a change is applied only if it is strict JSON with no key twice") {
   const Policy policy = load_policy();
   const std::size_t renamed = setting_index(policy, "renamed");
-  const ConsentLedger ledger = read_ledger(
-      policy,
-      // Which copy wins differs between readers: neither is applied.
-      R"({"user":"a","setting":"renamed","value":"on","value":"off","ts":"2024-08-01"})" "\n"
-      R"({"user":"b","user":"c","setting":"renamed","value":"off","ts":"2024-08-01"})" "\n"
-      R"({"user":"d","setting":"renamed","val\u0075e":"off","value":"on","ts":"2024-08-01"})" "\n"
-      // Broken values in fields the ledger does not read.
-      R"({"user":"e","setting":"renamed","value":"off","ts":"2024-08-01","note":tru})" "\n"
-      R"({"user":"f","setting":"renamed","value":"off","ts":"2024-08-01","note":[1,]})" "\n"
-      R"({"user":"g","setting":"renamed","value":"off","ts":"2024-08-01","note":1e999})" "\n"
-      // The same changes, well formed.
-      R"({"user":"h","setting":"renamed","value":"off","ts":"2024-08-01","note":{"a":[true,null,-0.5e-3]}})" "\n");
+  const ConsentLedger ledger =
+      read_ledger(policy,
+                  // Which copy wins differs between readers: neither is applied.
+                  R"({"user":"a","setting":"renamed","value":"on","value":"off","ts":"2024-08-01"})"
+                  "\n"
+                  R"({"user":"b","user":"c","setting":"renamed","value":"off","ts":"2024-08-01"})"
+                  "\n"
+                  R"({"user":"d","setting":"renamed","val\u0075e":"off","value":"on","ts":"2024-08-01"})"
+                  "\n"
+                  // Broken values in fields the ledger does not read.
+                  R"({"user":"e","setting":"renamed","value":"off","ts":"2024-08-01","note":tru})"
+                  "\n"
+                  R"({"user":"f","setting":"renamed","value":"off","ts":"2024-08-01","note":[1,]})"
+                  "\n"
+                  R"({"user":"g","setting":"renamed","value":"off","ts":"2024-08-01","note":1e999})"
+                  "\n"
+                  // The same changes, well formed.
+                  R"({"user":"h","setting":"renamed","value":"off","ts":"2024-08-01","note":{"a":[true,null,-0.5e-3]}})"
+                  "\n");
   CHECK(ledger.applied() == 1);
   CHECK(ledger.rejected() == 6);
-  CHECK(ledger.rejected_by_cause() == std::map<std::string, std::uint64_t>{
-                                          {"duplicate_key", 3}, {"invalid_json", 2}, {"number_out_of_range", 1}});
+  CHECK(ledger.rejected_by_cause() ==
+        std::map<std::string, std::uint64_t>{{"duplicate_key", 3}, {"invalid_json", 2}, {"number_out_of_range", 1}});
   for (const char* subject : {"a", "b", "c", "d", "e", "f", "g"}) CHECK(ledger.value(renamed, subject) == std::nullopt);
   CHECK(ledger.value(renamed, "h") == false);
 }
@@ -419,7 +444,9 @@ TEST_CASE("consent ledger: each rejection has its cause and message, and is neve
   CHECK(ledger.value(sharing, string_key("a")) == std::nullopt);
 }
 
-TEST_CASE("consent ledger: the last change at or before now wins, by time and not by line, and a tie goes to the later line") {
+TEST_CASE(
+    "consent ledger: the last change at or before now wins, by time and not by line, and a tie goes to the later "
+    "line") {
   const Policy policy = load_policy();
   const std::size_t renamed = setting_index(policy, "renamed");
   const std::int64_t aug_10 = 1723248000;  // 2024-08-10T00:00:00Z

@@ -87,12 +87,9 @@ const std::vector<Line>& edge_lines() {
       {R"({"x":"abc\)", RejectCause::invalid_json, "\"}\n"},
       {R"({"x":"abc"})", RejectCause::none, "\"\"\\\n"},
       // Strings across the 64-byte blocks the scan classifies.
-      {R"({"text":")" + repeated("abcdefgh", 9) + R"(","purpose":"training","category":"post"})",
-       RejectCause::none},
-      {R"({"text":")" + repeated("a\\\"cdefgh", 20) + R"(","purpose":"training","region":"EU"})",
-       RejectCause::none},
-      {R"({")" + repeated("k", 70) + R"(":1,"purpose":")" + repeated("p", 61) + R"("})",
-       RejectCause::none},
+      {R"({"text":")" + repeated("abcdefgh", 9) + R"(","purpose":"training","category":"post"})", RejectCause::none},
+      {R"({"text":")" + repeated("a\\\"cdefgh", 20) + R"(","purpose":"training","region":"EU"})", RejectCause::none},
+      {R"({")" + repeated("k", 70) + R"(":1,"purpose":")" + repeated("p", 61) + R"("})", RejectCause::none},
       // Structure.
       {R"({})", RejectCause::none},
       {R"(  {"x":[],"y":{},"z":[[1,[2]],{"a":{"b":[]}}]}  )", RejectCause::none},
@@ -124,10 +121,8 @@ const std::vector<Line>& edge_lines() {
       {R"({"x":{"a":1,"a":2}})", RejectCause::none},
       {R"({"user":"u1","grok_sharing":"off","region":"EU","visibility":"public","ts":"2024-08-01"})",
        RejectCause::none},
-      {R"({"user":7,"grok_sharing":true,"region":"XX","visibility":[1],"ts":1722470400})",
-       RejectCause::none},
-      {R"({"user":-7.5e0,"grok_sharing":null,"region":{},"visibility":"\u0070ublic","ts":1.7e9})",
-       RejectCause::none},
+      {R"({"user":7,"grok_sharing":true,"region":"XX","visibility":[1],"ts":1722470400})", RejectCause::none},
+      {R"({"user":-7.5e0,"grok_sharing":null,"region":{},"visibility":"\u0070ublic","ts":1.7e9})", RejectCause::none},
   };
   return lines;
 }
@@ -135,8 +130,7 @@ const std::vector<Line>& edge_lines() {
 // The many-key path of the repeated-key check.
 std::string many_keys(bool repeat) {
   std::string line = "{";
-  for (int i = 0; i < 40; ++i)
-    line += "\"key" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  for (int i = 0; i < 40; ++i) line += "\"key" + std::to_string(i) + "\":" + std::to_string(i) + ",";
   line += repeat ? "\"key17\":1}" : "\"key40\":1}";
   return line;
 }
@@ -162,12 +156,10 @@ TEST_CASE("text scan: each edge case decodes to its cause, and as On-Demand deco
     std::string buffer = line.text + "\n" + line.after;
     buffer.append(records::parse_padding, '\0');
     const records::InputLine input{std::string_view(buffer.data(), line.text.size()),
-                                   std::string_view(buffer.data(), line.text.size() + 1), 1,
-                                   buffer.size()};
+                                   std::string_view(buffer.data(), line.text.size() + 1), 1, buffer.size()};
     const std::string expected = records::reject_cause_name(line.cause);
     CHECK(std::string(records::reject_cause_name(scan.decode(input, scanned.data()))) == expected);
-    CHECK(std::string(records::reject_cause_name(on_demand.decode(input, exact.data()))) ==
-          expected);
+    CHECK(std::string(records::reject_cause_name(on_demand.decode(input, exact.data()))) == expected);
     if (line.cause == RejectCause::none) CHECK(scanned == exact);
   }
 }
@@ -186,8 +178,8 @@ TEST_CASE("text scan: the plain lines of a record stream are read by the scan al
   for (const std::string& line : lines) {
     std::string buffer = line;
     buffer.append(records::parse_padding, '\0');
-    CHECK(decoder.decode({std::string_view(buffer.data(), line.size()),
-                          std::string_view(buffer.data(), line.size()), 1, buffer.size()},
+    CHECK(decoder.decode({std::string_view(buffer.data(), line.size()), std::string_view(buffer.data(), line.size()), 1,
+                          buffer.size()},
                          codes.data()) == RejectCause::none);
   }
   CHECK(decoder.scanned_lines() == 4);
@@ -203,8 +195,7 @@ TEST_CASE("text scan: the vector classification of a block matches the byte-by-b
       if (round < 4) {
         block[i] = static_cast<char>(round * 64 + static_cast<int>(i));
       } else {
-        block[i] = random() % 2 == 0 ? interesting[random() % sizeof interesting]
-                                     : static_cast<char>(random() % 256);
+        block[i] = random() % 2 == 0 ? interesting[random() % sizeof interesting] : static_cast<char>(random() % 256);
       }
     }
     const auto vector = records::json_scan::classify_block(block.data());

@@ -114,29 +114,34 @@ TEST_CASE("record decoder: default bindings, values of every type, absent, null 
   const Policy& policy = test_policy();
   const records::Bindings bindings = records::default_bindings(policy);
   RecordDecoder decoder(policy, bindings, nullptr, september);
-  const std::string all_missing = "purpose=missing category=missing ts=missing age=missing verified=missing sharing=on comments=off";
-  check_cases(decoder, {
-      {R"({"purpose":"training","category":"post","ts":"2024-07-01","age":30,"verified":true})",
-       "purpose=training category=post ts=above age=above verified=true sharing=on comments=off"},
-      {R"({"purpose":"ads","category":"reply","ts":"2024-05-01","age":18,"verified":false})",
-       "purpose=ads category=reply ts=below age=at verified=false sharing=on comments=off"},
-      {"{}", all_missing},
-      {R"({"unrelated":[1,{"x":null}]})", all_missing},
-      {R"({"purpose":null,"category":null,"ts":null,"age":null,"verified":null,"sharing":null})", all_missing},
-      // Present but not readable as the attribute's type: unknown, never missing.
-      {R"({"purpose":1,"category":true,"ts":true,"age":"30","verified":"true"})",
-       "purpose=unknown category=unknown ts=unknown age=unknown verified=unknown sharing=on comments=off"},
-      {R"({"purpose":{"a":1},"category":["post"],"ts":{},"age":[],"verified":{}})",
-       "purpose=unknown category=unknown ts=unknown age=unknown verified=unknown sharing=on comments=off"},
-      // Enum values match exactly: case, escapes unescaped, no trimming.
-      {R"({"purpose":"Training","category":"po\u0073t"})",
-       "purpose=unknown category=post ts=missing age=missing verified=missing sharing=on comments=off"},
-      {R"({"purpose":"training ","category":""})",
-       "purpose=unknown category=unknown ts=missing age=missing verified=missing sharing=on comments=off"},
-      // Numbers: as numbers, whatever their spelling.
-      {R"({"age":1.8e1})", "purpose=missing category=missing ts=missing age=at verified=missing sharing=on comments=off"},
-      {R"({"age":-0.5})", "purpose=missing category=missing ts=missing age=below verified=missing sharing=on comments=off"},
-  });
+  const std::string all_missing =
+      "purpose=missing category=missing ts=missing age=missing verified=missing sharing=on comments=off";
+  check_cases(
+      decoder,
+      {
+          {R"({"purpose":"training","category":"post","ts":"2024-07-01","age":30,"verified":true})",
+           "purpose=training category=post ts=above age=above verified=true sharing=on comments=off"},
+          {R"({"purpose":"ads","category":"reply","ts":"2024-05-01","age":18,"verified":false})",
+           "purpose=ads category=reply ts=below age=at verified=false sharing=on comments=off"},
+          {"{}", all_missing},
+          {R"({"unrelated":[1,{"x":null}]})", all_missing},
+          {R"({"purpose":null,"category":null,"ts":null,"age":null,"verified":null,"sharing":null})", all_missing},
+          // Present but not readable as the attribute's type: unknown, never missing.
+          {R"({"purpose":1,"category":true,"ts":true,"age":"30","verified":"true"})",
+           "purpose=unknown category=unknown ts=unknown age=unknown verified=unknown sharing=on comments=off"},
+          {R"({"purpose":{"a":1},"category":["post"],"ts":{},"age":[],"verified":{}})",
+           "purpose=unknown category=unknown ts=unknown age=unknown verified=unknown sharing=on comments=off"},
+          // Enum values match exactly: case, escapes unescaped, no trimming.
+          {R"({"purpose":"Training","category":"po\u0073t"})",
+           "purpose=unknown category=post ts=missing age=missing verified=missing sharing=on comments=off"},
+          {R"({"purpose":"training ","category":""})",
+           "purpose=unknown category=unknown ts=missing age=missing verified=missing sharing=on comments=off"},
+          // Numbers: as numbers, whatever their spelling.
+          {R"({"age":1.8e1})",
+           "purpose=missing category=missing ts=missing age=at verified=missing sharing=on comments=off"},
+          {R"({"age":-0.5})",
+           "purpose=missing category=missing ts=missing age=below verified=missing sharing=on comments=off"},
+      });
 }
 
 TEST_CASE("record decoder: times in each format the automatic reading accepts") {
@@ -148,21 +153,22 @@ TEST_CASE("record decoder: times in each format the automatic reading accepts") 
     return "purpose=missing category=missing ts=" + cell + " age=missing verified=missing sharing=on comments=off";
   };
   check_cases(decoder, {
-      {ts(R"("2024-06-01")"), with_ts("at")},
-      {ts(R"("2024-05-31")"), with_ts("below")},
-      {ts(R"("2024-06-01T00:00:00Z")"), with_ts("at")},
-      {ts(R"("2024-06-01T00:00:00.001Z")"), with_ts("above")},
-      {ts(R"("2024-06-01T02:00:00+02:00")"), with_ts("at")},
-      {ts(R"("2024-05-31T23:00:00-01:00")"), with_ts("at")},
-      {ts("1717200000"), with_ts("at")},  // epoch seconds
-      {ts("1717199999.5"), with_ts("below")},
-      {ts(R"("2024-02-30")"), with_ts("unknown")},
-      {ts(R"("2024-06-01 00:00:00")"), with_ts("unknown")},
-      {ts(R"("yesterday")"), with_ts("unknown")},
-  });
+                           {ts(R"("2024-06-01")"), with_ts("at")},
+                           {ts(R"("2024-05-31")"), with_ts("below")},
+                           {ts(R"("2024-06-01T00:00:00Z")"), with_ts("at")},
+                           {ts(R"("2024-06-01T00:00:00.001Z")"), with_ts("above")},
+                           {ts(R"("2024-06-01T02:00:00+02:00")"), with_ts("at")},
+                           {ts(R"("2024-05-31T23:00:00-01:00")"), with_ts("at")},
+                           {ts("1717200000"), with_ts("at")},  // epoch seconds
+                           {ts("1717199999.5"), with_ts("below")},
+                           {ts(R"("2024-02-30")"), with_ts("unknown")},
+                           {ts(R"("2024-06-01 00:00:00")"), with_ts("unknown")},
+                           {ts(R"("yesterday")"), with_ts("unknown")},
+                       });
 }
 
-TEST_CASE("record decoder: settings from the record, own name first, then former names in order, bad values read as off") {
+TEST_CASE(
+    "record decoder: settings from the record, own name first, then former names in order, bad values read as off") {
   const Policy& policy = test_policy();
   const records::Bindings bindings = records::default_bindings(policy);
   RecordDecoder decoder(policy, bindings, nullptr, september);
@@ -171,18 +177,18 @@ TEST_CASE("record decoder: settings from the record, own name first, then former
            " comments=" + comments;
   };
   check_cases(decoder, {
-      {R"({"sharing":"off","comments":"on"})", consent("off", "on")},
-      {R"({"sharing":false,"comments":true})", consent("off", "on")},
-      {R"({"sharing":null})", consent("on", "off")},
-      {R"({"old_sharing":"off"})", consent("off", "off")},
-      {R"({"sharing":null,"old_sharing":"off"})", consent("off", "off")},
-      {R"({"sharing":"on","old_sharing":"off"})", consent("on", "off")},
-      {R"({"older_sharing":"off","old_sharing":"on"})", consent("on", "off")},
-      {R"({"old_sharing":null,"older_sharing":"off"})", consent("off", "off")},
-      {R"({"sharing":"maybe","comments":"ON"})", consent("off", "off") + " bad=2"},
-      {R"({"sharing":1})", consent("off", "off") + " bad=1"},
-      {R"({"sharing":{"on":true}})", consent("off", "off") + " bad=1"},
-  });
+                           {R"({"sharing":"off","comments":"on"})", consent("off", "on")},
+                           {R"({"sharing":false,"comments":true})", consent("off", "on")},
+                           {R"({"sharing":null})", consent("on", "off")},
+                           {R"({"old_sharing":"off"})", consent("off", "off")},
+                           {R"({"sharing":null,"old_sharing":"off"})", consent("off", "off")},
+                           {R"({"sharing":"on","old_sharing":"off"})", consent("on", "off")},
+                           {R"({"older_sharing":"off","old_sharing":"on"})", consent("on", "off")},
+                           {R"({"old_sharing":null,"older_sharing":"off"})", consent("off", "off")},
+                           {R"({"sharing":"maybe","comments":"ON"})", consent("off", "off") + " bad=2"},
+                           {R"({"sharing":1})", consent("off", "off") + " bad=1"},
+                           {R"({"sharing":{"on":true}})", consent("off", "off") + " bad=1"},
+                       });
 }
 
 TEST_CASE("record decoder: lines that cannot be read are rejected with their cause") {
@@ -190,23 +196,23 @@ TEST_CASE("record decoder: lines that cannot be read are rejected with their cau
   const records::Bindings bindings = records::default_bindings(policy);
   RecordDecoder decoder(policy, bindings, nullptr, september);
   check_cases(decoder, {
-      {"not json", "reject invalid_json"},
-      {"", "reject invalid_json"},
-      {R"({"purpose":"training"} {})", "reject invalid_json"},
-      {R"({"purpose":"training",})", "reject invalid_json"},
-      {R"({"x":[1,]})", "reject invalid_json"},
-      {"[1,2]", "reject not_an_object"},
-      {R"("training")", "reject not_an_object"},
-      {"null", "reject not_an_object"},
-      {R"({"purpose":"training","purpose":"ads"})", "reject duplicate_key"},
-      {R"({"purpose":"training","purp\u006fse":"ads"})", "reject duplicate_key"},
-      {R"({"x":1,"x":2})", "reject duplicate_key"},
-      {"{\"category\":\"p\xC3\x28st\"}", "reject invalid_utf8"},
-      {"{\"note\":\"\xFF\"}", "reject invalid_utf8"},
-      {R"({"age":1e999})", "reject number_out_of_range"},
-      {R"({"x":1e999})", "reject number_out_of_range"},
-      {"{\"x\":" + std::string(1100, '[') + std::string(1100, ']') + "}", "reject too_deep"},
-  });
+                           {"not json", "reject invalid_json"},
+                           {"", "reject invalid_json"},
+                           {R"({"purpose":"training"} {})", "reject invalid_json"},
+                           {R"({"purpose":"training",})", "reject invalid_json"},
+                           {R"({"x":[1,]})", "reject invalid_json"},
+                           {"[1,2]", "reject not_an_object"},
+                           {R"("training")", "reject not_an_object"},
+                           {"null", "reject not_an_object"},
+                           {R"({"purpose":"training","purpose":"ads"})", "reject duplicate_key"},
+                           {R"({"purpose":"training","purp\u006fse":"ads"})", "reject duplicate_key"},
+                           {R"({"x":1,"x":2})", "reject duplicate_key"},
+                           {"{\"category\":\"p\xC3\x28st\"}", "reject invalid_utf8"},
+                           {"{\"note\":\"\xFF\"}", "reject invalid_utf8"},
+                           {R"({"age":1e999})", "reject number_out_of_range"},
+                           {R"({"x":1e999})", "reject number_out_of_range"},
+                           {"{\"x\":" + std::string(1100, '[') + std::string(1100, ']') + "}", "reject too_deep"},
+                       });
 }
 
 TEST_CASE("record decoder: a bindings file's paths, value maps and time formats") {
@@ -221,43 +227,51 @@ TEST_CASE("record decoder: a bindings file's paths, value maps and time formats"
       "settings:\n"
       "  sharing: prefs.sharing\n");
   RecordDecoder decoder(policy, bindings, nullptr, september);
-  check_cases(decoder, {
-      {R"({"type":"tweet","meta":{"created_ms":1717200000000},"author":{"age":20,"flags":{"v":"yes"}}})",
-       "purpose=training category=post ts=at age=above verified=true sharing=on comments=off"},
-      // Values not in the map are read as they are; a number maps by its text as written.
-      {R"({"type":"reply","author":{"flags":{"v":true}}})",
-       "purpose=training category=reply ts=missing age=missing verified=true sharing=on comments=off"},
-      {R"({"type":7,"author":{"flags":{"v":1}}})",
-       "purpose=training category=post ts=missing age=missing verified=true sharing=on comments=off"},
-      {R"({"type":7.0,"author":{"flags":{"v":"no"}}})",
-       "purpose=training category=unknown ts=missing age=missing verified=false sharing=on comments=off"},
-      // The constant wins over a field of the same name, which is not read.
-      {R"({"purpose":"ads","type":"answer"})",
-       "purpose=training category=reply ts=missing age=missing verified=missing sharing=on comments=off"},
-      // Milliseconds: text is not in the format, so unknown.
-      {R"({"meta":{"created_ms":"2024-06-01"}})",
-       "purpose=training category=missing ts=unknown age=missing verified=missing sharing=on comments=off"},
-      // A path through something that is not an object: the value there is no value of the field.
-      {R"({"meta":5,"author":"x"})",
-       "purpose=training category=missing ts=missing age=missing verified=missing sharing=on comments=off"},
-      {R"({"meta":{"created_ms":{"a":1}}})",
-       "purpose=training category=missing ts=unknown age=missing verified=missing sharing=on comments=off"},
-      // The setting's former names lie beside its field.
-      {R"({"prefs":{"old_sharing":"off"},"sharing":"on"})",
-       "purpose=training category=missing ts=missing age=missing verified=missing sharing=off comments=off"},
-      // Duplicate keys are found inside the objects the decoder enters.
-      {R"({"author":{"age":20,"age":10}})", "reject duplicate_key"},
-  });
+  check_cases(
+      decoder,
+      {
+          {R"({"type":"tweet","meta":{"created_ms":1717200000000},"author":{"age":20,"flags":{"v":"yes"}}})",
+           "purpose=training category=post ts=at age=above verified=true sharing=on comments=off"},
+          // Values not in the map are read as they are; a number maps by its text as written.
+          {R"({"type":"reply","author":{"flags":{"v":true}}})",
+           "purpose=training category=reply ts=missing age=missing verified=true sharing=on comments=off"},
+          {R"({"type":7,"author":{"flags":{"v":1}}})",
+           "purpose=training category=post ts=missing age=missing verified=true sharing=on comments=off"},
+          {R"({"type":7.0,"author":{"flags":{"v":"no"}}})",
+           "purpose=training category=unknown ts=missing age=missing verified=false sharing=on comments=off"},
+          // The constant wins over a field of the same name, which is not read.
+          {R"({"purpose":"ads","type":"answer"})",
+           "purpose=training category=reply ts=missing age=missing verified=missing sharing=on comments=off"},
+          // Milliseconds: text is not in the format, so unknown.
+          {R"({"meta":{"created_ms":"2024-06-01"}})",
+           "purpose=training category=missing ts=unknown age=missing verified=missing sharing=on comments=off"},
+          // A path through something that is not an object: the value there is no value of the field.
+          {R"({"meta":5,"author":"x"})",
+           "purpose=training category=missing ts=missing age=missing verified=missing sharing=on comments=off"},
+          {R"({"meta":{"created_ms":{"a":1}}})",
+           "purpose=training category=missing ts=unknown age=missing verified=missing sharing=on comments=off"},
+          // The setting's former names lie beside its field.
+          {R"({"prefs":{"old_sharing":"off"},"sharing":"on"})",
+           "purpose=training category=missing ts=missing age=missing verified=missing sharing=off comments=off"},
+          // Duplicate keys are found inside the objects the decoder enters.
+          {R"({"author":{"age":20,"age":10}})", "reject duplicate_key"},
+      });
   const records::Bindings iso = bindings_from("attributes:\n  ts: {time: iso8601}\n");
   RecordDecoder iso_decoder(policy, iso, nullptr, september);
-  check_cases(iso_decoder, {
-      {R"({"ts":"2024-06-01"})", "purpose=missing category=missing ts=at age=missing verified=missing sharing=on comments=off"},
-      {R"({"ts":1717200000})", "purpose=missing category=missing ts=unknown age=missing verified=missing sharing=on comments=off"},
-  });
+  check_cases(iso_decoder,
+              {
+                  {R"({"ts":"2024-06-01"})",
+                   "purpose=missing category=missing ts=at age=missing verified=missing sharing=on comments=off"},
+                  {R"({"ts":1717200000})",
+                   "purpose=missing category=missing ts=unknown age=missing verified=missing sharing=on comments=off"},
+              });
   const records::Bindings seconds = bindings_from("attributes:\n  ts: {time: epoch_seconds}\n");
   RecordDecoder seconds_decoder(policy, seconds, nullptr, september);
-  check_cases(seconds_decoder, {
-      {R"({"ts":"2024-06-01"})", "purpose=missing category=missing ts=unknown age=missing verified=missing sharing=on comments=off"},
-      {R"({"ts":1717200000})", "purpose=missing category=missing ts=at age=missing verified=missing sharing=on comments=off"},
-  });
+  check_cases(seconds_decoder,
+              {
+                  {R"({"ts":"2024-06-01"})",
+                   "purpose=missing category=missing ts=unknown age=missing verified=missing sharing=on comments=off"},
+                  {R"({"ts":1717200000})",
+                   "purpose=missing category=missing ts=at age=missing verified=missing sharing=on comments=off"},
+              });
 }

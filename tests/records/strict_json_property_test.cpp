@@ -78,9 +78,10 @@ class JsonGenerator {
   std::string colon() { return around(':'); }
 
   std::string key_text() {
-    static const char* const keys[] = {"\"purpose\"", "\"category\"", "\"region\"",   "\"visibility\"", "\"ts\"",
-                                       "\"user\"",    "\"geo\"",      "\"grok_sharing\"", "\"p\\u0075rpose\"",
-                                       "\"re\\u0067ion\"", "\"x\"",   "\"text\"",     "\"\"",           "\"\\u0078\""};
+    static const char* const keys[] = {
+        "\"purpose\"", "\"category\"",     "\"region\"",        "\"visibility\"",   "\"ts\"", "\"user\"",
+        "\"geo\"",     "\"grok_sharing\"", "\"p\\u0075rpose\"", "\"re\\u0067ion\"", "\"x\"",  "\"text\"",
+        "\"\"",        "\"\\u0078\""};
     return keys[pick(0, 13)];
   }
 
@@ -100,19 +101,47 @@ class JsonGenerator {
   }
 
   std::string string_text() {
-    static const char* const strings[] = {
-        "\"training\"", "\"post\"",       "\"EU\"",         "\"US\"",           "\"public\"",
-        "\"2024-06-01\"", "\"2024-06-01T12:00:00Z\"", "\"off\"", "\"on\"",      "\"\"",
-        "\"a\\\"b\"",   "\"\\\\\"",       "\"\\u00e9t\\u00E9\"", "\"\\ud83d\\ude00\"", "\"\\n\\t\\r\\b\\f\\/\"",
-        "\"caf\xC3\xA9\"", "\"\xE2\x82\xAC 5\"", "\"tr\\u0061ining\""};
+    static const char* const strings[] = {"\"training\"",
+                                          "\"post\"",
+                                          "\"EU\"",
+                                          "\"US\"",
+                                          "\"public\"",
+                                          "\"2024-06-01\"",
+                                          "\"2024-06-01T12:00:00Z\"",
+                                          "\"off\"",
+                                          "\"on\"",
+                                          "\"\"",
+                                          "\"a\\\"b\"",
+                                          "\"\\\\\"",
+                                          "\"\\u00e9t\\u00E9\"",
+                                          "\"\\ud83d\\ude00\"",
+                                          "\"\\n\\t\\r\\b\\f\\/\"",
+                                          "\"caf\xC3\xA9\"",
+                                          "\"\xE2\x82\xAC 5\"",
+                                          "\"tr\\u0061ining\""};
     return strings[pick(0, 17)];
   }
 
   std::string number_text() {
-    static const char* const numbers[] = {"0",    "-0",   "7",      "-12",  "1.5",   "2e3",     "2E-3",  "1e+2",
-                                          "0.25", "1e308", "1e-400", "1e999", "-1e999", "18446744073709551615",
-                                          "18446744073709551616", "-9223372036854775808", "-9223372036854775809",
-                                          "1719792000", "123456789012345678901234"};
+    static const char* const numbers[] = {"0",
+                                          "-0",
+                                          "7",
+                                          "-12",
+                                          "1.5",
+                                          "2e3",
+                                          "2E-3",
+                                          "1e+2",
+                                          "0.25",
+                                          "1e308",
+                                          "1e-400",
+                                          "1e999",
+                                          "-1e999",
+                                          "18446744073709551615",
+                                          "18446744073709551616",
+                                          "-9223372036854775808",
+                                          "-9223372036854775809",
+                                          "1719792000",
+                                          "123456789012345678901234"};
     return numbers[pick(0, 18)];
   }
 
@@ -158,8 +187,8 @@ class JsonGenerator {
 
 // Small edits of the kind that make JSON invalid, or valid in another way.
 std::string mutate(std::string line, std::mt19937_64& random) {
-  static const char pieces[] = {',', ':', '[', ']', '{', '}', '"', '\\', '0', '1', '-', '+', '.', 'e', 'E',
-                                't', 'n', 'u', ' ', '\t', '/', '*', '\'', '\x01', '\x7f'};
+  static const char pieces[] = {',', ':', '[', ']', '{', '}', '"',  '\\', '0', '1',  '-',    '+',   '.',
+                                'e', 'E', 't', 'n', 'u', ' ', '\t', '/',  '*', '\'', '\x01', '\x7f'};
   const auto pick = [&](std::size_t high) { return std::uniform_int_distribution<std::size_t>(0, high)(random); };
   const std::size_t edits = 1 + pick(2);
   for (std::size_t e = 0; e < edits && !line.empty(); ++e) {
@@ -227,14 +256,15 @@ TEST_CASE("strict JSON: the decoder rejects exactly the lines an independent str
       if (i % 3 != 0) line = mutate(line, random);
       std::string padded = line;
       padded.append(records::parse_padding, '\0');
-      records::InputLine input{std::string_view(padded.data(), line.size()), std::string_view(padded.data(), line.size()),
-                               i + 1, padded.size()};
+      records::InputLine input{std::string_view(padded.data(), line.size()),
+                               std::string_view(padded.data(), line.size()), i + 1, padded.size()};
       const bool decoded = decoder.decode(input, codes.data()) == records::RejectCause::none;
       const bool expected = reference_accepts(reference, line, c.geo_bound);
       if (decoded != expected) {
-        FAIL(std::string(c.name) << ", seed " << base << ", line " << i + 1 << ": the decoder " << (decoded ? "accepts" : "rejects")
-                    << " what the reference " << (expected ? "accepts" : "rejects") << ":\n"
-                    << line);
+        FAIL(std::string(c.name) << ", seed " << base << ", line " << i + 1 << ": the decoder "
+                                 << (decoded ? "accepts" : "rejects") << " what the reference "
+                                 << (expected ? "accepts" : "rejects") << ":\n"
+                                 << line);
       }
       accepted += decoded ? 1 : 0;
     }
@@ -313,10 +343,10 @@ TEST_CASE("strict JSON: the text scan and On-Demand read every line alike") {
                           scan.subject_unreadable() == on_demand.subject_unreadable()));
       if (!same) {
         FAIL(std::string(c.name) << ", seed " << base << ", line " << i + 1 << ": the text scan gives "
-                    << records::reject_cause_name(by_scan) << ", On-Demand "
-                    << records::reject_cause_name(by_on_demand) << (by_scan == by_on_demand ? " (other codes)" : "")
-                    << ":\n"
-                    << line);
+                                 << records::reject_cause_name(by_scan) << ", On-Demand "
+                                 << records::reject_cause_name(by_on_demand)
+                                 << (by_scan == by_on_demand ? " (other codes)" : "") << ":\n"
+                                 << line);
       }
       accepted += by_scan == records::RejectCause::none ? 1 : 0;
     }

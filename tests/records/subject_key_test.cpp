@@ -31,7 +31,9 @@ std::string string_key(const std::string& text) {
 }
 
 // The key of a number that is not an integer written out: the numeric kind's byte, then this.
-std::string numeric(const std::string& canonical) { return '\xFF' + canonical; }
+std::string numeric(const std::string& canonical) {
+  return '\xFF' + canonical;
+}
 
 struct NumberCase {
   const char* token;
@@ -41,10 +43,9 @@ struct NumberCase {
 TEST_CASE("subject keys: number tokens, table by table") {
   SUBCASE("integers, however they are written, key as their decimal text") {
     const NumberCase cases[] = {
-        {"50", "50"},        {"50.0", "50"},      {"5e1", "50"},           {"5E1", "50"},
-        {"5.0E+1", "50"},    {"500e-1", "50"},    {"0.5e2", "50"},         {"0.05e3", "50"},
-        {"50.000e0", "50"},  {"5e+01", "50"},     {"5000000e-5", "50"},    {"1", "1"},
-        {"10", "10"},        {"100e-2", "1"},     {"1.0e2", "100"},        {"7e0", "7"},
+        {"50", "50"},    {"50.0", "50"},   {"5e1", "50"},      {"5E1", "50"},   {"5.0E+1", "50"},     {"500e-1", "50"},
+        {"0.5e2", "50"}, {"0.05e3", "50"}, {"50.000e0", "50"}, {"5e+01", "50"}, {"5000000e-5", "50"}, {"1", "1"},
+        {"10", "10"},    {"100e-2", "1"},  {"1.0e2", "100"},   {"7e0", "7"},
     };
     for (const auto& c : cases) CHECK_MESSAGE(number_key(c.token) == c.key, std::string(c.token));
   }
@@ -55,7 +56,11 @@ TEST_CASE("subject keys: number tokens, table by table") {
   }
   SUBCASE("negative numbers keep their sign") {
     const NumberCase cases[] = {
-        {"-50", "-50"}, {"-5e1", "-50"}, {"-50.0", "-50"}, {"-1.5", numeric("-15e-1")}, {"-0.25", numeric("-25e-2")},
+        {"-50", "-50"},
+        {"-5e1", "-50"},
+        {"-50.0", "-50"},
+        {"-1.5", numeric("-15e-1")},
+        {"-0.25", numeric("-25e-2")},
         {"-25e-2", numeric("-25e-2")},
     };
     for (const auto& c : cases) CHECK_MESSAGE(number_key(c.token) == c.key, std::string(c.token));
@@ -76,9 +81,17 @@ TEST_CASE("subject keys: number tokens, table by table") {
   }
   SUBCASE("other numbers by value: significant digits and the power of ten") {
     const NumberCase cases[] = {
-        {"1.5", numeric("15e-1")},         {"1.50", numeric("15e-1")},     {"15e-1", numeric("15e-1")},   {"0.15e1", numeric("15e-1")},
-        {"150e-2", numeric("15e-1")},      {"1.5E0", numeric("15e-1")},    {"0.001", numeric("1e-3")},    {"1e-3", numeric("1e-3")},
-        {"0.0001e1", numeric("1e-3")},     {"100e-5", numeric("1e-3")},    {"3.14159", numeric("314159e-5")},
+        {"1.5", numeric("15e-1")},
+        {"1.50", numeric("15e-1")},
+        {"15e-1", numeric("15e-1")},
+        {"0.15e1", numeric("15e-1")},
+        {"150e-2", numeric("15e-1")},
+        {"1.5E0", numeric("15e-1")},
+        {"0.001", numeric("1e-3")},
+        {"1e-3", numeric("1e-3")},
+        {"0.0001e1", numeric("1e-3")},
+        {"100e-5", numeric("1e-3")},
+        {"3.14159", numeric("314159e-5")},
         {"1e-999999999", numeric("1e-999999999")},
         {"12.5e-999999999", numeric("125e-1000000000")},
     };
@@ -119,9 +132,9 @@ TEST_CASE("subject keys: integers are written out up to the bound, then keep the
 }
 
 TEST_CASE("subject keys: what is not a JSON number is refused") {
-  for (const char* token : {"", "-", "+1", "01", "-01", "00", "1.", ".5", "1.e5", "1e", "1e+", "1E-", "0x10",
-                            "1 ", " 1", "1_000", "NaN", "Infinity", "-Infinity", "1e5.0", "--1", "1..2", "\"50\"",
-                            "true", "null", "5e1x"}) {
+  for (const char* token : {"",          "-",     "+1",  "01",   "-01",    "00",   "1.",    ".5",  "1.e5",
+                            "1e",        "1e+",   "1E-", "0x10", "1 ",     " 1",   "1_000", "NaN", "Infinity",
+                            "-Infinity", "1e5.0", "--1", "1..2", "\"50\"", "true", "null",  "5e1x"}) {
     std::string key;
     CHECK_MESSAGE(!subject_key_from_number(token, key), "`", std::string(token), "`");
   }
@@ -136,7 +149,8 @@ TEST_CASE("subject keys: strings byte for byte, sharing a key only with the inte
     CHECK(string_key("-") == "-");
   }
   SUBCASE("the decimal text of an integer is that integer") {
-    for (const char* token : {"50", "50.0", "5e1", "5.0E+1", "500e-1"}) CHECK_MESSAGE(number_key(token) == string_key("50"), std::string(token));
+    for (const char* token : {"50", "50.0", "5e1", "5.0E+1", "500e-1"})
+      CHECK_MESSAGE(number_key(token) == string_key("50"), std::string(token));
     CHECK(number_key("-7") == string_key("-7"));
     CHECK(number_key("-0") == string_key("0"));
     CHECK(number_key("123456789012345678901234") == string_key("123456789012345678901234"));

@@ -144,7 +144,8 @@ TEST_CASE("record diff: a record one version rejects and the other decides is a 
         "allow train -> reject duplicate_key: newly_denied");
   CHECK(compare(comparer, R"({"purpose":"ads","geo":{"region":"US","region":"EU"}})") ==
         "deny default -> reject duplicate_key: reason_only");
-  CHECK(compare(comparer, R"({"purpose":"ads","geo":{"region":"US"}})") == "deny default -> allow ads_us: newly_allowed");
+  CHECK(compare(comparer, R"({"purpose":"ads","geo":{"region":"US"}})") ==
+        "deny default -> allow ads_us: newly_allowed");
 }
 
 TEST_CASE("record diff: a file's counts, the pairs by direction and their first physical lines") {
@@ -153,13 +154,13 @@ TEST_CASE("record diff: a file's counts, the pairs by direction and their first 
   const auto add = [&](const std::string& line, int times = 1) {
     for (int i = 0; i < times; ++i) text += line + "\n";
   };
-  add(R"({"purpose":"training","region":"US"})");      // 1
-  add(R"({"purpose":"training","region":"EU"})", 7);   // 2-8: newly denied, five lines kept
-  add("");                                             // 9
-  add(R"({"purpose":"ads","region":"US"})");           // 10
-  add(R"({"purpose":"ads","region":"EU"})", 2);        // 11-12
-  add("not json");                                     // 13
-  text += R"({"purpose":"ads","region":"US"})";        // 14, no final newline
+  add(R"({"purpose":"training","region":"US"})");     // 1
+  add(R"({"purpose":"training","region":"EU"})", 7);  // 2-8: newly denied, five lines kept
+  add("");                                            // 9
+  add(R"({"purpose":"ads","region":"US"})");          // 10
+  add(R"({"purpose":"ads","region":"EU"})", 2);       // 11-12
+  add("not json");                                    // 13
+  text += R"({"purpose":"ads","region":"US"})";       // 14, no final newline
   CHECK(render(diff_file(versions, text)) ==
         "read 13, unchanged 1, rejected 1, changed 11, empty lines 1\n"
         "newly_denied: allow train -> deny eu: 7 at 2 3 4 5 6\n"

@@ -116,7 +116,7 @@ TEST_CASE("scenario: a valid scenario, read in full") {
   // The least a scenario needs: `acts` defaults to `now`, and without `platforms` every user
   // uses every platform.
   CHECK(render(*load("users: 1\nnow: 2024-08-15T06:00:00Z\npurposes: [ads]\nrecords: {category: {chat: 1}}\n"
-                    "settings: {sharing: {switch_off: 1}}\n")) ==
+                     "settings: {sharing: {switch_off: 1}}\n")) ==
         "users 1, seed 0, now 1723701600 (2024-08-15T06:00:00Z)\n"
         "purposes purpose: ads\n"
         "platforms web+ios=1\n"
@@ -134,14 +134,17 @@ TEST_CASE("scenario: each kind of mistake, at its line and column") {
       {replaced("seed: 42", "sede: 42"), "s.yaml:2:1: error: unknown key `sede` in the scenario"},
       {replaced("seed: 42\n", "seed: 42\nseed: 43\n"), "s.yaml:3:1: error: `seed` appears twice in the scenario"},
       {replaced("users: 1000\n", ""), "s.yaml:1:1: error: the scenario needs `users`"},
-      {replaced("users: 1000", "users: 0"), "s.yaml:1:8: error: `users` must be a whole number from 1 to 1000000000, not `0`"},
-      {replaced("users: 1000", "users: 1.5"), "s.yaml:1:8: error: `users` must be a whole number from 1 to 1000000000, not `1.5`"},
+      {replaced("users: 1000", "users: 0"),
+       "s.yaml:1:8: error: `users` must be a whole number from 1 to 1000000000, not `0`"},
+      {replaced("users: 1000", "users: 1.5"),
+       "s.yaml:1:8: error: `users` must be a whole number from 1 to 1000000000, not `1.5`"},
       {replaced("now: 2024-08-15", "now: 2024-02-30"), "s.yaml:3:6: error: `now` must be a date, not `2024-02-30`"},
       {replaced("purposes: [training, ads]", "purposes: [training, sales]"),
        "s.yaml:4:22: error: `sales` is not a value of `purpose` in policy `scenario_test`"},
       {replaced("purposes: [training, ads]", "purposes: [training, training]"),
        "s.yaml:4:22: error: `training` appears twice in `purposes`"},
-      {replaced("purposes: [training, ads]", "purposes: []"), "s.yaml:4:11: error: `purposes` must be a list of at least one purpose"},
+      {replaced("purposes: [training, ads]", "purposes: []"),
+       "s.yaml:4:11: error: `purposes` must be a list of at least one purpose"},
       {replaced("region: {US: 0.75, EU: 0.25}", "region: {US: 0.75, Mars: 0.25}"),
        "s.yaml:6:22: error: `Mars` is not a value of `region` in policy `scenario_test`"},
       {replaced("region: {US: 0.75, EU: 0.25}", "region: {US: 0.75, EU: 0.5}"),
@@ -151,12 +154,15 @@ TEST_CASE("scenario: each kind of mistake, at its line and column") {
       {replaced("region: {US: 0.75, EU: 0.25}", "regoin: {US: 1}"),
        "s.yaml:6:3: error: `regoin` is not an attribute of policy `scenario_test`"},
       {replaced("region: {US: 0.75, EU: 0.25}", "ts: {2024-01-01: 1}"), "s.yaml:6:3: error: `ts` is a time attribute"},
-      {replaced("region: {US: 0.75, EU: 0.25}", "purpose: {ads: 1}"), "s.yaml:6:3: error: `purpose` is the purpose attribute"},
+      {replaced("region: {US: 0.75, EU: 0.25}", "purpose: {ads: 1}"),
+       "s.yaml:6:3: error: `purpose` is the purpose attribute"},
       {replaced("region: {US: 0.75, EU: 0.25}", "now: {x: 1}"), "s.yaml:6:3: error: `now` is the evaluation time"},
       {replaced("verified: {true: 0.5, false: 0.5}", "verified: {yes: 0.5, false: 0.5}"),
        "s.yaml:8:14: error: `yes` is not a value of bool `verified`"},
-      {replaced("age: {17: 0.1, 30: 0.8, missing: 0.1}", "age: {old: 1}"), "s.yaml:7:9: error: `old` is not a number for `age`"},
-      {replaced("uses: [ios, web]", "uses: [tv]"), "s.yaml:11:13: error: `tv` is not a value of `platform` in policy `scenario_test`"},
+      {replaced("age: {17: 0.1, 30: 0.8, missing: 0.1}", "age: {old: 1}"),
+       "s.yaml:7:9: error: `old` is not a number for `age`"},
+      {replaced("uses: [ios, web]", "uses: [tv]"),
+       "s.yaml:11:13: error: `tv` is not a value of `platform` in policy `scenario_test`"},
       {replaced("uses: [ios, web]", "uses: [web]"), "s.yaml:11:12: error: the platforms `web` are listed twice"},
       {replaced("category: {post: 3, chat: 2}", "category: {post: 3, chat: -1}"),
        "s.yaml:13:29: error: the count of `chat` must be a whole number from 0 to 1000000, not `-1`"},

@@ -61,8 +61,7 @@ simdjson::dom::array items_of(const element& object, std::string_view key) {
 struct ExpectedPurpose {
   std::uint64_t records = 0;
   std::uint64_t usable = 0;
-  std::map<std::string, std::map<std::string, std::pair<std::uint64_t, std::uint64_t>>>
-      by;  // field, value
+  std::map<std::string, std::map<std::string, std::pair<std::uint64_t, std::uint64_t>>> by;  // field, value
   std::map<std::string, std::uint64_t> reasons;
 };
 
@@ -84,8 +83,8 @@ void cross_check(const CrossCheck& check, const std::string& name) {
   const std::string records_path = directory + "/records.jsonl";
   write_text(policy_path, check.policy_text);
   write_text(scenario_path, check.scenario_text);
-  const auto result = run_usegate({"sim", policy_path, "--scenario", scenario_path, "--format",
-                                   "json", "--write-records", records_path});
+  const auto result = run_usegate(
+      {"sim", policy_path, "--scenario", scenario_path, "--format", "json", "--write-records", records_path});
   REQUIRE(result.exit_code == 0);
   INFO(result.err);
   simdjson::dom::parser report_parser;
@@ -152,8 +151,7 @@ void cross_check(const CrossCheck& check, const std::string& name) {
           shown[key] = text.str();
           break;
         }
-        default:
-          FAIL("unexpected value for " << key);
+        default: FAIL("unexpected value for " << key);
       }
     }
     const std::int64_t user = static_cast<std::int64_t>(count_of(record_element, "user"));
@@ -177,8 +175,7 @@ void cross_check(const CrossCheck& check, const std::string& name) {
       ++counts.records;
       counts.usable += allowed ? 1 : 0;
       ++counts.reasons[decision.decision.reason];
-      if (decision.decision.reason.rfind("optout_", 0) == 0)
-        ++removed[decision.decision.reason.substr(7)];
+      if (decision.decision.reason.rfind("optout_", 0) == 0) ++removed[decision.decision.reason.substr(7)];
       for (const auto& field : check.breakdowns) {
         const auto found = shown.find(field);
         auto& cell = counts.by[field][found == shown.end() ? "missing" : found->second];
@@ -262,9 +259,7 @@ settings:
   check.now = 1723680000;  // 2024-08-15
   check.purposes = {"training", "fine_tuning", "realtime_answers"};
   check.breakdowns = {"category", "region", "visibility", "platforms"};
-  check.reachable = [](const std::string&, const std::string& platforms) {
-    return has_platform(platforms, "web");
-  };
+  check.reachable = [](const std::string&, const std::string& platforms) { return has_platform(platforms, "web"); };
   cross_check(check, "august");
 }
 

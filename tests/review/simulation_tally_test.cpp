@@ -36,7 +36,9 @@ constexpr std::int64_t may_15 = 1715731200;   // 2024-05-15
 constexpr std::int64_t july_01 = 1719792000;  // 2024-07-01
 constexpr std::int64_t aug_15 = 1723680000;   // 2024-08-15
 
-Policy test_policy() { return usegate::testing::policy_from_text("tally.policy", policy_text); }
+Policy test_policy() {
+  return usegate::testing::policy_from_text("tally.policy", policy_text);
+}
 
 std::string render(const review::SimulationReport& report) {
   std::string out = fmt::format("users {}, records {}\n", report.users, report.records);
@@ -50,7 +52,8 @@ std::string render(const review::SimulationReport& report) {
       out += "\n";
     }
     out += "  reasons:";
-    for (const auto& reason : purpose.reasons) out += fmt::format(" {} +{}-{}", reason.reason, reason.allowed, reason.denied);
+    for (const auto& reason : purpose.reasons)
+      out += fmt::format(" {} +{}-{}", reason.reason, reason.allowed, reason.denied);
     out += "\n";
   }
   for (const auto& setting : report.settings) {
@@ -82,8 +85,8 @@ TEST_CASE("simulation tally: two users and their records, counted per purpose, b
   const std::vector<review::SettingAction> switch_off_on_web{{0b01, aug_15, true}};
   simulation.begin_user({1, us_user, switch_off_on_web});
   CHECK_FALSE(simulation.consents(0));
-  simulation.add_record(std::vector<std::int64_t>{0, 0, 0, may_15});  // a post from May
-  simulation.add_record(std::vector<std::int64_t>{1, 0, 0, july_01}); // a chat from July
+  simulation.add_record(std::vector<std::int64_t>{0, 0, 0, may_15});   // a post from May
+  simulation.add_record(std::vector<std::int64_t>{1, 0, 0, july_01});  // a chat from July
   // An EU user of the app, where the setting is not available: it stays on.
   const std::vector<std::int64_t> eu_user{0, 1, 1, 0};
   const std::vector<review::SettingAction> switch_off_in_app{{0b10, aug_15, true}};
@@ -113,16 +116,16 @@ TEST_CASE("simulation tally: a scenario whose shares leave nothing to chance, co
   const Policy policy = test_policy();
   const runtime::CompiledPolicy* compiled[] = {&runtime::compiled_of(policy)};
   const auto loaded = review::load_scenario("s.yaml",
-                                                          "users: 3\n"
-                                                          "seed: 9\n"
-                                                          "now: 2024-08-15\n"
-                                                          "purposes: [training, ads]\n"
-                                                          "population: {region: {US: 0, EU: 1}}\n"
-                                                          "platforms: [{uses: [web], share: 1}, {uses: [ios], share: 0}]\n"
-                                                          "records: {category: {post: 2, chat: 1}}\n"
-                                                          "record_times: {ts: {from: 2024-05-01, until: 2024-05-02}}\n"
-                                                          "settings: {sharing: {switch_off: 1}}\n",
-                                                          compiled);
+                                            "users: 3\n"
+                                            "seed: 9\n"
+                                            "now: 2024-08-15\n"
+                                            "purposes: [training, ads]\n"
+                                            "population: {region: {US: 0, EU: 1}}\n"
+                                            "platforms: [{uses: [web], share: 1}, {uses: [ios], share: 0}]\n"
+                                            "records: {category: {post: 2, chat: 1}}\n"
+                                            "record_times: {ts: {from: 2024-05-01, until: 2024-05-02}}\n"
+                                            "settings: {sharing: {switch_off: 1}}\n",
+                                            compiled);
   REQUIRE(loaded.ok());
   const review::Scenario& scenario = *loaded;
   const std::vector<Policy> policies{policy};

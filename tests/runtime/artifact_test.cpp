@@ -89,7 +89,8 @@ TEST_CASE("damage is named in the error") {
   std::string flipped = bytes;
   flipped[bytes.size() / 2] ^= 0x10;
   CHECK(Policy::from_bytes(flipped).error().message.starts_with("corrupted artifact: checksum "));
-  CHECK(Policy::load_file("/nonexistent.ugt").error().message == "cannot read `/nonexistent.ugt`: No such file or directory");
+  CHECK(Policy::load_file("/nonexistent.ugt").error().message ==
+        "cannot read `/nonexistent.ugt`: No such file or directory");
 }
 
 // A file with a valid checksum can still lie; the structure is checked on its own.
@@ -108,8 +109,9 @@ TEST_CASE("a well-formed file with an inconsistent table is refused") {
   }
   SUBCASE("too few cells for the variables") {
     compiled.table.cells.pop_back();
-    CHECK(Policy::from_bytes(runtime::write_artifact(compiled)).error().message.starts_with(
-        "invalid artifact: the dense table has "));
+    CHECK(Policy::from_bytes(runtime::write_artifact(compiled))
+              .error()
+              .message.starts_with("invalid artifact: the dense table has "));
   }
   SUBCASE("an ordered variable with unsorted constants") {
     compiled = compile_file("policies/x-grok-2024-08.policy");

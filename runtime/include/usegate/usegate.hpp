@@ -112,8 +112,7 @@ class Policy {
   [[nodiscard]] Code encode(std::size_t variable, const FieldValue& value) const;
   // For a setting variable: the code of the effective consent, and whether the value was
   // bad (neither on nor off, which counts as off).
-  [[nodiscard]] Code encode_consent(std::size_t variable, const FieldValue& value,
-                                    bool* bad_value = nullptr) const;
+  [[nodiscard]] Code encode_consent(std::size_t variable, const FieldValue& value, bool* bad_value = nullptr) const;
   // For the `now` variable, or any time variable: the code of an epoch time.
   [[nodiscard]] Code encode_time(std::size_t variable, std::int64_t epoch_seconds) const;
 
@@ -123,8 +122,7 @@ class Policy {
   // One field value per variable.
   [[nodiscard]] Decision decide(std::span<const FieldValue> fields) const;
   // Column-major batch: `columns[v][row]` is the code of variable v in row `row`.
-  void decide_batch(std::span<const Code* const> columns, std::size_t rows,
-                    Decision* decisions) const;
+  void decide_batch(std::span<const Code* const> columns, std::size_t rows, Decision* decisions) const;
 
   struct Impl;
 

@@ -59,10 +59,8 @@ class DiagnosticList {
 [[nodiscard]] std::string format_line_diagnostic(std::string_view file_name, std::string_view line_text,
                                                  const Diagnostic& diagnostic);
 // One JSON object: {"file", "line", "column", "end_line", "end_column", "severity", "message", "help", "lint"}.
-[[nodiscard]] std::string format_diagnostic_json(const SourceFile& source,
-                                                 const Diagnostic& diagnostic);
+[[nodiscard]] std::string format_diagnostic_json(const SourceFile& source, const Diagnostic& diagnostic);
 // Just the first line: `file:line:col: severity: message`.
-[[nodiscard]] std::string format_diagnostic_headline(const SourceFile& source,
-                                                     const Diagnostic& diagnostic);
+[[nodiscard]] std::string format_diagnostic_headline(const SourceFile& source, const Diagnostic& diagnostic);
 
 }  // namespace usegate

@@ -5,8 +5,8 @@
 // needs no more.
 
 #include <charconv>
-#include <cstdint>
 #include <concepts>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -15,11 +15,14 @@ namespace usegate {
 namespace format_text_detail {
 
 // One argument as text: strings as they are, integers in decimal, characters as themselves.
-inline void append(std::string& out, std::string_view text) { out += text; }
-inline void append(std::string& out, char character) { out += character; }
+inline void append(std::string& out, std::string_view text) {
+  out += text;
+}
+inline void append(std::string& out, char character) {
+  out += character;
+}
 template <std::integral Integer>
-  requires(!std::same_as<Integer, char> && !std::same_as<Integer, bool>)
-void append(std::string& out, Integer value) {
+requires(!std::same_as<Integer, char> && !std::same_as<Integer, bool>) void append(std::string& out, Integer value) {
   char digits[24];
   const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
   out.append(digits, end);

@@ -22,9 +22,7 @@ struct SourceSpan {
   SourcePosition begin;
   std::uint32_t end_offset = 0;  // one past the last byte
 
-  [[nodiscard]] std::uint32_t length() const {
-    return end_offset > begin.offset ? end_offset - begin.offset : 0;
-  }
+  [[nodiscard]] std::uint32_t length() const { return end_offset > begin.offset ? end_offset - begin.offset : 0; }
 };
 
 // A named source text with an index of its line starts.

@@ -3,16 +3,16 @@
 
 #include <optional>
 
-#include "usegate/compiler/checked_policy.hpp"
-#include "usegate/compiler/lower.hpp"
 #include "usegate/base/diagnostics.hpp"
 #include "usegate/base/source.hpp"
+#include "usegate/compiler/checked_policy.hpp"
+#include "usegate/compiler/lower.hpp"
 
 namespace usegate::compiler {
 
 struct PolicyAnalysis {
   std::optional<CheckedPolicy> policy;  // absent when there are errors
-  usegate::DiagnosticList diagnostics;      // in source order
+  usegate::DiagnosticList diagnostics;  // in source order
 };
 
 // Lints run only on a policy that checks.

@@ -3,10 +3,10 @@
 
 #include <optional>
 
+#include "usegate/base/diagnostics.hpp"
 #include "usegate/compiler/checked_policy.hpp"
 #include "usegate/compiler/lower.hpp"
 #include "usegate/dsl/ast.hpp"
-#include "usegate/base/diagnostics.hpp"
 
 namespace usegate::compiler {
 

@@ -51,10 +51,10 @@ enum class ConditionOp {
 struct CheckedCondition {
   ConditionOp op = ConditionOp::always_true;
   std::vector<CheckedCondition> operands;
-  std::uint32_t subject = 0;           // attribute index; setting index for `consent`
-  std::vector<std::uint32_t> values;   // value_in, value_not_in: sorted value indices
+  std::uint32_t subject = 0;          // attribute index; setting index for `consent`
+  std::vector<std::uint32_t> values;  // value_in, value_not_in: sorted value indices
   ComparisonOperator comparison = ComparisonOperator::equal;
-  double key = 0;                      // compare: number, or time key (see base/calendar.hpp)
+  double key = 0;  // compare: number, or time key (see base/calendar.hpp)
   usegate::SourceSpan span;
 };
 
@@ -81,7 +81,7 @@ struct Rule {
   std::string description;
   CheckedCondition condition;
   std::optional<std::uint32_t> setting;  // set for implicit opt-out rules
-  usegate::SourceSpan span;                  // the rule id, or the setting's name
+  usegate::SourceSpan span;              // the rule id, or the setting's name
 };
 
 struct CheckedPolicy {

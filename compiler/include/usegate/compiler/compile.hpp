@@ -15,7 +15,7 @@ struct CompileError {
   std::string help;
 };
 
-[[nodiscard]] std::variant<runtime::CompiledPolicy, CompileError> compile_policy(
-    const CheckedPolicy& policy, const CompileOptions& options = {});
+[[nodiscard]] std::variant<runtime::CompiledPolicy, CompileError> compile_policy(const CheckedPolicy& policy,
+                                                                                 const CompileOptions& options = {});
 
 }  // namespace usegate::compiler

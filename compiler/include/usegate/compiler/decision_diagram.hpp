@@ -24,8 +24,7 @@ using NodeId = std::uint32_t;
 // ones). `nodes_per_variable` says where the nodes went, so the message can name the
 // attributes responsible.
 struct DiagramTooLarge : std::runtime_error {
-  DiagramTooLarge(std::size_t exceeded_budget, bool is_link_budget,
-                  std::vector<std::size_t> nodes_by_variable)
+  DiagramTooLarge(std::size_t exceeded_budget, bool is_link_budget, std::vector<std::size_t> nodes_by_variable)
       : std::runtime_error("decision diagram exceeds its budget"),
         budget(exceeded_budget),
         links(is_link_budget),
@@ -62,12 +61,8 @@ class DecisionDiagram {
   [[nodiscard]] std::uint32_t terminal_value(NodeId id) const { return nodes_[id].first_child; }
   [[nodiscard]] std::uint32_t variable(NodeId id) const { return nodes_[id].variable; }
   [[nodiscard]] std::span<const NodeId> children(NodeId id) const;
-  [[nodiscard]] std::uint32_t variable_count() const {
-    return static_cast<std::uint32_t>(domain_sizes_.size());
-  }
-  [[nodiscard]] std::uint32_t domain_size(std::uint32_t variable) const {
-    return domain_sizes_[variable];
-  }
+  [[nodiscard]] std::uint32_t variable_count() const { return static_cast<std::uint32_t>(domain_sizes_.size()); }
+  [[nodiscard]] std::uint32_t domain_size(std::uint32_t variable) const { return domain_sizes_[variable]; }
   [[nodiscard]] std::size_t node_count() const { return nodes_.size(); }
 
   // Boolean diagrams: terminals `false_value` and `true_value`.

@@ -65,11 +65,11 @@ enum class DiffDirection {
 
 struct DiffRow {
   DiffDirection direction = DiffDirection::reason_only;
-  Region region;                      // codes per variable of PolicyDiff::variables
-  std::vector<VariableValues> when;   // the constrained variables, in variable order
-  std::string condition;              // `purpose ∈ {training, fine_tuning} ∧ grok_sharing = off`
-  RuleDecision before;                // the old version's decision; `rule` indexes its rules
-  RuleDecision after;                 // the new version's
+  Region region;                     // codes per variable of PolicyDiff::variables
+  std::vector<VariableValues> when;  // the constrained variables, in variable order
+  std::string condition;             // `purpose ∈ {training, fine_tuning} ∧ grok_sharing = off`
+  RuleDecision before;               // the old version's decision; `rule` indexes its rules
+  RuleDecision after;                // the new version's
 };
 
 struct StructuralChange {
@@ -79,22 +79,22 @@ struct StructuralChange {
     version_changed,
     source_added,
     source_removed,
-    default_changed,             // the policy's `default allow|deny`
+    default_changed,  // the policy's `default allow|deny`
     attribute_added,
     attribute_removed,
-    values_added,                // enum values
+    values_added,  // enum values
     values_removed,
     setting_added,
     setting_removed,
-    setting_renamed,             // through `formerly`
+    setting_renamed,               // through `formerly`
     setting_former_names_changed,  // `formerly` names other than the rename itself
     setting_default_changed,
     setting_label_changed,
-    setting_coverage_changed,    // widened, narrowed, or both
+    setting_coverage_changed,  // widened, narrowed, or both
     setting_availability_changed,
     rule_added,
     rule_removed,
-    rule_renamed,                // same effect and the same condition under a new id
+    rule_renamed,  // same effect and the same condition under a new id
     rule_effect_changed,
     rule_condition_changed,
     rule_description_changed,

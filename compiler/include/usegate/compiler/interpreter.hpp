@@ -62,7 +62,7 @@ struct RuleDecision {
 
 struct Interpretation {
   RuleDecision decision;
-  std::vector<std::uint32_t> matched_rules;     // every rule that matched, in source order
+  std::vector<std::uint32_t> matched_rules;       // every rule that matched, in source order
   std::vector<std::uint32_t> bad_consent_values;  // settings whose value was neither on nor off
 };
 
@@ -71,9 +71,8 @@ struct Interpretation {
 // The pieces `interpret` is made of, for tools that show a decision step by step.
 [[nodiscard]] ExtendedValue extended_value(const CheckedPolicy& policy, std::uint32_t attribute,
                                            const InterpreterInput& input);
-[[nodiscard]] bool consents(const CheckedPolicy& policy, std::uint32_t setting,
-                            const InterpreterInput& input, bool* bad_value = nullptr);
-[[nodiscard]] bool holds(const CheckedPolicy& policy, const CheckedCondition& condition,
-                         const InterpreterInput& input);
+[[nodiscard]] bool consents(const CheckedPolicy& policy, std::uint32_t setting, const InterpreterInput& input,
+                            bool* bad_value = nullptr);
+[[nodiscard]] bool holds(const CheckedPolicy& policy, const CheckedCondition& condition, const InterpreterInput& input);
 
 }  // namespace usegate::compiler

@@ -13,13 +13,12 @@
 //
 // All are exact: they are decided on the policy's decision diagram, not guessed.
 
+#include "usegate/base/diagnostics.hpp"
 #include "usegate/compiler/checked_policy.hpp"
 #include "usegate/compiler/lower.hpp"
-#include "usegate/base/diagnostics.hpp"
 
 namespace usegate::compiler {
 
-void lint_policy(const CheckedPolicy& policy, usegate::DiagnosticList& diagnostics,
-                 const CompileOptions& options = {});
+void lint_policy(const CheckedPolicy& policy, usegate::DiagnosticList& diagnostics, const CompileOptions& options = {});
 
 }  // namespace usegate::compiler

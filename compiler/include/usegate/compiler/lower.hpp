@@ -9,8 +9,8 @@
 #include "usegate/compiler/checked_policy.hpp"
 #include "usegate/compiler/decision_diagram.hpp"
 #include "usegate/compiler/partition.hpp"
-#include "usegate/runtime/encoding.hpp"
 #include "usegate/dsl/parser.hpp"
+#include "usegate/runtime/encoding.hpp"
 
 namespace usegate::compiler {
 
@@ -25,8 +25,8 @@ using runtime::encode_cell;
 // found by its name, or by a name in `setting_names` when the caller renames it.
 class Lowering {
  public:
-  Lowering(const CheckedPolicy& policy, const std::vector<Partition>& partitions,
-           DecisionDiagram& diagram, const std::vector<std::string>& setting_names = {});
+  Lowering(const CheckedPolicy& policy, const std::vector<Partition>& partitions, DecisionDiagram& diagram,
+           const std::vector<std::string>& setting_names = {});
 
   // A boolean diagram: where `condition` holds.
   [[nodiscard]] NodeId condition(const CheckedCondition& condition);

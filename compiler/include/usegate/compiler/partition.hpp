@@ -29,10 +29,10 @@ using runtime::unknown_code;
 struct Partition {
   using Kind = runtime::VariableKind;
   Kind kind = Kind::categorical;
-  std::string name;                  // the attribute's or the setting's
+  std::string name;  // the attribute's or the setting's
   AttributeKind attribute_kind = AttributeKind::enumeration;
-  std::vector<std::string> values;   // categorical: the value of code first_value_code + i
-  std::vector<double> constants;     // ordered: sorted and distinct
+  std::vector<std::string> values;  // categorical: the value of code first_value_code + i
+  std::vector<double> constants;    // ordered: sorted and distinct
 
   [[nodiscard]] std::uint32_t cell_count() const;
 

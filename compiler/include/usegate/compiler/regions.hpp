@@ -28,8 +28,7 @@ struct Region {
 [[nodiscard]] std::string describe_codes(const Partition& partition, const std::vector<bool>& codes);
 
 // The same as a list (`training`, `fine_tuning`; `[2024-05-07, 2024-08-01)`; `missing`).
-[[nodiscard]] std::vector<std::string> describe_code_list(const Partition& partition,
-                                                          const std::vector<bool>& codes);
+[[nodiscard]] std::vector<std::string> describe_code_list(const Partition& partition, const std::vector<bool>& codes);
 
 // The box as a condition: `purpose ∈ {training, fine_tuning} ∧ region = EU ∧ ts ∈ [...)`;
 // `true` when it constrains nothing.

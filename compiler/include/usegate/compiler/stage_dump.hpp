@@ -20,18 +20,15 @@ namespace usegate::compiler {
 [[nodiscard]] std::string dump_checked(const CheckedPolicy& policy);
 
 // Each variable's cells by code, and the attributes that are no variable.
-[[nodiscard]] std::string dump_partitions(const CheckedPolicy& policy,
-                                          const std::vector<Partition>& partitions);
+[[nodiscard]] std::string dump_partitions(const CheckedPolicy& policy, const std::vector<Partition>& partitions);
 
 // The nodes reachable from `root` (root first, each before its children), each with its edges
 // grouped by child over ranges of codes, then the terminals with their decision and reason.
-[[nodiscard]] std::string dump_diagram(const CheckedPolicy& policy,
-                                       const std::vector<Partition>& partitions,
+[[nodiscard]] std::string dump_diagram(const CheckedPolicy& policy, const std::vector<Partition>& partitions,
                                        const DecisionDiagram& diagram, NodeId root);
 
 // The policy's own partitions and reduced decision diagram, dumped. Throws DiagramTooLarge
 // when the diagram outgrows the options' budget.
-[[nodiscard]] std::string dump_decision_diagram(const CheckedPolicy& policy,
-                                                const CompileOptions& options = {});
+[[nodiscard]] std::string dump_decision_diagram(const CheckedPolicy& policy, const CompileOptions& options = {});
 
 }  // namespace usegate::compiler

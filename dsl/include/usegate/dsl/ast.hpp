@@ -122,8 +122,7 @@ struct SettingDecl {
   SourceSpan span;
   bool operator==(const SettingDecl& other) const {
     return name == other.name && label == other.label && default_value == other.default_value &&
-           covers == other.covers && availability == other.availability &&
-           formerly == other.formerly;
+           covers == other.covers && availability == other.availability && formerly == other.formerly;
   }
 };
 
@@ -137,8 +136,7 @@ struct RuleDecl {
   Condition condition;
   SourceSpan span;
   bool operator==(const RuleDecl& other) const {
-    return effect == other.effect && id == other.id && description == other.description &&
-           condition == other.condition;
+    return effect == other.effect && id == other.id && description == other.description && condition == other.condition;
   }
 };
 
@@ -154,9 +152,7 @@ struct PolicyHeader {
   Name name;
   std::optional<Text> title;
   SourceSpan span;
-  bool operator==(const PolicyHeader& other) const {
-    return name == other.name && title == other.title;
-  }
+  bool operator==(const PolicyHeader& other) const { return name == other.name && title == other.title; }
 };
 
 // `version 2024-07-26` (any version text, or a quoted string)
@@ -173,8 +169,8 @@ struct SourceDecl {
   bool operator==(const SourceDecl& other) const { return text == other.text; }
 };
 
-using Declaration = std::variant<PolicyHeader, VersionDecl, SourceDecl, AttributeDecl,
-                                 SettingDecl, RuleDecl, DefaultDecl>;
+using Declaration =
+    std::variant<PolicyHeader, VersionDecl, SourceDecl, AttributeDecl, SettingDecl, RuleDecl, DefaultDecl>;
 
 // A `# ...` comment, kept so that `usegate fmt` can put it back.
 struct Comment {

@@ -7,9 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "usegate/dsl/ast.hpp"
 #include "usegate/base/diagnostics.hpp"
 #include "usegate/base/source.hpp"
+#include "usegate/dsl/ast.hpp"
 
 namespace usegate::dsl {
 

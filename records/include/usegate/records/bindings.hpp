@@ -51,10 +51,10 @@ enum class TimeFormat {
 };
 
 struct AttributeBinding {
-  std::string attribute;               // the policy attribute
-  std::optional<std::size_t> variable; // its table variable; none when the policy never tests it
-  FieldPath path;                      // empty when constant
-  std::optional<std::string> constant; // a value for every record
+  std::string attribute;                // the policy attribute
+  std::optional<std::size_t> variable;  // its table variable; none when the policy never tests it
+  FieldPath path;                       // empty when constant
+  std::optional<std::string> constant;  // a value for every record
   // Record value (as text: a string's content, `true`/`false`, a number as written) to the
   // policy value it stands for. Values not in the map are read as they are.
   std::vector<std::pair<std::string, std::string>> value_map;
@@ -64,7 +64,7 @@ struct AttributeBinding {
 struct SettingBinding {
   std::string setting;
   std::size_t variable = 0;
-  FieldPath path;      // where a record carries the user's value itself (may be absent)
+  FieldPath path;  // where a record carries the user's value itself (may be absent)
   // Where a record carries a value recorded under each former name, in the policy's order:
   // beside `path`, the last key replaced by the former name.
   std::vector<FieldPath> former_paths;

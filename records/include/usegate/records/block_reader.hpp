@@ -44,9 +44,9 @@ class ByteBuffer {
 };
 
 struct InputBlock {
-  ByteBuffer bytes;             // the lines, then parse_padding zero bytes
-  std::size_t size = 0;         // bytes of lines (the padding not included)
-  std::uint64_t first_line = 1; // the 1-based number of the block's first line
+  ByteBuffer bytes;              // the lines, then parse_padding zero bytes
+  std::size_t size = 0;          // bytes of lines (the padding not included)
+  std::uint64_t first_line = 1;  // the 1-based number of the block's first line
   std::size_t max_line = default_max_line;
   // Where cut_line_text stands for a line too long to keep (a block has at most one, last).
   std::size_t cut_line_at = static_cast<std::size_t>(-1);
@@ -105,7 +105,9 @@ struct InputLine {
 // (and count it) rather than reject it.
 [[nodiscard]] bool is_blank(std::string_view text);
 // The same for a line read: a line too long to read is rejected, whatever it holds.
-[[nodiscard]] inline bool is_blank(const InputLine& line) { return !line.too_long && is_blank(line.text); }
+[[nodiscard]] inline bool is_blank(const InputLine& line) {
+  return !line.too_long && is_blank(line.text);
+}
 
 // Iterates the lines of a block.
 class BlockLines {

@@ -101,7 +101,7 @@ class ConsentLedger {
   [[nodiscard]] std::optional<bool> value_of(const SubjectState& state, std::size_t setting) const;
 
   std::unordered_map<std::string, SubjectState, KeyHash, std::equal_to<>> subjects_;  // by subject key
-  std::vector<std::size_t> first_slot_;                     // per setting, and the slot count last
+  std::vector<std::size_t> first_slot_;  // per setting, and the slot count last
   std::uint64_t applied_ = 0;
   std::uint64_t bad_values_read_as_off_ = 0;
   std::uint64_t rejected_ = 0;

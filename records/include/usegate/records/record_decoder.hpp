@@ -24,13 +24,13 @@ namespace usegate::records {
 // Why a record could not be read. Such records are rejected, never allowed.
 enum class RejectCause : std::uint8_t {
   none = 0,
-  invalid_json,   // not JSON, or something after the value
-  invalid_utf8,   // bytes that are not UTF-8
-  not_an_object,  // JSON, but not an object
-  too_deep,       // nesting deeper than the parser's limit (1024)
-  duplicate_key,  // a key twice in an object the decoder reads (compared after unescaping)
+  invalid_json,         // not JSON, or something after the value
+  invalid_utf8,         // bytes that are not UTF-8
+  not_an_object,        // JSON, but not an object
+  too_deep,             // nesting deeper than the parser's limit (1024)
+  duplicate_key,        // a key twice in an object the decoder reads (compared after unescaping)
   number_out_of_range,  // valid JSON, but outside a double or, for an integer, 64 bits
-  line_too_long,  // longer than the reader's limit (BlockReader's max_line): never parsed
+  line_too_long,        // longer than the reader's limit (BlockReader's max_line): never parsed
 };
 inline constexpr std::size_t reject_cause_count = 8;
 [[nodiscard]] const char* reject_cause_name(RejectCause cause);

@@ -43,13 +43,12 @@ struct StreamOptions {
 // purposes, or no purpose variable (a policy that does not test the purpose), the record is
 // decided as it is. `codes` holds one code per variable; its purpose code is left changed.
 [[nodiscard]] Decision decide_for_purposes(const Policy& policy, std::span<Code> codes,
-                                           std::optional<std::size_t> purpose_variable,
-                                           std::span<const Code> purposes);
+                                           std::optional<std::size_t> purpose_variable, std::span<const Code> purposes);
 
 // Where each kind of line goes: file descriptors; -1 drops them.
 struct StreamSinks {
   int output = 1;
-  int denied = -1;   // filter: denied records
+  int denied = -1;  // filter: denied records
   // filter: records that could not be read, as they came; a line too long to keep stands
   // there as {"line": N, "decision": "reject", "reason": "line_too_long"}.
   int rejects = -1;

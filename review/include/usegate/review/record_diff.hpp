@@ -25,7 +25,7 @@ struct RecordDiffVersion {
   const Policy& policy;
   const records::Bindings& bindings;
   const records::ConsentLedger* ledger;  // null without --consent
-  records::PurposeCodes purposes;                // no codes: each record's own purpose
+  records::PurposeCodes purposes;        // no codes: each record's own purpose
 };
 
 // What one version made of a record: `allow` or `deny` with the deciding reason, or `reject`

@@ -16,11 +16,11 @@
 #include <string>
 #include <vector>
 
-#include "usegate/review/simulation.hpp"
 #include "usegate/records/bindings.hpp"
 #include "usegate/records/block_reader.hpp"
 #include "usegate/records/consent_ledger.hpp"
 #include "usegate/records/record_lines.hpp"
+#include "usegate/review/simulation.hpp"
 #include "usegate/usegate.hpp"
 
 namespace usegate::review {

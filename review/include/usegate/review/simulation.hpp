@@ -226,8 +226,7 @@ class PolicySimulation {
 // attribute, the population attributes and the platform usage pattern (`platforms`, when the
 // policies declare platforms) per user, the record times per record. Settings: the
 // scenario's first, then any other setting a policy declares (users never act on those).
-[[nodiscard]] SimulationSchema schema_of(const Scenario& scenario,
-                                         std::span<const Policy> policies);
+[[nodiscard]] SimulationSchema schema_of(const Scenario& scenario, std::span<const Policy> policies);
 
 // Is told about each generated user and record (for `--write-records`).
 class RecordObserver {
@@ -243,8 +242,7 @@ class RecordObserver {
 // through a uniform [0, 1) taken from the top 53 bits, so a seed gives the same population on
 // every machine and under every policy: per user, one draw per population attribute, one for
 // the platform pattern, one per scenario setting; then per record one per record time.
-void run_population(const Scenario& scenario, const SimulationSchema& schema,
-                    std::span<PolicySimulation> simulations, RecordObserver* observer,
-                    const std::function<void(std::uint64_t users_done)>& progress);
+void run_population(const Scenario& scenario, const SimulationSchema& schema, std::span<PolicySimulation> simulations,
+                    RecordObserver* observer, const std::function<void(std::uint64_t users_done)>& progress);
 
 }  // namespace usegate::review

@@ -27,7 +27,11 @@ inline constexpr std::size_t max_rules = 0x7FFE;  // reasons must fit a cell
 [[nodiscard]] constexpr std::uint32_t encode_cell(bool allow, std::uint32_t reason) {
   return (reason << 1) | (allow ? 1U : 0U);
 }
-[[nodiscard]] constexpr bool cell_allows(std::uint32_t cell) { return (cell & 1U) != 0; }
-[[nodiscard]] constexpr std::uint32_t cell_reason(std::uint32_t cell) { return cell >> 1; }
+[[nodiscard]] constexpr bool cell_allows(std::uint32_t cell) {
+  return (cell & 1U) != 0;
+}
+[[nodiscard]] constexpr std::uint32_t cell_reason(std::uint32_t cell) {
+  return cell >> 1;
+}
 
 }  // namespace usegate::runtime

@@ -72,7 +72,8 @@ inline std::optional<double> time_key_from_text(std::string_view text) {
   if (text.size() == 10) return calendar::time_key(seconds, false);
 
   if (text.size() < 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':') return std::nullopt;
-  const int hour = time_text_detail::two_digits(p + 11), minute = time_text_detail::two_digits(p + 14), second = time_text_detail::two_digits(p + 17);
+  const int hour = time_text_detail::two_digits(p + 11), minute = time_text_detail::two_digits(p + 14),
+            second = time_text_detail::two_digits(p + 17);
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return std::nullopt;
   seconds += hour * 3600 + minute * 60 + second;
 
@@ -86,7 +87,8 @@ inline std::optional<double> time_key_from_text(std::string_view text) {
   if (at + 1 == text.size() && text[at] == 'Z') {
     // UTC already.
   } else if (at + 6 == text.size() && (text[at] == '+' || text[at] == '-') && text[at + 3] == ':') {
-    const int offset_hours = time_text_detail::two_digits(p + at + 1), offset_minutes = time_text_detail::two_digits(p + at + 4);
+    const int offset_hours = time_text_detail::two_digits(p + at + 1),
+              offset_minutes = time_text_detail::two_digits(p + at + 4);
     if (offset_hours < 0 || offset_hours > 23 || offset_minutes < 0 || offset_minutes > 59) return std::nullopt;
     const int offset = offset_hours * 3600 + offset_minutes * 60;
     seconds += text[at] == '+' ? -offset : offset;  // local time minus its offset is UTC
