@@ -26,7 +26,7 @@ constexpr double share_tolerance = 1e-9;
 // Bounds that keep a scenario's figures meaningful and its run finite.
 constexpr std::uint64_t max_users = 1'000'000'000;
 constexpr std::uint32_t max_records_per_value = 1'000'000;
-// Platform usage patterns are bit masks of 32 bits (cli/simulation.hpp).
+// Platform usage patterns are bit masks of 32 bits (usegate/review/simulation.hpp).
 constexpr std::size_t max_platforms = 32;
 // The value key that makes a field absent.
 constexpr std::string_view missing_value = "missing";

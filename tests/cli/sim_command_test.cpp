@@ -1,6 +1,6 @@
 // `usegate sim`: exact figures for small scenarios worked out by hand, opt-out reach, scenario
 // errors, `--vs`, determinism. The figures of a random mix are checked against the reference
-// interpreter in tests/runtime/sim_against_interpreter_test.cpp.
+// interpreter in tests/review/sim_against_interpreter_test.cpp.
 #include <doctest/doctest.h>
 
 #include <string>

@@ -1,5 +1,5 @@
 // `usegate eval --consent` against a model of the consent rules written here from DESIGN.md
-// and docs/cli.md, independent of runtime/consent_ledger.cpp:
+// and docs/cli.md, independent of records/consent_ledger.cpp:
 //
 // - each subject's state as of `--now`: per setting name, the last change at or before `now`
 //   (file order breaks ties); a change after `now` is counted, not applied;

@@ -1,4 +1,4 @@
-// `usegate diff --records` (cli/record_diff.cpp) against the reference interpreter: a random
+// `usegate diff --records` (review/record_diff.cpp) against the reference interpreter: a random
 // policy (random_policy.cpp) and a copy with rules inserted, removed, moved and renamed and
 // settings moved, replayed on random records (random_record.cpp, drawn for both versions),
 // written as JSON Lines and compared one by one by the record diff's RecordComparer, exactly as

@@ -1,4 +1,4 @@
-// The consent ledger (runtime/consent_ledger.hpp) read straight from a descriptor: subjects by
+// The consent ledger (records/consent_ledger.hpp) read straight from a descriptor: subjects by
 // value, bad values applied as off, former names in policy order, availability to the second.
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-// Subject keys (runtime/subject_key.hpp): ids equal by value share a key byte for byte, and
+// Subject keys (records/subject_key.hpp): ids equal by value share a key byte for byte, and
 // nothing else does.
 #include <doctest/doctest.h>
 

@@ -6,7 +6,7 @@
 // - a record source presents users one at a time — the user's field values and what the
 //   user does about each setting — followed by that user's records. run_population draws
 //   them from a scenario. (Real records, `sim --records`, are read by the runtime's record
-//   decoder instead — cli/record_simulation.hpp — and counted through the same DecisionTally.)
+//   decoder instead — review/record_simulation.hpp — and counted through the same DecisionTally.)
 // - a PolicySimulation per policy resolves each user's consent (a change takes effect only
 //   where and when the policy makes the setting available), decides every record for every
 //   purpose with the compiled table, and counts.
