@@ -23,18 +23,6 @@ std::string quoted(std::string_view name) {
   return fmt::format("`{}`", name);
 }
 
-const char* operator_text(ComparisonOperator comparison) {
-  switch (comparison) {
-    case ComparisonOperator::equal: return "==";
-    case ComparisonOperator::not_equal: return "!=";
-    case ComparisonOperator::less: return "<";
-    case ComparisonOperator::less_equal: return "<=";
-    case ComparisonOperator::greater: return ">";
-    case ComparisonOperator::greater_equal: return ">=";
-  }
-  return "";
-}
-
 bool is_ordering(ComparisonOperator comparison) {
   return comparison != ComparisonOperator::equal && comparison != ComparisonOperator::not_equal;
 }
@@ -427,8 +415,8 @@ class Checker {
         const bool is_enum = declared.kind == AttributeKind::enumeration;
         diagnostics_.error(
             node.operator_span,
-            fmt::format("ordered comparison `{}` on {} {}", operator_text(node.comparison), is_enum ? "enum" : "bool",
-                        quoted(declared.name)),
+            fmt::format("ordered comparison `{}` on {} {}", dsl::operator_text(node.comparison),
+                        is_enum ? "enum" : "bool", quoted(declared.name)),
             is_enum ? "`<`, `<=`, `>` and `>=` compare `time` and `number` attributes; enum values have no order"
                     : fmt::format("`<`, `<=`, `>` and `>=` compare `time` and `number` attributes; test a bool "
                                   "as `{0}` or `not {0}`",

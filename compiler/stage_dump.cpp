@@ -16,18 +16,6 @@ namespace {
 using dsl::append_dump_line;
 using dsl::quoted_text;
 
-const char* operator_text(ComparisonOperator comparison) {
-  switch (comparison) {
-    case ComparisonOperator::equal: return "==";
-    case ComparisonOperator::not_equal: return "!=";
-    case ComparisonOperator::less: return "<";
-    case ComparisonOperator::less_equal: return "<=";
-    case ComparisonOperator::greater: return ">";
-    case ComparisonOperator::greater_equal: return ">=";
-  }
-  return "?";
-}
-
 const char* effect_text(Effect effect) {
   return effect == Effect::allow ? "allow" : "deny";
 }
@@ -145,7 +133,7 @@ class CheckedPrinter {
       case ConditionOp::compare: {
         const AttributeKind kind = policy_.attributes[node.subject].kind;
         line(node.span, depth,
-             fmt::format("{} {} {} ({}, key {})", attribute_name(), operator_text(node.comparison),
+             fmt::format("{} {} {} ({}, key {})", attribute_name(), dsl::operator_text(node.comparison),
                          constant_text(kind, node.key), attribute_kind_keyword(kind), node.key));
         return;
       }

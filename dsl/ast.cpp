@@ -25,4 +25,16 @@ SourceSpan declaration_span(const Declaration& declaration) {
   return std::visit([](const auto& node) { return node.span; }, declaration);
 }
 
+const char* operator_text(ComparisonOperator comparison) {
+  switch (comparison) {
+    case ComparisonOperator::equal: return "==";
+    case ComparisonOperator::not_equal: return "!=";
+    case ComparisonOperator::less: return "<";
+    case ComparisonOperator::less_equal: return "<=";
+    case ComparisonOperator::greater: return ">";
+    case ComparisonOperator::greater_equal: return ">=";
+  }
+  return "?";
+}
+
 }  // namespace usegate::dsl

@@ -8,18 +8,6 @@ namespace {
 // Positions up to 9999:999 keep the tree in one column; longer ones push it right.
 constexpr std::size_t position_width = 9;
 
-const char* operator_text(ComparisonOperator comparison) {
-  switch (comparison) {
-    case ComparisonOperator::equal: return "==";
-    case ComparisonOperator::not_equal: return "!=";
-    case ComparisonOperator::less: return "<";
-    case ComparisonOperator::less_equal: return "<=";
-    case ComparisonOperator::greater: return ">";
-    case ComparisonOperator::greater_equal: return ">=";
-  }
-  return "?";
-}
-
 const char* state_text(AttributeState state) {
   switch (state) {
     case AttributeState::missing: return "missing";

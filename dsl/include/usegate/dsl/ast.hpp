@@ -64,6 +64,9 @@ enum class ConditionKind {
 
 enum class ComparisonOperator { equal, not_equal, less, less_equal, greater, greater_equal };
 
+// As written in a policy: `==`, `!=`, `<`, `<=`, `>`, `>=`.
+[[nodiscard]] const char* operator_text(ComparisonOperator comparison);
+
 enum class AttributeState { missing, unknown, known };
 
 struct Condition {
