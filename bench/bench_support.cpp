@@ -19,12 +19,12 @@ std::string compile_text_to_artifact(const std::string& name, const std::string&
     std::abort();
   }
   auto compiled = compiler::compile_policy(*analysis.policy, options);
-  if (!std::holds_alternative<runtime::CompiledPolicy>(compiled)) {
+  if (!compiled.ok()) {
     std::fprintf(stderr, "%s does not compile: %s\n", name.c_str(),
-                 std::get<compiler::CompileError>(compiled).message.c_str());
+                 compiled.error().message.c_str());
     std::abort();
   }
-  return runtime::write_artifact(std::get<runtime::CompiledPolicy>(compiled));
+  return runtime::write_artifact(compiled.value());
 }
 
 Policy compile_text(const std::string& name, const std::string& text, compiler::CompileOptions options) {

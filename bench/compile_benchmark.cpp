@@ -78,8 +78,8 @@ void Compile_Rules40Attributes(benchmark::State& state) {
       return;
     }
     auto compiled = compiler::compile_policy(*analysis.policy);
-    if (std::holds_alternative<compiler::CompileError>(compiled)) {
-      state.SkipWithError(std::get<compiler::CompileError>(compiled).message.c_str());
+    if (!compiled.ok()) {
+      state.SkipWithError(compiled.error().message.c_str());
       return;
     }
     benchmark::DoNotOptimize(compiled);

@@ -43,21 +43,18 @@ int run_build(const Words& words) {
 
   const PolicyFile input = read_policy_file(arguments.positionals().front());
   print_policy_errors(input);
-  std::variant<runtime::CompiledPolicy, compiler::CompileError> compiled;
-  if (input.is_artifact()) {
-    if (!input.artifact) return exit_code::broken_input;
-    compiled = runtime::compiled_of(*input.artifact);
-  } else {
-    const auto& policy = input.source->analysis.policy;
-    if (!policy) return exit_code::broken_input;
-    compiled = compiler::compile_policy(*policy);
-  }
-  if (const auto* error = std::get_if<compiler::CompileError>(&compiled)) {
+  if (input.is_artifact() ? !input.artifact : !input.source->analysis.policy) return exit_code::broken_input;
+  // An artifact is written again as it is; a source is compiled.
+  const Result<runtime::CompiledPolicy, compiler::CompileError> compiled =
+      input.is_artifact()
+          ? Result<runtime::CompiledPolicy, compiler::CompileError>(runtime::compiled_of(*input.artifact))
+          : compiler::compile_policy(*input.source->analysis.policy);
+  if (const auto* error = compiled.error_if()) {
     std::cerr << fmt::format("{}: error: {}\n = help: {}\n", arguments.positionals().front(), error->message,
                              error->help);
     return exit_code::broken_input;
   }
-  const auto& table = std::get<runtime::CompiledPolicy>(compiled);
+  const auto& table = compiled.value();
   const std::string bytes = runtime::write_artifact(table);
   std::ofstream file(*output, std::ios::binary);
   file.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));

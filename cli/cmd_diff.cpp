@@ -160,7 +160,7 @@ void print_json(const compiler::PolicyDiff& diff, const std::optional<std::strin
 
 // A version as its decision function: an artifact's own, or a source's lowered as `usegate
 // build` lowers it.
-std::variant<compiler::DecisionFunction, compiler::DiffError> decision_function_of(const PolicyFile& file) {
+Result<compiler::DecisionFunction, compiler::DiffError> decision_function_of(const PolicyFile& file) {
   if (!file.is_artifact()) return compiler::decision_function_of(*file.source->analysis.policy);
   try {
     return decision_function_of_artifact(runtime::compiled_of(*file.artifact));
@@ -172,17 +172,17 @@ std::variant<compiler::DecisionFunction, compiler::DiffError> decision_function_
 }
 
 // The diff of two sources; with an artifact, the rows of the two decision functions.
-std::variant<compiler::PolicyDiff, compiler::DiffError> diff_files(const PolicyFile& old_file,
+Result<compiler::PolicyDiff, compiler::DiffError> diff_files(const PolicyFile& old_file,
                                                                    const PolicyFile& new_file) {
   if (!old_file.is_artifact() && !new_file.is_artifact()) {
     return compiler::diff_policies(*old_file.source->analysis.policy, *new_file.source->analysis.policy);
   }
   auto old_function = decision_function_of(old_file);
-  if (auto* error = std::get_if<compiler::DiffError>(&old_function)) return std::move(*error);
+  if (auto* error = old_function.error_if()) return std::move(*error);
   auto new_function = decision_function_of(new_file);
-  if (auto* error = std::get_if<compiler::DiffError>(&new_function)) return std::move(*error);
-  return compiler::diff_decision_functions(std::get<compiler::DecisionFunction>(old_function),
-                                           std::get<compiler::DecisionFunction>(new_function));
+  if (auto* error = new_function.error_if()) return std::move(*error);
+  return compiler::diff_decision_functions(old_function.value(),
+                                           new_function.value());
 }
 
 }  // namespace
@@ -237,7 +237,7 @@ int run_diff(const Words& words) {
   // An artifact keeps the decision function, which is all the rows need; the structural
   // changes need the rules' conditions, which only sources have.
   auto result = diff_files(old_file, new_file);
-  if (const auto* error = std::get_if<compiler::DiffError>(&result)) {
+  if (const auto* error = result.error_if()) {
     // A span points into NEW, which is then a source.
     if (error->span && new_file.source) {
       std::cerr << usegate::format_diagnostic(
@@ -248,7 +248,7 @@ int run_diff(const Words& words) {
     }
     return exit_code::broken_input;
   }
-  const compiler::PolicyDiff diff = std::get<compiler::PolicyDiff>(std::move(result));
+  const compiler::PolicyDiff diff = std::move(result.value());
 
   std::optional<std::string> records;
   if (records_path) {

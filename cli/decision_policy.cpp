@@ -50,11 +50,11 @@ std::optional<Policy> load_decision_policy(const std::string& path) {
 
 std::optional<Policy> compile_decision_policy(const compiler::CheckedPolicy& checked, const std::string& path) {
   auto compiled = compiler::compile_policy(checked);
-  if (const auto* error = std::get_if<compiler::CompileError>(&compiled)) {
+  if (const auto* error = compiled.error_if()) {
     std::cerr << fmt::format("{}: error: {}\n = help: {}\n", path, error->message, error->help);
     return std::nullopt;
   }
-  auto loaded = Policy::from_bytes(runtime::write_artifact(std::get<runtime::CompiledPolicy>(compiled)));
+  auto loaded = Policy::from_bytes(runtime::write_artifact(compiled.value()));
   if (!loaded) {
     std::cerr << fmt::format("{}: internal error: {}\n", path, loaded.error().message);
     return std::nullopt;

@@ -92,7 +92,7 @@ std::size_t StagePrinter::print(const std::string& path, const LoadedPolicy& loa
       } catch (const compiler::DiagramTooLarge&) {
         // The compiler words the error, naming the attributes responsible, as `build` does.
         const auto compiled = compiler::compile_policy(*policy);
-        const auto* error = std::get_if<compiler::CompileError>(&compiled);
+        const auto* error = compiled.error_if();
         std::cerr << fmt::format("{}: error: {}\n = help: {}\n", path,
                                  error ? error->message : "the decision diagram exceeds its budget",
                                  error ? error->help : "");

@@ -85,7 +85,7 @@ runtime::DecisionTable densify(const DecisionDiagram& diagram, NodeId root, cons
 
 }  // namespace
 
-std::variant<runtime::CompiledPolicy, CompileError> compile_policy(const CheckedPolicy& policy,
+Result<runtime::CompiledPolicy, CompileError> compile_policy(const CheckedPolicy& policy,
                                                                    const CompileOptions& options) {
   if (const auto errors = table_limit_errors(policy, options); !errors.empty()) {
     return CompileError{errors.front().message, errors.front().help};

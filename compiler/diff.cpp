@@ -446,13 +446,13 @@ const char* change_kind_name(StructuralChange::Kind kind) {
   return "";
 }
 
-std::variant<PolicyDiff, DiffError> diff_policies(const CheckedPolicy& old_policy, const CheckedPolicy& new_policy,
+Result<PolicyDiff, DiffError> diff_policies(const CheckedPolicy& old_policy, const CheckedPolicy& new_policy,
                                                   const CompileOptions& options) {
   const VersionDeclarations old_version = declarations_of(old_policy);
   const VersionDeclarations new_version = declarations_of(new_policy);
   auto compared = compare_versions(old_version, partitions_of(old_policy), new_version, partitions_of(new_policy));
-  if (auto* error = std::get_if<DiffError>(&compared)) return std::move(*error);
-  const Comparison& comparison = std::get<Comparison>(compared);
+  if (auto* error = compared.error_if()) return std::move(*error);
+  const Comparison& comparison = compared.value();
 
   PolicyDiff diff = empty_diff(comparison, old_version, new_version);
   try {

@@ -131,7 +131,7 @@ NodeId refined_decision(const DecisionFunction& version, const std::vector<std::
 
 }  // namespace
 
-std::variant<DecisionFunction, DiffError> decision_function_of(const CheckedPolicy& policy,
+Result<DecisionFunction, DiffError> decision_function_of(const CheckedPolicy& policy,
                                                                const CompileOptions& options) {
   std::vector<Partition> partitions = partitions_of(policy);
   std::vector<std::uint32_t> sizes;
@@ -147,13 +147,13 @@ std::variant<DecisionFunction, DiffError> decision_function_of(const CheckedPoli
   return function;
 }
 
-std::variant<PolicyDiff, DiffError> diff_decision_functions(const DecisionFunction& old_version,
+Result<PolicyDiff, DiffError> diff_decision_functions(const DecisionFunction& old_version,
                                                             const DecisionFunction& new_version,
                                                             const CompileOptions& options) {
   auto compared = compare_versions(old_version.declarations, old_version.partitions, new_version.declarations,
                                    new_version.partitions);
-  if (auto* error = std::get_if<DiffError>(&compared)) return std::move(*error);
-  const Comparison& comparison = std::get<Comparison>(compared);
+  if (auto* error = compared.error_if()) return std::move(*error);
+  const Comparison& comparison = compared.value();
 
   PolicyDiff diff = empty_diff(comparison, old_version.declarations, new_version.declarations);
   diff.structure_known = false;

@@ -208,7 +208,7 @@ VersionDeclarations declarations_of(const CheckedPolicy& policy) {
   return declarations;
 }
 
-std::variant<Comparison, DiffError> compare_versions(const VersionDeclarations& old_version,
+Result<Comparison, DiffError> compare_versions(const VersionDeclarations& old_version,
                                                      const std::vector<Partition>& old_partitions,
                                                      const VersionDeclarations& new_version,
                                                      const std::vector<Partition>& new_partitions) {

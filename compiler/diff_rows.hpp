@@ -41,7 +41,7 @@ struct Comparison {
 
 // Two versions' partitions (each its own, settings under their own names) brought together;
 // an error when an attribute changed kind, which no comparison of records survives.
-[[nodiscard]] std::variant<Comparison, DiffError> compare_versions(const VersionDeclarations& old_version,
+[[nodiscard]] Result<Comparison, DiffError> compare_versions(const VersionDeclarations& old_version,
                                                                    const std::vector<Partition>& old_partitions,
                                                                    const VersionDeclarations& new_version,
                                                                    const std::vector<Partition>& new_partitions);

@@ -40,9 +40,9 @@ const std::vector<std::string>& starting_artifacts() {
         compiler::CompileOptions options;
         options.max_dense_cells = dense_cells;
         auto compiled = compiler::compile_policy(*analysis.policy, options);
-        if (!std::holds_alternative<runtime::CompiledPolicy>(compiled))
+        if (!compiled.ok())
           fuzz::property_failed(std::string(path) + " does not compile");
-        std::string bytes = runtime::write_artifact(std::get<runtime::CompiledPolicy>(compiled));
+        std::string bytes = runtime::write_artifact(compiled.value());
         if (bytes.size() <= fuzz::max_input_size) out.push_back(std::move(bytes));
       }
     }

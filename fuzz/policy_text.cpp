@@ -41,8 +41,8 @@ std::uint64_t fingerprint(const std::uint8_t* data, std::size_t size) {
 void compare_with_interpreter(const std::string& text, const compiler::CheckedPolicy& checked,
                               const compiler::CompileOptions& options, std::uint64_t seed) {
   auto compiled = compiler::compile_policy(checked, options);
-  if (std::holds_alternative<compiler::CompileError>(compiled)) return;  // over the budget
-  const auto& model = std::get<runtime::CompiledPolicy>(compiled);
+  if (!compiled.ok()) return;  // over the budget
+  const auto& model = compiled.value();
   auto loaded = Policy::from_bytes(runtime::write_artifact(model));
   if (!loaded)
     fuzz::property_failed("a compiled policy's artifact does not load: " + loaded.error().message + "\n" + text);

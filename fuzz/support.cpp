@@ -38,10 +38,10 @@ FixedPolicy compile_fixed_policy(const std::string& relative) {
     property_failed("a fixed policy does not check:\n" + errors);
   }
   auto compiled = compiler::compile_policy(*analysis.policy);
-  if (const auto* error = std::get_if<compiler::CompileError>(&compiled)) {
+  if (const auto* error = compiled.error_if()) {
     property_failed(relative + " does not compile: " + error->message);
   }
-  auto& model = std::get<runtime::CompiledPolicy>(compiled);
+  auto& model = compiled.value();
   auto loaded = Policy::from_bytes(runtime::write_artifact(model));
   if (!loaded) property_failed(relative + " does not load: " + loaded.error().message);
   return FixedPolicy{std::move(model), std::move(*loaded)};

@@ -27,8 +27,8 @@ int main(int argc, char** argv) {
       compiler::CompileOptions options;
       if (!dense) options.max_dense_cells = 1;
       auto compiled = compiler::compile_policy(*analysis.policy, options);
-      if (!std::holds_alternative<runtime::CompiledPolicy>(compiled)) fuzz::property_failed(path + " does not compile");
-      const std::string bytes = runtime::write_artifact(std::get<runtime::CompiledPolicy>(compiled));
+      if (!compiled.ok()) fuzz::property_failed(path + " does not compile");
+      const std::string bytes = runtime::write_artifact(compiled.value());
       if (bytes.size() > max_seed_size) continue;
       const std::string out = std::string(argv[1]) + "/" + name + (dense ? ".dense" : ".diagram") + ".ugt";
       std::ofstream(out, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));

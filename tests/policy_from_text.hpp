@@ -19,8 +19,8 @@ inline Policy policy_from_text(const std::string& file_name, const std::string& 
   const auto analysis = compiler::analyze_policy(source, false);
   REQUIRE(analysis.policy.has_value());
   auto compiled = compiler::compile_policy(*analysis.policy, options);
-  REQUIRE(std::holds_alternative<runtime::CompiledPolicy>(compiled));
-  auto policy = Policy::from_bytes(runtime::write_artifact(std::get<runtime::CompiledPolicy>(compiled)));
+  REQUIRE(compiled.ok());
+  auto policy = Policy::from_bytes(runtime::write_artifact(compiled.value()));
   REQUIRE(policy.ok());
   return *policy;
 }

@@ -18,14 +18,14 @@ compiler::CheckedPolicy checked(const std::string& text) {
   return std::move(*analysis.policy);
 }
 
-std::variant<runtime::CompiledPolicy, compiler::CompileError> compile(const std::string& text,
+Result<runtime::CompiledPolicy, compiler::CompileError> compile(const std::string& text,
                                                                       compiler::CompileOptions options = {}) {
   return compiler::compile_policy(checked(text), options);
 }
 
-const runtime::CompiledPolicy& table_of(const std::variant<runtime::CompiledPolicy, compiler::CompileError>& result) {
-  REQUIRE(std::holds_alternative<runtime::CompiledPolicy>(result));
-  return std::get<runtime::CompiledPolicy>(result);
+const runtime::CompiledPolicy& table_of(const Result<runtime::CompiledPolicy, compiler::CompileError>& result) {
+  REQUIRE(result.ok());
+  return result.value();
 }
 
 const std::string declarations = R"(policy p "t"
@@ -99,15 +99,15 @@ TEST_CASE("a table over its budget is a compile error that names the attributes 
   compiler::CompileOptions options;
   options.max_diagram_nodes = 200;
   const auto result = compile(text, options);
-  REQUIRE(std::holds_alternative<compiler::CompileError>(result));
-  const auto& error = std::get<compiler::CompileError>(result);
+  REQUIRE(!result.ok());
+  const auto& error = result.error();
   CHECK(error.message.starts_with(
       "the decision table of policy `big` exceeds its budget of 200 diagram nodes; most nodes test `"));
   CHECK(error.message.find("`age` (") != std::string::npos);
   CHECK(error.message.find("`ts` (") != std::string::npos);
   CHECK(error.help.find("CompileOptions::max_diagram_nodes") != std::string::npos);
   // With the default budget it compiles.
-  CHECK(std::holds_alternative<runtime::CompiledPolicy>(compile(text)));
+  CHECK(compile(text).ok());
 }
 
 }  // namespace

@@ -45,8 +45,8 @@ compiler::CheckedPolicy bundled(const std::string& file) {
 
 compiler::PolicyDiff diff_of(const compiler::CheckedPolicy& old_policy, const compiler::CheckedPolicy& new_policy) {
   auto result = compiler::diff_policies(old_policy, new_policy);
-  if (const auto* error = std::get_if<compiler::DiffError>(&result)) FAIL("diff error: " << error->message);
-  return std::get<compiler::PolicyDiff>(std::move(result));
+  if (const auto* error = result.error_if()) FAIL("diff error: " << error->message);
+  return std::move(result.value());
 }
 
 compiler::PolicyDiff diff_of(const std::string& old_text, const std::string& new_text) {
@@ -326,7 +326,7 @@ TEST_CASE("diff: an attribute whose kind changed cannot be compared") {
   const auto result =
       compiler::diff_policies(checked("old.policy", "policy p \"t\"\nnumber age\nallow adult when age >= 18\n"),
                               checked("new.policy", "policy p \"t\"\ntime age\nallow adult when age >= 2024-01-01\n"));
-  const auto* error = std::get_if<compiler::DiffError>(&result);
+  const auto* error = result.error_if();
   REQUIRE(error != nullptr);
   CHECK(error->message == "attribute `age` is a number in the old policy and a time in the new one");
   REQUIRE(error->span.has_value());
@@ -340,7 +340,7 @@ TEST_CASE("diff: a diff larger than the node budget is an error, not a crash") {
   compiler::CompileOptions tiny;
   tiny.max_diagram_nodes = 8;
   const auto result = compiler::diff_policies(x_july, x_august, tiny);
-  const auto* error = std::get_if<compiler::DiffError>(&result);
+  const auto* error = result.error_if();
   REQUIRE(error != nullptr);
   CHECK(error->message.find("the diff exceeds its budget of 8 diagram nodes; most nodes test `") == 0);
 }

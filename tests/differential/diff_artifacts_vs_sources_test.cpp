@@ -171,14 +171,14 @@ TEST_CASE("diff with artifacts vs diff of sources: the same rows, in process and
     const runtime::CompiledPolicy& new_artifact = runtime::compiled_of(new_pipeline.table->policy());
 
     auto from_sources = compiler::diff_policies(old_policy, new_policy);
-    if (const auto* error = std::get_if<compiler::DiffError>(&from_sources)) {
+    if (const auto* error = from_sources.error_if()) {
       FAIL("the diff of the sources failed: " << error->message << "\n" << reproduce.str());
     }
-    const auto& expected_diff = std::get<compiler::PolicyDiff>(from_sources);
+    const auto& expected_diff = from_sources.value();
     const std::string expected = rows_text(expected_diff);
 
     const auto source_function = [](const compiler::CheckedPolicy& policy) {
-      return std::get<compiler::DecisionFunction>(compiler::decision_function_of(policy));
+      return compiler::decision_function_of(policy).value();
     };
     const compiler::DecisionFunction old_source = source_function(old_policy);
     const compiler::DecisionFunction new_source = source_function(new_policy);
@@ -194,10 +194,10 @@ TEST_CASE("diff with artifacts vs diff of sources: the same rows, in process and
                  {"source vs source, each lowered on its own", old_source, new_source}};
     for (const auto& mix : mixes) {
       auto result = compiler::diff_decision_functions(mix.old_side, mix.new_side);
-      if (const auto* error = std::get_if<compiler::DiffError>(&result)) {
+      if (const auto* error = result.error_if()) {
         FAIL(std::string(mix.name) << ": the diff failed: " << error->message << "\n" << reproduce.str());
       }
-      const auto& diff = std::get<compiler::PolicyDiff>(result);
+      const auto& diff = result.value();
       CHECK_FALSE(diff.structure_known);
       const std::string actual = rows_text(diff);
       if (actual != expected) {

@@ -192,10 +192,10 @@ TEST_CASE("diff vs interpreter: every disagreement in exactly one row, every agr
     reproduce << "\n--- old policy ---\n" << old_text << "--- new policy ---\n" << new_text;
 
     auto result = compiler::diff_policies(*old_policy, *new_policy);
-    if (const auto* error = std::get_if<compiler::DiffError>(&result)) {
+    if (const auto* error = result.error_if()) {
       FAIL("the diff failed: " << error->message << "\n" << reproduce.str());
     }
-    const auto& diff = std::get<compiler::PolicyDiff>(result);
+    const auto& diff = result.value();
     tally.pairs_with_rows += diff.rows.empty() ? 0 : 1;
     for (const auto& variable : diff.variables) tally.pairs_with_default_changed += variable.default_changed ? 1 : 0;
 

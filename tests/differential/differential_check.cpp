@@ -125,11 +125,11 @@ Pipeline run_pipeline(const std::string& policy_text, const compiler::CompileOpt
   }
   pipeline.checked = std::move(*analysis.policy);
   auto compiled = compiler::compile_policy(*pipeline.checked, options);
-  if (const auto* error = std::get_if<compiler::CompileError>(&compiled)) {
+  if (const auto* error = compiled.error_if()) {
     pipeline.errors = "compile error: " + error->message + "\nhelp: " + error->help;
     return pipeline;
   }
-  auto loaded = Policy::from_bytes(runtime::write_artifact(std::get<runtime::CompiledPolicy>(compiled)));
+  auto loaded = Policy::from_bytes(runtime::write_artifact(compiled.value()));
   if (!loaded) {
     pipeline.errors = "the artifact does not load: " + loaded.error().message;
     return pipeline;

@@ -249,8 +249,8 @@ std::string run_eval_case(const EvalCase& eval_case, PolicyForm form, const std:
   std::string policy_path = source_path;
   if (form == PolicyForm::artifact_in_process) {
     auto compiled = compiler::compile_policy(checked, compiler::CompileOptions{});
-    if (const auto* error = std::get_if<compiler::CompileError>(&compiled)) return "compile error: " + error->message;
-    testing::write_text(artifact_path, runtime::write_artifact(std::get<runtime::CompiledPolicy>(compiled)));
+    if (const auto* error = compiled.error_if()) return "compile error: " + error->message;
+    testing::write_text(artifact_path, runtime::write_artifact(compiled.value()));
     policy_path = artifact_path;
   }
   if (form == PolicyForm::artifact_from_build) {

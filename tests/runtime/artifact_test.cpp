@@ -19,8 +19,8 @@ runtime::CompiledPolicy compile_file(const std::string& relative, compiler::Comp
   const auto analysis = compiler::analyze_policy(source, false);
   REQUIRE(analysis.policy.has_value());
   auto compiled = compiler::compile_policy(*analysis.policy, options);
-  REQUIRE(std::holds_alternative<runtime::CompiledPolicy>(compiled));
-  return std::get<runtime::CompiledPolicy>(std::move(compiled));
+  REQUIRE(compiled.ok());
+  return std::move(compiled.value());
 }
 
 TEST_CASE("an artifact reads back exactly what was written") {

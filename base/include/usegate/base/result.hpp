@@ -26,24 +26,28 @@ struct Error {
   std::size_t offset = 0;  // for invalid_artifact: where in the file
 };
 
-// A value or an error.
-template <typename T>
+// A value or an error. The error is an Error for every input a user hands over; the compiler's
+// stages, whose errors carry a position or advice of their own, give their own error type
+// (compiler::CompileError, compiler::DiffError) in the same shape.
+template <typename T, typename E = Error>
 class Result {
  public:
-  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit on purpose
-  Result(Error error) : state_(std::move(error)) {}  // NOLINT
+  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit on purpose
+  Result(E error) : state_(std::move(error)) {}  // NOLINT
   [[nodiscard]] bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }
   [[nodiscard]] const T& value() const { return std::get<0>(state_); }
   [[nodiscard]] T& value() { return std::get<0>(state_); }
-  [[nodiscard]] const Error& error() const { return std::get<1>(state_); }
+  [[nodiscard]] const E& error() const { return std::get<1>(state_); }
+  // The error, or null when there is a value: `if (const auto* error = result.error_if())`.
+  [[nodiscard]] const E* error_if() const { return std::get_if<1>(&state_); }
   const T& operator*() const { return value(); }
   T& operator*() { return value(); }
   const T* operator->() const { return &value(); }
   T* operator->() { return &value(); }
 
  private:
-  std::variant<T, Error> state_;
+  std::variant<T, E> state_;
 };
 
 }  // namespace usegate

@@ -4,6 +4,7 @@
 #include <string>
 #include <variant>
 
+#include "usegate/base/result.hpp"
 #include "usegate/compiler/checked_policy.hpp"
 #include "usegate/compiler/lower.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
@@ -15,7 +16,7 @@ struct CompileError {
   std::string help;
 };
 
-[[nodiscard]] std::variant<runtime::CompiledPolicy, CompileError> compile_policy(const CheckedPolicy& policy,
+[[nodiscard]] Result<runtime::CompiledPolicy, CompileError> compile_policy(const CheckedPolicy& policy,
                                                                                  const CompileOptions& options = {});
 
 }  // namespace usegate::compiler

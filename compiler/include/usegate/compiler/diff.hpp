@@ -30,6 +30,7 @@
 #include <variant>
 #include <vector>
 
+#include "usegate/base/result.hpp"
 #include "usegate/compiler/checked_policy.hpp"
 #include "usegate/compiler/decision_diagram.hpp"
 #include "usegate/compiler/interpreter.hpp"
@@ -125,7 +126,7 @@ struct DiffError {
   std::optional<usegate::SourceSpan> span;  // in the new policy, when one declaration is to blame
 };
 
-[[nodiscard]] std::variant<PolicyDiff, DiffError> diff_policies(const CheckedPolicy& old_policy,
+[[nodiscard]] Result<PolicyDiff, DiffError> diff_policies(const CheckedPolicy& old_policy,
                                                                 const CheckedPolicy& new_policy,
                                                                 const CompileOptions& options = {});
 
@@ -159,7 +160,7 @@ struct DecisionFunction {
   NodeId root = 0;                    // terminals hold cells (encode_cell)
 };
 
-[[nodiscard]] std::variant<DecisionFunction, DiffError> decision_function_of(const CheckedPolicy& policy,
+[[nodiscard]] Result<DecisionFunction, DiffError> decision_function_of(const CheckedPolicy& policy,
                                                                              const CompileOptions& options = {});
 
 // The rows of diff_policies, from the decision functions alone: the same variables, rows and
@@ -167,7 +168,7 @@ struct DecisionFunction {
 // cells (a constant only one of them compares with) or test different variables: each is
 // carried over to the common refinement, where a variable one version does not test is one
 // its decision does not depend on.
-[[nodiscard]] std::variant<PolicyDiff, DiffError> diff_decision_functions(const DecisionFunction& old_version,
+[[nodiscard]] Result<PolicyDiff, DiffError> diff_decision_functions(const DecisionFunction& old_version,
                                                                           const DecisionFunction& new_version,
                                                                           const CompileOptions& options = {});
 
