@@ -23,8 +23,10 @@ struct Files {
   std::string bad_scenario;
 };
 
-Files write_files() {
-  const std::string directory = scratch_directory("exit-codes");
+// Each test case writes its own folder: ctest runs the cases side by side, and a shared folder
+// would be emptied by one case while another reads it.
+Files write_files(const std::string& case_name) {
+  const std::string directory = scratch_directory("exit-codes-" + case_name);
   Files files{directory + "/broken.policy", directory + "/good.policy", directory + "/missing.policy",
               directory + "/truncated.ugt", directory + "/b.yaml",      directory + "/s.yaml"};
   write_text(files.broken, broken_policy);
@@ -42,7 +44,7 @@ int exit_of(const std::vector<std::string>& arguments) {
 }  // namespace
 
 TEST_CASE("exit codes: a policy with errors is 1 for check, whose answer it is, and 3 everywhere else") {
-  const Files files = write_files();
+  const Files files = write_files("policy");
   CHECK(exit_of({"check", files.broken}) == 1);
   CHECK(exit_of({"table", files.broken}) == 3);
   CHECK(exit_of({"build", files.broken, "-o", files.missing}) == 3);
@@ -53,7 +55,7 @@ TEST_CASE("exit codes: a policy with errors is 1 for check, whose answer it is, 
 }
 
 TEST_CASE("exit codes: an artifact that does not load is 3") {
-  const Files files = write_files();
+  const Files files = write_files("artifact");
   CHECK(exit_of({"table", files.not_artifact}) == 3);
   CHECK(exit_of({"build", files.not_artifact, "-o", files.missing}) == 3);
   CHECK(exit_of({"eval", "--policy", files.not_artifact}) == 3);
@@ -61,7 +63,7 @@ TEST_CASE("exit codes: an artifact that does not load is 3") {
 }
 
 TEST_CASE("exit codes: a file that cannot be read is 2") {
-  const Files files = write_files();
+  const Files files = write_files("unreadable");
   CHECK(exit_of({"check", files.missing}) == 2);
   CHECK(exit_of({"table", files.missing}) == 2);
   CHECK(exit_of({"build", files.missing, "-o", files.not_artifact}) == 2);
@@ -72,7 +74,7 @@ TEST_CASE("exit codes: a file that cannot be read is 2") {
 }
 
 TEST_CASE("exit codes: bindings and scenarios that do not fit are 3 in every command") {
-  const Files files = write_files();
+  const Files files = write_files("fit");
   CHECK(exit_of({"eval", "--policy", files.good, "--bindings", files.bad_bindings}) == 3);
   CHECK(exit_of({"diff", files.good, files.good, "--records", "-", "--now", "2024-08-15", "--bindings",
                  files.bad_bindings}) == 3);
