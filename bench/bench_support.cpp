@@ -20,8 +20,7 @@ std::string compile_text_to_artifact(const std::string& name, const std::string&
   }
   auto compiled = compiler::compile_policy(*analysis.policy, options);
   if (!compiled.ok()) {
-    std::fprintf(stderr, "%s does not compile: %s\n", name.c_str(),
-                 compiled.error().message.c_str());
+    std::fprintf(stderr, "%s does not compile: %s\n", name.c_str(), compiled.error().message.c_str());
     std::abort();
   }
   return runtime::write_artifact(compiled.value());

@@ -172,8 +172,7 @@ Result<compiler::DecisionFunction, compiler::DiffError> decision_function_of(con
 }
 
 // The diff of two sources; with an artifact, the rows of the two decision functions.
-Result<compiler::PolicyDiff, compiler::DiffError> diff_files(const PolicyFile& old_file,
-                                                                   const PolicyFile& new_file) {
+Result<compiler::PolicyDiff, compiler::DiffError> diff_files(const PolicyFile& old_file, const PolicyFile& new_file) {
   if (!old_file.is_artifact() && !new_file.is_artifact()) {
     return compiler::diff_policies(*old_file.source->analysis.policy, *new_file.source->analysis.policy);
   }
@@ -181,8 +180,7 @@ Result<compiler::PolicyDiff, compiler::DiffError> diff_files(const PolicyFile& o
   if (auto* error = old_function.error_if()) return std::move(*error);
   auto new_function = decision_function_of(new_file);
   if (auto* error = new_function.error_if()) return std::move(*error);
-  return compiler::diff_decision_functions(old_function.value(),
-                                           new_function.value());
+  return compiler::diff_decision_functions(old_function.value(), new_function.value());
 }
 
 }  // namespace

@@ -86,7 +86,7 @@ runtime::DecisionTable densify(const DecisionDiagram& diagram, NodeId root, cons
 }  // namespace
 
 Result<runtime::CompiledPolicy, CompileError> compile_policy(const CheckedPolicy& policy,
-                                                                   const CompileOptions& options) {
+                                                             const CompileOptions& options) {
   if (const auto errors = table_limit_errors(policy, options); !errors.empty()) {
     return CompileError{errors.front().message, errors.front().help};
   }

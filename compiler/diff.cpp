@@ -447,7 +447,7 @@ const char* change_kind_name(StructuralChange::Kind kind) {
 }
 
 Result<PolicyDiff, DiffError> diff_policies(const CheckedPolicy& old_policy, const CheckedPolicy& new_policy,
-                                                  const CompileOptions& options) {
+                                            const CompileOptions& options) {
   const VersionDeclarations old_version = declarations_of(old_policy);
   const VersionDeclarations new_version = declarations_of(new_policy);
   auto compared = compare_versions(old_version, partitions_of(old_policy), new_version, partitions_of(new_policy));

@@ -131,8 +131,7 @@ NodeId refined_decision(const DecisionFunction& version, const std::vector<std::
 
 }  // namespace
 
-Result<DecisionFunction, DiffError> decision_function_of(const CheckedPolicy& policy,
-                                                               const CompileOptions& options) {
+Result<DecisionFunction, DiffError> decision_function_of(const CheckedPolicy& policy, const CompileOptions& options) {
   std::vector<Partition> partitions = partitions_of(policy);
   std::vector<std::uint32_t> sizes;
   for (const auto& partition : partitions) sizes.push_back(partition.cell_count());
@@ -148,8 +147,8 @@ Result<DecisionFunction, DiffError> decision_function_of(const CheckedPolicy& po
 }
 
 Result<PolicyDiff, DiffError> diff_decision_functions(const DecisionFunction& old_version,
-                                                            const DecisionFunction& new_version,
-                                                            const CompileOptions& options) {
+                                                      const DecisionFunction& new_version,
+                                                      const CompileOptions& options) {
   auto compared = compare_versions(old_version.declarations, old_version.partitions, new_version.declarations,
                                    new_version.partitions);
   if (auto* error = compared.error_if()) return std::move(*error);

@@ -209,9 +209,9 @@ VersionDeclarations declarations_of(const CheckedPolicy& policy) {
 }
 
 Result<Comparison, DiffError> compare_versions(const VersionDeclarations& old_version,
-                                                     const std::vector<Partition>& old_partitions,
-                                                     const VersionDeclarations& new_version,
-                                                     const std::vector<Partition>& new_partitions) {
+                                               const std::vector<Partition>& old_partitions,
+                                               const VersionDeclarations& new_version,
+                                               const std::vector<Partition>& new_partitions) {
   if (auto conflict = kind_conflict(old_version, new_version)) return std::move(*conflict);
   Comparison comparison;
   comparison.match = match_settings(old_version, new_version);

@@ -42,9 +42,9 @@ struct Comparison {
 // Two versions' partitions (each its own, settings under their own names) brought together;
 // an error when an attribute changed kind, which no comparison of records survives.
 [[nodiscard]] Result<Comparison, DiffError> compare_versions(const VersionDeclarations& old_version,
-                                                                   const std::vector<Partition>& old_partitions,
-                                                                   const VersionDeclarations& new_version,
-                                                                   const std::vector<Partition>& new_partitions);
+                                                             const std::vector<Partition>& old_partitions,
+                                                             const VersionDeclarations& new_version,
+                                                             const std::vector<Partition>& new_partitions);
 
 // The rows where two decisions (cells, both over `comparison.partitions` in `diagram`) differ
 // in decision or in reason name, in the order PolicyDiff::rows gives. Throws DiagramTooLarge.

@@ -40,8 +40,7 @@ const std::vector<std::string>& starting_artifacts() {
         compiler::CompileOptions options;
         options.max_dense_cells = dense_cells;
         auto compiled = compiler::compile_policy(*analysis.policy, options);
-        if (!compiled.ok())
-          fuzz::property_failed(std::string(path) + " does not compile");
+        if (!compiled.ok()) fuzz::property_failed(std::string(path) + " does not compile");
         std::string bytes = runtime::write_artifact(compiled.value());
         if (bytes.size() <= fuzz::max_input_size) out.push_back(std::move(bytes));
       }

@@ -19,7 +19,7 @@ compiler::CheckedPolicy checked(const std::string& text) {
 }
 
 Result<runtime::CompiledPolicy, compiler::CompileError> compile(const std::string& text,
-                                                                      compiler::CompileOptions options = {}) {
+                                                                compiler::CompileOptions options = {}) {
   return compiler::compile_policy(checked(text), options);
 }
 

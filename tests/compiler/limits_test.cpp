@@ -275,8 +275,7 @@ TEST_CASE("compile_policy refuses what the checker refuses, with the same messag
   policy.attributes[0].values.resize(70'000, "more");
   const auto compiled = compiler::compile_policy(policy);
   REQUIRE(!compiled.ok());
-  CHECK(compiled.error().message ==
-        "enum `purpose` has 70000 values, more than a table variable can hold");
+  CHECK(compiled.error().message == "enum `purpose` has 70000 values, more than a table variable can hold");
   CHECK(compiled.error().help == "a variable has at most 65535 cells: 65533 values");
 }
 

@@ -17,6 +17,6 @@ struct CompileError {
 };
 
 [[nodiscard]] Result<runtime::CompiledPolicy, CompileError> compile_policy(const CheckedPolicy& policy,
-                                                                                 const CompileOptions& options = {});
+                                                                           const CompileOptions& options = {});
 
 }  // namespace usegate::compiler

@@ -127,8 +127,8 @@ struct DiffError {
 };
 
 [[nodiscard]] Result<PolicyDiff, DiffError> diff_policies(const CheckedPolicy& old_policy,
-                                                                const CheckedPolicy& new_policy,
-                                                                const CompileOptions& options = {});
+                                                          const CheckedPolicy& new_policy,
+                                                          const CompileOptions& options = {});
 
 // What the rows read of a version besides its decision: the names it declares, in its order,
 // and the rule ids its reasons name. A source and an artifact both hold all of it.
@@ -161,7 +161,7 @@ struct DecisionFunction {
 };
 
 [[nodiscard]] Result<DecisionFunction, DiffError> decision_function_of(const CheckedPolicy& policy,
-                                                                             const CompileOptions& options = {});
+                                                                       const CompileOptions& options = {});
 
 // The rows of diff_policies, from the decision functions alone: the same variables, rows and
 // order, with `structure_known` false. The two versions may split a variable into different
@@ -169,8 +169,8 @@ struct DecisionFunction {
 // carried over to the common refinement, where a variable one version does not test is one
 // its decision does not depend on.
 [[nodiscard]] Result<PolicyDiff, DiffError> diff_decision_functions(const DecisionFunction& old_version,
-                                                                          const DecisionFunction& new_version,
-                                                                          const CompileOptions& options = {});
+                                                                    const DecisionFunction& new_version,
+                                                                    const CompileOptions& options = {});
 
 // `newly denied`, `newly allowed`, `reason only`.
 [[nodiscard]] const char* direction_name(DiffDirection direction);
