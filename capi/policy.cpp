@@ -100,6 +100,20 @@ Decision decide_encoded(const usegate::Policy& policy, std::size_t count, Encode
   return policy.decide(std::span<const Code>(codes, count));
 }
 
+// The arguments both column calls take, checked alike: somewhere to write, a policy, and one
+// column per variable. USEGATE_OK when they are usable.
+template <typename Column>
+usegate_status check_columns(const usegate_policy* policy, const Column* const* columns, size_t column_count,
+                             size_t rows, const usegate_decision* decisions, usegate_error** error) {
+  if (rows > 0 && decisions == nullptr)
+    return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "no place for the decisions");
+  if (policy == nullptr || (columns == nullptr && column_count != 0)) {
+    return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "`policy` and `columns` must not be NULL");
+  }
+  if (column_count != policy->policy.variable_count()) return count_mismatch(error, *policy, column_count, "columns");
+  return USEGATE_OK;
+}
+
 }  // namespace
 
 extern "C" {
@@ -250,12 +264,9 @@ usegate_status usegate_decide_code_columns(const usegate_policy* policy, const u
                                            size_t column_count, size_t rows, usegate_decision* decisions,
                                            usegate_error** error) {
   const usegate_status status = guarded(error, [&] {
-    if (rows > 0 && decisions == nullptr)
-      return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "no place for the decisions");
-    if (policy == nullptr || (columns == nullptr && column_count != 0)) {
-      return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "`policy` and `columns` must not be NULL");
+    if (const usegate_status invalid = check_columns(policy, columns, column_count, rows, decisions, error)) {
+      return invalid;
     }
-    if (column_count != policy->policy.variable_count()) return count_mismatch(error, *policy, column_count, "columns");
     if (rows > 0 && std::find(columns, columns + column_count, nullptr) != columns + column_count) {
       return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "a column of codes is NULL");
     }
@@ -279,12 +290,9 @@ usegate_status usegate_decide_string_columns(const usegate_policy* policy, const
                                              size_t column_count, size_t rows, usegate_decision* decisions,
                                              usegate_error** error) {
   const usegate_status status = guarded(error, [&] {
-    if (rows > 0 && decisions == nullptr)
-      return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "no place for the decisions");
-    if (policy == nullptr || (columns == nullptr && column_count != 0)) {
-      return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "`policy` and `columns` must not be NULL");
+    if (const usegate_status invalid = check_columns(policy, columns, column_count, rows, decisions, error)) {
+      return invalid;
     }
-    if (column_count != policy->policy.variable_count()) return count_mismatch(error, *policy, column_count, "columns");
     const usegate::Policy& decider = policy->policy;
     const std::size_t stride = std::min(rows, batch_chunk);
     std::vector<Code> codes(column_count * stride);
