@@ -3,6 +3,7 @@ BUILD_DIR ?= build
 SANITIZE_DIR ?= build-sanitize
 TSAN_DIR ?= build-tsan
 FUZZ_DIR ?= build-fuzz
+PACKAGE_DIR ?= build-package
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_TARGETS ?=
@@ -11,7 +12,7 @@ CMAKE_FLAGS ?=
 # The nested builds print progress and results, not a line per directory they enter.
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all deps configure build format format-check test test-sanitize test-thread fuzz-build fuzz fuzz-smoke fuzz-seeds demo bench mutate clean
+.PHONY: all deps configure build format format-check test test-sanitize test-thread fuzz-build fuzz fuzz-smoke fuzz-seeds demo bench package mutate clean
 
 all: build
 
@@ -84,10 +85,21 @@ demo: configure
 bench: build
 	@scripts/bench $(BUILD_DIR)
 
+# The Debian package (cmake/package.cmake), from a Release build of its own made for any machine
+# of the architecture (no -march=native), without the suites and benchmarks; then checked by
+# tests/install/check_deb (file list, Depends, and a project built against it unpacked).
+package: deps
+	@cmake -S . -B $(PACKAGE_DIR) -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr -DUSEGATE_NATIVE_ARCH=OFF \
+	  -DUSEGATE_BUILD_TESTS=OFF -DUSEGATE_BUILD_BENCHMARKS=OFF -DUSEGATE_WERROR=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(PACKAGE_DIR) -j $(JOBS)
+	@rm -f $(PACKAGE_DIR)/usegate_*.deb
+	@cd $(PACKAGE_DIR) && cpack -G DEB >/dev/null
+	@tests/install/check_deb $(PACKAGE_DIR)/usegate_*.deb
+
 # Mutation testing: each bug of tests/mutants/ planted in a private copy, built, and the whole
 # suite run against it (slow: a build and a suite run per mutant). MUTATE_FLAGS: see scripts/mutate --help.
 mutate: deps
 	@scripts/mutate --jobs $(JOBS) $(MUTATE_FLAGS)
 
 clean:
-	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(TSAN_DIR) $(FUZZ_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(TSAN_DIR) $(FUZZ_DIR) $(PACKAGE_DIR)
