@@ -13,16 +13,16 @@ set(USEGATE_PACKAGE_MAINTAINER "usegate maintainers <maintainers@usegate.example
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${USEGATE_PACKAGE_MAINTAINER}")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${PROJECT_HOMEPAGE_URL}")
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
+# The long description; CPack puts the summary above it and the Debian control formatting
+# (a space before each line, `.` for an empty one) around it.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-  "data-use policy as code: check, compile and enforce data-use policies
- The usegate program checks a data-use policy, shows its decision table, compiles it into
- an artifact and enforces it on JSON Lines records (eval, filter), and compares policies
- (diff, sim).
- .
- It also holds the libraries a pipeline links to decide records with a compiled artifact:
- the runtime (C++20, the standard library only) and the record readers, as static
- libraries, the C ABI (libusegate.so.0), their headers, a CMake package
- (find_package(usegate)) and pkg-config files.")
+  "The usegate program checks a data-use policy, shows its decision table, compiles it into an
+artifact and enforces it on JSON Lines records (eval, filter), and compares policies (diff, sim).
+
+It also holds the libraries a pipeline links to decide records with a compiled artifact: the
+runtime (C++20, the standard library only) and the record readers as static libraries, the C
+ABI (libusegate.so.0), their headers, a CMake package (find_package(usegate)) and pkg-config
+files.")
 # Depends: computed from what the program and libusegate.so.0 link (dpkg-shlibdeps), and a
 # shlibs file so that packages built against libusegate.so.0 depend on this one.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
