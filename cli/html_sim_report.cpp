@@ -229,6 +229,54 @@ struct SettingsTable {
   }
 };
 
+// Reach of one setting (a pair under --vs) per platform pattern: of the users of each pattern,
+// who could reach it and who could not. Nothing without platform patterns.
+std::string pattern_reach_html(std::span<const LabeledReport> reports, const review::SettingReport* left,
+                               const review::SettingReport* right) {
+  const review::SettingReport* sides[] = {left, right};
+  const review::SettingReport* first = left ? left : right;
+  if (first->reach_by_platforms.empty()) return {};
+  const std::string name = pair_name(left, right);
+  const std::string caption = fmt::format("Reach of {} by platform mix", name);
+  html::Table table{fmt::format("reach-{}", first->name), caption, {"platforms", "users"}, {false, true}, {}, {}};
+  std::vector<std::string> labels;
+  for (std::size_t i = 0; i < reports.size(); ++i) {
+    labels.push_back(reports[i].label);
+    table.header.push_back(reports[i].label + " can reach");
+    table.header.push_back(reports[i].label + " cannot reach");
+    table.numeric.insert(table.numeric.end(), {true, true});
+  }
+  if (reports.size() > 1) {
+    table.header.push_back("change");
+    table.numeric.push_back(true);
+  }
+  std::vector<html::Bar> bars;
+  for (std::size_t p = 0; p < first->reach_by_platforms.size(); ++p) {
+    const review::PatternReach& pattern = first->reach_by_platforms[p];
+    std::vector<std::string> row{pattern.platforms, std::to_string(pattern.users)};
+    html::Bar bar{pattern.platforms, {}, {}, false};
+    std::vector<double> shares;
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+      const review::SettingReport* setting = sides[i];
+      const std::uint64_t reached = setting ? setting->reach_by_platforms[p].reached : 0;
+      row.push_back(count_and_share(setting != nullptr, reached, pattern.users));
+      row.push_back(count_and_share(setting != nullptr, pattern.users - reached, pattern.users));
+      shares.push_back(share_of(reached, pattern.users));
+      bar.shares.push_back(shares.back());
+      bar.texts.push_back(setting ? percent(reached, pattern.users) : "-");
+    }
+    if (shares.size() > 1) {
+      row.push_back(points(shares[0], shares[1]));
+      bar.highlight = row.back() != "0.00 pp";
+    }
+    table.rows.push_back(std::move(row));
+    table.row_classes.push_back(bar.highlight ? "changed" : "");
+    bars.push_back(std::move(bar));
+  }
+  return fmt::format("<h3>{} by platform mix</h3>\n", html::escape(name)) +
+         html::chart_with_table(html::bar_chart(caption, labels, bars), html::table(table));
+}
+
 // Reach per setting: who could reach it (where and when they acted), who could not, who
 // switched it off, and the records its opt-out removed.
 std::string scenario_settings_html(std::span<const LabeledReport> reports) {
@@ -263,11 +311,13 @@ std::string scenario_settings_html(std::span<const LabeledReport> reports) {
     settings.add("", "records removed", std::move(removed));
     settings.bars.push_back(std::move(bar));
   }
-  return "<section>\n<h2>Opt-out reach</h2>\n<p class=\"meta\">Reach: the users to whom the setting was available "
-         "where and when they acted; the others could not switch it off.</p>\n" +
-         html::chart_with_table(html::bar_chart("Users who could reach each setting", settings.labels, settings.bars),
-                                html::table(settings.table)) +
-         "</section>\n";
+  std::string out =
+      "<section>\n<h2>Opt-out reach</h2>\n<p class=\"meta\">Reach: the users to whom the setting was available "
+      "where and when they acted; the others could not switch it off.</p>\n" +
+      html::chart_with_table(html::bar_chart("Users who could reach each setting", settings.labels, settings.bars),
+                             html::table(settings.table));
+  for (const auto& [left, right] : pairs) out += pattern_reach_html(reports, left, right);
+  return out + "</section>\n";
 }
 
 // The records source: the records each opt-out removed and, with a consent file, who switched

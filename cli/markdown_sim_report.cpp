@@ -154,10 +154,33 @@ std::string scenario_settings_markdown(std::span<const LabeledReport> reports) {
     }
     for (auto* row : {&defaults, &reach, &switched, &removed}) rows.push_back(std::move(*row));
   }
-  return "\n" + markdown::details(
-                    "settings: opt-out reach (users to whom the setting was available where and when "
-                    "they acted) and effect",
-                    markdown::table(header, right, rows));
+  std::string content = markdown::table(header, right, rows);
+  // Reach per platform pattern: who could reach each setting, by the platforms they use.
+  for (const auto& [left, right_setting] : pairs) {
+    const review::SettingReport* sides[] = {left, right_setting};
+    const review::SettingReport* first = left ? left : right_setting;
+    if (first->reach_by_platforms.empty()) continue;
+    std::vector<std::string> pattern_header{"platforms", "users"};
+    for (const auto& labeled : reports) pattern_header.push_back(cell(labeled.label) + " can reach");
+    std::vector<bool> pattern_right(pattern_header.size(), true);
+    pattern_right[0] = false;
+    std::vector<std::vector<std::string>> pattern_rows;
+    for (std::size_t p = 0; p < first->reach_by_platforms.size(); ++p) {
+      const review::PatternReach& pattern = first->reach_by_platforms[p];
+      std::vector<std::string> row{cell(pattern.platforms), std::to_string(pattern.users)};
+      for (std::size_t i = 0; i < reports.size(); ++i) {
+        const review::SettingReport* setting = sides[i];
+        row.push_back(
+            count_and_share(setting != nullptr, setting ? setting->reach_by_platforms[p].reached : 0, pattern.users));
+      }
+      pattern_rows.push_back(std::move(row));
+    }
+    content += fmt::format("\n{} by platform mix:\n\n{}", markdown::code_cell(pair_name(left, right_setting)),
+                           markdown::table(pattern_header, pattern_right, pattern_rows));
+  }
+  return fmt::format("\n{}", markdown::details("settings: opt-out reach (users to whom the setting was available where "
+                                               "and when they acted) and effect",
+                                               content));
 }
 
 std::string records_settings_markdown(const RecordsRun& run, std::span<const LabeledRecordReport> reports) {

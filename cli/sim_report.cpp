@@ -374,6 +374,17 @@ std::string json_purposes(const std::vector<review::PurposeReport>& purposes) {
   return out;
 }
 
+// `{"platforms":"web","users":41990,"reached":41990,"reach":1.000000}`, one per pattern.
+std::string json_pattern_reach(const std::vector<review::PatternReach>& patterns) {
+  std::string out;
+  for (const auto& pattern : patterns) {
+    out += fmt::format("{}{{\"platforms\":{},\"users\":{},\"reached\":{},\"reach\":{}}}", out.empty() ? "" : ",",
+                       json::quote(pattern.platforms), pattern.users, pattern.reached,
+                       json_share(pattern.reached, pattern.users));
+  }
+  return out;
+}
+
 std::string json_report(const LabeledReport& labeled) {
   const review::SimulationReport& report = labeled.report;
   std::string out = fmt::format(
@@ -390,11 +401,11 @@ std::string json_report(const LabeledReport& labeled) {
         "{}\n    "
         "{{\"setting\":{},\"default\":\"{}\",\"acts_as\":{},\"users_reached\":{},\"reach\":{},"
         "\"users_switched_off\":{},\"switched_off_share\":{},\"records_removed\":{},\"records_"
-        "removed_share\":{}}}",
+        "removed_share\":{},\"reach_by_platforms\":[{}]}}",
         s ? "," : "", json::quote(setting.name), setting.default_on ? "on" : "off", json::quote(setting.acts_as),
         setting.users_reached, json_share(setting.users_reached, report.users), setting.users_switched_off,
         json_share(setting.users_switched_off, report.users), setting.records_removed,
-        json_share(setting.records_removed, decisions));
+        json_share(setting.records_removed, decisions), json_pattern_reach(setting.reach_by_platforms));
   }
   return out + "]}";
 }

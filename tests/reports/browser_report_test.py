@@ -220,6 +220,14 @@ def check_sim(tables, report):
             cells = [row[2 + i] for row in rows[first:first + len(expected)]]
             expect(cells, expected, "settings/{}/{}".format(policy["label"], setting["setting"]))
             checked += len(expected)
+            for pattern in setting.get("reach_by_platforms", []):
+                row = row_named(tables, "reach-" + setting["setting"], pattern["platforms"])
+                users, reached = pattern["users"], pattern["reached"]
+                expect(row[1:2] + row[2 + 2 * i: 4 + 2 * i],
+                       [str(users), "{} ({})".format(reached, percent(reached, users)),
+                        "{} ({})".format(users - reached, percent(users - reached, users))],
+                       "reach/{}/{}/{}".format(policy["label"], setting["setting"], pattern["platforms"]))
+                checked += 3
     return checked
 
 
