@@ -130,7 +130,12 @@ std::string bar_chart(std::string_view title, const std::vector<std::string>& se
                          width, per_row);
     }
     std::string label = bar.label;
-    if (label.size() > 22) label = label.substr(0, 21) + "…";
+    // A long label is cut (the table beside the chart has it whole), never inside a UTF-8 sequence.
+    if (label.size() > 22) {
+      std::size_t cut = 21;
+      while (cut > 0 && (static_cast<unsigned char>(label[cut]) & 0xC0) == 0x80) --cut;
+      label = label.substr(0, cut) + "…";
+    }
     out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\"{}>{}</text>\n", label_width - 6,
                        top + static_cast<int>(series.size()) * bar_height / 2 + 4,
                        bar.highlight ? " font-weight=\"bold\"" : "", escape(label));
