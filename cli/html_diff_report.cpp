@@ -96,9 +96,9 @@ std::string records_html(const DiffReport& report) {
   const RecordDiffInputs& inputs = *report.record_inputs;
   std::string heading = fmt::format("{}, now {}", inputs.records_path, utc_time_text(inputs.now));
   if (!inputs.purposes.empty()) heading += fmt::format(", purposes {}", fmt::join(inputs.purposes, ", "));
-  std::string out = "<section>\n<h2>Record impact</h2>\n";
-  html::Table totals{"record-totals",          heading, {"read", "changed", "unchanged", "rejected by both"},
-                     {true, true, true, true}, {},      {}};
+  std::string out = fmt::format("<section>\n<h2>Record impact</h2>\n<p class=\"meta\">{}</p>\n", html::escape(heading));
+  html::Table totals{"record-totals",          "", {"read", "changed", "unchanged", "rejected by both"},
+                     {true, true, true, true}, {}, {}};
   totals.rows.push_back({std::to_string(diff.read), std::to_string(diff.changed()), std::to_string(diff.unchanged),
                          std::to_string(diff.rejected)});
   out += html::table(totals);
