@@ -3,6 +3,7 @@
 
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <variant>
@@ -13,10 +14,12 @@
 #include "artifact_diagram.hpp"
 #include "commands.hpp"
 #include "decision_policy.hpp"
+#include "diff_report.hpp"
 #include "exit_codes.hpp"
 #include "policy_files.hpp"
 #include "record_diff_report.hpp"
 #include "record_inputs.hpp"
+#include "report_output.hpp"
 #include "usegate/base/json_text.hpp"
 #include "usegate/compiler/diff.hpp"
 #include "usegate/review/record_diff.hpp"
@@ -24,7 +27,7 @@
 namespace usegate::cli {
 namespace {
 
-constexpr const char* help = R"(usage: usegate diff [--format text|json] OLD NEW
+constexpr const char* help = R"(usage: usegate diff [--format F] [-o FILE] [--fail-on WHAT] [--decisions-only] OLD NEW
        usegate diff OLD NEW --records FILE [--bindings B] [--consent C] [--now T] [--purpose P[,P]]
 
 Compares two versions of a policy. Prints the structural changes (settings added, removed or
@@ -49,7 +52,14 @@ artifact the output says `structural changes: not available for artifacts` in th
 (JSON: `"structural_changes": null`).
 
 options:
-  --format json       one JSON document with the structural changes and the rows
+  --format FORMAT     text (the default); json (one document with the structural changes and
+                      the rows); markdown (a pull request's comment: GitHub tables, long lists
+                      collapsed); html (one self-contained page, rows coloured by direction)
+  -o, --output FILE   write the report to FILE instead of standard output
+  --fail-on WHAT      the exit status of a CI gate: 1 only when some row is newly-allowed,
+                      newly-denied, or any row at all (any); otherwise 0
+  --decisions-only    leave reason-only rows (and record pairs) out of text, Markdown and HTML;
+                      the JSON document keeps them
   --records FILE      also decide these records under both versions (`-`: standard input)
   --bindings FILE     where attributes and settings come from in records (YAML); checked
                       against NEW; OLD skips entries naming what it does not declare
@@ -61,31 +71,10 @@ options:
 
 exit status (docs/cli.md, "Exit status"): 0 no row (structural changes alone do not count,
 nor do records), 1 some decision or reason changes (reason-only rows count: records would
-carry another reason), 2 a usage error or a file that cannot be read, 3 a policy with errors
+carry another reason; with --fail-on, a row of that direction), 2 a usage error or a file that cannot be read, 3 a policy with errors
 or an artifact that does not load, two policies that cannot be compared, or bindings that do
 not fit NEW
 )";
-
-std::string version_text(const std::string& version) {
-  return version.empty() ? "-" : version;
-}
-
-const char* effect_name(const compiler::RuleDecision& decision) {
-  return decision.effect == compiler::Effect::allow ? "allow" : "deny";
-}
-
-struct VersionNames {
-  std::string old_name, old_version;
-  std::string new_name, new_version;
-};
-
-// `diff x_grok 2024-07-26 → 2024-08-08`, without a newline.
-std::string header_text(const VersionNames& names) {
-  const std::string new_side = names.new_name == names.old_name
-                                   ? version_text(names.new_version)
-                                   : fmt::format("{} {}", names.new_name, version_text(names.new_version));
-  return fmt::format("diff {} {} → {}", names.old_name, version_text(names.old_version), new_side);
-}
 
 // `OLD is an artifact`, `NEW is an artifact`, `OLD and NEW are artifacts`.
 std::string artifacts_text(const PolicyFile& old_file, const PolicyFile& new_file) {
@@ -93,52 +82,55 @@ std::string artifacts_text(const PolicyFile& old_file, const PolicyFile& new_fil
   return old_file.is_artifact() ? "OLD is an artifact" : "NEW is an artifact";
 }
 
-// `artifacts` says which version is an artifact when the structure is not known.
-void print_text(const compiler::PolicyDiff& diff, const std::string& artifacts) {
-  std::cout << header_text({diff.old_name, diff.old_version, diff.new_name, diff.new_version}) << '\n';
+// The text report; `records` is its records section, with --records.
+std::string text_of(const DiffReport& report, const std::optional<std::string>& records) {
+  const compiler::PolicyDiff& diff = report.diff;
+  std::string out = diff_heading_text(diff) + "\n";
   if (!diff.structure_known) {
-    std::cout << "\nstructural changes: not available for artifacts (" << artifacts << ")\n";
+    out += "\nstructural changes: not available for artifacts (" + report.artifacts + ")\n";
   } else if (!diff.structural_changes.empty()) {
-    std::cout << "\nstructural changes:\n";
-    for (const auto& change : diff.structural_changes) std::cout << "  " << change.text << '\n';
+    out += "\nstructural changes:\n";
+    for (const auto& change : diff.structural_changes) out += "  " + change.text + "\n";
   }
-  for (const auto direction : {compiler::DiffDirection::newly_denied, compiler::DiffDirection::newly_allowed,
-                               compiler::DiffDirection::reason_only}) {
+  for (const auto direction : diff_directions) {
+    if (report.decisions_only && direction == compiler::DiffDirection::reason_only) continue;
     std::size_t count = 0;
     for (const auto& row : diff.rows) count += row.direction == direction ? 1 : 0;
     if (count == 0) continue;
-    std::cout << fmt::format("\n{} ({} row{}):\n", compiler::direction_name(direction), count, count == 1 ? "" : "s");
+    out += fmt::format("\n{} ({} row{}):\n", compiler::direction_name(direction), count, count == 1 ? "" : "s");
     for (const auto& row : diff.rows) {
       if (row.direction != direction) continue;
-      std::cout << fmt::format("  {}: {} → {}\n", row.condition,
-                               outcome_text(effect_name(row.before), row.before.reason),
-                               outcome_text(effect_name(row.after), row.after.reason));
+      out += fmt::format("  {}: {} → {}\n", row.condition, outcome_text(effect_name(row.before), row.before.reason),
+                         outcome_text(effect_name(row.after), row.after.reason));
     }
   }
-  if (diff.rows.empty()) std::cout << "\nno semantic change\n";
+  if (diff.rows.empty()) out += "\nno semantic change\n";
+  if (records) out += *records;
+  return out;
 }
 
 // Keys in a fixed order; one structural change or row per line, so that the document reads
 // and diffs well as text too. `records` is the value of the `records` member, with --records.
 // Structural changes not known (an artifact) are `null`, never an empty list.
-void print_json(const compiler::PolicyDiff& diff, const std::optional<std::string>& records) {
-  std::cout << "{\n";
-  std::cout << fmt::format("  \"old\": {{\"policy\": {}, \"version\": {}}},\n", json::quote(diff.old_name),
-                           json::quote(diff.old_version));
-  std::cout << fmt::format("  \"new\": {{\"policy\": {}, \"version\": {}}},\n", json::quote(diff.new_name),
-                           json::quote(diff.new_version));
-  std::cout << fmt::format("  \"semantic_change\": {},\n", diff.rows.empty() ? "false" : "true");
-  std::cout << "  \"structural_changes\": " << (diff.structure_known ? "[" : "null");
+std::string json_of(const compiler::PolicyDiff& diff, const std::optional<std::string>& records) {
+  std::ostringstream out;
+  out << "{\n";
+  out << fmt::format("  \"old\": {{\"policy\": {}, \"version\": {}}},\n", json::quote(diff.old_name),
+                     json::quote(diff.old_version));
+  out << fmt::format("  \"new\": {{\"policy\": {}, \"version\": {}}},\n", json::quote(diff.new_name),
+                     json::quote(diff.new_version));
+  out << fmt::format("  \"semantic_change\": {},\n", diff.rows.empty() ? "false" : "true");
+  out << "  \"structural_changes\": " << (diff.structure_known ? "[" : "null");
   for (std::size_t i = 0; i < diff.structural_changes.size(); ++i) {
     const auto& change = diff.structural_changes[i];
-    std::cout << (i == 0 ? "\n" : ",\n")
-              << fmt::format("    {{\"kind\": {}, \"subject\": {}, \"text\": {}}}",
-                             json::quote(compiler::change_kind_name(change.kind)), json::quote(change.subject),
-                             json::quote(change.text));
+    out << (i == 0 ? "\n" : ",\n")
+        << fmt::format("    {{\"kind\": {}, \"subject\": {}, \"text\": {}}}",
+                       json::quote(compiler::change_kind_name(change.kind)), json::quote(change.subject),
+                       json::quote(change.text));
   }
-  if (diff.structure_known) std::cout << (diff.structural_changes.empty() ? "]" : "\n  ]");
-  std::cout << ",\n";
-  std::cout << "  \"rows\": [";
+  if (diff.structure_known) out << (diff.structural_changes.empty() ? "]" : "\n  ]");
+  out << ",\n";
+  out << "  \"rows\": [";
   for (std::size_t i = 0; i < diff.rows.size(); ++i) {
     const auto& row = diff.rows[i];
     std::string when;
@@ -147,15 +139,16 @@ void print_json(const compiler::PolicyDiff& diff, const std::optional<std::strin
       for (const auto& value : constraint.values) values += (values.empty() ? "" : ", ") + json::quote(value);
       when += fmt::format("{}{}: [{}]", when.empty() ? "" : ", ", json::quote(constraint.variable), values);
     }
-    std::cout << (i == 0 ? "\n" : ",\n")
-              << fmt::format("    {{\"direction\": {}, \"when\": {{{}}}, \"condition\": {}, \"old\": {}, \"new\": {}}}",
-                             json::quote(direction_key(row.direction)), when, json::quote(row.condition),
-                             outcome_json(effect_name(row.before), row.before.reason),
-                             outcome_json(effect_name(row.after), row.after.reason));
+    out << (i == 0 ? "\n" : ",\n")
+        << fmt::format("    {{\"direction\": {}, \"when\": {{{}}}, \"condition\": {}, \"old\": {}, \"new\": {}}}",
+                       json::quote(direction_key(row.direction)), when, json::quote(row.condition),
+                       outcome_json(effect_name(row.before), row.before.reason),
+                       outcome_json(effect_name(row.after), row.after.reason));
   }
-  std::cout << (diff.rows.empty() ? "]" : "\n  ]");
-  if (records) std::cout << ",\n  \"records\": " << *records;
-  std::cout << "\n}\n";
+  out << (diff.rows.empty() ? "]" : "\n  ]");
+  if (records) out << ",\n  \"records\": " << *records;
+  out << "\n}\n";
+  return out.str();
 }
 
 // A version as its decision function: an artifact's own, or a source's lowered as `usegate
@@ -183,17 +176,40 @@ Result<compiler::PolicyDiff, compiler::DiffError> diff_files(const PolicyFile& o
   return compiler::diff_decision_functions(old_function.value(), new_function.value());
 }
 
+// `--fail-on newly-allowed|newly-denied|any`: the direction whose rows trip the gate, or
+// nothing for any row (the status without the option).
+std::optional<compiler::DiffDirection> read_fail_on(const Arguments& arguments) {
+  const auto value = arguments.option("--fail-on");
+  if (!value || *value == "any") return std::nullopt;
+  if (*value == "newly-allowed") return compiler::DiffDirection::newly_allowed;
+  if (*value == "newly-denied") return compiler::DiffDirection::newly_denied;
+  throw UsageError(
+      fmt::format("diff: unknown value `{}` for `--fail-on` (choose from newly-allowed, newly-denied, any)", *value));
+}
+
+// 1 when some row is in the gate's direction (any row without one), else 0. Which rows are
+// printed (--decisions-only) does not change it.
+int gate_status(const compiler::PolicyDiff& diff, const std::optional<compiler::DiffDirection>& fail_on) {
+  for (const auto& row : diff.rows) {
+    if (!fail_on || row.direction == *fail_on) return exit_code::answer_no;
+  }
+  return exit_code::success;
+}
+
 }  // namespace
 
 int run_diff(const Words& words) {
-  const Arguments arguments("diff", words, {"--help"},
-                            {"--format", "--records", "--bindings", "--consent", "--now", "--purpose", "--max-line"});
+  const Arguments arguments("diff", words, {"--help", "--decisions-only"},
+                            {"--format", "--records", "--bindings", "--consent", "--now", "--purpose", "--max-line",
+                             "--fail-on", "-o", "--output"});
   if (arguments.flag("--help")) {
     std::cout << help;
     return 0;
   }
-  const std::string format = arguments.format({"text", "json"});
+  const std::string format = arguments.format({"text", "json", "markdown", "html"});
   if (arguments.positionals().size() != 2) throw UsageError("diff: name two policy files, OLD and NEW");
+  const std::optional<compiler::DiffDirection> fail_on = read_fail_on(arguments);
+  const bool decisions_only = arguments.flag("--decisions-only");
   const auto records_path = arguments.option("--records");
   if (!records_path) {
     for (const char* option : {"--bindings", "--consent", "--now", "--purpose", "--max-line"}) {
@@ -249,6 +265,8 @@ int run_diff(const Words& words) {
   const compiler::PolicyDiff diff = std::move(result.value());
 
   std::optional<std::string> records;
+  review::RecordDiff record_diff;
+  std::optional<RecordDiffInputs> record_inputs;
   if (records_path) {
     const auto old_policy = decision_policy_of(old_file);
     const auto new_policy = decision_policy_of(new_file);
@@ -280,7 +298,6 @@ int run_diff(const Words& words) {
                                                 records::purposes_as_read_by(*old_policy, purposes)};
     const review::RecordDiffVersion new_version{*new_policy, *new_bindings, new_ledger ? &*new_ledger : nullptr,
                                                 std::move(new_purposes)};
-    review::RecordDiff record_diff;
     try {
       ProgressLine progress;
       record_diff =
@@ -291,22 +308,25 @@ int run_diff(const Words& words) {
       return 2;
     }
     if (records_input > 0) ::close(records_input);
-    const RecordDiffInputs inputs{*records_path,
-                                  now,
-                                  purposes,
-                                  consent_path,
-                                  old_ledger ? &*old_ledger : nullptr,
-                                  new_ledger ? &*new_ledger : nullptr};
-    records = format == "json" ? record_diff_json(record_diff, inputs) : record_diff_text(record_diff, inputs);
+    record_inputs = RecordDiffInputs{*records_path,
+                                     now,
+                                     purposes,
+                                     consent_path,
+                                     old_ledger ? &*old_ledger : nullptr,
+                                     new_ledger ? &*new_ledger : nullptr,
+                                     decisions_only};
+    if (format == "json") records = record_diff_json(record_diff, *record_inputs);
+    if (format == "text") records = record_diff_text(record_diff, *record_inputs);
   }
 
-  if (format == "json") {
-    print_json(diff, records);
-  } else {
-    print_text(diff, artifacts_text(old_file, new_file));
-    if (records) std::cout << *records;
-  }
-  return diff.rows.empty() ? 0 : 1;
+  const DiffReport report{diff, artifacts_text(old_file, new_file), records_path ? &record_diff : nullptr,
+                          record_inputs ? &*record_inputs : nullptr, decisions_only};
+  const std::string output = format == "json"       ? json_of(diff, records)
+                             : format == "markdown" ? render_diff_markdown(report)
+                             : format == "html"     ? render_diff_html(report)
+                                                    : text_of(report, records);
+  write_report(output, output_path(arguments), "diff");
+  return gate_status(diff, fail_on);
 }
 
 }  // namespace usegate::cli

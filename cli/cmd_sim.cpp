@@ -19,6 +19,7 @@
 #include "exit_codes.hpp"
 #include "policy_files.hpp"
 #include "record_inputs.hpp"
+#include "report_output.hpp"
 #include "sim_report.hpp"
 #include "text_input.hpp"
 #include "usegate/compiler/regions.hpp"
@@ -31,9 +32,9 @@ namespace usegate::cli {
 namespace {
 
 constexpr const char* help =
-    R"(usage: usegate sim POLICY --scenario S.yaml [--vs OTHER] [--format text|json] [--write-records FILE]
+    R"(usage: usegate sim POLICY --scenario S.yaml [--vs OTHER] [--format F] [-o FILE] [--write-records FILE]
        usegate sim POLICY --records FILE [--bindings B] [--consent C] [--now T] [--purpose P[,P]]
-                   [--vs OTHER] [--format text|json]
+                   [--vs OTHER] [--format F] [-o FILE]
 
 Simulates a synthetic population under a policy: every user's records are decided for every
 purpose of the scenario, and the report gives the share of records usable, overall and by
@@ -56,7 +57,10 @@ options:
   --records FILE         real records instead (JSON Lines; `-`: standard input)
   --vs OTHER             the same users or records under a second policy, side by side, with
                          the difference in percentage points
-  --format json          the report for machines
+  --format FORMAT        text (the default), json (for machines), markdown (a pull request's
+                         comment: GitHub tables, details collapsed) or html (one self-contained
+                         page with charts, each beside the table of its numbers)
+  -o, --output FILE      write the report to FILE instead of standard output
   --write-records FILE   with --scenario: also write every simulated record as a JSON line,
                          with the user's consent under POLICY (for checking the report, or as
                          input to `usegate eval` and `filter`)
@@ -214,7 +218,11 @@ int simulate_scenario(const Arguments& arguments, const std::string& format, con
   std::vector<review::SimulationReport> reports;
   for (const auto& simulation : simulations) reports.push_back(simulation.report());
   const auto labeled = labeled_reports(paths, std::move(reports));
-  std::cout << (format == "json" ? render_sim_json(scenario, labeled) : render_sim_text(scenario, labeled));
+  const std::string report = format == "json"       ? render_sim_json(scenario, labeled)
+                             : format == "markdown" ? render_sim_markdown(scenario, labeled)
+                             : format == "html"     ? render_sim_html(scenario, labeled)
+                                                    : render_sim_text(scenario, labeled);
+  write_report(report, output_path(arguments), "sim");
   return 0;
 }
 
@@ -329,7 +337,11 @@ int simulate_records(const Arguments& arguments, const std::string& format, cons
 
   const RecordsRun run{records_path, utc_time_text(now), purposes, consent_path, simulation.counts()};
   const auto labeled = labeled_reports(paths, simulation.reports());
-  std::cout << (format == "json" ? render_records_sim_json(run, labeled) : render_records_sim_text(run, labeled));
+  const std::string report = format == "json"       ? render_records_sim_json(run, labeled)
+                             : format == "markdown" ? render_records_sim_markdown(run, labeled)
+                             : format == "html"     ? render_records_sim_html(run, labeled)
+                                                    : render_records_sim_text(run, labeled);
+  write_report(report, output_path(arguments), "sim");
   return 0;
 }
 
@@ -338,12 +350,12 @@ int simulate_records(const Arguments& arguments, const std::string& format, cons
 int run_sim(const Words& words) {
   const Arguments arguments("sim", words, {"--help"},
                             {"--scenario", "--records", "--vs", "--format", "--write-records", "--bindings",
-                             "--consent", "--now", "--purpose", "--max-line"});
+                             "--consent", "--now", "--purpose", "--max-line", "-o", "--output"});
   if (arguments.flag("--help")) {
     std::cout << help;
     return 0;
   }
-  const std::string format = arguments.format({"text", "json"});
+  const std::string format = arguments.format({"text", "json", "markdown", "html"});
   if (arguments.positionals().size() != 1) throw UsageError("sim: name exactly one policy");
   const auto scenario_path = arguments.option("--scenario");
   const auto records_path = arguments.option("--records");

@@ -11,13 +11,15 @@
 #include "exit_codes.hpp"
 #include "text_table.hpp"
 #include "usegate/base/format_text.hpp"
+#include "usegate/base/json_text.hpp"
 #include "usegate/compiler/lower.hpp"
 #include "usegate/compiler/regions.hpp"
+#include "yaml_scalar.hpp"
 
 namespace usegate::cli {
 namespace {
 
-constexpr const char* help = R"(usage: usegate table [--format text|yaml] POLICY
+constexpr const char* help = R"(usage: usegate table [--format text|json|yaml] POLICY
 
 Prints the policy's decision table as merged rows: each row is a region of the input space
 (one set of values per attribute or setting; `-` means any) with one decision and reason.
@@ -25,7 +27,9 @@ Rows are grouped by reason in source order; the default comes first. POLICY is a
 file or an artifact built with `usegate build`; both print the same rows.
 
 options:
-  --format yaml   the same rows for machines
+  --format json   the same rows for machines, as one JSON document
+  --format yaml   the same rows as YAML; a value a YAML 1.1 reader would take for a boolean,
+                  a date or a number (`on`, `2024-08-08`) is quoted
 
 exit status (docs/cli.md, "Exit status"): 0 printed, 2 usage error or a file that cannot be
              read, 3 the policy has errors or the artifact cannot be used
@@ -62,6 +66,62 @@ TableRows rows_of_artifact(const Policy& policy) {
   return rows;
 }
 
+// A text as a YAML scalar: quoted when a reader could take it for anything else.
+YAML::Emitter& scalar(YAML::Emitter& out, const std::string& text) {
+  if (yaml_needs_quotes(text)) return out << YAML::DoubleQuoted << text;
+  return out << text;
+}
+
+void print_yaml(const TableRows& rows) {
+  YAML::Emitter out;
+  out << YAML::BeginMap << YAML::Key << "policy" << YAML::Value;
+  scalar(out, rows.name);
+  out << YAML::Key << "version" << YAML::Value;
+  scalar(out, rows.version);
+  out << YAML::Key << "rows" << YAML::Value << YAML::BeginSeq;
+  for (const auto& region : rows.regions) {
+    out << YAML::BeginMap << YAML::Key << "when" << YAML::Value << YAML::BeginMap;
+    for (std::size_t v = 0; v < rows.partitions.size(); ++v) {
+      if (compiler::describe_codes(rows.partitions[v], region.codes[v]) == "-") continue;
+      out << YAML::Key;
+      scalar(out, rows.partitions[v].name);
+      out << YAML::Value << YAML::Flow << YAML::BeginSeq;
+      for (const auto& value : compiler::describe_code_list(rows.partitions[v], region.codes[v])) scalar(out, value);
+      out << YAML::EndSeq;
+    }
+    out << YAML::EndMap;
+    out << YAML::Key << "decision" << YAML::Value << (compiler::cell_allows(region.value) ? "allow" : "deny");
+    out << YAML::Key << "reason" << YAML::Value;
+    scalar(out, rows.reason_of(region.value));
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq << YAML::EndMap;
+  std::cout << out.c_str() << '\n';
+}
+
+// The same document as the YAML: keys in a fixed order, one row per line.
+void print_json(const TableRows& rows) {
+  std::cout << fmt::format("{{\"policy\": {}, \"version\": {}, \"rows\": [", json::quote(rows.name),
+                           json::quote(rows.version));
+  for (std::size_t r = 0; r < rows.regions.size(); ++r) {
+    const auto& region = rows.regions[r];
+    std::string when;
+    for (std::size_t v = 0; v < rows.partitions.size(); ++v) {
+      if (compiler::describe_codes(rows.partitions[v], region.codes[v]) == "-") continue;
+      std::string values;
+      for (const auto& value : compiler::describe_code_list(rows.partitions[v], region.codes[v])) {
+        values += (values.empty() ? "" : ", ") + json::quote(value);
+      }
+      when += fmt::format("{}{}: [{}]", when.empty() ? "" : ", ", json::quote(rows.partitions[v].name), values);
+    }
+    std::cout << (r == 0 ? "\n" : ",\n")
+              << fmt::format("  {{\"when\": {{{}}}, \"decision\": \"{}\", \"reason\": {}}}", when,
+                             compiler::cell_allows(region.value) ? "allow" : "deny",
+                             json::quote(rows.reason_of(region.value)));
+  }
+  std::cout << (rows.regions.empty() ? "]}\n" : "\n]}\n");
+}
+
 }  // namespace
 
 int run_table(const Words& words) {
@@ -70,7 +130,7 @@ int run_table(const Words& words) {
     std::cout << help;
     return 0;
   }
-  const std::string format = arguments.format({"text", "yaml"});
+  const std::string format = arguments.format({"text", "json", "yaml"});
   if (arguments.positionals().size() != 1) throw UsageError("table: name exactly one policy file");
   const PolicyFile file = read_policy_file(arguments.positionals().front());
   print_policy_errors(file);
@@ -93,23 +153,11 @@ int run_table(const Words& words) {
   const auto& regions = rows.regions;
 
   if (format == "yaml") {
-    YAML::Emitter out;
-    out << YAML::BeginMap << YAML::Key << "policy" << YAML::Value << rows.name;
-    out << YAML::Key << "version" << YAML::Value << rows.version;
-    out << YAML::Key << "rows" << YAML::Value << YAML::BeginSeq;
-    for (const auto& region : regions) {
-      out << YAML::BeginMap << YAML::Key << "when" << YAML::Value << YAML::BeginMap;
-      for (std::size_t v = 0; v < partitions.size(); ++v) {
-        if (compiler::describe_codes(partitions[v], region.codes[v]) == "-") continue;
-        out << YAML::Key << partitions[v].name << YAML::Value << YAML::Flow
-            << compiler::describe_code_list(partitions[v], region.codes[v]);
-      }
-      out << YAML::EndMap;
-      out << YAML::Key << "decision" << YAML::Value << (compiler::cell_allows(region.value) ? "allow" : "deny");
-      out << YAML::Key << "reason" << YAML::Value << rows.reason_of(region.value) << YAML::EndMap;
-    }
-    out << YAML::EndSeq << YAML::EndMap;
-    std::cout << out.c_str() << '\n';
+    print_yaml(rows);
+    return 0;
+  }
+  if (format == "json") {
+    print_json(rows);
     return 0;
   }
 

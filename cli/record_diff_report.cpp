@@ -1,5 +1,7 @@
 #include "record_diff_report.hpp"
 
+#include "diff_report.hpp"
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -17,6 +19,18 @@ constexpr compiler::DiffDirection directions[] = {compiler::DiffDirection::newly
                                                   compiler::DiffDirection::reason_only};
 
 }  // namespace
+
+std::string diff_heading_text(const compiler::PolicyDiff& diff) {
+  const auto version_text = [](const std::string& version) { return version.empty() ? std::string("-") : version; };
+  const std::string new_side = diff.new_name == diff.old_name
+                                   ? version_text(diff.new_version)
+                                   : fmt::format("{} {}", diff.new_name, version_text(diff.new_version));
+  return fmt::format("diff {} {} → {}", diff.old_name, version_text(diff.old_version), new_side);
+}
+
+const char* effect_name(const compiler::RuleDecision& decision) {
+  return decision.effect == compiler::Effect::allow ? "allow" : "deny";
+}
 
 std::string outcome_text(std::string_view decision, std::string_view reason) {
   return fmt::format("{} ({})", decision, reason);
@@ -40,6 +54,7 @@ std::string record_diff_text(const review::RecordDiff& diff, const RecordDiffInp
   std::string out = fmt::format("\nrecords ({}): {} read, {} changed, {} unchanged, {} rejected\n", heading, diff.read,
                                 diff.changed(), diff.unchanged, diff.rejected);
   for (const auto direction : directions) {
+    if (inputs.decisions_only && direction == compiler::DiffDirection::reason_only) continue;
     out +=
         fmt::format("  {}: {}\n", compiler::direction_name(direction), counted(diff.changed_in(direction), "record"));
     for (const auto& pair : diff.pairs) {

@@ -22,6 +22,7 @@ struct RecordDiffInputs {
   std::optional<std::string> consent_path;
   const records::ConsentLedger* old_ledger = nullptr;  // both set with a consent file
   const records::ConsentLedger* new_ledger = nullptr;
+  bool decisions_only = false;  // the text leaves reason-only pairs out (`--decisions-only`)
 };
 
 // The `records (FILE, …): …` section printed after the rows, starting with an empty line.

@@ -5,33 +5,13 @@
 
 #include <fmt/format.h>
 
+#include "report_figures.hpp"
 #include "text_table.hpp"
 #include "usegate/base/format_text.hpp"
 #include "usegate/base/json_text.hpp"
 
 namespace usegate::cli {
 namespace {
-
-double share_of(std::uint64_t part, std::uint64_t whole) {
-  return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
-}
-
-std::string percent(std::uint64_t part, std::uint64_t whole) {
-  return fmt::format("{:.2f}%", 100.0 * share_of(part, whole));
-}
-
-// The change from a to b in percentage points, as printed: `+1.25 pp`, `-0.50 pp`, `0.00 pp`.
-std::string points(double a, double b) {
-  std::string text = fmt::format("{:+.2f} pp", 100.0 * (b - a));
-  if (text == "+0.00 pp" || text == "-0.00 pp") text = "0.00 pp";
-  return text;
-}
-
-// The change from a to b in a count without a whole to take a share of: `+2`, `-1`, `0`.
-std::string count_change(std::uint64_t a, std::uint64_t b) {
-  if (a == b) return "0";
-  return b > a ? fmt::format("+{}", b - a) : fmt::format("-{}", a - b);
-}
 
 // A text table whose numeric columns are aligned on the right.
 class ReportTable {
@@ -65,52 +45,6 @@ class ReportTable {
   std::vector<std::vector<std::string>> rows_;
 };
 
-// A reason's counts for one purpose, or nothing when the policy has no such reason.
-const review::ReasonCount* reason_named(const review::PurposeReport& purpose, const std::string& name) {
-  for (const auto& reason : purpose.reasons) {
-    if (reason.reason == name) return &reason;
-  }
-  return nullptr;
-}
-
-// The setting of a report that corresponds to `setting` of another: the same name, or a
-// rename recorded with `formerly` in either direction.
-template <typename Setting>
-const Setting* matching_setting(const std::vector<Setting>& settings, const Setting& setting) {
-  for (const auto& candidate : settings) {
-    if (candidate.name == setting.name) return &candidate;
-  }
-  for (const auto& candidate : settings) {
-    for (const auto& old : candidate.formerly) {
-      if (old == setting.name) return &candidate;
-    }
-    for (const auto& old : setting.formerly) {
-      if (old == candidate.name) return &candidate;
-    }
-  }
-  return nullptr;
-}
-
-// The settings of either policy, paired: a renamed setting (`formerly`) is one pair; a
-// setting only one policy has is paired with nothing.
-template <typename Setting>
-std::vector<std::pair<const Setting*, const Setting*>> setting_pairs(const std::vector<Setting>& a,
-                                                                     const std::vector<Setting>& b) {
-  std::vector<std::pair<const Setting*, const Setting*>> pairs;
-  for (const auto& setting : a) pairs.emplace_back(&setting, matching_setting(b, setting));
-  for (const auto& setting : b) {
-    if (matching_setting(a, setting) == nullptr) pairs.emplace_back(nullptr, &setting);
-  }
-  return pairs;
-}
-
-// A pair's name in a settings table: `grok_sharing`, or `data_sharing -> grok_sharing`.
-template <typename Setting>
-std::string pair_name(const Setting* left, const Setting* right) {
-  if (left && right && left->name != right->name) return fmt::format("{} -> {}", left->name, right->name);
-  return left ? left->name : right->name;
-}
-
 // The `default` row of a pair in a settings table.
 template <typename Setting>
 std::vector<std::string> default_row(const std::string& name, const Setting* left, const Setting* right) {
@@ -134,7 +68,9 @@ std::string policy_lines(std::span<const Labeled<Report>> reports) {
   return out;
 }
 
-std::string header(const review::Scenario& scenario, std::span<const LabeledReport> reports) {
+}  // namespace
+
+std::string sim_header_text(const review::Scenario& scenario, std::span<const LabeledReport> reports) {
   std::string out = policy_lines(reports);
   out += fmt::format("scenario {}: {}, seed {}, now {}{}\n", scenario.path, counted(scenario.users, "user"),
                      scenario.seed, scenario.now_text, reports.size() > 1 ? ", the same users under each policy" : "");
@@ -147,6 +83,8 @@ std::string header(const review::Scenario& scenario, std::span<const LabeledRepo
                      scenario.records_per_user(), purposes);
   return out;
 }
+
+namespace {
 
 // Per purpose: the usable share, the breakdowns and the denials of one report.
 std::string purposes_text(const std::vector<review::PurposeReport>& purposes) {
@@ -207,14 +145,7 @@ std::string purposes_compared_text(const std::vector<review::PurposeReport>& a_p
 
     // Deny reasons of either policy, those of the first in its order, then the second's.
     ReportTable denials({"denied by", a_label, b_label, "change"}, {false, true, true, true});
-    std::vector<std::string> names;
-    for (const auto* purpose : {&before, &after}) {
-      for (const auto& reason : purpose->reasons) {
-        if (reason.denied > 0 && std::find(names.begin(), names.end(), reason.reason) == names.end()) {
-          names.push_back(reason.reason);
-        }
-      }
-    }
+    const std::vector<std::string> names = denial_names(before, &after);
     const auto cell = [](const review::PurposeReport& purpose, const std::string& name) {
       const review::ReasonCount* reason = reason_named(purpose, name);
       if (reason == nullptr) return std::string("-");
@@ -234,7 +165,7 @@ std::string purposes_compared_text(const std::vector<review::PurposeReport>& a_p
 
 std::string render_single(const review::Scenario& scenario, const LabeledReport& labeled) {
   const review::SimulationReport& report = labeled.report;
-  std::string out = header(scenario, {&labeled, 1});
+  std::string out = sim_header_text(scenario, {&labeled, 1});
   out += purposes_text(report.purposes);
   if (!report.settings.empty()) {
     const std::uint64_t decisions = report.records * report.purposes.size();
@@ -256,7 +187,7 @@ std::string render_single(const review::Scenario& scenario, const LabeledReport&
 std::string render_compared(const review::Scenario& scenario, std::span<const LabeledReport> reports) {
   const LabeledReport& a = reports[0];
   const LabeledReport& b = reports[1];
-  std::string out = header(scenario, reports);
+  std::string out = sim_header_text(scenario, reports);
   out += purposes_compared_text(a.report.purposes, b.report.purposes, a.label, b.label);
 
   const auto pairs = setting_pairs(a.report.settings, b.report.settings);
@@ -299,7 +230,9 @@ constexpr const char* records_settings_title =
     "\nsettings (reach is not measured: records do not say on which platforms their users could "
     "change a setting, nor when; a `--scenario` simulation estimates it)\n\n";
 
-std::string records_header(const RecordsRun& run, std::span<const LabeledRecordReport> reports) {
+}  // namespace
+
+std::string records_header_text(const RecordsRun& run, std::span<const LabeledRecordReport> reports) {
   std::string out = policy_lines(reports);
   std::string purposes;
   for (const auto& purpose : run.purposes) {
@@ -322,9 +255,11 @@ std::string records_header(const RecordsRun& run, std::span<const LabeledRecordR
   return out;
 }
 
+namespace {
+
 std::string render_records_single(const RecordsRun& run, const LabeledRecordReport& labeled) {
   const review::RecordPolicyReport& report = labeled.report;
-  std::string out = records_header(run, {&labeled, 1});
+  std::string out = records_header_text(run, {&labeled, 1});
   out += purposes_text(report.purposes);
   if (report.settings.empty()) return out;
   const std::uint64_t decisions = report.records * report.purposes.size();
@@ -351,7 +286,7 @@ std::string render_records_single(const RecordsRun& run, const LabeledRecordRepo
 std::string render_records_compared(const RecordsRun& run, std::span<const LabeledRecordReport> reports) {
   const LabeledRecordReport& a = reports[0];
   const LabeledRecordReport& b = reports[1];
-  std::string out = records_header(run, reports);
+  std::string out = records_header_text(run, reports);
   out += purposes_compared_text(a.report.purposes, b.report.purposes, a.label, b.label);
 
   const auto pairs = setting_pairs(a.report.settings, b.report.settings);
@@ -439,6 +374,17 @@ std::string json_purposes(const std::vector<review::PurposeReport>& purposes) {
   return out;
 }
 
+// `{"platforms":"web","users":41990,"reached":41990,"reach":1.000000}`, one per pattern.
+std::string json_pattern_reach(const std::vector<review::PatternReach>& patterns) {
+  std::string out;
+  for (const auto& pattern : patterns) {
+    out += fmt::format("{}{{\"platforms\":{},\"users\":{},\"reached\":{},\"reach\":{}}}", out.empty() ? "" : ",",
+                       json::quote(pattern.platforms), pattern.users, pattern.reached,
+                       json_share(pattern.reached, pattern.users));
+  }
+  return out;
+}
+
 std::string json_report(const LabeledReport& labeled) {
   const review::SimulationReport& report = labeled.report;
   std::string out = fmt::format(
@@ -455,11 +401,11 @@ std::string json_report(const LabeledReport& labeled) {
         "{}\n    "
         "{{\"setting\":{},\"default\":\"{}\",\"acts_as\":{},\"users_reached\":{},\"reach\":{},"
         "\"users_switched_off\":{},\"switched_off_share\":{},\"records_removed\":{},\"records_"
-        "removed_share\":{}}}",
+        "removed_share\":{},\"reach_by_platforms\":[{}]}}",
         s ? "," : "", json::quote(setting.name), setting.default_on ? "on" : "off", json::quote(setting.acts_as),
         setting.users_reached, json_share(setting.users_reached, report.users), setting.users_switched_off,
         json_share(setting.users_switched_off, report.users), setting.records_removed,
-        json_share(setting.records_removed, decisions));
+        json_share(setting.records_removed, decisions), json_pattern_reach(setting.reach_by_platforms));
   }
   return out + "]}";
 }

@@ -107,7 +107,16 @@ std::vector<std::string> ordered_pieces(const Partition& partition, const std::v
   return pieces;
 }
 
-std::vector<std::string> code_names(const Partition& partition, const std::vector<bool>& codes, bool math) {
+// `now` is the evaluation time: never missing, never unknown (docs/language.md, section 9.6).
+// The runtime still reads a time outside the years 0000-9999 as unknown and decides it as the
+// compiled cells say (fail closed); the rows people read leave those two states out of `now`'s
+// values, unless a row is about nothing else.
+bool lists_states(const Partition& partition, NowStates now_states) {
+  return now_states == NowStates::listed || partition.name != "now";
+}
+
+std::vector<std::string> code_names(const Partition& partition, const std::vector<bool>& codes, bool math,
+                                    NowStates now_states = NowStates::left_out) {
   std::vector<std::string> names;
   if (partition.kind == Partition::Kind::setting) {
     if (codes[setting_off_code]) names.emplace_back("off");
@@ -121,13 +130,19 @@ std::vector<std::string> code_names(const Partition& partition, const std::vecto
   } else {
     names = ordered_pieces(partition, codes, math);
   }
+  if (!lists_states(partition, now_states) && !names.empty()) return names;
   if (codes[missing_code]) names.emplace_back("missing");
   if (codes[unknown_code]) names.emplace_back("unknown");
   return names;
 }
 
-bool all_set(const std::vector<bool>& codes) {
-  return std::all_of(codes.begin(), codes.end(), [](bool in) { return in; });
+// Every value is in (`-`, or no condition): for `now`, every value but the two states.
+bool all_set(const Partition& partition, const std::vector<bool>& codes, NowStates now_states = NowStates::left_out) {
+  for (std::uint32_t code = 0; code < codes.size(); ++code) {
+    if (!lists_states(partition, now_states) && (code == missing_code || code == unknown_code)) continue;
+    if (!codes[code]) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -169,14 +184,15 @@ std::vector<Region> regions_of(const DecisionDiagram& diagram, NodeId root,
   return regions;
 }
 
-std::vector<std::string> describe_code_list(const Partition& partition, const std::vector<bool>& codes) {
-  return code_names(partition, codes, false);
+std::vector<std::string> describe_code_list(const Partition& partition, const std::vector<bool>& codes,
+                                            NowStates now_states) {
+  return code_names(partition, codes, false, now_states);
 }
 
-std::string describe_codes(const Partition& partition, const std::vector<bool>& codes) {
-  if (all_set(codes)) return "-";
+std::string describe_codes(const Partition& partition, const std::vector<bool>& codes, NowStates now_states) {
+  if (all_set(partition, codes, now_states)) return "-";
   std::string text;
-  for (const auto& name : code_names(partition, codes, false)) text += (text.empty() ? "" : ", ") + name;
+  for (const auto& name : code_names(partition, codes, false, now_states)) text += (text.empty() ? "" : ", ") + name;
   return text;
 }
 
@@ -184,8 +200,8 @@ std::string describe_region(const std::vector<Partition>& partitions, const Regi
   std::string text;
   for (std::size_t v = 0; v < partitions.size(); ++v) {
     const auto& codes = region.codes[v];
-    if (all_set(codes)) continue;
     const Partition& partition = partitions[v];
+    if (all_set(partition, codes)) continue;
     const std::vector<std::string> names = code_names(partition, codes, true);
     std::string piece;
     const bool ordered = partition.kind == Partition::Kind::ordered;

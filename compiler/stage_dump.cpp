@@ -197,7 +197,7 @@ std::string dump_partitions(const CheckedPolicy& policy, const std::vector<Parti
     for (std::uint32_t code = 0; code < partition.cell_count(); ++code) {
       std::vector<bool> codes(partition.cell_count(), false);
       codes[code] = true;
-      out += fmt::format("  {} {}\n", code, joined(describe_code_list(partition, codes)));
+      out += fmt::format("  {} {}\n", code, joined(describe_code_list(partition, codes, NowStates::listed)));
     }
   }
   std::vector<std::string> untested;
@@ -238,7 +238,8 @@ std::string dump_diagram(const CheckedPolicy& policy, const std::vector<Partitio
     for (const NodeId target : targets) {
       std::vector<bool> codes(children.size(), false);
       for (std::size_t code = 0; code < children.size(); ++code) codes[code] = children[code] == target;
-      out += fmt::format("  {}: {} -> {}\n", code_ranges(codes), describe_codes(partition, codes), names[target]);
+      out += fmt::format("  {}: {} -> {}\n", code_ranges(codes), describe_codes(partition, codes, NowStates::listed),
+                         names[target]);
     }
   }
   for (const NodeId id : terminals)

@@ -82,6 +82,8 @@ PolicySimulation::PolicySimulation(Policy policy, const SimulationSchema& schema
       breakdown_fields_.push_back(index);
     }
     if (!field.per_user) record_fields_.push_back(index);
+    // The platform pattern is the one per-user field the policies do not read (schema_of).
+    if (field.per_user && !field.attribute && !field.is_time) pattern_field_ = static_cast<std::int32_t>(index);
     fields_.push_back(std::move(plan));
   }
   slots_.assign(breakdown_fields_.size(), 0);
@@ -122,6 +124,11 @@ PolicySimulation::PolicySimulation(Policy policy, const SimulationSchema& schema
   }
   reached_.assign(settings_.size(), 0);
   switched_off_.assign(settings_.size(), 0);
+  if (pattern_field_ >= 0) {
+    const std::size_t patterns = schema.fields[static_cast<std::size_t>(pattern_field_)].values.size();
+    users_by_pattern_.assign(patterns, 0);
+    reached_by_pattern_.assign(settings_.size(), std::vector<std::uint64_t>(patterns, 0));
+  }
 
   tally_ = DecisionTally(policy_, schema.purposes.size(), breakdown_slots);
 }
@@ -158,6 +165,9 @@ bool PolicySimulation::reachable(const SettingPlan& setting, const SettingAction
 
 void PolicySimulation::begin_user(const SimulatedUser& user) {
   ++users_;
+  const std::size_t pattern =
+      pattern_field_ >= 0 ? static_cast<std::size_t>(user.values[static_cast<std::size_t>(pattern_field_)]) : 0;
+  if (pattern_field_ >= 0) ++users_by_pattern_[pattern];
   for (std::size_t index = 0; index < fields_.size(); ++index) {
     const FieldPlan& field = fields_[index];
     if (!field.per_user) continue;
@@ -174,6 +184,7 @@ void PolicySimulation::begin_user(const SimulatedUser& user) {
       const SettingAction& action = user.actions[static_cast<std::size_t>(setting.action)];
       if (reachable(setting, action)) {
         ++reached_[index];
+        if (pattern_field_ >= 0) ++reached_by_pattern_[index][pattern];
         if (action.switch_off) {
           ++switched_off_[index];
           setting.on = false;
@@ -280,6 +291,13 @@ SimulationReport PolicySimulation::report() const {
     out.users_reached = reached_[index];
     out.users_switched_off = switched_off_[index];
     out.records_removed = tally_.removed_by_opt_out(policy_, setting.name);
+    if (pattern_field_ >= 0) {
+      const auto& labels = schema_->fields[static_cast<std::size_t>(pattern_field_)].values;
+      for (std::size_t pattern = 0; pattern < labels.size(); ++pattern) {
+        out.reach_by_platforms.push_back(
+            {labels[pattern], users_by_pattern_[pattern], reached_by_pattern_[index][pattern]});
+      }
+    }
     report.settings.push_back(std::move(out));
   }
   return report;

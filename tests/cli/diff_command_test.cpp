@@ -112,7 +112,7 @@ TEST_CASE("diff: usage errors and unreadable files exit 2") {
   CHECK(missing.err == "usegate cannot read `/nonexistent/x.policy`: No such file or directory\n");
   const auto help = run_usegate({"diff", "--help"});
   CHECK(help.exit_code == 0);
-  CHECK(help.out.find("usage: usegate diff [--format text|json] OLD NEW\n") == 0);
+  CHECK(help.out.find("usage: usegate diff [--format F] [-o FILE] [--fail-on WHAT] [--decisions-only] OLD NEW\n") == 0);
 }
 
 }  // namespace

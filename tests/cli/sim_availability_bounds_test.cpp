@@ -69,14 +69,16 @@ TEST_CASE("sim: a switch-off at, just before and just after `from` and `until` o
       CHECK(contains(result.out,
                      R"({"setting":"sharing","default":"on","acts_as":"sharing","users_reached":10,"reach":1.000000,)"
                      R"("users_switched_off":10,"switched_off_share":1.000000,)"
-                     R"("records_removed":30,"records_removed_share":1.000000})"));
+                     R"("records_removed":30,"records_removed_share":1.000000,)"
+                     R"("reach_by_platforms":[{"platforms":"web","users":10,"reached":10,"reach":1.000000}]})"));
     } else {
       CHECK(contains(result.out, R"({"purpose":"training","records":30,"usable":30,"usable_share":1.000000,)"));
       CHECK(contains(result.out, R"({"reason":"train_on_posts","effect":"allow","records":30,"share":1.000000})"));
       CHECK(contains(result.out,
                      R"({"setting":"sharing","default":"on","acts_as":"sharing","users_reached":0,"reach":0.000000,)"
                      R"("users_switched_off":0,"switched_off_share":0.000000,)"
-                     R"("records_removed":0,"records_removed_share":0.000000})"));
+                     R"("records_removed":0,"records_removed_share":0.000000,)"
+                     R"("reach_by_platforms":[{"platforms":"web","users":10,"reached":0,"reach":0.000000}]})"));
     }
   }
 }

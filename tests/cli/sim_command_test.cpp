@@ -90,7 +90,8 @@ TEST_CASE("sim: figures that follow by hand") {
         // realtime answers are not covered by the setting: public posts stay usable.
         R"({"purpose":"realtime_answers","records":200,"usable":160,"usable_share":0.800000,)",
         R"("users_reached":40,"reach":1.000000,"users_switched_off":40,"switched_off_share":1.000000,)"
-        R"("records_removed":200,"records_removed_share":0.500000})"}},
+        R"("records_removed":200,"records_removed_share":0.500000,)"
+        R"("reach_by_platforms":[{"platforms":"web+ios","users":40,"reached":40,"reach":1.000000}]})"}},
       {"acting the day before the setting appeared reaches nothing",
        "policies/x-grok-2024-07.policy",
        "users: 40\nnow: 2024-08-15\npurposes: [training]\n"
@@ -164,7 +165,11 @@ TEST_CASE(
     REQUIRE(result.exit_code == 0);
     CHECK(contains(
         result.out,
-        R"({"setting":"grok_sharing","default":"on","acts_as":"grok_sharing","users_reached":0,"reach":0.000000,"users_switched_off":0,"switched_off_share":0.000000,"records_removed":0,"records_removed_share":0.000000})"));
+        R"({"setting":"grok_sharing","default":"on","acts_as":"grok_sharing","users_reached":0,"reach":0.000000,)"
+        R"("users_switched_off":0,"switched_off_share":0.000000,"records_removed":0,"records_removed_share":0.000000,)"
+        R"("reach_by_platforms":[{"platforms":"ios","users":39795,"reached":0,"reach":0.000000},)"
+        R"({"platforms":"android","users":55168,"reached":0,"reach":0.000000},)"
+        R"({"platforms":"ios+android","users":5037,"reached":0,"reach":0.000000}]})"));
   }
   const std::string directory = scratch_directory("sim-reach");
   const std::string everywhere = scratch_file(directory, "everywhere.policy", everywhere_policy);

@@ -59,13 +59,19 @@ std::string render(const review::SimulationReport& report) {
   for (const auto& setting : report.settings) {
     out += fmt::format("setting {} (acts as {}): reached {}, switched off {}, records removed {}\n", setting.name,
                        setting.acts_as, setting.users_reached, setting.users_switched_off, setting.records_removed);
+    out += "  reached by platforms:";
+    for (const auto& pattern : setting.reach_by_platforms)
+      out += fmt::format(" {} {}/{}", pattern.platforms, pattern.reached, pattern.users);
+    out += "\n";
   }
   return out;
 }
 
 }  // namespace
 
-TEST_CASE("simulation tally: two users and their records, counted per purpose, breakdown, reason and setting") {
+TEST_CASE(
+    "simulation tally: two users and their records, counted per purpose, breakdown, reason, setting and platform "
+    "pattern") {
   review::SimulationSchema schema;
   schema.fields = {
       {"category", false, false, true, true, {"post", "chat"}},
@@ -109,7 +115,8 @@ TEST_CASE("simulation tally: two users and their records, counted per purpose, b
         "  region: US 1/2 EU 1/2\n"
         "  platforms: web 1/2 ios 1/2\n"
         "  reasons: default +0-1 optout_sharing +0-0 train +0-0 eu +0-1 ads_posts +2-0 invalid_input +0-0\n"
-        "setting sharing (acts as sharing): reached 1, switched off 1, records removed 2\n");
+        "setting sharing (acts as sharing): reached 1, switched off 1, records removed 2\n"
+        "  reached by platforms: web 1/1 ios 0/1\n");
 }
 
 TEST_CASE("simulation tally: a scenario whose shares leave nothing to chance, counted exactly") {
@@ -152,5 +159,6 @@ TEST_CASE("simulation tally: a scenario whose shares leave nothing to chance, co
         "  region: US 0/0 EU 0/9\n"
         "  platforms: web 0/9 ios 0/0\n"
         "  reasons: default +0-0 optout_sharing +0-0 train +0-0 eu +0-9 ads_posts +0-0 invalid_input +0-0\n"
-        "setting sharing (acts as sharing): reached 3, switched off 3, records removed 9\n");
+        "setting sharing (acts as sharing): reached 3, switched off 3, records removed 9\n"
+        "  reached by platforms: web 3/3 ios 0/0\n");
 }

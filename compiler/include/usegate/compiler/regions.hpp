@@ -23,12 +23,19 @@ struct Region {
     const DecisionDiagram& diagram, NodeId root,
     const std::function<bool(std::uint32_t)>& keep = [](std::uint32_t) { return true; });
 
+// Whether `now`'s `missing` and `unknown` are named. People read `now` as never missing nor
+// unknown (docs/language.md), so tables and diffs leave them out; the developer's dumps
+// (`check --show`) name every code.
+enum class NowStates : std::uint8_t { left_out, listed };
+
 // The codes of one variable in words, for a table cell: `training, fine_tuning`,
 // `[2024-05-07, 2024-08-01)`, `missing`, `on`; `-` when every code is in.
-[[nodiscard]] std::string describe_codes(const Partition& partition, const std::vector<bool>& codes);
+[[nodiscard]] std::string describe_codes(const Partition& partition, const std::vector<bool>& codes,
+                                         NowStates now_states = NowStates::left_out);
 
 // The same as a list (`training`, `fine_tuning`; `[2024-05-07, 2024-08-01)`; `missing`).
-[[nodiscard]] std::vector<std::string> describe_code_list(const Partition& partition, const std::vector<bool>& codes);
+[[nodiscard]] std::vector<std::string> describe_code_list(const Partition& partition, const std::vector<bool>& codes,
+                                                          NowStates now_states = NowStates::left_out);
 
 // The box as a condition: `purpose ∈ {training, fine_tuning} ∧ region = EU ∧ ts ∈ [...)`;
 // `true` when it constrains nothing.

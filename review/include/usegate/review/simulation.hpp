@@ -91,6 +91,13 @@ struct PurposeReport {
   std::vector<ReasonCount> reasons;   // every reason of the policy, in rule order
 };
 
+// Reach among the users of one platform pattern (`web+ios`): who could reach the setting.
+struct PatternReach {
+  std::string platforms;  // the pattern's label
+  std::uint64_t users = 0;
+  std::uint64_t reached = 0;
+};
+
 struct SettingReport {
   std::string name;
   std::vector<std::string> formerly;
@@ -99,6 +106,8 @@ struct SettingReport {
   std::uint64_t users_reached = 0;  // users to whom it was available when they acted
   std::uint64_t users_switched_off = 0;
   std::uint64_t records_removed = 0;  // denied with reason `optout_<name>`, all purposes
+  // Per platform pattern of the scenario, in its order (empty without platforms).
+  std::vector<PatternReach> reach_by_platforms;
 };
 
 struct SimulationReport {
@@ -218,6 +227,11 @@ class PolicySimulation {
   std::uint64_t records_ = 0;
   std::vector<std::uint64_t> reached_;
   std::vector<std::uint64_t> switched_off_;
+  // Reach per platform pattern: the schema field holding the user's pattern (-1 without
+  // platforms), the users of each pattern, and per setting the users of each who reached it.
+  std::int32_t pattern_field_ = -1;
+  std::vector<std::uint64_t> users_by_pattern_;
+  std::vector<std::vector<std::uint64_t>> reached_by_pattern_;
 };
 
 // ---- the synthetic population of a scenario
