@@ -50,6 +50,7 @@ artifact the output says `structural changes: not available for artifacts` in th
 
 options:
   --format json       one JSON document with the structural changes and the rows
+  --werror            refuse policies with lint warnings (they are printed either way)
   --records FILE      also decide these records under both versions (`-`: standard input)
   --bindings FILE     where attributes and settings come from in records (YAML); checked
                       against NEW; OLD skips entries naming what it does not declare
@@ -61,8 +62,8 @@ options:
 
 exit status (docs/cli.md, "Exit status"): 0 no row (structural changes alone do not count,
 nor do records), 1 some decision or reason changes (reason-only rows count: records would
-carry another reason), 2 a usage error or a file that cannot be read, 3 a policy with errors
-or an artifact that does not load, two policies that cannot be compared, or bindings that do
+carry another reason), 2 a usage error or a file that cannot be read, 3 a policy with errors (or lint
+warnings, with --werror) or an artifact that does not load, two policies that cannot be compared, or bindings that do
 not fit NEW
 )";
 
@@ -186,7 +187,7 @@ Result<compiler::PolicyDiff, compiler::DiffError> diff_files(const PolicyFile& o
 }  // namespace
 
 int run_diff(const Words& words) {
-  const Arguments arguments("diff", words, {"--help"},
+  const Arguments arguments("diff", words, {"--help", "--werror"},
                             {"--format", "--records", "--bindings", "--consent", "--now", "--purpose", "--max-line"});
   if (arguments.flag("--help")) {
     std::cout << help;
@@ -231,6 +232,10 @@ int run_diff(const Words& words) {
                              warnings == 1 ? "" : "s");
     return exit_code::broken_input;
   }
+  bool refused = false;
+  for (const auto* file : {&old_file, &new_file})
+    refused = refuse_for_lints(*file, arguments.flag("--werror")) || refused;
+  if (refused) return exit_code::broken_input;
 
   // An artifact keeps the decision function, which is all the rows need; the structural
   // changes need the rules' conditions, which only sources have.

@@ -57,6 +57,7 @@ options:
   --vs OTHER             the same users or records under a second policy, side by side, with
                          the difference in percentage points
   --format json          the report for machines
+  --werror               refuse a policy with lint warnings (they are printed either way)
   --write-records FILE   with --scenario: also write every simulated record as a JSON line,
                          with the user's consent under POLICY (for checking the report, or as
                          input to `usegate eval` and `filter`)
@@ -72,8 +73,8 @@ The same scenario and seed, or the same records and --now, give the same report,
 byte. A progress line is shown on stderr when it is a terminal.
 
 exit status (docs/cli.md, "Exit status"): 0 simulated, 2 usage error or a file that cannot
-             be read (records, consent changes), 3 a policy that does not check or cannot be
-             loaded, or a scenario or bindings that cannot be used
+             be read (records, consent changes), 3 a policy that does not check (or has lint
+             warnings, with --werror) or cannot be loaded, or a scenario or bindings that cannot be used
 )";
 
 // Exit status for a policy that cannot be used.
@@ -179,7 +180,7 @@ int simulate_scenario(const Arguments& arguments, const std::string& format, con
   }
   std::vector<Policy> policies;
   for (const auto& path : paths) {
-    auto policy = load_decision_policy(path);
+    auto policy = load_decision_policy(path, arguments.flag("--werror"));
     if (!policy) return policy_error;
     policies.push_back(std::move(*policy));
   }
@@ -301,7 +302,7 @@ int simulate_records(const Arguments& arguments, const std::string& format, cons
 
   std::vector<review::RecordSimulationPolicy> inputs;
   for (const auto& path : paths) {
-    auto policy = load_decision_policy(path);
+    auto policy = load_decision_policy(path, arguments.flag("--werror"));
     if (!policy) return policy_error;
     records::Bindings bindings = records::default_bindings(*policy);
     inputs.push_back({std::move(*policy), std::move(bindings), std::nullopt});
@@ -336,7 +337,7 @@ int simulate_records(const Arguments& arguments, const std::string& format, cons
 }  // namespace
 
 int run_sim(const Words& words) {
-  const Arguments arguments("sim", words, {"--help"},
+  const Arguments arguments("sim", words, {"--help", "--werror"},
                             {"--scenario", "--records", "--vs", "--format", "--write-records", "--bindings",
                              "--consent", "--now", "--purpose", "--max-line"});
   if (arguments.flag("--help")) {

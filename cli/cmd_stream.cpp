@@ -49,6 +49,7 @@ options:
   --purpose P[,P...]  decide for these purposes (a record must be allowed for all of them)
   --summary FILE      also write the summary as JSON
   --strict            exit 1 when any record was rejected
+  --werror            refuse a policy with lint warnings (they are printed either way)
   --max-line BYTES    reject longer lines as line_too_long, unread (default 64M; K, M, G)
   -j N                split the stream across N threads (output order is kept)
 )";
@@ -61,7 +62,8 @@ constexpr const char* filter_options =
 constexpr const char* exit_help = R"(
 exit status (docs/cli.md, "Exit status"): 0 done, 1 done with rejected records under
              --strict, 2 usage error or a file that cannot be read (or is larger than its
-             limit, consent changes included), 3 the policy or the bindings cannot be used
+             limit, consent changes included), 3 the policy or the bindings cannot be used (or the policy has
+             lint warnings, with --werror)
 )";
 
 int open_for_writing(const std::string& path) {
@@ -72,7 +74,7 @@ int open_for_writing(const std::string& path) {
 
 int run_stream_command(const Words& words, bool eval) {
   const char* command = eval ? "eval" : "filter";
-  std::set<std::string> flags{"--help", "--strict"};
+  std::set<std::string> flags{"--help", "--strict", "--werror", "--explain"};
   std::set<std::string> options{"--policy",  "--bindings", "--consent",  "--now",
                                 "--purpose", "--summary",  "--max-line", "-j"};
   if (eval) {
@@ -104,7 +106,7 @@ int run_stream_command(const Words& words, bool eval) {
                              command);
   const int input = open_for_reading(input_path, "input");
 
-  const auto policy = load_decision_policy(policy_path);
+  const auto policy = load_decision_policy(policy_path, arguments.flag("--werror"));
   if (!policy) return exit_code::broken_input;
 
   auto bindings = bindings_for(read_bindings_file(arguments.option("--bindings")), *policy);

@@ -5,19 +5,16 @@
 #include <yaml-cpp/yaml.h>
 
 #include "arguments.hpp"
-#include "artifact_diagram.hpp"
 #include "commands.hpp"
 #include "decision_policy.hpp"
 #include "exit_codes.hpp"
-#include "text_table.hpp"
+#include "table_rows.hpp"
 #include "usegate/base/format_text.hpp"
-#include "usegate/compiler/lower.hpp"
-#include "usegate/compiler/regions.hpp"
 
 namespace usegate::cli {
 namespace {
 
-constexpr const char* help = R"(usage: usegate table [--format text|yaml] POLICY
+constexpr const char* help = R"(usage: usegate table [--gaps] [--format text|yaml] POLICY
 
 Prints the policy's decision table as merged rows: each row is a region of the input space
 (one set of values per attribute or setting; `-` means any) with one decision and reason.
@@ -25,47 +22,17 @@ Rows are grouped by reason in source order; the default comes first. POLICY is a
 file or an artifact built with `usegate build`; both print the same rows.
 
 options:
+  --gaps          only the rows decided by `default`: what no rule speaks about
   --format yaml   the same rows for machines
 
 exit status (docs/cli.md, "Exit status"): 0 printed, 2 usage error or a file that cannot be
              read, 3 the policy has errors or the artifact cannot be used
 )";
 
-// What the table is printed from, whether a source or an artifact.
-struct TableRows {
-  std::string name;
-  std::string version;
-  std::vector<compiler::Partition> partitions;
-  std::vector<compiler::Region> regions;
-  std::vector<std::string> reasons;  // by cell reason: `default`, then the rules' ids
-
-  [[nodiscard]] const std::string& reason_of(std::uint32_t cell) const { return reasons[compiler::cell_reason(cell)]; }
-};
-
-TableRows rows_of_source(const compiler::CheckedPolicy& policy) {
-  TableRows rows{policy.name, policy.version, compiler::partitions_of(policy), {}, {"default"}};
-  std::vector<std::uint32_t> sizes;
-  for (const auto& partition : rows.partitions) sizes.push_back(partition.cell_count());
-  compiler::DecisionDiagram diagram(sizes, compiler::CompileOptions{}.max_diagram_nodes);
-  compiler::Lowering lowering(policy, rows.partitions, diagram);
-  rows.regions = compiler::regions_of(diagram, lowering.decision());
-  for (const auto& rule : policy.rules) rows.reasons.push_back(rule.id);
-  return rows;
-}
-
-TableRows rows_of_artifact(const Policy& policy) {
-  const runtime::CompiledPolicy& compiled = runtime::compiled_of(policy);
-  ArtifactDiagram read = diagram_of_artifact(compiled);
-  TableRows rows{compiled.name, compiled.version, std::move(read.partitions), {}, {"default"}};
-  rows.regions = compiler::regions_of(read.diagram, read.root);
-  for (const auto& rule : compiled.rules) rows.reasons.push_back(rule.id);
-  return rows;
-}
-
 }  // namespace
 
 int run_table(const Words& words) {
-  const Arguments arguments("table", words, {"--help"}, {"--format"});
+  const Arguments arguments("table", words, {"--help", "--gaps"}, {"--format"});
   if (arguments.flag("--help")) {
     std::cout << help;
     return 0;
@@ -90,14 +57,19 @@ int run_table(const Words& words) {
     rows = rows_of_source(*policy);
   }
   const auto& partitions = rows.partitions;
-  const auto& regions = rows.regions;
+  // Row numbers stay those of the whole table, so `--gaps` rows can be found in it.
+  std::vector<std::size_t> chosen;
+  for (std::size_t row = 0; row < rows.regions.size(); ++row) {
+    if (!arguments.flag("--gaps") || compiler::cell_reason(rows.regions[row].value) == 0) chosen.push_back(row);
+  }
 
   if (format == "yaml") {
     YAML::Emitter out;
     out << YAML::BeginMap << YAML::Key << "policy" << YAML::Value << rows.name;
     out << YAML::Key << "version" << YAML::Value << rows.version;
     out << YAML::Key << "rows" << YAML::Value << YAML::BeginSeq;
-    for (const auto& region : regions) {
+    for (const std::size_t row : chosen) {
+      const compiler::Region& region = rows.regions[row];
       out << YAML::BeginMap << YAML::Key << "when" << YAML::Value << YAML::BeginMap;
       for (std::size_t v = 0; v < partitions.size(); ++v) {
         if (compiler::describe_codes(partitions[v], region.codes[v]) == "-") continue;
@@ -113,24 +85,12 @@ int run_table(const Words& words) {
     return 0;
   }
 
-  TextTable table;
-  std::vector<std::string> header{"#"};
-  for (const auto& partition : partitions) header.push_back(partition.name);
-  header.insert(header.end(), {"decision", "reason"});
-  table.add_row(header);
-  std::size_t number = 0;
-  for (const auto& region : regions) {
-    std::vector<std::string> row{std::to_string(++number)};
-    for (std::size_t v = 0; v < partitions.size(); ++v) {
-      row.push_back(compiler::describe_codes(partitions[v], region.codes[v]));
-    }
-    row.push_back(compiler::cell_allows(region.value) ? "allow" : "deny");
-    row.push_back(rows.reason_of(region.value));
-    table.add_row(std::move(row));
-  }
   std::cout << fmt::format("policy {} version {}: {} over {}\n\n", rows.name, rows.version.empty() ? "-" : rows.version,
-                           counted(regions.size(), "row"), counted(partitions.size(), "variable"));
-  std::cout << table.render();
+                           arguments.flag("--gaps") ? fmt::format("{} of {} decided by default", chosen.size(),
+                                                                  counted(rows.regions.size(), "row"))
+                                                    : counted(rows.regions.size(), "row"),
+                           counted(partitions.size(), "variable"));
+  std::cout << render_rows(rows, chosen);
   return 0;
 }
 
