@@ -12,6 +12,7 @@
 #include "decision_policy.hpp"
 #include "exit_codes.hpp"
 #include "record_inputs.hpp"
+#include "rule_matches.hpp"
 #include "stream_summary.hpp"
 #include "usegate/records/bindings.hpp"
 #include "usegate/records/consent_ledger.hpp"
@@ -54,7 +55,10 @@ options:
   -j N                split the stream across N threads (output order is kept)
 )";
 
-constexpr const char* eval_options = "  --keep              include each record in its decision object\n";
+constexpr const char* eval_options =
+    "  --keep              include each record in its decision object\n"
+    "  --explain           add \"matched\": the ids of every rule that matches the record, in source\n"
+    "                      order (needs a policy source, and at most one purpose)\n";
 constexpr const char* filter_options =
     "  --denied FILE       write denied records there\n"
     "  --rejects FILE      write records that cannot be read there\n";
@@ -74,11 +78,11 @@ int open_for_writing(const std::string& path) {
 
 int run_stream_command(const Words& words, bool eval) {
   const char* command = eval ? "eval" : "filter";
-  std::set<std::string> flags{"--help", "--strict", "--werror", "--explain"};
+  std::set<std::string> flags{"--help", "--strict", "--werror"};
   std::set<std::string> options{"--policy",  "--bindings", "--consent",  "--now",
                                 "--purpose", "--summary",  "--max-line", "-j"};
   if (eval) {
-    flags.insert("--keep");
+    flags.insert({"--keep", "--explain"});
   } else {
     options.insert({"--denied", "--rejects"});
   }
@@ -106,8 +110,25 @@ int run_stream_command(const Words& words, bool eval) {
                              command);
   const int input = open_for_reading(input_path, "input");
 
-  const auto policy = load_decision_policy(policy_path, arguments.flag("--werror"));
+  const PolicyFile policy_file = read_policy_file(policy_path);
+  print_policy_errors(policy_file);
+  if (refuse_for_lints(policy_file, arguments.flag("--werror"))) return exit_code::broken_input;
+  const auto policy = decision_policy_of(policy_file);
   if (!policy) return exit_code::broken_input;
+  std::optional<RuleMatches> matches;
+  if (arguments.flag("--explain")) {
+    if (policy_file.is_artifact()) {
+      std::cerr << fmt::format(
+          "{}: error: `--explain` needs a policy source; an artifact keeps no conditions\n = help: give the "
+          ".policy file the artifact was built from\n",
+          policy_path);
+      return exit_code::broken_input;
+    }
+    if (const auto list = arguments.option("--purpose"); list && split_purposes(*list).size() > 1) {
+      throw UsageError("eval: `--explain` lists the rules that match one purpose; give at most one to `--purpose`");
+    }
+    matches.emplace(*policy_file.source->analysis.policy);
+  }
 
   auto bindings = bindings_for(read_bindings_file(arguments.option("--bindings")), *policy);
   if (!bindings) {
@@ -126,6 +147,11 @@ int run_stream_command(const Words& words, bool eval) {
   records::StreamOptions stream_options;
   stream_options.output = eval ? records::StreamOptions::Output::decisions : records::StreamOptions::Output::records;
   stream_options.keep_records = arguments.flag("--keep");
+  if (matches) {
+    stream_options.append_matched = [&matches](std::span<const Code> codes, std::string& out) {
+      matches->append_json(codes, out);
+    };
+  }
   stream_options.threads = threads;
   stream_options.max_line = max_line;
   if (const auto list = arguments.option("--purpose")) {
