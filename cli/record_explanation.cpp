@@ -67,9 +67,9 @@ std::string why_unreadable(const compiler::Attribute& attribute, const records::
     case AttributeKind::number: return "not a number";
     case AttributeKind::time:
       switch (binding.time_format) {
-        case records::TimeFormat::iso8601: return "not ISO-8601 text (the bindings' time format)";
-        case records::TimeFormat::epoch_seconds: return "not epoch seconds (the bindings' time format)";
-        case records::TimeFormat::epoch_milliseconds: return "not epoch milliseconds (the bindings' time format)";
+        case records::TimeFormat::iso8601: return "not ISO-8601 text, the bindings' time format";
+        case records::TimeFormat::epoch_seconds: return "not epoch seconds, the bindings' time format";
+        case records::TimeFormat::epoch_milliseconds: return "not epoch milliseconds, the bindings' time format";
         case records::TimeFormat::automatic: break;
       }
       return "not a time (ISO-8601 text or epoch seconds)";
