@@ -291,7 +291,23 @@ allow train when purpose == training
       record("training", "EU") + record("ads", "EU") + record("training", "US") + record("ads", "US") + "{\n");
   const auto result = run_usegate({"diff", old_policy, new_policy, "--records", records, "--now", "2024-09-01"});
   CHECK(result.exit_code == 1);
-  CHECK(result.err.empty());
+  // Both versions let an unreadable region slip past `no_b`: diff says so, once per policy,
+  // as every command that loads a policy does, and goes on.
+  CHECK(result.err ==
+        old_policy +
+            ":4:16: warning: deny rule `no_b` does not match records whose `region` is missing or unknown, and "
+            "`train` then allows them [deny-escaped-by-missing]\n"
+            " 4 | deny no_b when region == EU\n"
+            "   |                ^~~~~~~~~~~~\n"
+            "   = help: an unreadable `region` slips past the deny (fails open); deny such records too, e.g. with "
+            "`not region is known`\n" +
+            new_policy +
+            ":5:16: warning: deny rule `no_b` does not match records whose `region` is missing or unknown, and "
+            "`yes_a`, `train` then allows them [deny-escaped-by-missing]\n"
+            " 5 | deny no_b when region == EU\n"
+            "   |                ^~~~~~~~~~~~\n"
+            "   = help: an unreadable `region` slips past the deny (fails open); deny such records too, e.g. with "
+            "`not region is known`\n");
   CHECK(result.out.ends_with("records (" + records +
                              ", now 2024-09-01T00:00:00Z): 5 read, 1 changed, 3 unchanged, 1 rejected\n"
                              "  newly denied: 0 records\n"
