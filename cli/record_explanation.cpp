@@ -256,7 +256,7 @@ Explanation explain_record(const ExplainInputs& inputs, std::string_view line) {
     }
     bool bad = false;
     explained.on = compiler::consents(checked, static_cast<std::uint32_t>(s), interpreter_input, &bad);
-    if (!decided) explained.source = "the default";
+    if (!decided) explained.source = inputs.ledger ? "the default; no consent change for this subject" : "the default";
     if (bad) explained.source += ", neither on nor off: read as off";
     out.settings.push_back(std::move(explained));
   }

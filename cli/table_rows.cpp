@@ -57,10 +57,23 @@ std::vector<std::string> row_cells(const TableRows& rows, std::size_t row) {
 }
 
 std::string render_rows(const TableRows& rows, const std::vector<std::size_t>& chosen) {
+  // The whole table is laid out and the chosen rows picked from it, so each row reads byte for
+  // byte as `usegate table` prints it, columns as wide as there.
   TextTable table;
   table.add_row(row_header(rows));
-  for (const std::size_t row : chosen) table.add_row(row_cells(rows, row));
-  return table.render();
+  for (std::size_t row = 0; row < rows.regions.size(); ++row) table.add_row(row_cells(rows, row));
+  const std::string whole = table.render();
+  std::vector<std::string_view> lines;
+  for (std::size_t start = 0; start < whole.size();) {
+    const std::size_t end = whole.find('\n', start);
+    lines.push_back(std::string_view(whole).substr(start, end - start + 1));
+    start = end == std::string::npos ? whole.size() : end + 1;
+  }
+  // The header and its underline, then one line per row.
+  std::string out(lines.at(0));
+  out += lines.at(1);
+  for (const std::size_t row : chosen) out += lines.at(row + 2);
+  return out;
 }
 
 }  // namespace usegate::cli

@@ -39,8 +39,8 @@ struct TableRows {
 [[nodiscard]] std::vector<std::string> row_cells(const TableRows& rows, std::size_t row);
 // The header of the text table: `#`, the variables, `decision`, `reason`.
 [[nodiscard]] std::vector<std::string> row_header(const TableRows& rows);
-// The chosen rows (by index) as an aligned text table, header first, numbered as in the
-// whole table.
+// The chosen rows (by index) as `usegate table` prints them: the header, then each row as its
+// line of the whole table (numbered and padded as there).
 [[nodiscard]] std::string render_rows(const TableRows& rows, const std::vector<std::size_t>& chosen);
 
 }  // namespace usegate::cli
