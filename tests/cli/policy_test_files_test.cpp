@@ -172,4 +172,28 @@ TEST_CASE("eval --explain: needs a source and at most one purpose") {
         "sharing\",\"protected_posts\",\"eu_suspension_unreadable\"]}\n");
 }
 
+TEST_CASE("eval --explain -j 4: the same lines as on one thread, in input order") {
+  const std::string policy = source_path("policies/x-grok-2024-08.policy");
+  const char* const categories[] = {"post", "interaction", "direct_message", "video"};
+  const char* const regions[] = {"US", "EU", "UK"};
+  std::string input;
+  for (int i = 0; i < 20000; ++i) {
+    input += "{\"user\": \"u";
+    input += std::to_string(i % 97);
+    input += "\", \"purpose\": \"training\", \"category\": \"";
+    input += categories[i % 4];
+    input += "\", \"visibility\": \"public\", \"region\": \"";
+    input += regions[i % 3];
+    input += "\", \"ts\": \"2024-0";
+    input += std::to_string(5 + i % 4);
+    input += "-15\"}\n";
+  }
+  const auto one = run_usegate({"eval", "--explain", "--policy", policy, "--now", "2024-09-01"}, input);
+  const auto four = run_usegate({"eval", "--explain", "-j", "4", "--policy", policy, "--now", "2024-09-01"}, input);
+  REQUIRE(one.exit_code == 0);
+  CHECK(four.exit_code == 0);
+  CHECK(four.out == one.out);
+  CHECK(one.out.find("\"matched\":[\"train_on_posts\",\"eu_suspension\"]") != std::string::npos);
+}
+
 }  // namespace

@@ -31,8 +31,8 @@ struct RecordFields {
   std::vector<FieldReading> subjects;               // per Bindings::settings: the field its consent is keyed by
 };
 
-// Reads the bound fields of one JSON object. An Error (invalid_input) when the line is not
-// a JSON object.
+// Reads the bound fields of one JSON object. An Error (invalid_input) when the line's value
+// is not an object. The line is not validated again: callers read lines RecordDecoder accepted.
 [[nodiscard]] Result<RecordFields> read_record_fields(std::string_view line, const Bindings& bindings);
 
 // A path as people read it: `geo.region`.
