@@ -80,6 +80,23 @@ exit status (docs/cli.md, "Exit status"): 0 simulated, 2 usage error or a file t
 // Exit status for a policy that cannot be used.
 constexpr int policy_error = exit_code::broken_input;
 
+// The policies of POLICY and `--vs`, each file read (and its lint warnings printed) once, so
+// `sim P --vs P` says what is wrong with P once. Fewer policies than paths when one cannot be
+// used (its problems are printed).
+std::vector<Policy> load_policies(const std::vector<std::string>& paths, bool werror) {
+  std::vector<Policy> policies;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    if (i > 0 && paths[i] == paths.front()) {
+      policies.push_back(policies.front());
+      continue;
+    }
+    auto policy = load_decision_policy(paths[i], werror);
+    if (!policy) return policies;
+    policies.push_back(std::move(*policy));
+  }
+  return policies;
+}
+
 std::string label_of(const std::string& path) {
   return std::filesystem::path(path).stem().string();
 }
@@ -178,12 +195,8 @@ int simulate_scenario(const Arguments& arguments, const std::string& format, con
                       option));
     }
   }
-  std::vector<Policy> policies;
-  for (const auto& path : paths) {
-    auto policy = load_decision_policy(path, arguments.flag("--werror"));
-    if (!policy) return policy_error;
-    policies.push_back(std::move(*policy));
-  }
+  std::vector<Policy> policies = load_policies(paths, arguments.flag("--werror"));
+  if (policies.size() != paths.size()) return policy_error;
 
   std::vector<const runtime::CompiledPolicy*> compiled;
   for (const auto& policy : policies) compiled.push_back(&runtime::compiled_of(policy));
@@ -300,12 +313,12 @@ int simulate_records(const Arguments& arguments, const std::string& format, cons
   const std::size_t max_line = read_max_line(arguments, "sim");
   const int input = open_for_reading(records_path, "records file");
 
+  std::vector<Policy> loaded = load_policies(paths, arguments.flag("--werror"));
+  if (loaded.size() != paths.size()) return policy_error;
   std::vector<review::RecordSimulationPolicy> inputs;
-  for (const auto& path : paths) {
-    auto policy = load_decision_policy(path, arguments.flag("--werror"));
-    if (!policy) return policy_error;
-    records::Bindings bindings = records::default_bindings(*policy);
-    inputs.push_back({std::move(*policy), std::move(bindings), std::nullopt});
+  for (auto& policy : loaded) {
+    records::Bindings bindings = records::default_bindings(policy);
+    inputs.push_back({std::move(policy), std::move(bindings), std::nullopt});
   }
   const std::vector<std::string> purposes = record_purposes(arguments, inputs);
   if (!read_record_bindings(arguments, inputs)) return policy_error;

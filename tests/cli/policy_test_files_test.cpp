@@ -150,6 +150,12 @@ TEST_CASE("lints: every command that loads a source prints its warnings once, an
     CHECK(refused.err.find(warning) == 0);
     CHECK(refused.err.find(refusal) != std::string::npos);
   }
+  // `sim P --vs P` reads P once, and says so once.
+  const auto twice =
+      run_usegate({"sim", path, "--vs", path, "--records", "-", "--now", "2024-01-01"}, "{\"category\": \"post\"}\n");
+  CHECK(twice.exit_code == 2);  // then: no `enum purpose` to report on, a usage error
+  CHECK(twice.err.find(warning) == 0);
+  CHECK(twice.err.find(warning, 1) == std::string::npos);
   // An artifact has no source to lint: it is used as it is, `--werror` or not.
   CHECK(run_usegate({"eval", "--werror", "--policy", directory + "/open.ugt", "--now", "2024-01-01"},
                     "{\"category\": \"post\"}\n")
