@@ -56,6 +56,24 @@ cases:
   CHECK(result.exit_code == 0);
 }
 
+TEST_CASE("test: the right decision for the wrong reason fails the case") {
+  const std::string directory = scratch_directory("test-wrong-reason");
+  write_text(directory + "/typed.policy", typed_policy);
+  write_text(directory + "/typed.test.yaml", R"(policy: typed.policy
+now: 2024-01-01
+cases:
+  - {name: denied but not by adults, record: {verified: false, age: 30}, expect: deny, reason: adults}
+  - {name: denied by default, record: {verified: false, age: 30}, expect: deny, reason: default}
+)");
+  const auto result = run_usegate({"test", directory + "/typed.test.yaml"});
+  CHECK(result.exit_code == 1);
+  CHECK(
+      result.out.starts_with(directory +
+                             "/typed.test.yaml:4:12: FAIL denied but not by adults: expected deny by adults, got deny "
+                             "by default\n"));
+  CHECK(result.out.ends_with("1 passed, 1 failed\n"));
+}
+
 TEST_CASE("test: mistakes in a test file are errors at their place, before any case runs") {
   const std::string directory = scratch_directory("test-file-errors");
   write_text(directory + "/typed.policy", typed_policy);
