@@ -131,7 +131,11 @@ std::string xml_escaped(std::string_view text) {
       case '>': out += "&gt;"; break;
       case '&': out += "&amp;"; break;
       case '"': out += "&quot;"; break;
-      default: out += c; break;
+      case '\t':
+      case '\n':
+      case '\r': out += c; break;
+      // XML 1.0 has no way to write other control characters, not even escaped.
+      default: out += static_cast<unsigned char>(c) < 0x20 ? std::string("\xEF\xBF\xBD") : std::string(1, c); break;
     }
   }
   return out;
@@ -155,7 +159,12 @@ class TestRun {
 
   // Runs the cases of one file; false when the file (or its policy or bindings) cannot be used.
   bool run_file(const std::string& path) {
-    const auto read = review::read_policy_test_file(printable(path), read_file(path, test_file_limit));
+    const std::string text = read_file(path, test_file_limit);
+    if (const auto where = find_non_text_byte(text)) {
+      std::cerr << non_text_message(path, *where, "test file", "a test file is YAML, which is text");
+      return false;
+    }
+    const auto read = review::read_policy_test_file(printable(path), text);
     if (!read) {
       std::cerr << read.error().message;
       return false;
@@ -257,8 +266,9 @@ class TestRun {
     for (const auto& [path, results] : files_) {
       for (const auto& result : results) {
         if (result.passed) continue;
+        // Names and expectations come from YAML, whose escapes can write any character.
         out += fmt::format("{}:{}:{}: FAIL {}: expected {}, got {}\n", result.file, result.line, result.column,
-                           result.name, result.expected, result.got);
+                           printable(result.name), printable(result.expected), result.got);
         out += indented(explanation_text(*result.explanation), "    ");
       }
     }
