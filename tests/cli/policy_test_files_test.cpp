@@ -109,6 +109,32 @@ TEST_CASE("test: mistakes in a test file are errors at their place, before any c
   }
 }
 
+TEST_CASE("test: a test file must be text, and what YAML escapes write is printed escaped") {
+  const std::string directory = scratch_directory("test-file-text");
+  write_text(directory + "/typed.policy", typed_policy);
+  write_text(directory + "/binary.test.yaml",
+             "policy: typed.policy\n\x01"
+             "cases: []\n");
+  const auto binary = run_usegate({"test", directory + "/binary.test.yaml"});
+  CHECK(binary.exit_code == 3);
+  CHECK(binary.err == directory +
+                          "/binary.test.yaml:2:1: error: the test file holds a byte that is not text (0x01)\n"
+                          " = help: a test file is YAML, which is text\n");
+  write_text(directory + "/escaped.test.yaml", R"(policy: typed.policy
+now: 2024-01-01
+cases:
+  - {name: "clear \e[2J screen", record: {age: 30}, expect: allow}
+)");
+  const auto text = run_usegate({"test", directory + "/escaped.test.yaml"});
+  CHECK(text.exit_code == 1);
+  CHECK(text.out.starts_with(directory +
+                             "/escaped.test.yaml:4:12: FAIL clear \\x1B[2J screen: expected allow, got deny by "
+                             "default\n"));
+  const auto junit = run_usegate({"test", "--format", "junit", directory + "/escaped.test.yaml"});
+  CHECK(junit.out.find("name=\"clear \xEF\xBF\xBD[2J screen\"") != std::string::npos);
+  CHECK(junit.out.find('\x1B') == std::string::npos);
+}
+
 TEST_CASE("test: usage errors exit 2") {
   CHECK(run_usegate({"test"}).exit_code == 2);
   CHECK(run_usegate({"test", "no-such.test.yaml"}).exit_code == 2);
