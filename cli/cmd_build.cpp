@@ -15,7 +15,7 @@
 namespace usegate::cli {
 namespace {
 
-constexpr const char* help = R"(usage: usegate build POLICY -o FILE
+constexpr const char* help = R"(usage: usegate build [--werror] POLICY -o FILE
 
 Compiles a policy to a decision-table artifact that pipelines load with the runtime library
 (or pass to `usegate eval/filter --policy`). The format is described in docs/artifact.md.
@@ -23,16 +23,17 @@ Given an artifact, verifies it and writes it again in the current format.
 
 options:
   -o, --output FILE   where to write the artifact (required)
+  --werror            refuse a policy with lint warnings (they are printed either way)
 
 exit status (docs/cli.md, "Exit status"): 0 written, 2 usage error or a file that cannot be
-             read, 3 the policy has errors, its table exceeds the budget, or the artifact
-             cannot be used
+             read, 3 the policy has errors (or lint warnings with --werror), its table
+             exceeds the budget, or the artifact cannot be used
 )";
 
 }  // namespace
 
 int run_build(const Words& words) {
-  const Arguments arguments("build", words, {"--help"}, {"-o", "--output"});
+  const Arguments arguments("build", words, {"--help", "--werror"}, {"-o", "--output"});
   if (arguments.flag("--help")) {
     std::cout << help;
     return 0;
@@ -44,6 +45,7 @@ int run_build(const Words& words) {
   const PolicyFile input = read_policy_file(arguments.positionals().front());
   print_policy_errors(input);
   if (input.is_artifact() ? !input.artifact : !input.source->analysis.policy) return exit_code::broken_input;
+  if (refuse_for_lints(input, arguments.flag("--werror"))) return exit_code::broken_input;
   // An artifact is written again as it is; a source is compiled.
   const Result<runtime::CompiledPolicy, compiler::CompileError> compiled =
       input.is_artifact()

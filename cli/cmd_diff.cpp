@@ -60,6 +60,7 @@ options:
                       newly-denied, or any row at all (any); otherwise 0
   --decisions-only    leave reason-only rows (and record pairs) out of text, Markdown and HTML;
                       the JSON document keeps them
+  --werror            refuse policies with lint warnings (they are printed either way)
   --records FILE      also decide these records under both versions (`-`: standard input)
   --bindings FILE     where attributes and settings come from in records (YAML); checked
                       against NEW; OLD skips entries naming what it does not declare
@@ -71,8 +72,9 @@ options:
 
 exit status (docs/cli.md, "Exit status"): 0 no row (structural changes alone do not count,
 nor do records), 1 some decision or reason changes (reason-only rows count: records would
-carry another reason; with --fail-on, a row of that direction), 2 a usage error or a file that cannot be read, 3 a policy with errors
-or an artifact that does not load, two policies that cannot be compared, or bindings that do
+carry another reason; with --fail-on, a row of that direction), 2 a usage error or a file that
+cannot be read, 3 a policy with errors (or lint warnings, with --werror) or an artifact that does
+not load, two policies that cannot be compared, or bindings that do
 not fit NEW
 )";
 
@@ -199,7 +201,7 @@ int gate_status(const compiler::PolicyDiff& diff, const std::optional<compiler::
 }  // namespace
 
 int run_diff(const Words& words) {
-  const Arguments arguments("diff", words, {"--help", "--decisions-only"},
+  const Arguments arguments("diff", words, {"--help", "--decisions-only", "--werror"},
                             {"--format", "--records", "--bindings", "--consent", "--now", "--purpose", "--max-line",
                              "--fail-on", "-o", "--output"});
   if (arguments.flag("--help")) {
@@ -247,6 +249,10 @@ int run_diff(const Words& words) {
                              warnings == 1 ? "" : "s");
     return exit_code::broken_input;
   }
+  bool refused = false;
+  for (const auto* file : {&old_file, &new_file})
+    refused = refuse_for_lints(*file, arguments.flag("--werror")) || refused;
+  if (refused) return exit_code::broken_input;
 
   // An artifact keeps the decision function, which is all the rows need; the structural
   // changes need the rules' conditions, which only sources have.

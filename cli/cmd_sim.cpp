@@ -61,6 +61,7 @@ options:
                          comment: GitHub tables, details collapsed) or html (one self-contained
                          page with charts, each beside the table of its numbers)
   -o, --output FILE      write the report to FILE instead of standard output
+  --werror               refuse a policy with lint warnings (they are printed either way)
   --write-records FILE   with --scenario: also write every simulated record as a JSON line,
                          with the user's consent under POLICY (for checking the report, or as
                          input to `usegate eval` and `filter`)
@@ -76,12 +77,29 @@ The same scenario and seed, or the same records and --now, give the same report,
 byte. A progress line is shown on stderr when it is a terminal.
 
 exit status (docs/cli.md, "Exit status"): 0 simulated, 2 usage error or a file that cannot
-             be read (records, consent changes), 3 a policy that does not check or cannot be
-             loaded, or a scenario or bindings that cannot be used
+             be read (records, consent changes), 3 a policy that does not check (or has lint
+             warnings, with --werror) or cannot be loaded, or a scenario or bindings that cannot be used
 )";
 
 // Exit status for a policy that cannot be used.
 constexpr int policy_error = exit_code::broken_input;
+
+// The policies of POLICY and `--vs`, each file read (and its lint warnings printed) once, so
+// `sim P --vs P` says what is wrong with P once. Fewer policies than paths when one cannot be
+// used (its problems are printed).
+std::vector<Policy> load_policies(const std::vector<std::string>& paths, bool werror) {
+  std::vector<Policy> policies;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    if (i > 0 && paths[i] == paths.front()) {
+      policies.push_back(policies.front());
+      continue;
+    }
+    auto policy = load_decision_policy(paths[i], werror);
+    if (!policy) return policies;
+    policies.push_back(std::move(*policy));
+  }
+  return policies;
+}
 
 std::string label_of(const std::string& path) {
   return std::filesystem::path(path).stem().string();
@@ -181,12 +199,8 @@ int simulate_scenario(const Arguments& arguments, const std::string& format, con
                       option));
     }
   }
-  std::vector<Policy> policies;
-  for (const auto& path : paths) {
-    auto policy = load_decision_policy(path);
-    if (!policy) return policy_error;
-    policies.push_back(std::move(*policy));
-  }
+  std::vector<Policy> policies = load_policies(paths, arguments.flag("--werror"));
+  if (policies.size() != paths.size()) return policy_error;
 
   std::vector<const runtime::CompiledPolicy*> compiled;
   for (const auto& policy : policies) compiled.push_back(&runtime::compiled_of(policy));
@@ -307,12 +321,12 @@ int simulate_records(const Arguments& arguments, const std::string& format, cons
   const std::size_t max_line = read_max_line(arguments, "sim");
   const int input = open_for_reading(records_path, "records file");
 
+  std::vector<Policy> loaded = load_policies(paths, arguments.flag("--werror"));
+  if (loaded.size() != paths.size()) return policy_error;
   std::vector<review::RecordSimulationPolicy> inputs;
-  for (const auto& path : paths) {
-    auto policy = load_decision_policy(path);
-    if (!policy) return policy_error;
-    records::Bindings bindings = records::default_bindings(*policy);
-    inputs.push_back({std::move(*policy), std::move(bindings), std::nullopt});
+  for (auto& policy : loaded) {
+    records::Bindings bindings = records::default_bindings(policy);
+    inputs.push_back({std::move(policy), std::move(bindings), std::nullopt});
   }
   const std::vector<std::string> purposes = record_purposes(arguments, inputs);
   if (!read_record_bindings(arguments, inputs)) return policy_error;
@@ -348,7 +362,7 @@ int simulate_records(const Arguments& arguments, const std::string& format, cons
 }  // namespace
 
 int run_sim(const Words& words) {
-  const Arguments arguments("sim", words, {"--help"},
+  const Arguments arguments("sim", words, {"--help", "--werror"},
                             {"--scenario", "--records", "--vs", "--format", "--write-records", "--bindings",
                              "--consent", "--now", "--purpose", "--max-line", "-o", "--output"});
   if (arguments.flag("--help")) {

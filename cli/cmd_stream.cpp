@@ -12,6 +12,7 @@
 #include "decision_policy.hpp"
 #include "exit_codes.hpp"
 #include "record_inputs.hpp"
+#include "rule_matches.hpp"
 #include "stream_summary.hpp"
 #include "usegate/records/bindings.hpp"
 #include "usegate/records/consent_ledger.hpp"
@@ -49,11 +50,15 @@ options:
   --purpose P[,P...]  decide for these purposes (a record must be allowed for all of them)
   --summary FILE      also write the summary as JSON
   --strict            exit 1 when any record was rejected
+  --werror            refuse a policy with lint warnings (they are printed either way)
   --max-line BYTES    reject longer lines as line_too_long, unread (default 64M; K, M, G)
   -j N                split the stream across N threads (output order is kept)
 )";
 
-constexpr const char* eval_options = "  --keep              include each record in its decision object\n";
+constexpr const char* eval_options =
+    "  --keep              include each record in its decision object\n"
+    "  --explain           add \"matched\": the ids of every rule that matches the record, in source\n"
+    "                      order (needs a policy source, and at most one purpose)\n";
 constexpr const char* filter_options =
     "  --denied FILE       write denied records there\n"
     "  --rejects FILE      write records that cannot be read there\n";
@@ -61,7 +66,8 @@ constexpr const char* filter_options =
 constexpr const char* exit_help = R"(
 exit status (docs/cli.md, "Exit status"): 0 done, 1 done with rejected records under
              --strict, 2 usage error or a file that cannot be read (or is larger than its
-             limit, consent changes included), 3 the policy or the bindings cannot be used
+             limit, consent changes included), 3 the policy or the bindings cannot be used (or the policy has
+             lint warnings, with --werror)
 )";
 
 int open_for_writing(const std::string& path) {
@@ -72,11 +78,11 @@ int open_for_writing(const std::string& path) {
 
 int run_stream_command(const Words& words, bool eval) {
   const char* command = eval ? "eval" : "filter";
-  std::set<std::string> flags{"--help", "--strict"};
+  std::set<std::string> flags{"--help", "--strict", "--werror"};
   std::set<std::string> options{"--policy",  "--bindings", "--consent",  "--now",
                                 "--purpose", "--summary",  "--max-line", "-j"};
   if (eval) {
-    flags.insert("--keep");
+    flags.insert({"--keep", "--explain"});
   } else {
     options.insert({"--denied", "--rejects"});
   }
@@ -104,8 +110,25 @@ int run_stream_command(const Words& words, bool eval) {
                              command);
   const int input = open_for_reading(input_path, "input");
 
-  const auto policy = load_decision_policy(policy_path);
+  const PolicyFile policy_file = read_policy_file(policy_path);
+  print_policy_errors(policy_file);
+  if (refuse_for_lints(policy_file, arguments.flag("--werror"))) return exit_code::broken_input;
+  const auto policy = decision_policy_of(policy_file);
   if (!policy) return exit_code::broken_input;
+  std::optional<RuleMatches> matches;
+  if (arguments.flag("--explain")) {
+    if (policy_file.is_artifact()) {
+      std::cerr << fmt::format(
+          "{}: error: `--explain` needs a policy source; an artifact keeps no conditions\n = help: give the "
+          ".policy file the artifact was built from\n",
+          policy_path);
+      return exit_code::broken_input;
+    }
+    if (const auto list = arguments.option("--purpose"); list && split_purposes(*list).size() > 1) {
+      throw UsageError("eval: `--explain` lists the rules that match one purpose; give at most one to `--purpose`");
+    }
+    matches.emplace(*policy_file.source->analysis.policy);
+  }
 
   auto bindings = bindings_for(read_bindings_file(arguments.option("--bindings")), *policy);
   if (!bindings) {
@@ -124,6 +147,11 @@ int run_stream_command(const Words& words, bool eval) {
   records::StreamOptions stream_options;
   stream_options.output = eval ? records::StreamOptions::Output::decisions : records::StreamOptions::Output::records;
   stream_options.keep_records = arguments.flag("--keep");
+  if (matches) {
+    stream_options.append_matched = [&matches](std::span<const Code> codes, std::string& out) {
+      matches->append_json(codes, out);
+    };
+  }
   stream_options.threads = threads;
   stream_options.max_line = max_line;
   if (const auto list = arguments.option("--purpose")) {

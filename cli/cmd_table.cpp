@@ -9,17 +9,15 @@
 #include "commands.hpp"
 #include "decision_policy.hpp"
 #include "exit_codes.hpp"
-#include "text_table.hpp"
+#include "table_rows.hpp"
 #include "usegate/base/format_text.hpp"
 #include "usegate/base/json_text.hpp"
-#include "usegate/compiler/lower.hpp"
-#include "usegate/compiler/regions.hpp"
 #include "yaml_scalar.hpp"
 
 namespace usegate::cli {
 namespace {
 
-constexpr const char* help = R"(usage: usegate table [--format text|json|yaml] POLICY
+constexpr const char* help = R"(usage: usegate table [--gaps] [--format text|json|yaml] POLICY
 
 Prints the policy's decision table as merged rows: each row is a region of the input space
 (one set of values per attribute or setting; `-` means any) with one decision and reason.
@@ -27,6 +25,7 @@ Rows are grouped by reason in source order; the default comes first. POLICY is a
 file or an artifact built with `usegate build`; both print the same rows.
 
 options:
+  --gaps          only the rows decided by `default`: what no rule speaks about
   --format json   the same rows for machines, as one JSON document
   --format yaml   the same rows as YAML; a value a YAML 1.1 reader would take for a boolean,
                   a date or a number (`on`, `2024-08-08`) is quoted
@@ -35,51 +34,21 @@ exit status (docs/cli.md, "Exit status"): 0 printed, 2 usage error or a file tha
              read, 3 the policy has errors or the artifact cannot be used
 )";
 
-// What the table is printed from, whether a source or an artifact.
-struct TableRows {
-  std::string name;
-  std::string version;
-  std::vector<compiler::Partition> partitions;
-  std::vector<compiler::Region> regions;
-  std::vector<std::string> reasons;  // by cell reason: `default`, then the rules' ids
-
-  [[nodiscard]] const std::string& reason_of(std::uint32_t cell) const { return reasons[compiler::cell_reason(cell)]; }
-};
-
-TableRows rows_of_source(const compiler::CheckedPolicy& policy) {
-  TableRows rows{policy.name, policy.version, compiler::partitions_of(policy), {}, {"default"}};
-  std::vector<std::uint32_t> sizes;
-  for (const auto& partition : rows.partitions) sizes.push_back(partition.cell_count());
-  compiler::DecisionDiagram diagram(sizes, compiler::CompileOptions{}.max_diagram_nodes);
-  compiler::Lowering lowering(policy, rows.partitions, diagram);
-  rows.regions = compiler::regions_of(diagram, lowering.decision());
-  for (const auto& rule : policy.rules) rows.reasons.push_back(rule.id);
-  return rows;
-}
-
-TableRows rows_of_artifact(const Policy& policy) {
-  const runtime::CompiledPolicy& compiled = runtime::compiled_of(policy);
-  ArtifactDiagram read = diagram_of_artifact(compiled);
-  TableRows rows{compiled.name, compiled.version, std::move(read.partitions), {}, {"default"}};
-  rows.regions = compiler::regions_of(read.diagram, read.root);
-  for (const auto& rule : compiled.rules) rows.reasons.push_back(rule.id);
-  return rows;
-}
-
 // A text as a YAML scalar: quoted when a reader could take it for anything else.
 YAML::Emitter& scalar(YAML::Emitter& out, const std::string& text) {
   if (yaml_needs_quotes(text)) return out << YAML::DoubleQuoted << text;
   return out << text;
 }
 
-void print_yaml(const TableRows& rows) {
+void print_yaml(const TableRows& rows, const std::vector<std::size_t>& chosen) {
   YAML::Emitter out;
   out << YAML::BeginMap << YAML::Key << "policy" << YAML::Value;
   scalar(out, rows.name);
   out << YAML::Key << "version" << YAML::Value;
   scalar(out, rows.version);
   out << YAML::Key << "rows" << YAML::Value << YAML::BeginSeq;
-  for (const auto& region : rows.regions) {
+  for (const std::size_t row : chosen) {
+    const compiler::Region& region = rows.regions[row];
     out << YAML::BeginMap << YAML::Key << "when" << YAML::Value << YAML::BeginMap;
     for (std::size_t v = 0; v < rows.partitions.size(); ++v) {
       if (compiler::describe_codes(rows.partitions[v], region.codes[v]) == "-") continue;
@@ -100,11 +69,11 @@ void print_yaml(const TableRows& rows) {
 }
 
 // The same document as the YAML: keys in a fixed order, one row per line.
-void print_json(const TableRows& rows) {
+void print_json(const TableRows& rows, const std::vector<std::size_t>& chosen) {
   std::cout << fmt::format("{{\"policy\": {}, \"version\": {}, \"rows\": [", json::quote(rows.name),
                            json::quote(rows.version));
-  for (std::size_t r = 0; r < rows.regions.size(); ++r) {
-    const auto& region = rows.regions[r];
+  for (std::size_t r = 0; r < chosen.size(); ++r) {
+    const auto& region = rows.regions[chosen[r]];
     std::string when;
     for (std::size_t v = 0; v < rows.partitions.size(); ++v) {
       if (compiler::describe_codes(rows.partitions[v], region.codes[v]) == "-") continue;
@@ -119,13 +88,13 @@ void print_json(const TableRows& rows) {
                              compiler::cell_allows(region.value) ? "allow" : "deny",
                              json::quote(rows.reason_of(region.value)));
   }
-  std::cout << (rows.regions.empty() ? "]}\n" : "\n]}\n");
+  std::cout << (chosen.empty() ? "]}\n" : "\n]}\n");
 }
 
 }  // namespace
 
 int run_table(const Words& words) {
-  const Arguments arguments("table", words, {"--help"}, {"--format"});
+  const Arguments arguments("table", words, {"--help", "--gaps"}, {"--format"});
   if (arguments.flag("--help")) {
     std::cout << help;
     return 0;
@@ -150,35 +119,27 @@ int run_table(const Words& words) {
     rows = rows_of_source(*policy);
   }
   const auto& partitions = rows.partitions;
-  const auto& regions = rows.regions;
+  // Row numbers stay those of the whole table, so `--gaps` rows can be found in it.
+  std::vector<std::size_t> chosen;
+  for (std::size_t row = 0; row < rows.regions.size(); ++row) {
+    if (!arguments.flag("--gaps") || compiler::cell_reason(rows.regions[row].value) == 0) chosen.push_back(row);
+  }
 
   if (format == "yaml") {
-    print_yaml(rows);
+    print_yaml(rows, chosen);
     return 0;
   }
   if (format == "json") {
-    print_json(rows);
+    print_json(rows, chosen);
     return 0;
   }
 
-  TextTable table;
-  std::vector<std::string> header{"#"};
-  for (const auto& partition : partitions) header.push_back(partition.name);
-  header.insert(header.end(), {"decision", "reason"});
-  table.add_row(header);
-  std::size_t number = 0;
-  for (const auto& region : regions) {
-    std::vector<std::string> row{std::to_string(++number)};
-    for (std::size_t v = 0; v < partitions.size(); ++v) {
-      row.push_back(compiler::describe_codes(partitions[v], region.codes[v]));
-    }
-    row.push_back(compiler::cell_allows(region.value) ? "allow" : "deny");
-    row.push_back(rows.reason_of(region.value));
-    table.add_row(std::move(row));
-  }
   std::cout << fmt::format("policy {} version {}: {} over {}\n\n", rows.name, rows.version.empty() ? "-" : rows.version,
-                           counted(regions.size(), "row"), counted(partitions.size(), "variable"));
-  std::cout << table.render();
+                           arguments.flag("--gaps") ? fmt::format("{} of {} decided by default", chosen.size(),
+                                                                  counted(rows.regions.size(), "row"))
+                                                    : counted(rows.regions.size(), "row"),
+                           counted(partitions.size(), "variable"));
+  std::cout << render_rows(rows, chosen);
   return 0;
 }
 

@@ -13,6 +13,8 @@ int run_build(const Words& words);
 int run_check(const Words& words);
 int run_diff(const Words& words);
 int run_eval(const Words& words);
+int run_explain(const Words& words);
+int run_test(const Words& words);
 int run_filter(const Words& words);
 int run_sim(const Words& words);
 int run_table(const Words& words);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "text_input.hpp"
+#include "usegate/base/format_text.hpp"
 #include "usegate/compiler/compile.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
 
@@ -42,9 +43,21 @@ std::optional<Policy> decision_policy_of(const PolicyFile& file) {
   return compile_decision_policy(*checked, file.path);
 }
 
-std::optional<Policy> load_decision_policy(const std::string& path) {
+bool refuse_for_lints(const PolicyFile& file, bool werror) {
+  if (!werror || !file.source) return false;
+  const std::size_t warnings = file.source->analysis.diagnostics.warning_count();
+  if (warnings == 0 || file.source->analysis.diagnostics.has_errors()) return false;
+  std::cerr << fmt::format(
+      "{}: error: the policy has {}, and `--werror` refuses it\n = help: fix them (`usegate check {}` shows them), "
+      "or leave out `--werror`\n",
+      printable(file.path), counted(warnings, "lint warning"), printable(file.path));
+  return true;
+}
+
+std::optional<Policy> load_decision_policy(const std::string& path, bool werror) {
   const PolicyFile file = read_policy_file(path);
   print_policy_errors(file);
+  if (refuse_for_lints(file, werror)) return std::nullopt;
   return decision_policy_of(file);
 }
 

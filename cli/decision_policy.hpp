@@ -22,15 +22,22 @@ struct PolicyFile {
   [[nodiscard]] bool is_artifact() const { return !source; }
 };
 
-// Reads a policy file (a usage error when it cannot be read).
-[[nodiscard]] PolicyFile read_policy_file(const std::string& path, bool run_lints = false);
+// Reads a policy file (a usage error when it cannot be read). Every command that uses a
+// policy lints it, so a policy that fails open is never enforced in silence; `check
+// --no-lints` is the one way to read a source without its lints.
+[[nodiscard]] PolicyFile read_policy_file(const std::string& path, bool run_lints = true);
+
+// `--werror`: a policy source with lint warnings is refused. Prints why on stderr (after
+// print_policy_errors has printed the warnings) and returns true when it is.
+[[nodiscard]] bool refuse_for_lints(const PolicyFile& file, bool werror);
 
 // Prints the diagnostics of a source, or the error of an artifact that did not load
 // (`FILE: error: ...`), on stderr.
 void print_policy_errors(const PolicyFile& file);
 
 // Prints diagnostics or load errors on stderr and returns nothing when the policy is unusable.
-[[nodiscard]] std::optional<Policy> load_decision_policy(const std::string& path);
+// With `werror`, a source with lint warnings is refused as well.
+[[nodiscard]] std::optional<Policy> load_decision_policy(const std::string& path, bool werror);
 
 // The policy of a file as a decision table: the artifact, or the source compiled; prints
 // what is wrong on stderr and returns nothing when it cannot be had.

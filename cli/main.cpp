@@ -27,6 +27,8 @@ constexpr Command commands[] = {
     {"diff", "show what changes between two versions of a policy", usegate::cli::run_diff},
     {"eval", "decide every record of a JSON Lines stream", usegate::cli::run_eval},
     {"filter", "pass the records a policy allows", usegate::cli::run_filter},
+    {"explain", "show why one record gets its decision", usegate::cli::run_explain},
+    {"test", "run the test cases written for policies", usegate::cli::run_test},
     {"sim", "simulate a population under a policy, or two side by side", usegate::cli::run_sim},
 };
 

@@ -312,7 +312,8 @@ ConsentLedger ConsentLedger::read(int descriptor, const Policy& policy, std::int
       Change& slot = state[ledger.first_slot_[setting] + named->second.slot];
       if (!slot.present || change.time_key >= slot.time_key) {
         const std::uint8_t value = change.value == ChangeValue::unset ? 0 : change.value == ChangeValue::on ? 2 : 1;
-        slot = Change{change.time_key, value, true};
+        const auto line_kept = line.number <= 0xFFFFFFFFu ? static_cast<std::uint32_t>(line.number) : 0u;
+        slot = Change{change.time_key, line_kept, value, true};
       }
       ++ledger.applied_;
     }
@@ -327,14 +328,29 @@ std::optional<bool> ConsentLedger::value(std::size_t setting, std::string_view s
   return value_of(found->second, setting);
 }
 
-std::optional<bool> ConsentLedger::value_of(const SubjectState& state, std::size_t setting) const {
+std::optional<ConsentLedger::Source> ConsentLedger::source(std::size_t setting, std::string_view subject_key) const {
+  if (subjects_.empty()) return std::nullopt;
+  const auto found = subjects_.find(subject_key);
+  if (found == subjects_.end()) return std::nullopt;
+  const Change* change = change_of(found->second, setting);
+  if (change == nullptr) return std::nullopt;
+  return Source{change->value == 2, change->line};
+}
+
+const ConsentLedger::Change* ConsentLedger::change_of(const SubjectState& state, std::size_t setting) const {
   // The first name with a value decides: own name, then former names in policy order. A name
   // set back to the default (null) has none.
   for (std::size_t slot = first_slot_[setting]; slot < first_slot_[setting + 1]; ++slot) {
     const Change& change = state[slot];
-    if (change.present && change.value != 0) return change.value == 2;
+    if (change.present && change.value != 0) return &change;
   }
-  return std::nullopt;
+  return nullptr;
+}
+
+std::optional<bool> ConsentLedger::value_of(const SubjectState& state, std::size_t setting) const {
+  const Change* change = change_of(state, setting);
+  if (change == nullptr) return std::nullopt;
+  return change->value == 2;
 }
 
 std::uint64_t ConsentLedger::subjects_with_value(std::size_t setting, bool on) const {

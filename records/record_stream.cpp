@@ -145,6 +145,10 @@ class BlockEvaluator {
     out += decision;
     out += "\",\"reason\":";
     json::append_string(out, reason);
+    if (options_.append_matched && !rejected) {
+      out += ",\"matched\":";
+      options_.append_matched(codes_, out);
+    }
     if (options_.keep_records) {
       out += ",\"record\":";
       // A record that parsed is JSON already; one that did not is kept as a string, and one

@@ -118,6 +118,18 @@ deny enterprise_data "Enterprise data is never used" when plan == enterprise
 default deny
 )";
 
+// NEW lets an unreadable `plan` slip past `enterprise_data`: every command that loads it says so
+// on stderr, before anything else.
+std::string plans_new_lint(const std::string& path) {
+  return path +
+         ":8:59: warning: deny rule `enterprise_data` does not match records whose `plan` is missing or unknown, and "
+         "`train_posts`, `search_all` then allows them [deny-escaped-by-missing]\n"
+         " 8 | deny enterprise_data \"Enterprise data is never used\" when plan == enterprise\n"
+         "   |                                                           ^~~~~~~~~~~~~~~~~~\n"
+         "   = help: an unreadable `plan` slips past the deny (fails open); deny such records too, e.g. with `not plan "
+         "is known`\n";
+}
+
 TEST_CASE("diff --records: bindings are checked against NEW, and OLD skips the attribute it does not declare") {
   // OLD declares neither `plan` nor the category `story`: it skips the binding of `plan` and
   // reads `reel` as `story`, which it does not know (`unknown`), rather than failing.
@@ -143,7 +155,7 @@ not json
 )");
   const auto result = run_usegate(
       {"diff", old_policy, new_policy, "--records", records, "--bindings", bindings, "--now", "2024-09-01"});
-  CHECK(result.err.empty());
+  CHECK(result.err == plans_new_lint(new_policy));
   CHECK(result.exit_code == 1);
   CHECK(result.out.ends_with("records (" + records +
                              ", now 2024-09-01T00:00:00Z): 7 read, 4 changed, 2 unchanged, 1 rejected\n"
@@ -159,7 +171,7 @@ not json
   const auto error = run_usegate({"diff", old_policy, new_policy, "--records", records, "--bindings", wrong});
   CHECK(error.exit_code == 3);
   CHECK(error.out.empty());
-  CHECK(error.err == wrong +
+  CHECK(error.err == plans_new_lint(new_policy) + wrong +
                          ":2:3: error: unknown attribute `tier`\n"
                          " 2 |   tier: account.tier\n"
                          "   |   ^~~~\n"
@@ -194,7 +206,8 @@ TEST_CASE("diff --records --purpose: checked against NEW, and a purpose OLD does
       "  reason only: 0 records\n"));
   const auto unknown = run_usegate({"diff", old_policy, new_policy, "--records", records, "--purpose", "ads"});
   CHECK(unknown.exit_code == 2);
-  CHECK(unknown.err == "usegate diff: unknown purpose `ads` (the policy's purposes: training, search)\n");
+  CHECK(unknown.err ==
+        plans_new_lint(new_policy) + "usegate diff: unknown purpose `ads` (the policy's purposes: training, search)\n");
 }
 
 TEST_CASE("diff --records --consent: each version applies its own availability to the same changes") {
@@ -291,7 +304,23 @@ allow train when purpose == training
       record("training", "EU") + record("ads", "EU") + record("training", "US") + record("ads", "US") + "{\n");
   const auto result = run_usegate({"diff", old_policy, new_policy, "--records", records, "--now", "2024-09-01"});
   CHECK(result.exit_code == 1);
-  CHECK(result.err.empty());
+  // Both versions let an unreadable region slip past `no_b`: diff says so, once per policy,
+  // as every command that loads a policy does, and goes on.
+  CHECK(result.err ==
+        old_policy +
+            ":4:16: warning: deny rule `no_b` does not match records whose `region` is missing or unknown, and "
+            "`train` then allows them [deny-escaped-by-missing]\n"
+            " 4 | deny no_b when region == EU\n"
+            "   |                ^~~~~~~~~~~~\n"
+            "   = help: an unreadable `region` slips past the deny (fails open); deny such records too, e.g. with "
+            "`not region is known`\n" +
+            new_policy +
+            ":5:16: warning: deny rule `no_b` does not match records whose `region` is missing or unknown, and "
+            "`yes_a`, `train` then allows them [deny-escaped-by-missing]\n"
+            " 5 | deny no_b when region == EU\n"
+            "   |                ^~~~~~~~~~~~\n"
+            "   = help: an unreadable `region` slips past the deny (fails open); deny such records too, e.g. with "
+            "`not region is known`\n");
   CHECK(result.out.ends_with("records (" + records +
                              ", now 2024-09-01T00:00:00Z): 5 read, 1 changed, 3 unchanged, 1 rejected\n"
                              "  newly denied: 0 records\n"

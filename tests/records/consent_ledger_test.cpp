@@ -487,3 +487,38 @@ TEST_CASE(
 }
 
 }  // namespace
+
+namespace {
+
+TEST_CASE("consent ledger: the source of a value is the line of the change that set it") {
+  const Policy policy = load_policy();
+  const ConsentLedger ledger = read_ledger(policy,
+                                           // line 1: off on the web; line 2: on again, later; line 3: rejected (ios
+                                           // after its window); line 4: a former name of `renamed`; line 5: its own
+                                           // name set back to the default.
+                                           "{\"user\": \"u1\", \"setting\": \"sharing\", \"value\": \"off\", "
+                                           "\"platform\": \"web\", \"ts\": \"2024-07-27\"}\n"
+                                           "{\"user\": \"u1\", \"setting\": \"sharing\", \"value\": \"on\", "
+                                           "\"platform\": \"web\", \"ts\": \"2024-07-29\"}\n"
+                                           "{\"user\": \"u1\", \"setting\": \"sharing\", \"value\": \"off\", "
+                                           "\"platform\": \"ios\", \"ts\": \"2024-07-30\"}\n"
+                                           "{\"user\": \"u1\", \"setting\": \"second_name\", \"value\": \"off\", "
+                                           "\"platform\": \"web\", \"ts\": \"2024-07-27\"}\n"
+                                           "{\"user\": \"u1\", \"setting\": \"renamed\", \"value\": null, "
+                                           "\"platform\": \"web\", \"ts\": \"2024-07-28\"}\n");
+  const std::string u1 = string_key("u1");
+  const auto sharing = ledger.source(setting_index(policy, "sharing"), u1);
+  REQUIRE(sharing.has_value());
+  CHECK(sharing->on);
+  CHECK(sharing->line == 2);
+  const auto renamed = ledger.source(setting_index(policy, "renamed"), u1);
+  REQUIRE(renamed.has_value());
+  CHECK_FALSE(renamed->on);
+  CHECK(renamed->line == 4);
+  CHECK_FALSE(ledger.source(setting_index(policy, "sharing"), string_key("u2")).has_value());
+  // value() says the same without the line.
+  CHECK(ledger.value(setting_index(policy, "sharing"), u1) == std::optional<bool>(true));
+  CHECK(ledger.value(setting_index(policy, "renamed"), u1) == std::optional<bool>(false));
+}
+
+}  // namespace

@@ -61,6 +61,13 @@ class ConsentLedger {
   // nothing when unset. `subject_key` is the subject's KEY (subject_key_from_string or
   // subject_key_from_number), not its text: a raw id finds nothing.
   [[nodiscard]] std::optional<bool> value(std::size_t setting, std::string_view subject_key) const;
+  // The same value with the line of the change that set it (`usegate explain` shows it); line
+  // 0 when that line is past 2^32 - 1, which a slot does not keep.
+  struct Source {
+    bool on = false;
+    std::uint64_t line = 0;
+  };
+  [[nodiscard]] std::optional<Source> source(std::size_t setting, std::string_view subject_key) const;
 
   // Changes applied, bad values read as off included.
   [[nodiscard]] std::uint64_t applied() const { return applied_; }
@@ -86,6 +93,7 @@ class ConsentLedger {
  private:
   struct Change {
     double time_key = 0;
+    std::uint32_t line = 0;  // the change's line; 0 past 2^32 - 1 (it fits beside the value, not costing a byte)
     std::uint8_t value = 0;  // 0 unset, 1 off, 2 on
     bool present = false;
   };
@@ -98,6 +106,7 @@ class ConsentLedger {
     std::size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
   };
 
+  [[nodiscard]] const Change* change_of(const SubjectState& state, std::size_t setting) const;
   [[nodiscard]] std::optional<bool> value_of(const SubjectState& state, std::size_t setting) const;
 
   std::unordered_map<std::string, SubjectState, KeyHash, std::equal_to<>> subjects_;  // by subject key

@@ -28,6 +28,9 @@ struct StreamOptions {
   };
   Output output = Output::records;
   bool keep_records = false;  // decisions: include each record
+  // decisions: when set, each decided record's object gets `"matched": [...]`, which this
+  // appends from the record's codes (`eval --explain`). Called from every thread at once.
+  std::function<void(std::span<const Code> codes, std::string& out)> append_matched;
   // The purposes to check: a record must be allowed for all of them. Empty: the record's own.
   std::optional<std::size_t> purpose_variable;
   std::vector<Code> purposes;
