@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <limits>
 #include <memory>
 #include <stdexcept>
@@ -37,6 +38,8 @@ namespace records = usegate::records;
 
 namespace usegate::python {
 namespace {
+
+std::string utc_time_text(std::int64_t epoch_seconds);
 
 // Raised for inputs that cannot be used (bindings, purposes, consent); the Python layer
 // turns it into usegate.PolicyError or ValueError.
@@ -272,7 +275,7 @@ class Run {
     py::dict result;
     result["policy"] = policy_.name();
     result["version"] = policy_.version();
-    result["now"] = now_;
+    result["now"] = utc_time_text(now_);
     result["read"] = counts.read;
     result["allowed"] = counts.allowed;
     result["denied"] = counts.denied;
@@ -317,6 +320,17 @@ class Run {
   std::vector<Code> codes_;
   std::vector<char> padded_;
 };
+
+// `now` as the summary states it: ISO-8601 in UTC, to the second.
+std::string utc_time_text(std::int64_t epoch_seconds) {
+  const auto seconds = static_cast<std::time_t>(epoch_seconds);
+  std::tm parts{};
+  char text[64];
+  if (::gmtime_r(&seconds, &parts) == nullptr || std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts) == 0) {
+    return std::to_string(epoch_seconds);
+  }
+  return text;
+}
 
 std::vector<std::string> reason_names(const Policy& policy) {
   std::vector<std::string> names;

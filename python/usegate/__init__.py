@@ -390,8 +390,7 @@ class Policy:
         """Runs ``usegate filter``: the allowed records of ``src`` to ``dst``, byte for byte.
 
         ``src``, ``dst``, ``denied`` and ``rejects`` are paths or binary files with a
-        ``fileno()``. Returns the summary ``usegate filter --summary`` writes, as a dict
-        (``now`` in epoch seconds).
+        ``fileno()``. Returns the summary ``usegate filter --summary`` writes, as a dict.
         """
         if isinstance(threads, bool) or not isinstance(threads, int) or not 1 <= threads <= 256:
             raise ValueError("`threads` is a number of threads from 1 to 256")
