@@ -58,6 +58,18 @@ std::string_view instant_text(std::int64_t nanoseconds, std::string& buffer) {
   return buffer;
 }
 
+// An instant as epoch seconds for a time variable: whole seconds exactly; a fraction of a
+// second counts as after its second (`.5` stands for any fraction, as the time key does).
+double instant_key(std::int64_t nanoseconds) {
+  std::int64_t seconds = nanoseconds / nanoseconds_per_second;
+  std::int64_t fraction = nanoseconds % nanoseconds_per_second;
+  if (fraction < 0) {
+    fraction += nanoseconds_per_second;
+    --seconds;
+  }
+  return static_cast<double>(seconds) + (fraction != 0 ? 0.5 : 0.0);
+}
+
 FieldValue field_of(const Cell& cell) {
   switch (cell.type) {
     case records::ValueType::null: return FieldValue::null();
@@ -166,8 +178,9 @@ ColumnDecider::ColumnDecider(const Policy& policy, const records::Bindings& bind
       fixed_codes_[*binding.variable] = records::constant_code(policy, binding);
       continue;
     }
-    AttributeInput input{records::AttributeReader(policy, binding), column_named(binding.path), {}};
+    AttributeInput input{records::AttributeReader(policy, binding), column_named(binding.path), {}, 0};
     if (input.column == nullptr) continue;  // no such column: missing, as an absent field
+    input.missing_code = attribute_code(input.reader, Cell{});
     if (input.column->kind == InputColumn::Kind::category) {
       for (const Cell& category : input.column->category_cells) {
         input.category_codes.push_back(attribute_code(input.reader, category));
@@ -177,10 +190,21 @@ ColumnDecider::ColumnDecider(const Policy& policy, const records::Bindings& bind
   }
   for (std::size_t index = 0; index < bindings.settings.size(); ++index) {
     const auto& binding = bindings.settings[index];
-    SettingInput input{index, binding.variable, {}, column_named(binding.key_path)};
+    SettingInput input{index, binding.variable, {}, column_named(binding.key_path), {}, 0};
     if (!binding.path.empty()) {
       input.recorded.push_back(column_named(binding.path));
       for (const auto& former : binding.former_paths) input.recorded.push_back(column_named(former));
+    }
+    if (ledger == nullptr && input.recorded.size() == 1 && input.recorded[0] != nullptr &&
+        input.recorded[0]->kind == InputColumn::Kind::category) {
+      const auto code_of = [&](const Cell& cell) {
+        const FieldValue value = field_of(cell);
+        records::SettingInputs inputs;
+        inputs.recorded = std::span<const FieldValue>(&value, 1);
+        return records::setting_code(policy, index, binding.variable, inputs).code;
+      };
+      input.missing_code = code_of(Cell{});
+      for (const Cell& category : input.recorded[0]->category_cells) input.category_codes.push_back(code_of(category));
     }
     settings_.push_back(std::move(input));
   }
@@ -215,16 +239,7 @@ Code ColumnDecider::attribute_code(const records::AttributeReader& reader, const
       if (format == records::TimeFormat::epoch_seconds || format == records::TimeFormat::epoch_milliseconds) {
         return reader.read(records::ValueType::string, FieldValue::other());
       }
-      // Whole seconds exactly; a fraction of a second counts as after its second (`.5`
-      // stands for any fraction, as the time key does).
-      std::int64_t seconds = cell.whole / nanoseconds_per_second;
-      std::int64_t fraction = cell.whole % nanoseconds_per_second;
-      if (fraction < 0) {
-        fraction += nanoseconds_per_second;
-        --seconds;
-      }
-      const double key = static_cast<double>(seconds) + (fraction != 0 ? 0.5 : 0.0);
-      return reader.read(records::ValueType::number, FieldValue::from_number(key));
+      return reader.read(records::ValueType::number, FieldValue::from_number(instant_key(cell.whole)));
     }
     const std::string_view text = instant_text(cell.whole, buffer);
     return reader.read(records::ValueType::string, FieldValue::from_string(text));
@@ -235,15 +250,102 @@ Code ColumnDecider::attribute_code(const records::AttributeReader& reader, const
   return reader.read(cell.type, field_of(cell));
 }
 
-Code ColumnDecider::attribute_code(const AttributeInput& input, std::size_t row) const {
-  if (input.column->kind == InputColumn::Kind::category) {
-    const std::int64_t code = category_code(*input.column, row);
-    if (code < 0 || static_cast<std::size_t>(code) >= input.category_codes.size()) {
-      return input.reader.read(records::ValueType::null, FieldValue::null());
-    }
-    return input.category_codes[static_cast<std::size_t>(code)];
+namespace {
+
+// Category codes to variable codes through a table, a code width at a time.
+template <typename Integer>
+void look_up(const void* data, std::size_t first, std::size_t count, const std::vector<Code>& table, Code missing,
+             Code* out) {
+  const Integer* codes = static_cast<const Integer*>(data) + first;
+  const auto size = static_cast<std::int64_t>(table.size());
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto code = static_cast<std::int64_t>(codes[i]);
+    out[i] = code >= 0 && code < size ? table[static_cast<std::size_t>(code)] : missing;
   }
-  return attribute_code(input.reader, cell_at(*input.column, row));
+}
+
+void look_up_categories(const InputColumn& column, std::size_t first, std::size_t count, const std::vector<Code>& table,
+                        Code missing, Code* out) {
+  switch (column.code_bytes) {
+    case 1: look_up<std::int8_t>(column.data, first, count, table, missing, out); break;
+    case 2: look_up<std::int16_t>(column.data, first, count, table, missing, out); break;
+    case 4: look_up<std::int32_t>(column.data, first, count, table, missing, out); break;
+    default: look_up<std::int64_t>(column.data, first, count, table, missing, out); break;
+  }
+}
+
+}  // namespace
+
+void ColumnDecider::attribute_codes(const AttributeInput& input, std::size_t first, std::size_t count, Code* out,
+                                    TextCodeCache& cache) const {
+  const InputColumn& column = *input.column;
+  if (column.kind == InputColumn::Kind::category) {
+    look_up_categories(column, first, count, input.category_codes, input.missing_code, out);
+    return;
+  }
+  if (column.kind == InputColumn::Kind::cells) {
+    const Cell* cells = column.cells.data() + (first - column.cells_first_row);
+    for (std::size_t i = 0; i < count; ++i) {
+      const Cell& cell = cells[i];
+      if (cell.type != records::ValueType::string || cell.integer) {
+        out[i] = attribute_code(input.reader, cell);
+        continue;
+      }
+      const auto address = reinterpret_cast<std::uintptr_t>(cell.text.data());
+      const std::size_t slot = (address * 0x9E3779B97F4A7C15ULL) >> 56;
+      if (cache.texts[slot] == cell.text.data() && cache.lengths[slot] == cell.text.size()) {
+        out[i] = cache.codes[slot];
+        continue;
+      }
+      out[i] = attribute_code(input.reader, cell);
+      cache.texts[slot] = cell.text.data();
+      cache.lengths[slot] = cell.text.size();
+      cache.codes[slot] = out[i];
+    }
+    return;
+  }
+  const auto format = input.reader.time_format();
+  if (column.kind == InputColumn::Kind::datetime && input.reader.kind() == VariableDescription::Kind::time &&
+      !input.reader.maps_values() &&
+      (format == records::TimeFormat::automatic || format == records::TimeFormat::iso8601)) {
+    // Instants straight to their time keys, as attribute_code reads each one.
+    const auto* nanoseconds = static_cast<const std::int64_t*>(column.data) + first;
+    const std::size_t variable = input.reader.variable();
+    for (std::size_t i = 0; i < count; ++i) {
+      if (nanoseconds[i] == std::numeric_limits<std::int64_t>::min()) {
+        out[i] = input.missing_code;
+        continue;
+      }
+      out[i] = policy_.encode(variable, FieldValue::from_number(instant_key(nanoseconds[i])));
+    }
+    return;
+  }
+  for (std::size_t i = 0; i < count; ++i) out[i] = attribute_code(input.reader, cell_at(column, first + i));
+}
+
+void ColumnDecider::setting_codes(const SettingInput& setting, std::size_t first, std::size_t count, Code* out) const {
+  if (!setting.category_codes.empty()) {
+    look_up_categories(*setting.recorded[0], first, count, setting.category_codes, setting.missing_code, out);
+    return;
+  }
+  std::vector<FieldValue> recorded(setting.recorded.size());
+  std::string key;
+  std::string buffer;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t row = first + i;
+    for (std::size_t slot = 0; slot < recorded.size(); ++slot) {
+      const InputColumn* source = setting.recorded[slot];
+      recorded[slot] = source != nullptr ? field_of(cell_at(*source, row)) : FieldValue::absent();
+    }
+    records::SettingInputs inputs;
+    inputs.ledger = ledger_;
+    inputs.recorded = recorded;
+    if (ledger_ != nullptr && setting.subject != nullptr &&
+        subject_key_of(cell_at(*setting.subject, row), key, buffer)) {
+      inputs.subject_key = &key;
+    }
+    out[i] = records::setting_code(policy_, setting.setting, setting.variable, inputs).code;
+  }
 }
 
 void ColumnDecider::decide_range(std::size_t first, std::size_t last, std::uint8_t* allowed,
@@ -256,41 +358,19 @@ void ColumnDecider::decide_range(std::size_t first, std::size_t last, std::uint8
   std::vector<const Code*> columns(variables);
   std::vector<Decision> decisions(chunk);
   std::vector<Code> row_codes(variables);
-  std::vector<FieldValue> recorded;
-  std::vector<Cell> recorded_cells;
-  std::string key;
-  std::string buffer;
+  std::vector<TextCodeCache> caches(attributes_.size());
   for (std::size_t start = first; start < last; start += chunk) {
     const std::size_t count = std::min(chunk, last - start);
     for (std::size_t v = 0; v < variables; ++v) {
       columns[v] = codes.data() + v * chunk;
       std::fill_n(codes.data() + v * chunk, count, fixed_codes_[v]);
     }
-    for (const AttributeInput& input : attributes_) {
-      Code* column = codes.data() + input.reader.variable() * chunk;
-      for (std::size_t i = 0; i < count; ++i) column[i] = attribute_code(input, start + i);
+    for (std::size_t index = 0; index < attributes_.size(); ++index) {
+      const AttributeInput& input = attributes_[index];
+      attribute_codes(input, start, count, codes.data() + input.reader.variable() * chunk, caches[index]);
     }
     for (const SettingInput& setting : settings_) {
-      Code* column = codes.data() + setting.variable * chunk;
-      for (std::size_t i = 0; i < count; ++i) {
-        const std::size_t row = start + i;
-        recorded_cells.clear();
-        for (const InputColumn* source : setting.recorded) {
-          recorded_cells.push_back(source != nullptr ? cell_at(*source, row) : Cell{});
-        }
-        recorded.clear();
-        for (std::size_t slot = 0; slot < recorded_cells.size(); ++slot) {
-          recorded.push_back(setting.recorded[slot] != nullptr ? field_of(recorded_cells[slot]) : FieldValue::absent());
-        }
-        records::SettingInputs inputs;
-        inputs.ledger = ledger_;
-        inputs.recorded = recorded;
-        if (ledger_ != nullptr && setting.subject != nullptr &&
-            subject_key_of(cell_at(*setting.subject, row), key, buffer)) {
-          inputs.subject_key = &key;
-        }
-        column[i] = records::setting_code(policy_, setting.setting, setting.variable, inputs).code;
-      }
+      setting_codes(setting, start, count, codes.data() + setting.variable * chunk);
     }
     if (purposes_.empty() || !purpose_variable_) {
       policy_.decide_batch(columns, count, decisions.data());

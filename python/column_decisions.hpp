@@ -6,6 +6,7 @@
 // Nothing here touches Python: the module reads Python objects into cells beforehand, holding
 // the interpreter lock, and calls decide_rows without it.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -76,16 +77,33 @@ class ColumnDecider {
     records::AttributeReader reader;
     const InputColumn* column;
     std::vector<Code> category_codes;  // per category, classified once
+    Code missing_code = 0;             // of a missing value
   };
   struct SettingInput {
     std::size_t setting;
     std::size_t variable;
     std::vector<const InputColumn*> recorded;  // own name, then former names; null when absent
     const InputColumn* subject;                // null when absent
+    // Without consent changes, a setting read from one category column: its code per
+    // category, classified once, and of a missing value. Empty otherwise.
+    std::vector<Code> category_codes;
+    Code missing_code = 0;
+  };
+  // The codes of strings seen last, by where their text lies: a Python string's UTF-8 text
+  // stays put while the string lives, so the same address is the same string. DataFrames share
+  // one string object among equal values often (pyarrow's to_pandas deduplicates them), and
+  // then most rows are read from here.
+  struct TextCodeCache {
+    static constexpr std::size_t size = 256;
+    std::array<const char*, size> texts{};
+    std::array<std::size_t, size> lengths{};
+    std::array<Code, size> codes{};
   };
 
   void decide_range(std::size_t first, std::size_t last, std::uint8_t* allowed, std::uint16_t* reasons) const;
-  [[nodiscard]] Code attribute_code(const AttributeInput& input, std::size_t row) const;
+  void attribute_codes(const AttributeInput& input, std::size_t first, std::size_t count, Code* out,
+                       TextCodeCache& cache) const;
+  void setting_codes(const SettingInput& input, std::size_t first, std::size_t count, Code* out) const;
   [[nodiscard]] static Code attribute_code(const records::AttributeReader& reader, const Cell& cell);
 
   const Policy& policy_;
