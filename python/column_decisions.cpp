@@ -195,6 +195,13 @@ ColumnDecider::ColumnDecider(const Policy& policy, const records::Bindings& bind
       input.recorded.push_back(column_named(binding.path));
       for (const auto& former : binding.former_paths) input.recorded.push_back(column_named(former));
     }
+    const bool recorded_nowhere =
+        std::all_of(input.recorded.begin(), input.recorded.end(), [](const InputColumn* c) { return c == nullptr; });
+    if (ledger == nullptr && recorded_nowhere) {
+      // The same for every row: the setting's default.
+      fixed_codes_[binding.variable] = records::setting_code(policy, index, binding.variable, {}).code;
+      continue;
+    }
     if (ledger == nullptr && input.recorded.size() == 1 && input.recorded[0] != nullptr &&
         input.recorded[0]->kind == InputColumn::Kind::category) {
       const auto code_of = [&](const Cell& cell) {
@@ -291,16 +298,7 @@ void ColumnDecider::attribute_codes(const AttributeInput& input, std::size_t fir
         out[i] = attribute_code(input.reader, cell);
         continue;
       }
-      const auto address = reinterpret_cast<std::uintptr_t>(cell.text.data());
-      const std::size_t slot = (address * 0x9E3779B97F4A7C15ULL) >> 56;
-      if (cache.texts[slot] == cell.text.data() && cache.lengths[slot] == cell.text.size()) {
-        out[i] = cache.codes[slot];
-        continue;
-      }
-      out[i] = attribute_code(input.reader, cell);
-      cache.texts[slot] = cell.text.data();
-      cache.lengths[slot] = cell.text.size();
-      cache.codes[slot] = out[i];
+      out[i] = cache.find_or_add(cell.text, [&] { return attribute_code(input.reader, cell); });
     }
     return;
   }
@@ -323,9 +321,31 @@ void ColumnDecider::attribute_codes(const AttributeInput& input, std::size_t fir
   for (std::size_t i = 0; i < count; ++i) out[i] = attribute_code(input.reader, cell_at(column, first + i));
 }
 
-void ColumnDecider::setting_codes(const SettingInput& setting, std::size_t first, std::size_t count, Code* out) const {
+void ColumnDecider::setting_codes(const SettingInput& setting, std::size_t first, std::size_t count, Code* out,
+                                  TextCodeCache& cache) const {
   if (!setting.category_codes.empty()) {
     look_up_categories(*setting.recorded[0], first, count, setting.category_codes, setting.missing_code, out);
+    return;
+  }
+  if (ledger_ == nullptr && setting.recorded.size() == 1 && setting.recorded[0] != nullptr &&
+      setting.recorded[0]->kind == InputColumn::Kind::cells) {
+    // One column of Python values and no consent changes: strings remembered by address.
+    const InputColumn& column = *setting.recorded[0];
+    const Cell* cells = column.cells.data() + (first - column.cells_first_row);
+    const auto code_of = [&](const Cell& cell) {
+      const FieldValue value = field_of(cell);
+      records::SettingInputs inputs;
+      inputs.recorded = std::span<const FieldValue>(&value, 1);
+      return records::setting_code(policy_, setting.setting, setting.variable, inputs).code;
+    };
+    for (std::size_t i = 0; i < count; ++i) {
+      const Cell& cell = cells[i];
+      if (cell.type != records::ValueType::string) {
+        out[i] = code_of(cell);
+        continue;
+      }
+      out[i] = cache.find_or_add(cell.text, [&] { return code_of(cell); });
+    }
     return;
   }
   std::vector<FieldValue> recorded(setting.recorded.size());
@@ -358,7 +378,7 @@ void ColumnDecider::decide_range(std::size_t first, std::size_t last, std::uint8
   std::vector<const Code*> columns(variables);
   std::vector<Decision> decisions(chunk);
   std::vector<Code> row_codes(variables);
-  std::vector<TextCodeCache> caches(attributes_.size());
+  std::vector<TextCodeCache> caches(attributes_.size() + settings_.size());
   for (std::size_t start = first; start < last; start += chunk) {
     const std::size_t count = std::min(chunk, last - start);
     for (std::size_t v = 0; v < variables; ++v) {
@@ -369,8 +389,9 @@ void ColumnDecider::decide_range(std::size_t first, std::size_t last, std::uint8
       const AttributeInput& input = attributes_[index];
       attribute_codes(input, start, count, codes.data() + input.reader.variable() * chunk, caches[index]);
     }
-    for (const SettingInput& setting : settings_) {
-      setting_codes(setting, start, count, codes.data() + setting.variable * chunk);
+    for (std::size_t index = 0; index < settings_.size(); ++index) {
+      const SettingInput& setting = settings_[index];
+      setting_codes(setting, start, count, codes.data() + setting.variable * chunk, caches[attributes_.size() + index]);
     }
     if (purposes_.empty() || !purpose_variable_) {
       policy_.decide_batch(columns, count, decisions.data());
@@ -392,7 +413,7 @@ void ColumnDecider::decide_rows(std::size_t first, std::size_t last, unsigned th
                                 std::uint16_t* reasons) const {
   const std::size_t rows = last - first;
   // A thread gets at least this many rows: fewer would cost more to start than they save.
-  constexpr std::size_t least_rows_per_thread = 16384;
+  constexpr std::size_t least_rows_per_thread = 8192;
   const auto used =
       static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(threads, rows / least_rows_per_thread)));
   if (used <= 1) {

@@ -98,12 +98,24 @@ class ColumnDecider {
     std::array<const char*, size> texts{};
     std::array<std::size_t, size> lengths{};
     std::array<Code, size> codes{};
+
+    template <typename Compute>
+    Code find_or_add(std::string_view text, const Compute& compute) {
+      const std::size_t slot = (reinterpret_cast<std::uintptr_t>(text.data()) * 0x9E3779B97F4A7C15ULL) >> 56;
+      if (texts[slot] == text.data() && lengths[slot] == text.size()) return codes[slot];
+      const Code code = compute();
+      texts[slot] = text.data();
+      lengths[slot] = text.size();
+      codes[slot] = code;
+      return code;
+    }
   };
 
   void decide_range(std::size_t first, std::size_t last, std::uint8_t* allowed, std::uint16_t* reasons) const;
   void attribute_codes(const AttributeInput& input, std::size_t first, std::size_t count, Code* out,
                        TextCodeCache& cache) const;
-  void setting_codes(const SettingInput& input, std::size_t first, std::size_t count, Code* out) const;
+  void setting_codes(const SettingInput& input, std::size_t first, std::size_t count, Code* out,
+                     TextCodeCache& cache) const;
   [[nodiscard]] static Code attribute_code(const records::AttributeReader& reader, const Cell& cell);
 
   const Policy& policy_;

@@ -88,7 +88,19 @@ Cell read_object_cell(PyObject* object, const std::string& column, std::size_t r
 void read_object_cells(PyObject* const* objects, std::size_t first, std::size_t last, const std::string& column,
                        std::vector<Cell>& cells) {
   cells.resize(last - first);
-  for (std::size_t row = first; row < last; ++row) cells[row - first] = read_object_cell(objects[row], column, row);
+  for (std::size_t row = first; row < last; ++row) {
+    PyObject* object = objects[row];
+    // Most values are ASCII strings, whose text lies in the object itself: read in place.
+    if (PyUnicode_CheckExact(object) && PyUnicode_IS_COMPACT_ASCII(object)) {
+      Cell& cell = cells[row - first];
+      cell.type = records::ValueType::string;
+      cell.integer = false;
+      cell.text = std::string_view(static_cast<const char*>(PyUnicode_DATA(object)),
+                                   static_cast<std::size_t>(PyUnicode_GET_LENGTH(object)));
+      continue;
+    }
+    cells[row - first] = read_object_cell(object, column, row);
+  }
 }
 
 }  // namespace usegate::python

@@ -10,7 +10,9 @@ is timed. Times are the best of R runs, in nanoseconds per row.
 """
 
 import argparse
+import json
 import os
+import subprocess
 import time
 
 import numpy as np
@@ -89,6 +91,8 @@ def main():
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--decide-benchmark", metavar="PROGRAM",
+                        help="build/bench/decide_benchmark: run its C++ batch case (codes already encoded) for comparison")
     arguments = parser.parse_args()
     rows = arguments.rows
     policy = usegate.compile(POLICY)
@@ -108,6 +112,13 @@ def main():
                                  lambda: policy.decide_columns(frame, now=NOW, threads=arguments.threads))
         print(f"{layout:<10} {pandas_time / rows * 1e9:>17.1f} ns {module_time / rows * 1e9:>13.1f} ns "
               f"{pandas_time / module_time:>6.2f}x")
+    if arguments.decide_benchmark:
+        result = subprocess.run([arguments.decide_benchmark, "--benchmark_filter=DecideBatch_Dense$",
+                                 "--benchmark_repetitions=3", "--benchmark_report_aggregates_only=true",
+                                 "--benchmark_format=json"], capture_output=True, text=True, check=True)
+        for entry in json.loads(result.stdout)["benchmarks"]:
+            if entry.get("aggregate_name") == "median":
+                print(f"C++ batch (DecideBatch_Dense, pre-encoded codes): {entry['per_decision'] * 1e9:.1f} ns per row")
     allowed = int(np.count_nonzero(decided.allowed))
     print(f"allowed {allowed:,} of {rows:,} rows; reasons: "
           + ", ".join(f"{name} {count:,}" for name, count in

@@ -252,11 +252,12 @@ def _column_spec(name: str, values, rows: Optional[int]):
             codes = _np.ascontiguousarray(series.cat.codes.to_numpy())
             categories = _np.asarray(series.cat.categories.astype(object), dtype=object)
             return (name, "category", codes, categories)
-        if isinstance(dtype, pandas.DatetimeTZDtype):
-            series = series.dt.tz_convert("UTC").dt.tz_localize(None)
-            dtype = series.dtype
-        if dtype.kind == "M":
-            data = series.to_numpy(dtype="datetime64[ns]").view(_np.int64)
+        if isinstance(dtype, pandas.DatetimeTZDtype) or dtype.kind == "M":
+            # The instants in UTC, as int64 nanoseconds (NaT the smallest int64), without a copy
+            # when they are held in nanoseconds already.
+            if getattr(dtype, "unit", "ns") != "ns":
+                series = series.astype(str(dtype).replace(f"[{dtype.unit}", "[ns"))
+            data = _np.asarray(series.array.asi8, dtype=_np.int64)
             return (name, "datetime", _np.ascontiguousarray(data), None)
         if isinstance(dtype, pandas.api.extensions.ExtensionDtype) and dtype.kind in "iufb":
             mask = _np.ascontiguousarray(series.isna().to_numpy(dtype=_np.bool_))
