@@ -172,6 +172,16 @@ class Run {
 
   [[nodiscard]] std::vector<std::string> field_names() const { return ColumnDecider::field_names(bindings_); }
 
+  // The consent changes rejected or read as off, as `--consent` reports them: (line, applied,
+  // cause, message), the first ConsentLedger::kept_notes of them; and the counts of all.
+  [[nodiscard]] py::tuple consent_notes() const {
+    py::list notes;
+    if (!ledger_) return py::make_tuple(notes, 0, 0);
+    for (const auto& note : ledger_->notes())
+      notes.append(py::make_tuple(note.line, note.applied, note.cause, note.message));
+    return py::make_tuple(notes, ledger_->rejected(), ledger_->bad_values_read_as_off());
+  }
+
   // Columns by layout: (name, kind, data, extra) as usegate/__init__.py lays them out.
   py::tuple decide_columns(const py::list& specs, std::size_t rows, unsigned threads) {
     std::vector<InputColumn> columns;
@@ -363,6 +373,7 @@ PYBIND11_MODULE(_usegate, module) {
                     const std::optional<std::string>&, std::int64_t, const std::vector<std::string>&>())
       .def("decide_json", &Run::decide_json)
       .def("field_names", &Run::field_names)
+      .def("consent_notes", &Run::consent_notes)
       .def("decide_columns", &Run::decide_columns)
       .def("filter", &Run::filter);
   module.def("compile_source", &compile_source);

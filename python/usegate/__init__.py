@@ -26,13 +26,14 @@ import math as _math
 import os as _os
 import re as _re
 import time as _time
+import warnings as _warnings
 from typing import Any, Iterable, Mapping, NamedTuple, Optional, Sequence, Union
 
 import numpy as _np
 
 from . import _usegate
 
-__all__ = ["compile", "load", "Policy", "PolicyError", "Diagnostic", "Decision", "ColumnDecisions"]
+__all__ = ["compile", "load", "Policy", "PolicyError", "ConsentWarning", "Diagnostic", "Decision", "ColumnDecisions"]
 
 _ARTIFACT_MAGIC = b"USEGATE\0"
 _EPOCH = _datetime.datetime(1970, 1, 1, tzinfo=_datetime.timezone.utc)
@@ -62,6 +63,11 @@ class PolicyError(ValueError):
 
     def __str__(self) -> str:
         return self.args[0]
+
+
+class ConsentWarning(UserWarning):
+    """Consent changes that were rejected (never applied) or whose value was read as off, as
+    ``usegate eval --consent`` reports them: each with its line in the changes."""
 
 
 class Decision(NamedTuple):
@@ -348,10 +354,20 @@ class Policy:
         seconds = _epoch_seconds(now)
         bindings_text, bindings_name = _bindings(bindings)
         try:
-            return _usegate.Run(self._native, bindings_text, bindings_name, _consent(consent), seconds,
-                                _purposes(purpose))
+            run = _usegate.Run(self._native, bindings_text, bindings_name, _consent(consent), seconds,
+                               _purposes(purpose))
         except _usegate.InputError as error:
             raise _input_error(str(error)) from None
+        notes, rejected, read_as_off = run.consent_notes()
+        if notes:
+            lines = [f"line {line}: {'read as off' if applied else 'rejected'}: {message} [{cause}]"
+                     for line, applied, cause, message in notes]
+            more = rejected + read_as_off - len(notes)
+            if more > 0:
+                lines.append(f"and {more} more")
+            _warnings.warn("consent changes not applied as written:\n  " + "\n  ".join(lines), ConsentWarning,
+                           stacklevel=3)
+        return run
 
     def decide(self, record: Mapping, now=None, purpose=None, consent=None, bindings=None) -> Decision:
         """Decides one record (a dict as ``json.loads`` gives it) as ``usegate eval`` decides it.

@@ -23,6 +23,8 @@ class PolicyError(ValueError):
     diagnostics: list[Diagnostic]
     def __init__(self, rendered: str, diagnostics: Sequence[Diagnostic]) -> None: ...
 
+class ConsentWarning(UserWarning): ...
+
 class Decision(NamedTuple):
     allowed: bool
     decision: str

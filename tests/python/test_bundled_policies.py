@@ -133,6 +133,9 @@ class BundledPolicies(unittest.TestCase):
         records_path = write_lines(self.directory, "records.jsonl", records)
         changes = read_lines(CONSENT)
         for consent in (CONSENT, changes, pd.DataFrame.from_records(changes)):
+            with self.assertWarnsRegex(usegate.ConsentWarning,
+                                       r"line 2: rejected: .*\[unavailable\]"):
+                usegate.compile(X_AUGUST).decide({}, now=NOW, consent=consent)
             expected = self.check_everything(X_AUGUST, records_path, records, ("--consent", CONSENT), consent=consent)
             self.assertIn(("deny", "optout_grok_sharing"), expected)
             self.assertIn("allow", {decision for decision, _ in expected})
