@@ -469,6 +469,8 @@ def compile(path_or_text: Union[str, _os.PathLike]) -> Policy:
         except UnicodeDecodeError as error:
             message = f"the policy file is not UTF-8 text (byte {error.start})"
             raise PolicyError(f"{name}: error: {message}\n", [Diagnostic(name, 0, 0, "error", message, "")]) from None
+    elif "\n" not in path_or_text and (path_or_text.endswith((".policy", ".ugt")) or _os.sep in path_or_text):
+        raise FileNotFoundError(f"no policy file `{path_or_text}`")
     else:
         name, text = "<string>", path_or_text
     native, entries = _usegate.compile_source(text, name)

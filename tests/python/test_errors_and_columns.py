@@ -58,6 +58,10 @@ class PolicyErrors(unittest.TestCase):
             "<string>:3:19: error: `d` is not a value of `a`\n 3 | allow r when a == d\n   |                   ^\n"))
         self.assertEqual([(d.line, d.column) for d in raised.exception.diagnostics], [(3, 19), (4, 14)])
 
+    def test_a_path_that_names_no_file(self):
+        with self.assertRaisesRegex(FileNotFoundError, "no policy file `policies/x-grok-2024-13.policy`"):
+            usegate.compile("policies/x-grok-2024-13.policy")
+
     def test_artifacts_load_from_path_and_bytes_and_damage_is_refused(self):
         with TemporaryDirectory() as directory:
             artifact = os.path.join(directory, "x.ugt")
