@@ -8,6 +8,8 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -89,24 +91,45 @@ class ColumnDecider {
     std::vector<Code> category_codes;
     Code missing_code = 0;
   };
-  // The codes of strings seen last, by where their text lies: a Python string's UTF-8 text
-  // stays put while the string lives, so the same address is the same string. DataFrames share
-  // one string object among equal values often (pyarrow's to_pandas deduplicates them), and
-  // then most rows are read from here.
+  // The codes of strings seen last. First by where their text lies: a Python string's UTF-8
+  // text stays put while the string lives, so the same address is the same string, and
+  // DataFrames often share one string object among equal values (pyarrow's to_pandas
+  // deduplicates them). Then by content, for equal values held by distinct objects. Either
+  // way a code is a function of the text alone, so a remembered one is exact.
   struct TextCodeCache {
     static constexpr std::size_t size = 256;
-    std::array<const char*, size> texts{};
-    std::array<std::size_t, size> lengths{};
-    std::array<Code, size> codes{};
+    static constexpr std::size_t longest = 30;  // longer texts are classified every time
+    struct ByContent {
+      std::array<char, longest> text{};
+      std::uint8_t length = 0xFF;  // none yet
+      Code code = 0;
+    };
+    std::array<const char*, size> addresses{};
+    std::array<std::size_t, size> address_lengths{};
+    std::array<Code, size> address_codes{};
+    std::array<ByContent, size> contents{};
 
     template <typename Compute>
     Code find_or_add(std::string_view text, const Compute& compute) {
       const std::size_t slot = (reinterpret_cast<std::uintptr_t>(text.data()) * 0x9E3779B97F4A7C15ULL) >> 56;
-      if (texts[slot] == text.data() && lengths[slot] == text.size()) return codes[slot];
-      const Code code = compute();
-      texts[slot] = text.data();
-      lengths[slot] = text.size();
-      codes[slot] = code;
+      if (addresses[slot] == text.data() && address_lengths[slot] == text.size()) return address_codes[slot];
+      Code code = 0;
+      if (text.size() <= longest) {
+        ByContent& entry = contents[std::hash<std::string_view>{}(text) % size];
+        if (entry.length == text.size() && std::memcmp(entry.text.data(), text.data(), text.size()) == 0) {
+          code = entry.code;
+        } else {
+          code = compute();
+          std::memcpy(entry.text.data(), text.data(), text.size());
+          entry.length = static_cast<std::uint8_t>(text.size());
+          entry.code = code;
+        }
+      } else {
+        code = compute();
+      }
+      addresses[slot] = text.data();
+      address_lengths[slot] = text.size();
+      address_codes[slot] = code;
       return code;
     }
   };

@@ -3,7 +3,9 @@ hand as a vectorized pandas expression, in the same run (docs/performance.md, "P
 
     PYTHONPATH=build/python /usr/bin/python3 bench/python/decide_columns_bench.py [--rows N] [--repeat R]
 
-Two layouts of the same rows: string (object) columns, and category columns; `ts` is a
+Three layouts of the same rows: string (object) columns where equal values share one object
+(as pyarrow's to_pandas gives them), the same with one string object per row (`distinct`, as a
+CSV reader gives them), and category columns; `ts` is a
 datetime64[ns, UTC] column in both, as a DataFrame read from Parquet holds it. The hand-written
 expression is checked to give the same decisions (allowed or not) on every row before anything
 is timed. Times are the best of R runs, in nanoseconds per row.
@@ -97,11 +99,16 @@ def main():
     rows = arguments.rows
     policy = usegate.compile(POLICY)
     strings = make_frame(rows)
-    categories = strings.astype({name: "category" for name in
-                                 ("purpose", "category", "visibility", "region", "grok_sharing")})
+    text_columns = ("purpose", "category", "visibility", "region", "grok_sharing")
+    categories = strings.astype({name: "category" for name in text_columns})
+    # The same strings, each row its own object (as a CSV reader gives them), not one object per value.
+    distinct = strings.copy()
+    for name in text_columns:
+        distinct[name] = np.array([None if value is None else value.encode().decode() for value in strings[name]],
+                                  dtype=object)
     print(f"{rows:,} rows, best of {arguments.repeat}; nanoseconds per row")
     print(f"{'layout':<10} {'pandas expression':>20} {'decide_columns':>16} {'ratio':>7}")
-    for layout, frame in (("strings", strings), ("category", categories)):
+    for layout, frame in (("strings", strings), ("distinct", distinct), ("category", categories)):
         decided = policy.decide_columns(frame, now=NOW)
         expected = handwritten(frame)
         mismatches = int(np.count_nonzero(decided.allowed != expected))
