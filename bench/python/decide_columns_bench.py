@@ -4,8 +4,7 @@ hand as a vectorized pandas expression, in the same run (docs/performance.md, "P
     PYTHONPATH=build/python /usr/bin/python3 bench/python/decide_columns_bench.py [--rows N] [--repeat R]
 
 Three layouts of the same rows: string (object) columns where equal values share one object
-(as pyarrow's to_pandas gives them), the same with one string object per row (`distinct`, as a
-CSV reader gives them), and category columns; `ts` is a
+(as pyarrow's to_pandas gives them), the same with one string object per row (`distinct`), and category columns; `ts` is a
 datetime64[ns, UTC] column in both, as a DataFrame read from Parquet holds it. The hand-written
 expression is checked to give the same decisions (allowed or not) on every row before anything
 is timed. Times are the best of R runs, in nanoseconds per row.
@@ -101,7 +100,7 @@ def main():
     strings = make_frame(rows)
     text_columns = ("purpose", "category", "visibility", "region", "grok_sharing")
     categories = strings.astype({name: "category" for name in text_columns})
-    # The same strings, each row its own object (as a CSV reader gives them), not one object per value.
+    # The same strings, each row its own object rather than one object per value.
     distinct = strings.copy()
     for name in text_columns:
         distinct[name] = np.array([None if value is None else value.encode().decode() for value in strings[name]],
