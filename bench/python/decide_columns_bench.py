@@ -1,11 +1,12 @@
 """decide_columns over a DataFrame of the August X policy, beside the same policy written by
-hand as a vectorized pandas expression, in the same run (docs/performance.md, "Python").
+hand as a vectorized pandas expression, in the same run (docs/performance.md, "The Python module on DataFrames").
 
     PYTHONPATH=build/python /usr/bin/python3 bench/python/decide_columns_bench.py [--rows N] [--repeat R]
 
 Three layouts of the same rows: string (object) columns where equal values share one object
-(as pyarrow's to_pandas gives them), the same with one string object per row (`distinct`), and category columns; `ts` is a
-datetime64[ns, UTC] column in both, as a DataFrame read from Parquet holds it. The hand-written
+(as pyarrow's to_pandas gives them), the same with one string object per row (`distinct`),
+and category columns; `ts` is a datetime64[ns, UTC] column in all three, as a DataFrame read
+from Parquet holds it. The hand-written
 expression is checked to give the same decisions (allowed or not) on every row before anything
 is timed. Times are the best of R runs, in nanoseconds per row.
 """
