@@ -70,6 +70,8 @@ double instant_key(std::int64_t nanoseconds) {
   return static_cast<double>(seconds) + (fraction != 0 ? 0.5 : 0.0);
 }
 
+// A cell as a field value. An instant reads as text here, which for a setting's value is all
+// that matters: neither `on` nor `off`.
 FieldValue field_of(const Cell& cell) {
   switch (cell.type) {
     case records::ValueType::null: return FieldValue::null();
@@ -83,6 +85,10 @@ FieldValue field_of(const Cell& cell) {
 
 // A subject id's key, as the record decoder keys the field it reads it from.
 bool subject_key_of(const Cell& cell, std::string& key, std::string& buffer) {
+  if (cell.instant) {
+    records::subject_key_from_string(instant_text(cell.whole, buffer), key);
+    return true;
+  }
   if (cell.type == records::ValueType::string) {
     records::subject_key_from_string(cell.text, key);
     return true;
@@ -128,7 +134,7 @@ Cell cell_at(const InputColumn& column, std::size_t row) {
       const std::int64_t nanoseconds = static_cast<const std::int64_t*>(column.data)[row];
       if (nanoseconds == std::numeric_limits<std::int64_t>::min()) return cell;
       cell.type = records::ValueType::string;
-      cell.integer = true;  // marks an instant: `whole` holds its nanoseconds
+      cell.instant = true;
       cell.whole = nanoseconds;
       return cell;
     }
@@ -238,7 +244,7 @@ std::vector<std::string> ColumnDecider::field_names(const records::Bindings& bin
 
 Code ColumnDecider::attribute_code(const records::AttributeReader& reader, const Cell& cell) {
   std::string buffer;
-  if (cell.type == records::ValueType::string && cell.integer) {
+  if (cell.instant) {
     // An instant. A time variable reads it as the instant its text names, unless the binding
     // reads only numbers; anything else reads its text.
     if (reader.kind() == VariableDescription::Kind::time && !reader.maps_values()) {
@@ -294,7 +300,7 @@ void ColumnDecider::attribute_codes(const AttributeInput& input, std::size_t fir
     const Cell* cells = column.cells.data() + (first - column.cells_first_row);
     for (std::size_t i = 0; i < count; ++i) {
       const Cell& cell = cells[i];
-      if (cell.type != records::ValueType::string || cell.integer) {
+      if (cell.type != records::ValueType::string || cell.instant) {
         out[i] = attribute_code(input.reader, cell);
         continue;
       }

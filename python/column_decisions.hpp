@@ -27,6 +27,9 @@ struct Cell {
   records::ValueType type = records::ValueType::null;
   bool boolean = false;
   bool integer = false;  // a number that is an integer: `whole` holds it exactly
+  // A datetime (type string: it reads as its ISO-8601 text would): `whole` holds its
+  // nanoseconds since the epoch, UTC.
+  bool instant = false;
   std::int64_t whole = 0;
   double number = 0;
   std::string_view text;  // strings: UTF-8, owned by the Python object

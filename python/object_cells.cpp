@@ -29,7 +29,7 @@ Cell normalized_cell(PyObject* object, const std::string& column, std::size_t ro
   if (py::isinstance<py::tuple>(value)) {
     Cell cell;
     cell.type = records::ValueType::string;
-    cell.integer = true;  // an instant: nanoseconds since the epoch
+    cell.instant = true;
     cell.whole = value.cast<py::tuple>()[1].cast<std::int64_t>();
     return cell;
   }
@@ -94,7 +94,7 @@ void read_object_cells(PyObject* const* objects, std::size_t first, std::size_t 
     if (PyUnicode_CheckExact(object) && PyUnicode_IS_COMPACT_ASCII(object)) {
       Cell& cell = cells[row - first];
       cell.type = records::ValueType::string;
-      cell.integer = false;
+      cell.instant = false;
       cell.text = std::string_view(static_cast<const char*>(PyUnicode_DATA(object)),
                                    static_cast<std::size_t>(PyUnicode_GET_LENGTH(object)));
       continue;
