@@ -207,6 +207,16 @@ class Columns(unittest.TestCase):
         with self.assertRaisesRegex(TypeError, "a pandas DataFrame or a mapping"):
             self.policy.decide_columns([1, 2], now=NOW)
 
+    def test_arrays_of_another_layout_are_refused_by_the_native_part(self):
+        run = self.policy._run(NOW, None, None, None)
+        cases = [("object", np.array([1, 2]), None), ("float", np.array([1, 2]), None),
+                 ("int", np.array([1.0, 2.0]), None), ("category", np.array([0.0, 1.0]), np.array(["a"], dtype=object)),
+                 ("bool", np.array([True, False]), np.array([1, 2])), ("float", np.array([1.0, 2.0, 3.0]), None)]
+        for layout, data, extra in cases:
+            with self.subTest(layout=layout):
+                with self.assertRaisesRegex(ValueError, "column `size` is not a flat array of 2 values of its layout"):
+                    run.decide_columns([("size", layout, data, extra)], 2, 1)
+
     def test_threads_split_rows_and_agree(self):
         rng = np.random.default_rng(7)
         rows = 100_000
