@@ -15,6 +15,7 @@
 #include "json_scan.hpp"
 #include "json_validation.hpp"
 #include "usegate/base/calendar.hpp"
+#include "usegate/records/field_rules.hpp"
 #include "usegate/records/subject_key.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
 #include "usegate/runtime/time_text.hpp"
@@ -151,8 +152,9 @@ struct BoundAttribute {
   std::size_t variable;
   runtime::AttributeType type;
   TimeFormat time_format;
-  std::vector<std::pair<std::string, std::string>> value_map;
-  KeyIndex values;  // enumerations: the declared values
+  KeyIndex values;         // enumerations: the declared values
+  AttributeReader reader;  // every other value (field_rules.hpp)
+  [[nodiscard]] bool maps_values() const { return reader.maps_values(); }
 };
 
 struct BoundSetting {
@@ -282,19 +284,15 @@ RejectCause read_bound_value(simdjson::ondemand::value& value, unsigned depth, B
   return RejectCause::invalid_json;
 }
 
-// Applies a binding's time format: what is not in that format reads as unknown.
-FieldValue retime(TimeFormat format, const FieldValue& field) {
-  const bool is_text = field.kind == FieldValue::Kind::string;
-  const bool is_number = field.kind == FieldValue::Kind::number;
-  switch (format) {
-    case TimeFormat::automatic: return field;
-    case TimeFormat::iso8601: return is_number ? FieldValue::other() : field;
-    case TimeFormat::epoch_seconds: return is_text ? FieldValue::other() : field;
-    case TimeFormat::epoch_milliseconds:
-      if (is_number) return FieldValue::from_number(field.number / 1000.0);
-      return is_text ? FieldValue::other() : field;
+// The JSON kind of a value, as the shared field rules name it.
+ValueType value_type(json_type type) {
+  switch (type) {
+    case json_type::null: return ValueType::null;
+    case json_type::boolean: return ValueType::boolean;
+    case json_type::number: return ValueType::number;
+    case json_type::string: return ValueType::string;
+    default: return ValueType::composite;
   }
-  return field;
 }
 
 }  // namespace
@@ -327,30 +325,13 @@ struct RecordDecoder::State {
     // by the index of the enum's values (code = 2 + index), as Policy::encode would. It reads
     // the value member by member: copying the whole value just written would stall on the
     // stores still in flight.
-    if (value.type == json_type::string && !value.escaped && bound.value_map.empty() &&
+    if (value.type == json_type::string && !value.escaped && !bound.maps_values() &&
         bound.type == AttributeType::enumeration) {
       const int index = bound.values.find_in_input(value.field.text.data(), value.field.text.size());
       codes[bound.variable] = index < 0 ? runtime::unknown_code : static_cast<Code>(runtime::first_value_code + index);
       return;
     }
-    FieldValue field = value.field;
-    std::string_view mapped_from;  // the text a value map matches on
-    switch (value.type) {
-      case json_type::string: mapped_from = field.text; break;
-      case json_type::number: mapped_from = value.token; break;
-      case json_type::boolean: mapped_from = field.boolean ? "true" : "false"; break;
-      default: break;
-    }
-    if (!bound.value_map.empty() && !mapped_from.empty()) {
-      for (const auto& [from, to] : bound.value_map) {
-        if (from != mapped_from) continue;
-        field = bound.type == runtime::AttributeType::boolean ? FieldValue::from_bool(to == "true")
-                                                              : FieldValue::from_string(to);
-        break;
-      }
-    }
-    if (bound.type == runtime::AttributeType::time) field = retime(bound.time_format, field);
-    codes[bound.variable] = policy.encode(bound.variable, field);
+    codes[bound.variable] = bound.reader.read(value_type(value.type), value.field, value.token);
   }
 
   void start_record(Code* codes) {
@@ -460,8 +441,8 @@ struct RecordDecoder::State {
             codes[attribute.variable] =
                 index < 0 ? runtime::unknown_code : static_cast<Code>(runtime::first_value_code + index);
           } else if (attribute.type == AttributeType::time) {
-            codes[attribute.variable] =
-                policy.encode(attribute.variable, retime(attribute.time_format, FieldValue::from_string(text)));
+            codes[attribute.variable] = policy.encode(
+                attribute.variable, apply_time_format(attribute.time_format, FieldValue::from_string(text)));
           } else {
             codes[attribute.variable] = policy.encode(attribute.variable, FieldValue::from_string(text));
           }
@@ -609,20 +590,12 @@ RecordDecoder::RecordDecoder(const Policy& policy, const Bindings& bindings, con
     if (!binding.variable) continue;  // the policy never tests it: no need to read it
     const auto& info = compiled.attributes[static_cast<std::size_t>(compiled.variables[*binding.variable].source)];
     if (binding.constant) {
-      FieldValue value = FieldValue::from_string(*binding.constant);
-      if (info.type == runtime::AttributeType::boolean) value = FieldValue::from_bool(*binding.constant == "true");
-      if (info.type == runtime::AttributeType::number || info.type == runtime::AttributeType::time) {
-        double number = 0;
-        const std::string& text = *binding.constant;
-        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
-        if (error == std::errc() && end == text.data() + text.size()) value = FieldValue::from_number(number);
-      }
-      state.initial_codes[*binding.variable] = policy.encode(*binding.variable, value);
+      state.initial_codes[*binding.variable] = constant_code(policy, binding);
       continue;
     }
     const auto index = static_cast<std::uint32_t>(state.attributes.size());
-    state.attributes.push_back(
-        BoundAttribute{*binding.variable, info.type, binding.time_format, binding.value_map, KeyIndex(info.values)});
+    state.attributes.push_back(BoundAttribute{*binding.variable, info.type, binding.time_format, KeyIndex(info.values),
+                                              AttributeReader(policy, binding)});
     state.nodes[node_for(state.nodes, binding.path)].targets.push_back(Target{Target::Kind::attribute, index});
   }
   // Subjects: the distinct key paths of the settings.
@@ -654,7 +627,7 @@ RecordDecoder::RecordDecoder(const Policy& policy, const Bindings& bindings, con
   for (auto& node : state.nodes) {
     node.child_index = KeyIndex(node.child_keys);
     for (const Target& target : node.targets) {
-      if (target.kind == Target::Kind::attribute && !state.attributes[target.index].value_map.empty()) {
+      if (target.kind == Target::Kind::attribute && state.attributes[target.index].maps_values()) {
         node.plain_text = false;
       }
     }
@@ -704,29 +677,17 @@ RejectCause RecordDecoder::decode(const InputLine& line, Code* codes) {
   // record's subject cannot be read, an opt-out it may have made cannot be ruled out: its
   // settings count as off.
   for (const BoundSetting& setting : state.settings) {
-    if (state.ledger) {
-      if (!state.subject_found[setting.subject]) {
-        codes[setting.variable] = runtime::setting_off_code;
-        subject_unreadable_ = true;
-        continue;
-      }
-      if (const std::optional<bool> from_events = state.ledger->value(
-              static_cast<std::size_t>(&setting - state.settings.data()), state.subject_keys[setting.subject])) {
-        codes[setting.variable] = *from_events ? runtime::setting_on_code : runtime::setting_off_code;
-        continue;
-      }
+    SettingInputs inputs;
+    inputs.ledger = state.ledger;
+    if (state.ledger != nullptr && state.subject_found[setting.subject]) {
+      inputs.subject_key = &state.subject_keys[setting.subject];
     }
-    FieldValue recorded = FieldValue::absent();
-    for (std::uint32_t i = 0; i < setting.slot_count; ++i) {
-      const FieldValue& candidate = state.setting_values[setting.first_slot + i];
-      if (candidate.kind != FieldValue::Kind::absent && candidate.kind != FieldValue::Kind::null) {
-        recorded = candidate;
-        break;
-      }
-    }
-    bool bad = false;
-    codes[setting.variable] = state.policy.encode_consent(setting.variable, recorded, &bad);
-    bad_consent_values_ += bad ? 1 : 0;
+    inputs.recorded = std::span<const FieldValue>(state.setting_values).subspan(setting.first_slot, setting.slot_count);
+    const SettingCode decided = setting_code(state.policy, static_cast<std::size_t>(&setting - state.settings.data()),
+                                             setting.variable, inputs);
+    codes[setting.variable] = decided.code;
+    bad_consent_values_ += decided.bad_value ? 1 : 0;
+    subject_unreadable_ = subject_unreadable_ || decided.subject_unreadable;
   }
   return RejectCause::none;
 }

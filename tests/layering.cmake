@@ -3,7 +3,7 @@ cmake_minimum_required(VERSION 3.22)
 # include only what it is allowed to link; the runtime and base, which embedders link, include
 # nothing but the C++ standard library besides each other. Fails naming every include that
 # crosses a line.
-set(stages base dsl compiler runtime records review capi)
+set(stages base dsl compiler runtime records review capi python)
 set(allowed_base base)
 set(allowed_dsl base dsl)
 set(allowed_compiler base dsl compiler runtime)
@@ -12,8 +12,10 @@ set(allowed_records base runtime records)
 set(allowed_review base dsl compiler runtime records review)
 # The C ABI wraps the runtime and the records library, nothing that compiles policies.
 set(allowed_capi base runtime records)
+# The Python module sits on top, like the program: it compiles policies and reads records.
+set(allowed_python base dsl compiler runtime records review)
 # Third-party headers each stage may use; base and runtime: none.
-set(third_party_pattern "tao/pegtl|fmt/|yaml-cpp/|simdjson|benchmark/|doctest")
+set(third_party_pattern "tao/pegtl|fmt/|yaml-cpp/|simdjson|benchmark/|doctest|pybind11")
 set(third_party_base "")
 set(third_party_runtime "")
 set(third_party_dsl "tao/pegtl|fmt/")
@@ -21,6 +23,7 @@ set(third_party_compiler "fmt/")
 set(third_party_records "fmt/|yaml-cpp/|simdjson")
 set(third_party_review "fmt/|yaml-cpp/")
 set(third_party_capi "")
+set(third_party_python "pybind11")
 
 set(violations "")
 set(checked 0)
@@ -35,7 +38,7 @@ foreach(stage IN LISTS stages)
         if(NOT target IN_LIST allowed_${stage})
           list(APPEND violations "${path}: ${line} (${stage}/ may include ${allowed_${stage}})")
         endif()
-      elseif(line MATCHES "\\.\\./(base|dsl|compiler|runtime|records|review|cli)/")
+      elseif(line MATCHES "\\.\\./(base|dsl|compiler|runtime|records|review|cli|capi|python)/")
         list(APPEND violations "${path}: ${line} (include other stages by their public headers)")
       elseif(line MATCHES "${third_party_pattern}")
         if(third_party_${stage} STREQUAL "" OR NOT line MATCHES "${third_party_${stage}}")
