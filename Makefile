@@ -86,9 +86,9 @@ bench: build
 	@scripts/bench $(BUILD_DIR)
 
 # The Debian package (cmake/package.cmake), from a Release build of its own made for any machine
-# (the Python module is installed from a build tree, docs/python.md; it is not in the package)
 # of the architecture (no -march=native), without the suites and benchmarks; then checked by
-# tests/install/check_deb (file list, Depends, and a project built against it unpacked).
+# tests/install/check_deb (file list, Depends, and a project built against it unpacked). The
+# Python module is not in it: it is installed from a build tree (docs/python.md).
 package: deps
 	@cmake -S . -B $(PACKAGE_DIR) -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr -DUSEGATE_NATIVE_ARCH=OFF \
 	  -DUSEGATE_BUILD_TESTS=OFF -DUSEGATE_BUILD_BENCHMARKS=OFF -DUSEGATE_BUILD_PYTHON=OFF -DUSEGATE_WERROR=ON $(CMAKE_FLAGS) >/dev/null
