@@ -9,7 +9,7 @@
 #include "commands.hpp"
 #include "decision_policy.hpp"
 #include "exit_codes.hpp"
-#include "text_table.hpp"
+#include "table_rows.hpp"
 #include "usegate/base/format_text.hpp"
 #include "usegate/compiler/lower.hpp"
 #include "usegate/compiler/regions.hpp"
@@ -113,24 +113,9 @@ int run_table(const Words& words) {
     return 0;
   }
 
-  TextTable table;
-  std::vector<std::string> header{"#"};
-  for (const auto& partition : partitions) header.push_back(partition.name);
-  header.insert(header.end(), {"decision", "reason"});
-  table.add_row(header);
-  std::size_t number = 0;
-  for (const auto& region : regions) {
-    std::vector<std::string> row{std::to_string(++number)};
-    for (std::size_t v = 0; v < partitions.size(); ++v) {
-      row.push_back(compiler::describe_codes(partitions[v], region.codes[v]));
-    }
-    row.push_back(compiler::cell_allows(region.value) ? "allow" : "deny");
-    row.push_back(rows.reason_of(region.value));
-    table.add_row(std::move(row));
-  }
   std::cout << fmt::format("policy {} version {}: {} over {}\n\n", rows.name, rows.version.empty() ? "-" : rows.version,
                            counted(regions.size(), "row"), counted(partitions.size(), "variable"));
-  std::cout << table.render();
+  std::cout << render_region_rows(partitions, regions, rows.reasons);
   return 0;
 }
 
