@@ -112,9 +112,10 @@ int run_check(const Words& words) {
       std::size_t explicit_rules = 0;
       for (const auto& rule : policy->rules) explicit_rules += rule.setting ? 0 : 1;
       std::cout << fmt::format(
-          "{}: ok: policy {} version {}, {} rule{}, {} setting{}{}\n", path, policy->name,
+          "{}: ok: policy {} version {}, {} rule{}, {} setting{}{}{}\n", path, policy->name,
           policy->version.empty() ? "-" : policy->version, explicit_rules, explicit_rules == 1 ? "" : "s",
           policy->settings.size(), policy->settings.size() == 1 ? "" : "s",
+          policy->assertions.empty() ? "" : fmt::format(", {} proved", counted(policy->assertions.size(), "assertion")),
           diagnostics.warning_count() > 0
               ? fmt::format(", {} warning{}", diagnostics.warning_count(), diagnostics.warning_count() == 1 ? "" : "s")
               : "");

@@ -120,6 +120,7 @@ class StructuralComparison {
     compare_attributes();
     compare_settings();
     compare_rules();
+    compare_assertions();
     return std::move(changes_);
   }
 
@@ -373,6 +374,25 @@ class StructuralComparison {
     }
   }
 
+  // Assertions decide nothing; a diff says which promises a version states that the other
+  // does not, by id.
+  void compare_assertions() {
+    const auto find = [](const CheckedPolicy& policy, const std::string& id) {
+      return std::any_of(policy.assertions.begin(), policy.assertions.end(),
+                         [&](const Assertion& assertion) { return assertion.id == id; });
+    };
+    const auto text = [](const char* what, const Assertion& assertion) {
+      return fmt::format("assertion {}: {} {}{}", what, assertion.id, dsl::assertion_kind_text(assertion.kind),
+                         assertion.description.empty() ? "" : fmt::format(" \"{}\"", assertion.description));
+    };
+    for (const auto& assertion : new_.assertions) {
+      if (!find(old_, assertion.id)) add(Kind::assertion_added, assertion.id, text("added", assertion));
+    }
+    for (const auto& assertion : old_.assertions) {
+      if (!find(new_, assertion.id)) add(Kind::assertion_removed, assertion.id, text("removed", assertion));
+    }
+  }
+
   void compare_rule(const Rule& old_rule, const Rule& rule) {
     if (old_rule.effect != rule.effect) {
       add(Kind::rule_effect_changed, rule.id,
@@ -442,6 +462,8 @@ const char* change_kind_name(StructuralChange::Kind kind) {
     case Kind::rule_effect_changed: return "rule_effect_changed";
     case Kind::rule_condition_changed: return "rule_condition_changed";
     case Kind::rule_description_changed: return "rule_description_changed";
+    case Kind::assertion_added: return "assertion_added";
+    case Kind::assertion_removed: return "assertion_removed";
   }
   return "";
 }

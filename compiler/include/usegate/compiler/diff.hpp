@@ -99,6 +99,8 @@ struct StructuralChange {
     rule_effect_changed,
     rule_condition_changed,
     rule_description_changed,
+    assertion_added,  // `assert ID ...`, matched by id
+    assertion_removed,
   };
   Kind kind;
   std::string subject;  // the attribute, setting or rule (its new name); empty for the header
