@@ -28,16 +28,36 @@ std::vector<Partition> proof_partitions(const CheckedPolicy& policy) {
   return partitions_of(widened);
 }
 
-// A whole second inside an ordered time cell (keys are half-seconds), when there is one.
-std::optional<std::int64_t> whole_second_in(const Partition::Interval& interval) {
-  if (interval.is_point) return calendar::seconds_of_time_key(interval.point);
-  if (!interval.has_low && !interval.has_high) return plain_instant;
-  if (!interval.has_low) return calendar::seconds_of_time_key(interval.high) - day_seconds;
-  const std::int64_t low = calendar::seconds_of_time_key(interval.low);
-  if (!interval.has_high) return low + day_seconds;
-  const auto inside = [&](std::int64_t seconds) { return calendar::time_key(seconds, false) < interval.high; };
-  if (inside(low + day_seconds)) return low + day_seconds;
-  if (inside(low + 1)) return low + 1;
+// The instants a record or the evaluation time can name: years 0000 to 9999, as the
+// interpreter reads them.
+constexpr std::int64_t earliest_second = -62167219200;  // 0000-01-01T00:00:00Z
+constexpr std::int64_t latest_second = 253402300799;    // 9999-12-31T23:59:59Z
+
+// A time key inside an ordered time cell that a record can hold (a whole second, or with
+// `whole` false also half a second past one), preferring a plain one; none when the cell
+// holds no such instant (beyond year 9999, or between two constants one second apart for
+// `now`).
+std::optional<double> instant_in(const Partition::Interval& interval, bool whole) {
+  const double first = calendar::time_key(earliest_second, false);
+  const double last = calendar::time_key(latest_second, !whole);
+  const auto inside = [&](double key) {
+    return key >= first && key <= last && (!interval.has_low || key > interval.low) &&
+           (!interval.has_high || key < interval.high);
+  };
+  if (interval.is_point) return inside(interval.point) ? std::optional(interval.point) : std::nullopt;
+  std::vector<double> candidates;
+  const auto seconds = [](std::int64_t value) { return calendar::time_key(value, false); };
+  if (!interval.has_low && !interval.has_high) candidates.push_back(seconds(plain_instant));
+  if (interval.has_high) candidates.push_back(seconds(calendar::seconds_of_time_key(interval.high) - day_seconds));
+  if (interval.has_low) {
+    const std::int64_t low = calendar::seconds_of_time_key(interval.low);
+    candidates.insert(candidates.end(), {seconds(low + day_seconds), seconds(low + 1)});
+    if (!whole) candidates.push_back(interval.low + 1);
+  }
+  candidates.insert(candidates.end(), {first, seconds(latest_second), last});
+  for (const double key : candidates) {
+    if (inside(key)) return key;
+  }
   return std::nullopt;
 }
 
@@ -60,9 +80,11 @@ std::optional<RecordValue> representative(const Partition& partition, std::uint3
     if (!interval.has_high) return RecordValue::of(interval.low + 1);
     return RecordValue::of(interval.low + (interval.high - interval.low) / 2);
   }
-  if (const auto seconds = whole_second_in(interval)) return RecordValue::of(describe_time(*seconds));
+  // possible_values() keeps only cells that hold an instant.
+  const double key = *instant_in(interval, false);
+  std::string text = describe_time(calendar::seconds_of_time_key(key));
+  if (calendar::time_key(calendar::seconds_of_time_key(key), false) == key) return RecordValue::of(text);
   // Between two constants one second apart: half a second after the first.
-  std::string text = describe_time(calendar::seconds_of_time_key(interval.low));
   text = text.size() == 10 ? text + "T00:00:00" : text.substr(0, text.size() - 1);
   return RecordValue::of(text + ".5Z");
 }
@@ -78,7 +100,7 @@ class Prover {
     allowed_ = diagram_.map(decision_, [](std::uint32_t cell) {
       return cell_allows(cell) ? DecisionDiagram::true_value : DecisionDiagram::false_value;
     });
-    possible_ = possible_now();
+    possible_ = possible_values();
   }
 
   AssertionProof prove(std::uint32_t index) {
@@ -108,22 +130,31 @@ class Prover {
     return result;
   }
 
-  // `now` is always known, and a whole second: its other cells hold no record.
-  NodeId possible_now() {
-    const auto variable = lowering_.variable_of_attribute(policy_.now_attribute);
-    if (!variable) return diagram_.true_node();
-    const Partition& partition = partitions_[*variable];
-    std::vector<NodeId> children(partition.cell_count(), diagram_.false_node());
-    for (std::uint32_t code = first_value_code; code < children.size(); ++code) {
-      if (whole_second_in(partition.interval(code))) children[code] = diagram_.true_node();
+  // The cells records can be in: a time between the years 0000 and 9999, and `now` always
+  // known and a whole second. The others are in the table but hold no record.
+  NodeId possible_values() {
+    NodeId possible = diagram_.true_node();
+    for (std::uint32_t variable = 0; variable < partitions_.size(); ++variable) {
+      const Partition& partition = partitions_[variable];
+      if (partition.kind != Partition::Kind::ordered || partition.attribute_kind != AttributeKind::time) continue;
+      const bool is_now = variable == now_variable();
+      std::vector<NodeId> children(partition.cell_count(), is_now ? diagram_.false_node() : diagram_.true_node());
+      for (std::uint32_t code = first_value_code; code < children.size(); ++code) {
+        children[code] = instant_in(partition.interval(code), is_now) ? diagram_.true_node() : diagram_.false_node();
+      }
+      possible = diagram_.conjunction(possible, diagram_.node(variable, children));
     }
-    return diagram_.node(*variable, children);
+    return possible;
+  }
+
+  [[nodiscard]] std::optional<std::uint32_t> now_variable() const {
+    return lowering_.variable_of_attribute(policy_.now_attribute);
   }
 
   // A region that holds every time `now` can be holds `now` whatever it is: shown as `-`
   // (any), not as the cells no evaluation time falls in.
   void widen_now(Region& region) const {
-    const auto variable = lowering_.variable_of_attribute(policy_.now_attribute);
+    const auto variable = now_variable();
     if (!variable) return;
     auto& codes = region.codes[*variable];
     for (std::uint32_t code = 0; code < codes.size(); ++code) {
@@ -159,11 +190,11 @@ class Prover {
       while (code < codes.size() && !codes[code]) ++code;
       if (code == codes.size()) code = codes[missing_code] ? missing_code : unknown_code;
       if (partition.name == policy_.attributes[policy_.now_attribute].name) {
-        // Every cell of `now` in a failing region holds a whole second (possible_now()).
+        // Every cell of `now` in a failing region holds a whole second (possible_values()).
         needs_now = std::find(codes.begin(), codes.end(), false) != codes.end();
         if (!needs_now) continue;
-        while (!whole_second_in(partition.interval(code))) ++code;
-        input.now = *whole_second_in(partition.interval(code));
+        while (!instant_in(partition.interval(code), true)) ++code;
+        input.now = calendar::seconds_of_time_key(*instant_in(partition.interval(code), true));
         continue;
       }
       if (auto value = representative(partition, code)) input.attributes[partition.name] = std::move(*value);
