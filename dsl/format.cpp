@@ -354,8 +354,11 @@ class Formatter {
 
   std::string operand_text(const Condition& parent, const Condition& operand) {
     std::string text = condition_text(operand);
-    const bool needed =
-        precedence(operand) < precedence(parent) || (parent.kind == ConditionKind::negation && precedence(operand) < 3);
+    // An `or` in an `or` (an `and` in an `and`) exists only because its author wrote
+    // parentheses: without them the parser would have made one chain.
+    const bool needed = precedence(operand) < precedence(parent) ||
+                        (parent.kind == ConditionKind::negation && precedence(operand) < 3) ||
+                        (operand.kind == parent.kind && precedence(operand) < 3);
     return needed || source_parenthesized(operand) ? "(" + text + ")" : text;
   }
 
