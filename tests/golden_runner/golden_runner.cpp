@@ -177,7 +177,7 @@ int main(int argc, char** argv) {
     same = false;
     std::cout << name << ": " << file << " differs from " << (folder / file).string() << '\n'
               << usegate::unified_diff(*expected, *actual, "expected/" + std::string(file),
-                                                "actual/" + std::string(file));
+                                       "actual/" + std::string(file));
   }
   if (!same) {
     std::cout << "command: usegate " << line << "\n(in " << folder.string()
