@@ -57,10 +57,10 @@ struct kw_never : TAO_PEGTL_KEYWORD("never") {};
 struct kw_always : TAO_PEGTL_KEYWORD("always") {};
 
 // Keep in step with reserved_words() in parser.cpp.
-struct reserved_word : sor<kw_policy, kw_version, kw_source, kw_enum, kw_time, kw_number, kw_bool, kw_setting, kw_label,
-                           kw_default, kw_covers, kw_available, kw_on, kw_off, kw_from, kw_until, kw_formerly, kw_allow,
-                           kw_deny, kw_when, kw_and, kw_or, kw_not, kw_in, kw_is, kw_missing, kw_unknown, kw_known,
-                           kw_consent, kw_true, kw_false, kw_assert, kw_never, kw_always> {};
+struct reserved_word
+    : sor<kw_policy, kw_version, kw_source, kw_enum, kw_time, kw_number, kw_bool, kw_setting, kw_label, kw_default,
+          kw_covers, kw_available, kw_on, kw_off, kw_from, kw_until, kw_formerly, kw_allow, kw_deny, kw_when, kw_and,
+          kw_or, kw_not, kw_in, kw_is, kw_missing, kw_unknown, kw_known, kw_consent, kw_true, kw_false, kw_assert> {};
 
 // A name: an identifier that is not a reserved word. `now` is reserved but is a name where
 // an attribute may stand (see subject_name).
@@ -236,6 +236,7 @@ struct default_decl : seq<kw_default, ws, must<default_effect>> {};
 // `assert ID "description" never allow when COND`: a promise `check` proves on the table.
 struct assertion_id : plain_name, name_rule {};
 struct assertion_description : quoted {};
+// `never` and `always` are words only in this place, not reserved: a name elsewhere.
 struct never_keyword : kw_never {};
 struct always_keyword : kw_always {};
 struct assertion_kind : sor<never_keyword, always_keyword> {};

@@ -25,7 +25,7 @@ const std::vector<std::string> reserved_word_list = {
     "policy",  "version", "source",    "enum",  "time", "number", "bool",  "setting",  "label",
     "default", "covers",  "available", "on",    "off",  "from",   "until", "formerly", "allow",
     "deny",    "when",    "and",       "or",    "not",  "in",     "is",    "missing",  "unknown",
-    "known",   "consent", "true",      "false", "now",  "assert", "never", "always"};
+    "known",   "consent", "true",      "false", "now",  "assert"};
 
 // Which tail followed the subject of an attribute atom.
 enum class AtomTail { none, comparison, membership, state };
