@@ -15,19 +15,6 @@ constexpr std::uint32_t outside_assertion = 0xFFFFFFFFu;
 constexpr std::int64_t plain_instant = 1704067200;  // 2024-01-01
 constexpr std::int64_t day_seconds = 86400;
 
-// The table's partitions, widened to the attributes and constants the assertions test: the
-// rules decide the same on every cell of the wider partition, and the assertion's condition
-// is constant on each of its cells.
-std::vector<Partition> proof_partitions(const CheckedPolicy& policy) {
-  CheckedPolicy widened = policy;
-  for (const auto& assertion : policy.assertions) {
-    Rule rule;
-    rule.condition = assertion.condition;
-    widened.rules.push_back(std::move(rule));
-  }
-  return partitions_of(widened);
-}
-
 // The instants a record or the evaluation time can name: years 0000 to 9999, as the
 // interpreter reads them.
 constexpr std::int64_t earliest_second = -62167219200;  // 0000-01-01T00:00:00Z
@@ -93,7 +80,7 @@ class Prover {
  public:
   Prover(const CheckedPolicy& policy, const CompileOptions& options)
       : policy_(policy),
-        partitions_(proof_partitions(policy)),
+        partitions_(assertion_partitions(policy)),
         diagram_(sizes(partitions_), options.max_diagram_nodes, options.max_diagram_links),
         lowering_(policy, partitions_, diagram_) {
     decision_ = lowering_.decision();
@@ -212,6 +199,18 @@ class Prover {
 };
 
 }  // namespace
+
+// The rules decide the same on every cell of the wider partition, and each assertion's
+// condition is constant on each of its cells.
+std::vector<Partition> assertion_partitions(const CheckedPolicy& policy) {
+  CheckedPolicy widened = policy;
+  for (const auto& assertion : policy.assertions) {
+    Rule rule;
+    rule.condition = assertion.condition;
+    widened.rules.push_back(std::move(rule));
+  }
+  return partitions_of(widened);
+}
 
 bool assertion_holds_for(const CheckedPolicy& policy, const Assertion& assertion, const InterpreterInput& input) {
   if (!holds(policy, assertion.condition, input)) return true;

@@ -11,6 +11,7 @@
 #include "diff_rows.hpp"
 #include "usegate/base/calendar.hpp"
 #include "usegate/base/format_text.hpp"
+#include "usegate/compiler/assertions.hpp"
 
 namespace usegate::compiler {
 namespace {
@@ -424,6 +425,45 @@ class StructuralComparison {
   std::vector<StructuralChange> changes_;
 };
 
+// Assertions kept under the same id whose promise changed: `never` for `always`, or the records
+// the condition holds for, compared over both versions' variables widened to what the
+// assertions test (settings under the new version's names).
+void compare_assertion_conditions(const CheckedPolicy& old_policy, const CheckedPolicy& new_policy,
+                                  const Comparison& comparison, const CompileOptions& options,
+                                  std::vector<StructuralChange>& changes) {
+  std::vector<std::pair<const Assertion*, const Assertion*>> kept;
+  for (const auto& assertion : new_policy.assertions) {
+    for (const auto& old_assertion : old_policy.assertions) {
+      if (old_assertion.id == assertion.id) kept.emplace_back(&old_assertion, &assertion);
+    }
+  }
+  if (kept.empty()) return;
+  const std::vector<Partition> partitions =
+      merge_partitions(assertion_partitions(old_policy), assertion_partitions(new_policy));
+  std::vector<std::uint32_t> sizes;
+  for (const auto& partition : partitions) sizes.push_back(partition.cell_count());
+  DecisionDiagram diagram(sizes, options.max_diagram_nodes);
+  Lowering old_lowering(old_policy, partitions, diagram, comparison.old_setting_names);
+  Lowering new_lowering(new_policy, partitions, diagram);
+  for (const auto& [old_assertion, assertion] : kept) {
+    std::vector<std::string> what;
+    if (old_assertion->kind != assertion->kind) {
+      what.push_back(fmt::format("{} → {}", dsl::assertion_kind_text(old_assertion->kind),
+                                 dsl::assertion_kind_text(assertion->kind)));
+    }
+    if (old_lowering.condition(old_assertion->condition) != new_lowering.condition(assertion->condition)) {
+      what.emplace_back("condition changed");
+    }
+    if (old_assertion->description != assertion->description) {
+      what.push_back(fmt::format("description {} → {}", quoted_or_none(old_assertion->description),
+                                 quoted_or_none(assertion->description)));
+    }
+    if (what.empty()) continue;
+    changes.push_back(StructuralChange{StructuralChange::Kind::assertion_changed, assertion->id,
+                                       fmt::format("assertion {}: {}", assertion->id, join_words(what, ", "))});
+  }
+}
+
 }  // namespace
 
 const char* direction_name(DiffDirection direction) {
@@ -464,6 +504,7 @@ const char* change_kind_name(StructuralChange::Kind kind) {
     case Kind::rule_description_changed: return "rule_description_changed";
     case Kind::assertion_added: return "assertion_added";
     case Kind::assertion_removed: return "assertion_removed";
+    case Kind::assertion_changed: return "assertion_changed";
   }
   return "";
 }
@@ -491,6 +532,7 @@ Result<PolicyDiff, DiffError> diff_policies(const CheckedPolicy& old_policy, con
                                                    diagram, old_lowering, new_lowering)
                                   .run();
     diff.rows = changed_rows(comparison, diagram, old_decision, new_decision, old_version, new_version, options);
+    compare_assertion_conditions(old_policy, new_policy, comparison, options, diff.structural_changes);
   } catch (const DiagramTooLarge& error) {
     return diff_too_large(comparison.partitions, error);
   }

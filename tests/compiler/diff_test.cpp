@@ -358,3 +358,27 @@ TEST_CASE("diff: a diff larger than the node budget is an error, not a crash") {
 }
 
 }  // namespace
+
+TEST_CASE("diff: assertions added, removed and changed, matched by id") {
+  const std::string head =
+      "policy p\nenum purpose { training, ads }\nsetting s { formerly old_s; default on; covers purpose == "
+      "training }\nallow a when purpose == training\n";
+  const std::string old_head =
+      "policy p\nenum purpose { training, ads }\nsetting old_s { default on; covers purpose == training "
+      "}\nallow a when purpose == training\n";
+  const auto old_policy = checked("old.policy", old_head +
+                                                    "assert gone never allow when purpose == ads\n"
+                                                    "assert same \"d\" never allow when not consent old_s\n"
+                                                    "assert flipped never allow when purpose == ads\n"
+                                                    "assert narrowed \"old\" never allow when purpose in {training, "
+                                                    "ads}\n");
+  const auto new_policy = checked("new.policy", head +
+                                                    "assert same \"d\" never allow when not (consent s)\n"
+                                                    "assert flipped always allow when purpose == ads\n"
+                                                    "assert narrowed \"new\" never allow when purpose == ads\n"
+                                                    "assert fresh always allow when false\n");
+  CHECK(changes(diff_of(old_policy, new_policy)) ==
+        Lines{"setting renamed: old_s → s", "assertion added: fresh always allow",
+              "assertion removed: gone never allow", "assertion flipped: never allow → always allow",
+              "assertion narrowed: condition changed, description \"old\" → \"new\""});
+}

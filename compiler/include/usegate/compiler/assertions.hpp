@@ -31,6 +31,10 @@ struct AssertionProof {
   bool example_needs_now = false;  // `now` is tested: the example holds only at example.now
 };
 
+// The variables assertions are proved over: the table's partitions, widened to the attributes
+// and constants the assertions test.
+[[nodiscard]] std::vector<Partition> assertion_partitions(const CheckedPolicy& policy);
+
 // One proof per assertion, in source order. Throws DiagramTooLarge beyond the budgets.
 [[nodiscard]] std::vector<AssertionProof> prove_assertions(const CheckedPolicy& policy,
                                                            const CompileOptions& options = {});
