@@ -1,6 +1,7 @@
 #include "usegate/compiler/assertions.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "usegate/base/calendar.hpp"
@@ -48,6 +49,27 @@ std::optional<double> instant_in(const Partition::Interval& interval, bool whole
   return std::nullopt;
 }
 
+// A finite number inside an ordered number cell, preferring a plain one; none when the cell
+// holds no double a record can carry (between two adjacent doubles, or beyond the largest).
+std::optional<double> number_in(const Partition::Interval& interval) {
+  const auto inside = [&](double value) {
+    return std::isfinite(value) && (!interval.has_low || value > interval.low) &&
+           (!interval.has_high || value < interval.high);
+  };
+  if (interval.is_point) return interval.point;
+  std::vector<double> candidates;
+  if (!interval.has_low && !interval.has_high) candidates.push_back(0.0);
+  if (interval.has_low && interval.has_high) candidates.push_back(interval.low + (interval.high - interval.low) / 2);
+  if (interval.has_high) {
+    candidates.insert(candidates.end(), {interval.high - 1, std::nextafter(interval.high, -HUGE_VAL)});
+  }
+  if (interval.has_low) candidates.insert(candidates.end(), {interval.low + 1, std::nextafter(interval.low, HUGE_VAL)});
+  for (const double value : candidates) {
+    if (inside(value)) return value;
+  }
+  return std::nullopt;
+}
+
 // A value a record can hold in cell `code` of an attribute's partition; none for `missing`.
 std::optional<RecordValue> representative(const Partition& partition, std::uint32_t code) {
   if (code == missing_code) return std::nullopt;
@@ -60,14 +82,8 @@ std::optional<RecordValue> representative(const Partition& partition, std::uint3
     return RecordValue::of(value);
   }
   const Partition::Interval interval = partition.interval(code);
-  if (partition.attribute_kind == AttributeKind::number) {
-    if (interval.is_point) return RecordValue::of(interval.point);
-    if (!interval.has_low && !interval.has_high) return RecordValue::of(0.0);
-    if (!interval.has_low) return RecordValue::of(interval.high - 1);
-    if (!interval.has_high) return RecordValue::of(interval.low + 1);
-    return RecordValue::of(interval.low + (interval.high - interval.low) / 2);
-  }
-  // possible_values() keeps only cells that hold an instant.
+  // possible_values() keeps only cells that hold a value.
+  if (partition.attribute_kind == AttributeKind::number) return RecordValue::of(*number_in(interval));
   const double key = *instant_in(interval, false);
   std::string text = describe_time(calendar::seconds_of_time_key(key));
   if (calendar::time_key(calendar::seconds_of_time_key(key), false) == key) return RecordValue::of(text);
@@ -117,17 +133,21 @@ class Prover {
     return result;
   }
 
-  // The cells records can be in: a time between the years 0000 and 9999, and `now` always
-  // known and a whole second. The others are in the table but hold no record.
+  // The cells records can be in: a time between the years 0000 and 9999, a finite number,
+  // and `now` always known and a whole second. The others are in the table but hold no
+  // record.
   NodeId possible_values() {
     NodeId possible = diagram_.true_node();
     for (std::uint32_t variable = 0; variable < partitions_.size(); ++variable) {
       const Partition& partition = partitions_[variable];
-      if (partition.kind != Partition::Kind::ordered || partition.attribute_kind != AttributeKind::time) continue;
+      if (partition.kind != Partition::Kind::ordered) continue;
       const bool is_now = variable == now_variable();
+      const bool is_time = partition.attribute_kind == AttributeKind::time;
       std::vector<NodeId> children(partition.cell_count(), is_now ? diagram_.false_node() : diagram_.true_node());
       for (std::uint32_t code = first_value_code; code < children.size(); ++code) {
-        children[code] = instant_in(partition.interval(code), is_now) ? diagram_.true_node() : diagram_.false_node();
+        const auto interval = partition.interval(code);
+        const bool holds_value = is_time ? instant_in(interval, is_now).has_value() : number_in(interval).has_value();
+        children[code] = holds_value ? diagram_.true_node() : diagram_.false_node();
       }
       possible = diagram_.conjunction(possible, diagram_.node(variable, children));
     }
