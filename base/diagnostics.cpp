@@ -7,11 +7,12 @@
 namespace usegate {
 
 void DiagnosticList::error(SourceSpan span, std::string message, std::string help) {
-  diagnostics_.push_back(Diagnostic{Severity::error, std::move(message), span, std::move(help), {}});
+  diagnostics_.push_back(Diagnostic{Severity::error, std::move(message), span, std::move(help), {}, {}, {}});
 }
 
 void DiagnosticList::warning(std::string lint, SourceSpan span, std::string message, std::string help) {
-  diagnostics_.push_back(Diagnostic{Severity::warning, std::move(message), span, std::move(help), std::move(lint)});
+  diagnostics_.push_back(
+      Diagnostic{Severity::warning, std::move(message), span, std::move(help), std::move(lint), {}, {}});
 }
 
 void DiagnosticList::add(Diagnostic diagnostic) {
@@ -71,6 +72,7 @@ std::string render(std::string_view file_name, std::string_view line, const Diag
     out.append(" ").append(gutter).append(" | ").append(marker).append("\n");
   }
   if (!diagnostic.help.empty()) out.append(" ").append(gutter).append(" = help: ").append(diagnostic.help).append("\n");
+  for (const auto& detail : diagnostic.details) out.append(" ").append(gutter).append(" ").append(detail).append("\n");
   return out;
 }
 
@@ -99,7 +101,10 @@ std::string format_diagnostic_json(const SourceFile& source, const Diagnostic& d
   out.append(",\"severity\":\"").append(severity_name(diagnostic.severity)).append("\"");
   out.append(",\"message\":").append(json::quote(diagnostic.message));
   out.append(",\"help\":").append(json::quote(diagnostic.help));
-  out.append(",\"lint\":").append(json::quote(diagnostic.lint)).append("}");
+  out.append(",\"lint\":").append(json::quote(diagnostic.lint));
+  if (!diagnostic.counterexample_json.empty())
+    out.append(",\"counterexample\":").append(diagnostic.counterexample_json);
+  out.append("}");
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "arguments.hpp"
+#include "assertion_report.hpp"
 #include "commands.hpp"
 #include "decision_policy.hpp"
 #include "exit_codes.hpp"
@@ -18,7 +19,8 @@ namespace {
 constexpr const char* help = R"(usage: usegate build [--werror] POLICY -o FILE
 
 Compiles a policy to a decision-table artifact that pipelines load with the runtime library
-(or pass to `usegate eval/filter --policy`). The format is described in docs/artifact.md.
+(or pass to `usegate eval/filter --policy`). The policy's assertions are proved first; when
+one fails, nothing is written. The format is described in docs/artifact.md.
 Given an artifact, verifies it and writes it again in the current format.
 
 options:
@@ -26,8 +28,8 @@ options:
   --werror            refuse a policy with lint warnings (they are printed either way)
 
 exit status (docs/cli.md, "Exit status"): 0 written, 2 usage error or a file that cannot be
-             read, 3 the policy has errors (or lint warnings with --werror), its table
-             exceeds the budget, or the artifact cannot be used
+             read, 3 the policy has errors (a failing assertion too, or lint warnings with
+             --werror), its table exceeds the budget, or the artifact cannot be used
 )";
 
 }  // namespace
@@ -42,9 +44,13 @@ int run_build(const Words& words) {
   const auto output = arguments.option("-o") ? arguments.option("-o") : arguments.option("--output");
   if (!output) throw UsageError("build: `-o FILE` is required");
 
-  const PolicyFile input = read_policy_file(arguments.positionals().front());
+  PolicyFile input = read_policy_file(arguments.positionals().front());
+  // A policy whose assertions fail is not built: its promises would not hold where it is enforced.
+  if (input.source) add_assertion_errors(*input.source);
   print_policy_errors(input);
-  if (input.is_artifact() ? !input.artifact : !input.source->analysis.policy) return exit_code::broken_input;
+  if (input.is_artifact() ? !input.artifact : input.source->analysis.diagnostics.has_errors()) {
+    return exit_code::broken_input;
+  }
   if (refuse_for_lints(input, arguments.flag("--werror"))) return exit_code::broken_input;
   // An artifact is written again as it is; a source is compiled.
   const Result<runtime::CompiledPolicy, compiler::CompileError> compiled =

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "arguments.hpp"
+#include "assertion_report.hpp"
 #include "commands.hpp"
 #include "decision_policy.hpp"
 #include "exit_codes.hpp"
@@ -18,7 +19,8 @@ namespace {
 
 constexpr const char* help = R"(usage: usegate check [--werror] [--format text|json] [--show STAGE[,STAGE]] FILE...
 
-Parses, type-checks and lints each policy file. Errors and warnings are printed as
+Parses, type-checks and lints each policy file, and proves its assertions on the decision
+table (a failing one is an error with a counterexample). Errors and warnings are printed as
 `FILE:LINE:COL: severity: message`, with the source line and a caret. An artifact built with
 `usegate build` is loaded and verified byte for byte instead (`FILE: error: ...` when it
 cannot be used).
@@ -77,7 +79,8 @@ int run_check(const Words& words) {
   std::size_t errors = 0;
   std::size_t warnings = 0;
   for (const auto& path : arguments.positionals()) {
-    const PolicyFile file = read_policy_file(path, !arguments.flag("--no-lints"));
+    PolicyFile file = read_policy_file(path, !arguments.flag("--no-lints"));
+    if (file.source) add_assertion_errors(*file.source);
     if (file.is_artifact()) {
       if (!stages.empty()) {
         std::cerr << fmt::format(
@@ -109,9 +112,10 @@ int run_check(const Words& words) {
       std::size_t explicit_rules = 0;
       for (const auto& rule : policy->rules) explicit_rules += rule.setting ? 0 : 1;
       std::cout << fmt::format(
-          "{}: ok: policy {} version {}, {} rule{}, {} setting{}{}\n", path, policy->name,
+          "{}: ok: policy {} version {}, {} rule{}, {} setting{}{}{}\n", path, policy->name,
           policy->version.empty() ? "-" : policy->version, explicit_rules, explicit_rules == 1 ? "" : "s",
           policy->settings.size(), policy->settings.size() == 1 ? "" : "s",
+          policy->assertions.empty() ? "" : fmt::format(", {} proved", counted(policy->assertions.size(), "assertion")),
           diagnostics.warning_count() > 0
               ? fmt::format(", {} warning{}", diagnostics.warning_count(), diagnostics.warning_count() == 1 ? "" : "s")
               : "");

@@ -262,7 +262,7 @@ int run_diff(const Words& words) {
     if (error->span && new_file.source) {
       std::cerr << usegate::format_diagnostic(
           *new_file.source->source,
-          usegate::Diagnostic{usegate::Severity::error, error->message, *error->span, error->help, ""});
+          usegate::Diagnostic{usegate::Severity::error, error->message, *error->span, error->help, "", {}, {}});
     } else {
       std::cerr << fmt::format("usegate diff: error: {}\n  = help: {}\n", error->message, error->help);
     }

@@ -24,6 +24,7 @@ constexpr Command commands[] = {
     {"check", "parse, type-check and lint policies", usegate::cli::run_check},
     {"table", "print the compiled decision table as merged rows", usegate::cli::run_table},
     {"build", "compile a policy to a decision-table artifact", usegate::cli::run_build},
+    {"fmt", "rewrite policies in the canonical layout", usegate::cli::run_fmt},
     {"diff", "show what changes between two versions of a policy", usegate::cli::run_diff},
     {"eval", "decide every record of a JSON Lines stream", usegate::cli::run_eval},
     {"filter", "pass the records a policy allows", usegate::cli::run_filter},

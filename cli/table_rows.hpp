@@ -43,4 +43,15 @@ struct TableRows {
 // line of the whole table (numbered and padded as there).
 [[nodiscard]] std::string render_rows(const TableRows& rows, const std::vector<std::size_t>& chosen);
 
+// Rows given by their regions alone (the rows where an assertion fails), numbered from 1.
+// The rows as a text table; `reasons` names each cell's reason (`default`, then rule ids).
+[[nodiscard]] std::string render_region_rows(const std::vector<compiler::Partition>& partitions,
+                                             const std::vector<compiler::Region>& regions,
+                                             const std::vector<std::string>& reasons);
+
+// One row as a JSON object: {"when": {VARIABLE: [VALUES...]}, "decision", "reason"}, with
+// only the variables the row constrains, like `table --format yaml`.
+[[nodiscard]] std::string region_row_json(const std::vector<compiler::Partition>& partitions,
+                                          const compiler::Region& region, const std::vector<std::string>& reasons);
+
 }  // namespace usegate::cli

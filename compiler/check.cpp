@@ -66,6 +66,7 @@ class Checker {
     for (const auto& declaration : file_.declarations) {
       if (const auto* setting = std::get_if<dsl::SettingDecl>(&declaration)) check_setting(*setting);
       if (const auto* rule = std::get_if<dsl::RuleDecl>(&declaration)) check_rule(*rule);
+      if (const auto* assertion = std::get_if<dsl::AssertionDecl>(&declaration)) check_assertion(*assertion);
     }
     if (diagnostics_.error_count() > errors_before) return std::nullopt;
     // Only a policy that checks has all its rules and constants to count.
@@ -322,6 +323,25 @@ class Checker {
     rule.condition = std::move(*condition);
     rule.span = node.id.span;
     policy_.rules.push_back(std::move(rule));
+  }
+
+  // Assertion ids have their own namespace: they never show as a decision's reason.
+  void check_assertion(const dsl::AssertionDecl& node) {
+    const auto [existing, inserted] = assertion_ids_.emplace(node.id.text, node.id.span);
+    if (!inserted) {
+      diagnostics_.error(node.id.span, fmt::format("duplicate assertion id {}", quoted(node.id.text)),
+                         fmt::format("{} is first used at line {}", quoted(node.id.text), existing->second.begin.line));
+    }
+    if (nested_too_deeply(node.condition)) return;
+    auto condition = check_condition(node.condition);
+    if (!condition || !inserted) return;
+    Assertion assertion;
+    assertion.id = node.id.text;
+    if (node.description) assertion.description = node.description->value;
+    assertion.kind = node.kind;
+    assertion.condition = std::move(*condition);
+    assertion.span = node.id.span;
+    policy_.assertions.push_back(std::move(assertion));
   }
 
   // ------------------------------------------------------------ conditions
@@ -631,6 +651,7 @@ class Checker {
   std::map<std::string, std::string> former_names_;  // former name -> current setting name
   std::map<std::string, usegate::SourceSpan> rule_ids_;
   std::set<const dsl::Name*> duplicate_rules_;
+  std::map<std::string, usegate::SourceSpan> assertion_ids_;
 };
 
 }  // namespace

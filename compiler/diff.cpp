@@ -11,6 +11,7 @@
 #include "diff_rows.hpp"
 #include "usegate/base/calendar.hpp"
 #include "usegate/base/format_text.hpp"
+#include "usegate/compiler/assertions.hpp"
 
 namespace usegate::compiler {
 namespace {
@@ -120,6 +121,7 @@ class StructuralComparison {
     compare_attributes();
     compare_settings();
     compare_rules();
+    compare_assertions();
     return std::move(changes_);
   }
 
@@ -373,6 +375,25 @@ class StructuralComparison {
     }
   }
 
+  // Assertions decide nothing; a diff says which promises a version states that the other
+  // does not, by id.
+  void compare_assertions() {
+    const auto find = [](const CheckedPolicy& policy, const std::string& id) {
+      return std::any_of(policy.assertions.begin(), policy.assertions.end(),
+                         [&](const Assertion& assertion) { return assertion.id == id; });
+    };
+    const auto text = [](const char* what, const Assertion& assertion) {
+      return fmt::format("assertion {}: {} {}{}", what, assertion.id, dsl::assertion_kind_text(assertion.kind),
+                         assertion.description.empty() ? "" : fmt::format(" \"{}\"", assertion.description));
+    };
+    for (const auto& assertion : new_.assertions) {
+      if (!find(old_, assertion.id)) add(Kind::assertion_added, assertion.id, text("added", assertion));
+    }
+    for (const auto& assertion : old_.assertions) {
+      if (!find(new_, assertion.id)) add(Kind::assertion_removed, assertion.id, text("removed", assertion));
+    }
+  }
+
   void compare_rule(const Rule& old_rule, const Rule& rule) {
     if (old_rule.effect != rule.effect) {
       add(Kind::rule_effect_changed, rule.id,
@@ -403,6 +424,45 @@ class StructuralComparison {
   Lowering& new_lowering_;
   std::vector<StructuralChange> changes_;
 };
+
+// Assertions kept under the same id whose promise changed: `never` for `always`, or the records
+// the condition holds for, compared over both versions' variables widened to what the
+// assertions test (settings under the new version's names).
+void compare_assertion_conditions(const CheckedPolicy& old_policy, const CheckedPolicy& new_policy,
+                                  const Comparison& comparison, const CompileOptions& options,
+                                  std::vector<StructuralChange>& changes) {
+  std::vector<std::pair<const Assertion*, const Assertion*>> kept;
+  for (const auto& assertion : new_policy.assertions) {
+    for (const auto& old_assertion : old_policy.assertions) {
+      if (old_assertion.id == assertion.id) kept.emplace_back(&old_assertion, &assertion);
+    }
+  }
+  if (kept.empty()) return;
+  const std::vector<Partition> partitions =
+      merge_partitions(assertion_partitions(old_policy), assertion_partitions(new_policy));
+  std::vector<std::uint32_t> sizes;
+  for (const auto& partition : partitions) sizes.push_back(partition.cell_count());
+  DecisionDiagram diagram(sizes, options.max_diagram_nodes);
+  Lowering old_lowering(old_policy, partitions, diagram, comparison.old_setting_names);
+  Lowering new_lowering(new_policy, partitions, diagram);
+  for (const auto& [old_assertion, assertion] : kept) {
+    std::vector<std::string> what;
+    if (old_assertion->kind != assertion->kind) {
+      what.push_back(fmt::format("{} → {}", dsl::assertion_kind_text(old_assertion->kind),
+                                 dsl::assertion_kind_text(assertion->kind)));
+    }
+    if (old_lowering.condition(old_assertion->condition) != new_lowering.condition(assertion->condition)) {
+      what.emplace_back("condition changed");
+    }
+    if (old_assertion->description != assertion->description) {
+      what.push_back(fmt::format("description {} → {}", quoted_or_none(old_assertion->description),
+                                 quoted_or_none(assertion->description)));
+    }
+    if (what.empty()) continue;
+    changes.push_back(StructuralChange{StructuralChange::Kind::assertion_changed, assertion->id,
+                                       fmt::format("assertion {}: {}", assertion->id, join_words(what, ", "))});
+  }
+}
 
 }  // namespace
 
@@ -442,6 +502,9 @@ const char* change_kind_name(StructuralChange::Kind kind) {
     case Kind::rule_effect_changed: return "rule_effect_changed";
     case Kind::rule_condition_changed: return "rule_condition_changed";
     case Kind::rule_description_changed: return "rule_description_changed";
+    case Kind::assertion_added: return "assertion_added";
+    case Kind::assertion_removed: return "assertion_removed";
+    case Kind::assertion_changed: return "assertion_changed";
   }
   return "";
 }
@@ -469,6 +532,7 @@ Result<PolicyDiff, DiffError> diff_policies(const CheckedPolicy& old_policy, con
                                                    diagram, old_lowering, new_lowering)
                                   .run();
     diff.rows = changed_rows(comparison, diagram, old_decision, new_decision, old_version, new_version, options);
+    compare_assertion_conditions(old_policy, new_policy, comparison, options, diff.structural_changes);
   } catch (const DiagramTooLarge& error) {
     return diff_too_large(comparison.partitions, error);
   }

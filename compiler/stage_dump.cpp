@@ -47,6 +47,12 @@ class CheckedPrinter {
     for (std::size_t i = 0; i < policy_.attributes.size(); ++i) attribute(i);
     for (std::size_t i = 0; i < policy_.settings.size(); ++i) setting(i);
     for (std::size_t i = 0; i < policy_.rules.size(); ++i) rule(i);
+    for (const auto& assertion : policy_.assertions) {
+      std::string text = fmt::format("assert {} {}", assertion.id, dsl::assertion_kind_text(assertion.kind));
+      if (!assertion.description.empty()) text += fmt::format(" {}", quoted_text(assertion.description));
+      line(assertion.span, 0, text);
+      condition(assertion.condition, 1);
+    }
     const std::string default_text = fmt::format("default {}", effect_text(policy_.default_effect));
     line(policy_.default_span, 0, policy_.default_span ? default_text : fmt::format("{} (implicit)", default_text));
     return std::move(out_);

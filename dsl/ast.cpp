@@ -25,6 +25,10 @@ SourceSpan declaration_span(const Declaration& declaration) {
   return std::visit([](const auto& node) { return node.span; }, declaration);
 }
 
+const char* assertion_kind_text(AssertionKind kind) {
+  return kind == AssertionKind::never_allow ? "never allow" : "always allow";
+}
+
 const char* operator_text(ComparisonOperator comparison) {
   switch (comparison) {
     case ComparisonOperator::equal: return "==";

@@ -115,6 +115,13 @@ class AstPrinter {
                      rule.description ? fmt::format(" {}", quoted_text(rule.description->value)) : ""));
     condition(rule.condition, 1);
   }
+  void print(const AssertionDecl& assertion) {
+    line(assertion.span, 0,
+         fmt::format("assert {}{} {}", assertion.id.text,
+                     assertion.description ? fmt::format(" {}", quoted_text(assertion.description->value)) : "",
+                     assertion_kind_text(assertion.kind)));
+    condition(assertion.condition, 1);
+  }
   void print(const DefaultDecl& default_decl) {
     line(default_decl.span, 0, fmt::format("default {}", effect_text(default_decl.effect)));
   }

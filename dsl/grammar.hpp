@@ -52,12 +52,15 @@ struct kw_consent : TAO_PEGTL_KEYWORD("consent") {};
 struct kw_true : TAO_PEGTL_KEYWORD("true") {};
 struct kw_false : TAO_PEGTL_KEYWORD("false") {};
 struct kw_now : TAO_PEGTL_KEYWORD("now") {};
+struct kw_assert : TAO_PEGTL_KEYWORD("assert") {};
+struct kw_never : TAO_PEGTL_KEYWORD("never") {};
+struct kw_always : TAO_PEGTL_KEYWORD("always") {};
 
 // Keep in step with reserved_words() in parser.cpp.
 struct reserved_word
     : sor<kw_policy, kw_version, kw_source, kw_enum, kw_time, kw_number, kw_bool, kw_setting, kw_label, kw_default,
           kw_covers, kw_available, kw_on, kw_off, kw_from, kw_until, kw_formerly, kw_allow, kw_deny, kw_when, kw_and,
-          kw_or, kw_not, kw_in, kw_is, kw_missing, kw_unknown, kw_known, kw_consent, kw_true, kw_false> {};
+          kw_or, kw_not, kw_in, kw_is, kw_missing, kw_unknown, kw_known, kw_consent, kw_true, kw_false, kw_assert> {};
 
 // A name: an identifier that is not a reserved word. `now` is reserved but is a name where
 // an attribute may stand (see subject_name).
@@ -150,13 +153,13 @@ struct condition : seq<conjunction, star<ws, or_rest>> {};
 // ---------------------------------------------------------------- declarations
 // The words a declaration starts with. A condition ends at any of them.
 struct declaration_keyword : sor<kw_policy, kw_version, kw_source, kw_enum, kw_time, kw_number, kw_bool, kw_setting,
-                                 kw_allow, kw_deny, kw_default> {};
+                                 kw_allow, kw_deny, kw_default, kw_assert> {};
 // Where parsing resumes after a syntax error: a line that starts a declaration. An indented
 // `default` counts only before `allow` or `deny`, since settings have a `default` field too;
 // at the start of a line, `default` counts unless `on` or `off` follows.
 struct top_level_default : seq<kw_default, not_at<inline_space, sor<kw_on, kw_off>>> {};
 struct declaration_start : sor<kw_policy, kw_version, kw_source, kw_enum, kw_time, kw_number, kw_bool, kw_setting,
-                               kw_allow, kw_deny, seq<kw_default, inline_space, sor<kw_allow, kw_deny>>> {};
+                               kw_allow, kw_deny, kw_assert, seq<kw_default, inline_space, sor<kw_allow, kw_deny>>> {};
 
 struct policy_name : plain_name, name_rule {};
 struct policy_title : quoted {};
@@ -230,8 +233,23 @@ struct default_deny : kw_deny {};
 struct default_effect : sor<default_allow, default_deny> {};
 struct default_decl : seq<kw_default, ws, must<default_effect>> {};
 
-struct declaration
-    : sor<policy_header, version_decl, source_decl, enum_decl, scalar_decl, setting_decl, rule_decl, default_decl> {};
+// `assert ID "description" never allow when COND`: a promise `check` proves on the table.
+struct assertion_id : plain_name, name_rule {};
+struct assertion_description : quoted {};
+// `never` and `always` are words only in this place, not reserved: a name elsewhere.
+struct never_keyword : kw_never {};
+struct always_keyword : kw_always {};
+struct assertion_kind : sor<never_keyword, always_keyword> {};
+struct allow_after_kind : kw_allow {};
+struct assertion_when : kw_when {};
+struct assertion_condition : condition {};
+struct assertion_end : at<sor<eof, declaration_keyword>> {};
+struct assertion_decl
+    : seq<kw_assert, ws, must<assertion_id>, ws, opt<assertion_description, ws>, must<assertion_kind>, ws,
+          must<allow_after_kind>, ws, must<assertion_when>, ws, must<assertion_condition>, ws, must<assertion_end>> {};
+
+struct declaration : sor<policy_header, version_decl, source_decl, enum_decl, scalar_decl, setting_decl, rule_decl,
+                         default_decl, assertion_decl> {};
 
 // Resets the parser's scratch state before each declaration, so nothing left by one that
 // failed half way leaks into the next.

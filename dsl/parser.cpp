@@ -22,10 +22,10 @@ namespace pegtl = tao::pegtl;
 namespace g = grammar;
 
 const std::vector<std::string> reserved_word_list = {
-    "policy",   "version", "source",  "enum",      "time",    "number", "bool",  "setting",
-    "label",    "default", "covers",  "available", "on",      "off",    "from",  "until",
-    "formerly", "allow",   "deny",    "when",      "and",     "or",     "not",   "in",
-    "is",       "missing", "unknown", "known",     "consent", "true",   "false", "now"};
+    "policy",  "version", "source",    "enum",  "time", "number", "bool",  "setting",  "label",
+    "default", "covers",  "available", "on",    "off",  "from",   "until", "formerly", "allow",
+    "deny",    "when",    "and",       "or",    "not",  "in",     "is",    "missing",  "unknown",
+    "known",   "consent", "true",      "false", "now",  "assert"};
 
 // Which tail followed the subject of an attribute atom.
 enum class AtomTail { none, comparison, membership, state };
@@ -60,6 +60,7 @@ struct ParserState {
   Availability availability;
   RuleDecl rule;
   DefaultDecl default_decl;
+  AssertionDecl assertion;
 
   void reset_scratch() {
     nesting_depth = 0;
@@ -75,6 +76,7 @@ struct ParserState {
     availability = {};
     rule = {};
     default_decl = {};
+    assertion = {};
   }
 };
 
@@ -641,6 +643,50 @@ struct action<g::default_decl> {
   }
 };
 
+// ---- assertions
+template <>
+struct action<g::assertion_id> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.assertion.id = name_of(in);
+  }
+};
+template <>
+struct action<g::assertion_description> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.assertion.description = text_of(in);
+  }
+};
+template <AssertionKind Kind>
+struct assertion_kind_action {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.assertion.kind = Kind;
+    state.assertion.kind_span = span_of(in);
+  }
+};
+template <>
+struct action<g::never_keyword> : assertion_kind_action<AssertionKind::never_allow> {};
+template <>
+struct action<g::always_keyword> : assertion_kind_action<AssertionKind::always_allow> {};
+template <>
+struct action<g::allow_after_kind> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.assertion.kind_span.end_offset = span_of(in).end_offset;
+  }
+};
+template <>
+struct action<g::assertion_decl> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, ParserState& state) {
+    state.assertion.span = span_of(in);
+    state.assertion.condition = pop(state.conditions);
+    state.file.declarations.emplace_back(std::move(state.assertion));
+  }
+};
+
 // ---------------------------------------------------------------- errors
 bool is_word_character(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
@@ -724,8 +770,8 @@ std::size_t opening_quote(std::string_view text, std::size_t offset) {
 
 // The words a declaration starts with, and those a setting's body holds: what a misspelled
 // word at those places was probably meant to be.
-const std::vector<std::string> declaration_keywords = {"policy", "version", "source", "enum", "time",   "number",
-                                                       "bool",   "setting", "allow",  "deny", "default"};
+const std::vector<std::string> declaration_keywords = {"policy", "version", "source", "enum", "time",    "number",
+                                                       "bool",   "setting", "allow",  "deny", "default", "assert"};
 const std::vector<std::string> setting_field_keywords = {"label", "default", "covers", "available", "formerly"};
 
 // The `{` still open at `offset`: the last one not closed, outside strings and comments.
@@ -773,7 +819,7 @@ inline constexpr bool expects_value =
 template <typename Rule>
 inline constexpr bool points_at_next_token =
     std::is_same_v<Rule, g::declaration> || std::is_same_v<Rule, g::rule_end> || std::is_same_v<Rule, g::covers_end> ||
-    std::is_same_v<Rule, g::setting_close>;
+    std::is_same_v<Rule, g::assertion_end> || std::is_same_v<Rule, g::setting_close>;
 
 template <typename Rule>
 struct control : pegtl::normal<Rule> {
@@ -840,7 +886,8 @@ struct control : pegtl::normal<Rule> {
   // wrong case or misspelled, a quoted value, a block left open.
   static std::string likely_intent(std::string_view rest, std::string_view token, std::string_view text,
                                    std::size_t offset, bool at_line_end) {
-    if constexpr (std::is_same_v<Rule, g::rule_end> || std::is_same_v<Rule, g::covers_end>) {
+    if constexpr (std::is_same_v<Rule, g::rule_end> || std::is_same_v<Rule, g::covers_end> ||
+                  std::is_same_v<Rule, g::assertion_end>) {
       // `when NOT region == EU` reads `NOT` as an attribute and fails at the word after it.
       const std::size_t end = previous_token_end(text, offset);
       std::size_t start = end;
@@ -849,7 +896,8 @@ struct control : pegtl::normal<Rule> {
     }
     if (!token.empty() && is_word_character(token[0])) {
       if (std::string help = keyword_case_help(token); !help.empty()) return help;
-      if constexpr (std::is_same_v<Rule, g::declaration> || std::is_same_v<Rule, g::rule_end>) {
+      if constexpr (std::is_same_v<Rule, g::declaration> || std::is_same_v<Rule, g::rule_end> ||
+                    std::is_same_v<Rule, g::assertion_end>) {
         if (std::string help = did_you_mean(token, declaration_keywords); !help.empty()) return help;
       }
       if constexpr (std::is_same_v<Rule, g::setting_close> || std::is_same_v<Rule, g::covers_end>) {

@@ -70,7 +70,14 @@ template <> inline constexpr const char* error_message<when_keyword> = "expected
 template <> inline constexpr const char* error_message<when_condition> = "expected a condition after `when`";
 template <> inline constexpr const char* error_message<rule_end> = "expected `and`, `or` or a new declaration after the condition";
 template <> inline constexpr const char* error_message<default_effect> = "expected `allow` or `deny` after `default`";
-template <> inline constexpr const char* error_message<declaration> = "expected a declaration (`policy`, `version`, `source`, `enum`, `time`, `number`, `bool`, `setting`, `allow`, `deny`, `default`)";
+template <> inline constexpr const char* error_message<assertion_id> = "expected an assertion id after `assert`";
+template <> inline constexpr const char* error_message<assertion_kind> = "expected `never` or `always` after the assertion id";
+template <> inline constexpr const char* error_help<assertion_kind> = "an assertion reads `assert ID \"description\" never allow when CONDITION`, or `always allow`";
+template <> inline constexpr const char* error_message<allow_after_kind> = "expected `allow` after `never` or `always`";
+template <> inline constexpr const char* error_message<assertion_when> = "expected `when` after `never allow` or `always allow`";
+template <> inline constexpr const char* error_message<assertion_condition> = "expected a condition after `when`";
+template <> inline constexpr const char* error_message<assertion_end> = "expected `and`, `or` or a new declaration after the condition";
+template <> inline constexpr const char* error_message<declaration> = "expected a declaration (`policy`, `version`, `source`, `enum`, `time`, `number`, `bool`, `setting`, `allow`, `deny`, `default`, `assert`)";
 // clang-format on
 
 }  // namespace usegate::dsl::grammar

@@ -2,11 +2,14 @@
 // rendering, compile (dense and decision-diagram layouts), write the artifact and load it
 // back. When the policy compiles, the loaded table must decide every derived record
 // (derived_records.hpp) exactly as the reference interpreter does; any disagreement aborts
-// with the policy, the record and both answers.
+// with the policy, the record and both answers. Every text that parses is formatted
+// (`usegate fmt`): the result must parse to the same syntax tree and be a fixed point; and
+// every failing assertion's example record must break it.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "derived_records.hpp"
 #include "differential_check.hpp"
@@ -15,7 +18,10 @@
 #include "usegate/base/diagnostics.hpp"
 #include "usegate/base/source.hpp"
 #include "usegate/compiler/analyze.hpp"
+#include "usegate/compiler/assertions.hpp"
 #include "usegate/compiler/compile.hpp"
+#include "usegate/dsl/format.hpp"
+#include "usegate/dsl/parser.hpp"
 
 namespace {
 
@@ -65,6 +71,40 @@ void compare_with_interpreter(const std::string& text, const compiler::CheckedPo
   for (int i = 0; i < 64; ++i) check(generator.next(rng));
 }
 
+// The canonical layout keeps the syntax tree and the comments, and formatting it again
+// changes nothing.
+void check_formatting(const usegate::SourceFile& source) {
+  usegate::DiagnosticList diagnostics;
+  const dsl::PolicyFile file = dsl::parse_policy(source, diagnostics);
+  if (diagnostics.has_errors()) return;
+  const std::string once = dsl::format_policy(source, file);
+  const usegate::SourceFile formatted("fuzz.policy", once);
+  usegate::DiagnosticList formatted_diagnostics;
+  const dsl::PolicyFile reparsed = dsl::parse_policy(formatted, formatted_diagnostics);
+  if (formatted_diagnostics.has_errors() || reparsed.declarations != file.declarations ||
+      reparsed.comments.size() != file.comments.size()) {
+    fuzz::property_failed("formatting changed the policy\n--- policy ---\n" + source.text() + "\n--- formatted ---\n" +
+                          once);
+  }
+  if (dsl::format_policy(formatted, reparsed) != once) {
+    fuzz::property_failed("formatting twice changed the text\n--- policy ---\n" + source.text());
+  }
+}
+
+void check_assertions(const std::string& text, const compiler::CheckedPolicy& policy) {
+  std::vector<compiler::AssertionProof> proofs;
+  try {
+    proofs = compiler::prove_assertions(policy, budget(std::size_t{1} << 18));
+  } catch (const compiler::DiagramTooLarge&) {
+    return;
+  }
+  for (const auto& proof : proofs) {
+    if (!proof.holds && compiler::assertion_holds_for(policy, policy.assertions[proof.assertion], proof.example)) {
+      fuzz::property_failed("an assertion\'s example record does not break it\n" + text);
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -72,6 +112,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string text(reinterpret_cast<const char*>(data), size);
   const usegate::SourceFile source("fuzz.policy", text);
   const auto analysis = compiler::analyze_policy(source, /*run_lints=*/true, budget(std::size_t{1} << 18));
+  check_formatting(source);
   for (const auto& diagnostic : analysis.diagnostics.all()) {
     (void)usegate::format_diagnostic(source, diagnostic);
     (void)usegate::format_diagnostic_json(source, diagnostic);
@@ -84,5 +125,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::uint64_t seed = fingerprint(data, size);
   compare_with_interpreter(text, *analysis.policy, budget(std::size_t{1} << 18), seed);
   compare_with_interpreter(text, *analysis.policy, budget(1), seed);  // the decision-diagram layout
+  check_assertions(text, *analysis.policy);
   return 0;
 }

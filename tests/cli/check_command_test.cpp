@@ -14,8 +14,8 @@ TEST_CASE("check: a clean policy exits 0 and says so") {
   const auto result = run_usegate({"check", source_path("policies/x-grok-2024-07.policy")});
   CHECK(result.exit_code == 0);
   CHECK(result.err.empty());
-  CHECK(result.out ==
-        source_path("policies/x-grok-2024-07.policy") + ": ok: policy x_grok version 2024-07-26, 5 rules, 1 setting\n");
+  CHECK(result.out == source_path("policies/x-grok-2024-07.policy") +
+                          ": ok: policy x_grok version 2024-07-26, 5 rules, 1 setting, 3 assertions proved\n");
 }
 
 TEST_CASE("check: warnings pass unless --werror") {

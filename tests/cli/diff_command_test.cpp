@@ -55,7 +55,9 @@ TEST_CASE("diff: --format json is one document of the documented shape") {
   CHECK(document["semantic_change"].get_bool().value());
 
   const auto changes = document["structural_changes"].get_array().value();
-  CHECK(changes.size() == 6);
+  CHECK(changes.size() == 8);
+  CHECK(changes.at(6).value()["kind"].get_string().value() == "assertion_added");
+  CHECK(changes.at(6).value()["subject"].get_string().value() == "eu_posts_suspended");
   const auto rule_added = changes.at(4).value();
   CHECK(rule_added["kind"].get_string().value() == "rule_added");
   CHECK(rule_added["subject"].get_string().value() == "eu_suspension");

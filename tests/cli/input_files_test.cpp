@@ -101,7 +101,7 @@ TEST_CASE("inputs as FIFOs: policy, bindings, consent and records are each opene
     const FedFifo policy(directory + "/p.fifo", read_text(august_policy));
     const auto check = run_bash(directory, "\"$USEGATE\" check p.fifo\n", 20);
     CHECK(check.exit_code == 0);
-    CHECK(check.out == "p.fifo: ok: policy x_grok version 2024-08-08, 7 rules, 1 setting\n");
+    CHECK(check.out == "p.fifo: ok: policy x_grok version 2024-08-08, 7 rules, 1 setting, 5 assertions proved\n");
   }
   {
     // diff reads the consent changes once for both versions.
@@ -130,7 +130,7 @@ TEST_CASE("inputs as /dev/fd paths (`<(…)`): every command reads them as it re
   CHECK(substituted.out == from_files.out);
 
   const auto check = run_bash(directory, "\"$USEGATE\" check <(cat " + august + ") | sed 's|/dev/fd/[0-9]*|FD|'\n");
-  CHECK(check.out == "FD: ok: policy x_grok version 2024-08-08, 7 rules, 1 setting\n");
+  CHECK(check.out == "FD: ok: policy x_grok version 2024-08-08, 7 rules, 1 setting, 5 assertions proved\n");
   const auto table = run_bash(directory, "diff <(\"$USEGATE\" table <(cat " + august + ")) <(\"$USEGATE\" table " +
                                              august + ") && echo same\n");
   CHECK(table.out == "same\n");
@@ -173,7 +173,7 @@ TEST_CASE("artifacts are accepted wherever a policy is, by their first bytes, wh
     const auto result = run_usegate({"check", artifact, source});
     CHECK(result.exit_code == 0);
     CHECK(result.out == artifact + ": ok: artifact of policy x_grok version 2024-08-08, 7 rules, 1 setting\n" + source +
-                            ": ok: policy x_grok version 2024-08-08, 7 rules, 1 setting\n");
+                            ": ok: policy x_grok version 2024-08-08, 7 rules, 1 setting, 5 assertions proved\n");
     std::string bytes = read_text(artifact);
     bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x40);
     const std::string broken = scratch_file(directory, "broken.ugt", bytes);

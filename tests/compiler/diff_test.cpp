@@ -87,7 +87,9 @@ TEST_CASE("diff: X May → July 2024, the Data sharing setting arrives") {
               "setting added: grok_sharing (default on) \"Allow your posts as well as your interactions, inputs, "
               "and results with Grok to be used for training and fine-tuning.\"",
               "rule added: allow train_on_grok_use \"Grok is trained on users' interactions, inputs and results with "
-              "Grok\""});
+              "Grok\"",
+              "assertion added: sharing_off_means_no_training never allow \"Switching Grok sharing off keeps all of "
+              "the user's data out of training and fine-tuning\""});
   CHECK(rows(diff) ==
         Lines{"newly denied: category = post ∧ purpose ∈ {training, fine_tuning} ∧ visibility = public ∧ "
               "grok_sharing = off: allow (train_on_posts) → deny (optout_grok_sharing)",
@@ -124,7 +126,11 @@ TEST_CASE("diff: X July → August 2024, the EU suspension") {
           "2024-05-07\"",
           "rule added: deny eu_suspension \"EU users' posts from 2024-05-07 to 2024-08-01 are not used for training\"",
           "rule added: deny eu_suspension_unreadable \"While the EU suspension applies, posts of unknown region or "
-          "date are not used\""});
+          "date are not used\"",
+          "assertion added: eu_posts_suspended never allow \"Once the suspension applies, EU users' posts from "
+          "2024-05-07 to 2024-08-01 are not used for training\"",
+          "assertion added: unreadable_posts_suspended never allow \"Once the suspension applies, posts of unknown "
+          "region are not used for training\""});
   const std::string posts = "category = post ∧ purpose ∈ {training, fine_tuning} ∧ ";
   const std::string suspended = " ∧ now ≥ 2024-08-08 ∧ grok_sharing = on: ";
   CHECK(rows(diff) ==
@@ -186,9 +192,15 @@ allow train_on_posts "Grok is trained on public posts"
 allow realtime_public "Grok answers may cite public posts"
   when visibility == public and category == post and purpose == realtime_answers
 default deny
+assert unreadable_posts_suspended "Once the suspension applies, posts of unknown region are not used for training" never allow when purpose in {training, fine_tuning} and category == post and now >= 2024-08-08 and not region is known
+assert eu_posts_suspended "Once the suspension applies, EU users' posts from 2024-05-07 to 2024-08-01 are not used for training" never allow when purpose in {training, fine_tuning} and category == post and now >= 2024-08-08 and region == EU and ts >= 2024-05-07 and ts < 2024-08-01
+assert sharing_off_means_no_training "Switching Grok sharing off keeps all of the user's data out of training and fine-tuning" never allow when purpose in {training, fine_tuning} and not consent grok_sharing
+assert no_protected_posts_in_training "Posts of protected accounts are never used for training" never allow when purpose in {training, fine_tuning} and category == post and visibility == protected
+assert no_direct_messages "Direct messages are never used" never allow when category == direct_message
 )";
 
 TEST_CASE("diff: a reformatted copy of a policy is no change at all") {
+  // Reordered, re-indented, assertions in another order: the same policy.
   const auto original = bundled("x-grok-2024-08.policy");
   const auto reformatted = checked("x-grok-2024-08-reformatted.policy", x_august_reformatted);
   const auto diff = diff_of(original, reformatted);
@@ -346,3 +358,27 @@ TEST_CASE("diff: a diff larger than the node budget is an error, not a crash") {
 }
 
 }  // namespace
+
+TEST_CASE("diff: assertions added, removed and changed, matched by id") {
+  const std::string head =
+      "policy p\nenum purpose { training, ads }\nsetting s { formerly old_s; default on; covers purpose == "
+      "training }\nallow a when purpose == training\n";
+  const std::string old_head =
+      "policy p\nenum purpose { training, ads }\nsetting old_s { default on; covers purpose == training "
+      "}\nallow a when purpose == training\n";
+  const auto old_policy = checked("old.policy", old_head +
+                                                    "assert gone never allow when purpose == ads\n"
+                                                    "assert same \"d\" never allow when not consent old_s\n"
+                                                    "assert flipped never allow when purpose == ads\n"
+                                                    "assert narrowed \"old\" never allow when purpose in {training, "
+                                                    "ads}\n");
+  const auto new_policy = checked("new.policy", head +
+                                                    "assert same \"d\" never allow when not (consent s)\n"
+                                                    "assert flipped always allow when purpose == ads\n"
+                                                    "assert narrowed \"new\" never allow when purpose == ads\n"
+                                                    "assert fresh always allow when false\n");
+  CHECK(changes(diff_of(old_policy, new_policy)) ==
+        Lines{"setting renamed: old_s → s", "assertion added: fresh always allow",
+              "assertion removed: gone never allow", "assertion flipped: never allow → always allow",
+              "assertion narrowed: condition changed, description \"old\" → \"new\""});
+}

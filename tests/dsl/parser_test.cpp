@@ -113,7 +113,7 @@ TEST_CASE("syntax errors are described in words, never by grammar rule") {
       {"allow r when a is here\n", "expected `missing`, `unknown` or `known` after `is`, found `here`", 1, 19},
       {"frobnicate\n",
        "expected a declaration (`policy`, `version`, `source`, `enum`, `time`, `number`, `bool`, `setting`, `allow`, "
-       "`deny`, `default`), found `frobnicate`",
+       "`deny`, `default`, `assert`), found `frobnicate`",
        1, 1},
   };
   for (const auto& c : cases) {

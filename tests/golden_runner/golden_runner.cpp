@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "unified_diff.hpp"
+#include "usegate/base/unified_diff.hpp"
 
 namespace {
 
@@ -176,8 +176,8 @@ int main(int argc, char** argv) {
     if (*expected == *actual) continue;
     same = false;
     std::cout << name << ": " << file << " differs from " << (folder / file).string() << '\n'
-              << usegate::testing::unified_diff(*expected, *actual, "expected/" + std::string(file),
-                                                "actual/" + std::string(file));
+              << usegate::unified_diff(*expected, *actual, "expected/" + std::string(file),
+                                       "actual/" + std::string(file));
   }
   if (!same) {
     std::cout << "command: usegate " << line << "\n(in " << folder.string()

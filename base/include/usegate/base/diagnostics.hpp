@@ -30,6 +30,11 @@ struct Diagnostic {
   SourceSpan span;
   std::string help;  // empty when there is nothing more to say
   std::string lint;  // the lint's name for warnings (e.g. `default-allow`), empty for errors
+  // More lines printed after the help, each as it is under the gutter (a failing assertion's
+  // counterexample); empty for most diagnostics.
+  std::vector<std::string> details;
+  // The same for machines: a JSON value, written as `"counterexample"`; empty for none.
+  std::string counterexample_json;
 };
 
 // Collects diagnostics for one source file, in the order they were found.

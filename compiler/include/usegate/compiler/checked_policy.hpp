@@ -84,6 +84,18 @@ struct Rule {
   usegate::SourceSpan span;              // the rule id, or the setting's name
 };
 
+using dsl::AssertionKind;
+
+// `assert ID never allow when COND` (or `always allow`): proved over the decision table by
+// prove_assertions (assertions.hpp); it adds no rule and changes no decision.
+struct Assertion {
+  std::string id;
+  std::string description;
+  AssertionKind kind = AssertionKind::never_allow;
+  CheckedCondition condition;
+  usegate::SourceSpan span;  // the assertion id
+};
+
 struct CheckedPolicy {
   std::string name;
   std::string title;
@@ -92,6 +104,7 @@ struct CheckedPolicy {
   std::vector<Attribute> attributes;  // declaration order; `now` last
   std::vector<Setting> settings;      // declaration order
   std::vector<Rule> rules;            // source order, opt-outs at their setting's place
+  std::vector<Assertion> assertions;  // source order
   Effect default_effect = Effect::deny;
   std::optional<usegate::SourceSpan> default_span;  // absent when the file has no `default`
   std::optional<std::uint32_t> platform_attribute;

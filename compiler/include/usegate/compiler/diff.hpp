@@ -99,6 +99,9 @@ struct StructuralChange {
     rule_effect_changed,
     rule_condition_changed,
     rule_description_changed,
+    assertion_added,  // `assert ID ...`, matched by id
+    assertion_removed,
+    assertion_changed,  // the same id: `never`/`always`, the condition or the description
   };
   Kind kind;
   std::string subject;  // the attribute, setting or rule (its new name); empty for the header

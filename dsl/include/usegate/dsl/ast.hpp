@@ -143,6 +143,25 @@ struct RuleDecl {
   }
 };
 
+// What an assertion promises: `never allow when COND` or `always allow when COND`.
+enum class AssertionKind {
+  never_allow,   // no record where COND holds is allowed
+  always_allow,  // every record where COND holds is allowed
+};
+
+// `assert ID "description" never allow when COND`, `assert ID always allow when COND`
+struct AssertionDecl {
+  Name id;
+  std::optional<Text> description;
+  AssertionKind kind = AssertionKind::never_allow;
+  SourceSpan kind_span;  // `never allow` or `always allow`
+  Condition condition;
+  SourceSpan span;
+  bool operator==(const AssertionDecl& other) const {
+    return id == other.id && description == other.description && kind == other.kind && condition == other.condition;
+  }
+};
+
 // `default allow|deny`
 struct DefaultDecl {
   Effect effect = Effect::deny;
@@ -172,8 +191,8 @@ struct SourceDecl {
   bool operator==(const SourceDecl& other) const { return text == other.text; }
 };
 
-using Declaration =
-    std::variant<PolicyHeader, VersionDecl, SourceDecl, AttributeDecl, SettingDecl, RuleDecl, DefaultDecl>;
+using Declaration = std::variant<PolicyHeader, VersionDecl, SourceDecl, AttributeDecl, SettingDecl, RuleDecl,
+                                 DefaultDecl, AssertionDecl>;
 
 // A `# ...` comment, kept so that `usegate fmt` can put it back.
 struct Comment {
@@ -188,5 +207,8 @@ struct PolicyFile {
 };
 
 [[nodiscard]] SourceSpan declaration_span(const Declaration& declaration);
+
+// As written in a policy: `never allow`, `always allow`.
+[[nodiscard]] const char* assertion_kind_text(AssertionKind kind);
 
 }  // namespace usegate::dsl

@@ -1,10 +1,10 @@
-#include "unified_diff.hpp"
+#include "usegate/base/unified_diff.hpp"
 
 #include <algorithm>
 #include <cstdint>
 #include <vector>
 
-namespace usegate::testing {
+namespace usegate {
 namespace {
 
 constexpr std::size_t context_lines = 3;
@@ -133,4 +133,4 @@ std::string unified_diff(std::string_view expected, std::string_view actual, std
   return out;
 }
 
-}  // namespace usegate::testing
+}  // namespace usegate
