@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "decision_policy.hpp"
 #include "exit_codes.hpp"
+#include "key_files.hpp"
 #include "policy_files.hpp"
 #include "stage_show.hpp"
 #include "usegate/base/format_text.hpp"
@@ -33,9 +34,12 @@ options:
                    opt-out rules included), `partitions` (each variable's cells), `diagram` (the
                    reduced decision diagram); the last three need a policy that checks. A list
                    (`--show ast,diagram`), or the option repeated. Text only; not for artifacts
+  --verify-key FILE  accept only artifacts signed by this public key: an unsigned or otherwise
+                   signed artifact, or a policy source, is an error (docs/artifact.md)
 
-exit status (docs/cli.md, "Exit status"): 0 clean, 1 errors (or warnings with --werror),
-             2 usage error or a file that cannot be read
+exit status (docs/cli.md, "Exit status"): 0 clean, 1 errors (or warnings with --werror, or
+             an artifact refused by --verify-key), 2 usage error or a file that cannot be read,
+             3 a --verify-key file that holds no public key
 )";
 
 // An artifact has no source to lint: checking it is loading it. Returns its error count.
@@ -63,7 +67,8 @@ std::size_t check_artifact(const PolicyFile& file, const std::string& format) {
 }  // namespace
 
 int run_check(const Words& words) {
-  const Arguments arguments("check", words, {"--werror", "--no-lints", "--help"}, {"--format", "--show"});
+  const Arguments arguments("check", words, {"--werror", "--no-lints", "--help"},
+                            {"--format", "--show", "--verify-key"});
   if (arguments.flag("--help")) {
     std::cout << help;
     return 0;
@@ -74,10 +79,11 @@ int run_check(const Words& words) {
   if (!stages.empty() && format != "text")
     throw UsageError("check: `--show` prints text; it cannot be combined with `--format json`");
 
+  const VerifyKey verify_key = read_verify_key(arguments);
   std::size_t errors = 0;
   std::size_t warnings = 0;
   for (const auto& path : arguments.positionals()) {
-    const PolicyFile file = read_policy_file(path, !arguments.flag("--no-lints"));
+    const PolicyFile file = read_policy_file(path, !arguments.flag("--no-lints"), verify_key);
     if (file.is_artifact()) {
       if (!stages.empty()) {
         std::cerr << fmt::format(

@@ -14,6 +14,7 @@
 #include "commands.hpp"
 #include "decision_policy.hpp"
 #include "exit_codes.hpp"
+#include "key_files.hpp"
 #include "policy_files.hpp"
 #include "record_diff_report.hpp"
 #include "record_inputs.hpp"
@@ -50,6 +51,7 @@ artifact the output says `structural changes: not available for artifacts` in th
 
 options:
   --format json       one JSON document with the structural changes and the rows
+  --verify-key FILE   both must be artifacts signed by this public key (docs/artifact.md)
   --records FILE      also decide these records under both versions (`-`: standard input)
   --bindings FILE     where attributes and settings come from in records (YAML); checked
                       against NEW; OLD skips entries naming what it does not declare
@@ -186,8 +188,9 @@ Result<compiler::PolicyDiff, compiler::DiffError> diff_files(const PolicyFile& o
 }  // namespace
 
 int run_diff(const Words& words) {
-  const Arguments arguments("diff", words, {"--help"},
-                            {"--format", "--records", "--bindings", "--consent", "--now", "--purpose", "--max-line"});
+  const Arguments arguments(
+      "diff", words, {"--help"},
+      {"--format", "--records", "--bindings", "--consent", "--now", "--purpose", "--max-line", "--verify-key"});
   if (arguments.flag("--help")) {
     std::cout << help;
     return 0;
@@ -206,15 +209,17 @@ int run_diff(const Words& words) {
                               {"NEW", arguments.positionals()[1]},
                               {"--records", records_path},
                               {"--bindings", bindings_path},
-                              {"--consent", consent_path}},
+                              {"--consent", consent_path},
+                              {"--verify-key", arguments.option("--verify-key")}},
                              "diff");
+  const VerifyKey verify_key = read_verify_key(arguments);
   const std::int64_t now = records_path ? read_now(arguments, "diff") : 0;
   const std::size_t max_line = read_max_line(arguments, "diff");
   const int records_input = records_path ? open_for_reading(*records_path, "records file") : -1;
 
   // Both files are read and checked before either is reported on, so one run shows every error.
-  const PolicyFile old_file = read_policy_file(arguments.positionals()[0]);
-  const PolicyFile new_file = read_policy_file(arguments.positionals()[1]);
+  const PolicyFile old_file = read_policy_file(arguments.positionals()[0], false, verify_key);
+  const PolicyFile new_file = read_policy_file(arguments.positionals()[1], false, verify_key);
   std::size_t errors = 0;
   std::size_t warnings = 0;
   for (const auto* file : {&old_file, &new_file}) {

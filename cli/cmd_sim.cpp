@@ -17,6 +17,7 @@
 #include "commands.hpp"
 #include "decision_policy.hpp"
 #include "exit_codes.hpp"
+#include "key_files.hpp"
 #include "policy_files.hpp"
 #include "record_inputs.hpp"
 #include "sim_report.hpp"
@@ -57,6 +58,7 @@ options:
   --vs OTHER             the same users or records under a second policy, side by side, with
                          the difference in percentage points
   --format json          the report for machines
+  --verify-key FILE      load only artifacts signed by this public key (docs/artifact.md)
   --write-records FILE   with --scenario: also write every simulated record as a JSON line,
                          with the user's consent under POLICY (for checking the report, or as
                          input to `usegate eval` and `filter`)
@@ -177,9 +179,10 @@ int simulate_scenario(const Arguments& arguments, const std::string& format, con
                       option));
     }
   }
+  const VerifyKey verify_key = read_verify_key(arguments);
   std::vector<Policy> policies;
   for (const auto& path : paths) {
-    auto policy = load_decision_policy(path);
+    auto policy = load_decision_policy(path, verify_key);
     if (!policy) return policy_error;
     policies.push_back(std::move(*policy));
   }
@@ -293,15 +296,17 @@ int simulate_records(const Arguments& arguments, const std::string& format, cons
                               {"--vs", arguments.option("--vs")},
                               {"--records", records_path},
                               {"--bindings", arguments.option("--bindings")},
-                              {"--consent", consent_path}},
+                              {"--consent", consent_path},
+                              {"--verify-key", arguments.option("--verify-key")}},
                              "sim");
+  const VerifyKey verify_key = read_verify_key(arguments);
   const std::int64_t now = read_now(arguments, "sim");
   const std::size_t max_line = read_max_line(arguments, "sim");
   const int input = open_for_reading(records_path, "records file");
 
   std::vector<review::RecordSimulationPolicy> inputs;
   for (const auto& path : paths) {
-    auto policy = load_decision_policy(path);
+    auto policy = load_decision_policy(path, verify_key);
     if (!policy) return policy_error;
     records::Bindings bindings = records::default_bindings(*policy);
     inputs.push_back({std::move(*policy), std::move(bindings), std::nullopt});
@@ -338,7 +343,7 @@ int simulate_records(const Arguments& arguments, const std::string& format, cons
 int run_sim(const Words& words) {
   const Arguments arguments("sim", words, {"--help"},
                             {"--scenario", "--records", "--vs", "--format", "--write-records", "--bindings",
-                             "--consent", "--now", "--purpose", "--max-line"});
+                             "--consent", "--now", "--purpose", "--max-line", "--verify-key"});
   if (arguments.flag("--help")) {
     std::cout << help;
     return 0;

@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "decision_policy.hpp"
 #include "exit_codes.hpp"
+#include "key_files.hpp"
 #include "text_table.hpp"
 #include "usegate/base/format_text.hpp"
 #include "usegate/compiler/lower.hpp"
@@ -26,6 +27,7 @@ file or an artifact built with `usegate build`; both print the same rows.
 
 options:
   --format yaml   the same rows for machines
+  --verify-key FILE  load only an artifact signed by this public key (docs/artifact.md)
 
 exit status (docs/cli.md, "Exit status"): 0 printed, 2 usage error or a file that cannot be
              read, 3 the policy has errors or the artifact cannot be used
@@ -65,14 +67,15 @@ TableRows rows_of_artifact(const Policy& policy) {
 }  // namespace
 
 int run_table(const Words& words) {
-  const Arguments arguments("table", words, {"--help"}, {"--format"});
+  const Arguments arguments("table", words, {"--help"}, {"--format", "--verify-key"});
   if (arguments.flag("--help")) {
     std::cout << help;
     return 0;
   }
   const std::string format = arguments.format({"text", "yaml"});
   if (arguments.positionals().size() != 1) throw UsageError("table: name exactly one policy file");
-  const PolicyFile file = read_policy_file(arguments.positionals().front());
+  const VerifyKey verify_key = read_verify_key(arguments);
+  const PolicyFile file = read_policy_file(arguments.positionals().front(), false, verify_key);
   print_policy_errors(file);
   TableRows rows;
   if (file.is_artifact()) {

@@ -14,6 +14,7 @@ int run_check(const Words& words);
 int run_diff(const Words& words);
 int run_eval(const Words& words);
 int run_filter(const Words& words);
+int run_keygen(const Words& words);
 int run_sim(const Words& words);
 int run_table(const Words& words);
 

@@ -7,18 +7,28 @@
 #include "text_input.hpp"
 #include "usegate/compiler/compile.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
+#include "usegate/signing/signed_artifact.hpp"
 
 namespace usegate::cli {
 
-PolicyFile read_policy_file(const std::string& path, bool run_lints) {
+PolicyFile read_policy_file(const std::string& path, bool run_lints, const VerifyKey& verify_key) {
   PolicyFile file;
   file.path = path;
   std::string bytes = read_file(path, policy_file_limit);
   if (!is_artifact(bytes)) {
+    if (verify_key) {
+      // A key asks for a signed artifact; a source vouches for nothing, so it is refused
+      // rather than compiled.
+      file.artifact_error = fmt::format(
+          "a policy source cannot be verified: with `--verify-key` only an artifact signed by key {} is accepted "
+          "(`usegate build POLICY --sign SECRET_KEY -o FILE` makes one)",
+          signing::key_id_text(signing::key_id(*verify_key)));
+      return file;
+    }
     file.source = analyze_policy_text(path, std::move(bytes), run_lints);
     return file;
   }
-  auto loaded = Policy::from_bytes(bytes);
+  auto loaded = verify_key ? signing::load_verified(bytes, *verify_key) : Policy::from_bytes(bytes);
   if (loaded) {
     file.artifact = std::move(*loaded);
   } else {
@@ -42,8 +52,8 @@ std::optional<Policy> decision_policy_of(const PolicyFile& file) {
   return compile_decision_policy(*checked, file.path);
 }
 
-std::optional<Policy> load_decision_policy(const std::string& path) {
-  const PolicyFile file = read_policy_file(path);
+std::optional<Policy> load_decision_policy(const std::string& path, const VerifyKey& verify_key) {
+  const PolicyFile file = read_policy_file(path, false, verify_key);
   print_policy_errors(file);
   return decision_policy_of(file);
 }

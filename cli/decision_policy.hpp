@@ -9,6 +9,7 @@
 
 #include "policy_files.hpp"
 #include "usegate/compiler/checked_policy.hpp"
+#include "usegate/signing/signing_keys.hpp"
 #include "usegate/usegate.hpp"
 
 namespace usegate::cli {
@@ -22,15 +23,21 @@ struct PolicyFile {
   [[nodiscard]] bool is_artifact() const { return !source; }
 };
 
+// The public key of `--verify-key`: given one, a policy file must be an artifact signed by
+// it; an unsigned or differently signed artifact, and a policy source, do not load.
+using VerifyKey = std::optional<signing::PublicKey>;
+
 // Reads a policy file (a usage error when it cannot be read).
-[[nodiscard]] PolicyFile read_policy_file(const std::string& path, bool run_lints = false);
+[[nodiscard]] PolicyFile read_policy_file(const std::string& path, bool run_lints = false,
+                                          const VerifyKey& verify_key = std::nullopt);
 
 // Prints the diagnostics of a source, or the error of an artifact that did not load
 // (`FILE: error: ...`), on stderr.
 void print_policy_errors(const PolicyFile& file);
 
 // Prints diagnostics or load errors on stderr and returns nothing when the policy is unusable.
-[[nodiscard]] std::optional<Policy> load_decision_policy(const std::string& path);
+[[nodiscard]] std::optional<Policy> load_decision_policy(const std::string& path,
+                                                         const VerifyKey& verify_key = std::nullopt);
 
 // The policy of a file as a decision table: the artifact, or the source compiled; prints
 // what is wrong on stderr and returns nothing when it cannot be had.
