@@ -57,9 +57,14 @@ std::size_t check_artifact(const PolicyFile& file, const std::string& format) {
     const auto& compiled = runtime::compiled_of(*file.artifact);
     std::size_t explicit_rules = 0;
     for (const auto& rule : compiled.rules) explicit_rules += rule.setting < 0 ? 1 : 0;
-    std::cout << fmt::format("{}: ok: artifact of policy {} version {}, {}, {}\n", file.path, compiled.name,
+    // Whether the signature was checked matters as much as the signature itself.
+    const std::string signature =
+        file.signed_by.empty()    ? ""
+        : file.signature_verified ? fmt::format(", signed by key {} (verified)", file.signed_by)
+                                  : fmt::format(", signed by key {} (not verified: no --verify-key)", file.signed_by);
+    std::cout << fmt::format("{}: ok: artifact of policy {} version {}, {}, {}{}\n", file.path, compiled.name,
                              compiled.version.empty() ? "-" : compiled.version, counted(explicit_rules, "rule"),
-                             counted(compiled.settings.size(), "setting"));
+                             counted(compiled.settings.size(), "setting"), signature);
   }
   return 0;
 }

@@ -1,5 +1,6 @@
 #include "decision_policy.hpp"
 
+#include <cstring>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -7,6 +8,7 @@
 #include "text_input.hpp"
 #include "usegate/compiler/compile.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
+#include "usegate/runtime/signature_trailer.hpp"
 #include "usegate/signing/signed_artifact.hpp"
 
 namespace usegate::cli {
@@ -31,6 +33,12 @@ PolicyFile read_policy_file(const std::string& path, bool run_lints, const Verif
   auto loaded = verify_key ? signing::load_verified(bytes, *verify_key) : Policy::from_bytes(bytes);
   if (loaded) {
     file.artifact = std::move(*loaded);
+    if (const auto parts = runtime::split_signature(bytes); parts && parts->is_signed()) {
+      signing::KeyId id{};
+      std::memcpy(id.data(), parts->key_id.data(), id.size());
+      file.signed_by = signing::key_id_text(id);
+      file.signature_verified = verify_key.has_value();
+    }
   } else {
     file.artifact_error = loaded.error().message;
   }

@@ -19,6 +19,8 @@ struct PolicyFile {
   std::optional<LoadedPolicy> source;  // a policy source, analyzed
   std::optional<Policy> artifact;      // an artifact that loaded
   std::string artifact_error;          // an artifact that did not load: why
+  std::string signed_by;               // a signed artifact: the key id of its trailer
+  bool signature_verified = false;     // and `--verify-key` checked it
 
   [[nodiscard]] bool is_artifact() const { return !source; }
 };
