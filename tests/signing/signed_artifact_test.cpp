@@ -86,7 +86,7 @@ TEST_CASE("signed artifact: every flipped byte is refused when verifying, with t
   const std::string good = signed_with(artifact, key);
   const std::size_t body = artifact.size();
   std::size_t body_refusals = 0, key_id_refusals = 0, signature_refusals = 0, magic_refusals = 0, version_refusals = 0,
-              size_refusals = 0;  // and the artifact's magic
+              header_refusals = 0;  // the artifact's magic and size
   std::string damaged = good;
   for (std::size_t offset = 0; offset < good.size(); ++offset) {
     for (const int mask : {0x01, 0x80}) {
@@ -101,13 +101,13 @@ TEST_CASE("signed artifact: every flipped byte is refused when verifying, with t
         // The artifact's magic: no artifact, so no trailer to look for.
         CHECK(error.code == Error::Code::invalid_artifact);
         CHECK(error.message == "not a usegate artifact (the file does not start with `USEGATE`)");
-        ++size_refusals;
+        ++header_refusals;
       } else if (offset >= 16 && offset < 24) {
         // The header's size field: the trailer is not where the size says, so the artifact
         // is reported as the damaged artifact it is (truncated, or with bytes after it).
         CHECK(error.code == Error::Code::invalid_artifact);
         CHECK((starts("truncated artifact: ") || starts("corrupted artifact: ")));
-        ++size_refusals;
+        ++header_refusals;
       } else if (offset < body || offset >= body + 20) {
         // The artifact's bytes and the signature itself: the signature does not match.
         CHECK(error.code == Error::Code::untrusted_artifact);
@@ -130,7 +130,7 @@ TEST_CASE("signed artifact: every flipped byte is refused when verifying, with t
       }
     }
   }
-  CHECK(size_refusals == 32);
+  CHECK(header_refusals == 32);
   CHECK(body_refusals == 2 * (body - 16));
   CHECK(magic_refusals == 16);
   CHECK(version_refusals == 8);
