@@ -25,7 +25,7 @@ std::string july_artifact() {
   return runtime::write_artifact(compiled.value());
 }
 
-TEST_CASE("signature trailer: split at the artifact's size; the runtime loads what is before it") {
+TEST_CASE("signature trailer: split at the artifact's size, and the runtime loads what is before it") {
   const std::string artifact = july_artifact();
   const std::string start = runtime::signature_trailer_start("ABCDEFGH");
   CHECK(start == std::string("USEGSIG\0\1\0\0\0ABCDEFGH", 20));
