@@ -35,6 +35,7 @@ const char* usegate_status_name(int status) {
     case USEGATE_ERROR_INVALID_RECORD: return "invalid_record";
     case USEGATE_ERROR_OUT_OF_MEMORY: return "out_of_memory";
     case USEGATE_ERROR_INTERNAL: return "internal";
+    case USEGATE_ERROR_UNTRUSTED_ARTIFACT: return "untrusted_artifact";
     default: return "unknown";
   }
 }

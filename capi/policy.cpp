@@ -4,10 +4,12 @@
 #include <cstddef>
 #include <cstring>
 #include <limits>
+#include <span>
 #include <string>
 #include <type_traits>
 
 #include "handles.hpp"
+#include "usegate/signing/signed_artifact.hpp"
 
 using usegate::capi::fail;
 using usegate::capi::guarded;
@@ -65,12 +67,31 @@ FieldValue string_field(const usegate_string& text) {
 
 usegate_status load(usegate::Result<usegate::Policy> loaded, usegate_policy** policy, usegate_error** error) {
   if (!loaded) {
-    const auto code =
-        loaded.error().code == usegate::Error::Code::io ? USEGATE_ERROR_IO : USEGATE_ERROR_INVALID_ARTIFACT;
+    const auto code = [&] {
+      switch (loaded.error().code) {
+        case usegate::Error::Code::io: return USEGATE_ERROR_IO;
+        case usegate::Error::Code::untrusted_artifact: return USEGATE_ERROR_UNTRUSTED_ARTIFACT;
+        default: return USEGATE_ERROR_INVALID_ARTIFACT;
+      }
+    }();
     return fail(error, code, loaded.error().message);
   }
   *policy = new usegate_policy(std::move(*loaded));
   return USEGATE_OK;
+}
+
+usegate_status check_public_key(const uint8_t* public_key, size_t size, usegate_error** error) {
+  if (public_key == nullptr) return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "no public key (`public_key` is NULL)");
+  if (size != USEGATE_PUBLIC_KEY_SIZE) {
+    return fail(error, USEGATE_ERROR_INVALID_ARGUMENT,
+                "a public key is " + std::to_string(USEGATE_PUBLIC_KEY_SIZE) + " bytes, got " + std::to_string(size));
+  }
+  return USEGATE_OK;
+}
+
+std::span<const std::uint8_t, usegate::signing::public_key_size> public_key_span(const uint8_t* public_key) {
+  return std::span<const std::uint8_t, usegate::signing::public_key_size>(public_key,
+                                                                          usegate::signing::public_key_size);
 }
 
 usegate_status count_mismatch(usegate_error** error, const usegate_policy& policy, std::size_t count,
@@ -137,6 +158,32 @@ usegate_status usegate_policy_load_bytes(const void* bytes, size_t size, usegate
     if (bytes == nullptr && size != 0) return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "no bytes (`bytes` is NULL)");
     const std::string_view view(static_cast<const char*>(bytes), bytes == nullptr ? 0 : size);
     return load(usegate::Policy::from_bytes(view), policy, error);
+  });
+}
+
+usegate_status usegate_policy_load_file_verified(const char* path, const uint8_t* public_key, size_t public_key_size,
+                                                 usegate_policy** policy, usegate_error** error) {
+  return guarded(error, [&] {
+    if (policy == nullptr)
+      return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "no place for the policy (`policy` is NULL)");
+    *policy = nullptr;
+    if (path == nullptr) return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "no path (`path` is NULL)");
+    if (const auto status = check_public_key(public_key, public_key_size, error); status != USEGATE_OK) return status;
+    return load(usegate::signing::load_verified_file(path, public_key_span(public_key)), policy, error);
+  });
+}
+
+usegate_status usegate_policy_load_bytes_verified(const void* bytes, size_t size, const uint8_t* public_key,
+                                                  size_t public_key_size, usegate_policy** policy,
+                                                  usegate_error** error) {
+  return guarded(error, [&] {
+    if (policy == nullptr)
+      return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "no place for the policy (`policy` is NULL)");
+    *policy = nullptr;
+    if (bytes == nullptr && size != 0) return fail(error, USEGATE_ERROR_INVALID_ARGUMENT, "no bytes (`bytes` is NULL)");
+    if (const auto status = check_public_key(public_key, public_key_size, error); status != USEGATE_OK) return status;
+    const std::string_view view(static_cast<const char*>(bytes), bytes == nullptr ? 0 : size);
+    return load(usegate::signing::load_verified(view, public_key_span(public_key)), policy, error);
   });
 }
 

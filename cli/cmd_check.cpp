@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "decision_policy.hpp"
 #include "exit_codes.hpp"
+#include "key_files.hpp"
 #include "policy_files.hpp"
 #include "stage_show.hpp"
 #include "usegate/base/format_text.hpp"
@@ -35,9 +36,12 @@ options:
                    opt-out rules included), `partitions` (each variable's cells), `diagram` (the
                    reduced decision diagram); the last three need a policy that checks. A list
                    (`--show ast,diagram`), or the option repeated. Text only; not for artifacts
+  --verify-key FILE  accept only artifacts signed by this public key: an unsigned or otherwise
+                   signed artifact, or a policy source, is an error (docs/artifact.md)
 
-exit status (docs/cli.md, "Exit status"): 0 clean, 1 errors (or warnings with --werror),
-             2 usage error or a file that cannot be read
+exit status (docs/cli.md, "Exit status"): 0 clean, 1 errors (or warnings with --werror, or
+             an artifact refused by --verify-key), 2 usage error or a file that cannot be read,
+             3 a --verify-key file that holds no public key
 )";
 
 // An artifact has no source to lint: checking it is loading it. Returns its error count.
@@ -55,9 +59,14 @@ std::size_t check_artifact(const PolicyFile& file, const std::string& format) {
     const auto& compiled = runtime::compiled_of(*file.artifact);
     std::size_t explicit_rules = 0;
     for (const auto& rule : compiled.rules) explicit_rules += rule.setting < 0 ? 1 : 0;
-    std::cout << fmt::format("{}: ok: artifact of policy {} version {}, {}, {}\n", file.path, compiled.name,
+    // Whether the signature was checked matters as much as the signature itself.
+    const std::string signature =
+        file.signed_by.empty()    ? ""
+        : file.signature_verified ? fmt::format(", signed by key {} (verified)", file.signed_by)
+                                  : fmt::format(", signed by key {} (not verified: no --verify-key)", file.signed_by);
+    std::cout << fmt::format("{}: ok: artifact of policy {} version {}, {}, {}{}\n", file.path, compiled.name,
                              compiled.version.empty() ? "-" : compiled.version, counted(explicit_rules, "rule"),
-                             counted(compiled.settings.size(), "setting"));
+                             counted(compiled.settings.size(), "setting"), signature);
   }
   return 0;
 }
@@ -65,7 +74,8 @@ std::size_t check_artifact(const PolicyFile& file, const std::string& format) {
 }  // namespace
 
 int run_check(const Words& words) {
-  const Arguments arguments("check", words, {"--werror", "--no-lints", "--help"}, {"--format", "--show"});
+  const Arguments arguments("check", words, {"--werror", "--no-lints", "--help"},
+                            {"--format", "--show", "--verify-key"});
   if (arguments.flag("--help")) {
     std::cout << help;
     return 0;
@@ -76,10 +86,11 @@ int run_check(const Words& words) {
   if (!stages.empty() && format != "text")
     throw UsageError("check: `--show` prints text; it cannot be combined with `--format json`");
 
+  const VerifyKey verify_key = read_verify_key(arguments);
   std::size_t errors = 0;
   std::size_t warnings = 0;
   for (const auto& path : arguments.positionals()) {
-    PolicyFile file = read_policy_file(path, !arguments.flag("--no-lints"));
+    PolicyFile file = read_policy_file(path, !arguments.flag("--no-lints"), verify_key);
     if (file.source) add_assertion_errors(*file.source);
     if (file.is_artifact()) {
       if (!stages.empty()) {

@@ -16,6 +16,7 @@
 #include "decision_policy.hpp"
 #include "diff_report.hpp"
 #include "exit_codes.hpp"
+#include "key_files.hpp"
 #include "policy_files.hpp"
 #include "record_diff_report.hpp"
 #include "record_inputs.hpp"
@@ -61,6 +62,7 @@ options:
   --decisions-only    leave reason-only rows (and record pairs) out of text, Markdown and HTML;
                       the JSON document keeps them
   --werror            refuse policies with lint warnings (they are printed either way)
+  --verify-key FILE   both must be artifacts signed by this public key (docs/artifact.md)
   --records FILE      also decide these records under both versions (`-`: standard input)
   --bindings FILE     where attributes and settings come from in records (YAML); checked
                       against NEW; OLD skips entries naming what it does not declare
@@ -203,7 +205,7 @@ int gate_status(const compiler::PolicyDiff& diff, const std::optional<compiler::
 int run_diff(const Words& words) {
   const Arguments arguments("diff", words, {"--help", "--decisions-only", "--werror"},
                             {"--format", "--records", "--bindings", "--consent", "--now", "--purpose", "--max-line",
-                             "--fail-on", "-o", "--output"});
+                             "--fail-on", "-o", "--output", "--verify-key"});
   if (arguments.flag("--help")) {
     std::cout << help;
     return 0;
@@ -224,15 +226,17 @@ int run_diff(const Words& words) {
                               {"NEW", arguments.positionals()[1]},
                               {"--records", records_path},
                               {"--bindings", bindings_path},
-                              {"--consent", consent_path}},
+                              {"--consent", consent_path},
+                              {"--verify-key", arguments.option("--verify-key")}},
                              "diff");
+  const VerifyKey verify_key = read_verify_key(arguments);
   const std::int64_t now = records_path ? read_now(arguments, "diff") : 0;
   const std::size_t max_line = read_max_line(arguments, "diff");
   const int records_input = records_path ? open_for_reading(*records_path, "records file") : -1;
 
   // Both files are read and checked before either is reported on, so one run shows every error.
-  const PolicyFile old_file = read_policy_file(arguments.positionals()[0]);
-  const PolicyFile new_file = read_policy_file(arguments.positionals()[1]);
+  const PolicyFile old_file = read_policy_file(arguments.positionals()[0], true, verify_key);
+  const PolicyFile new_file = read_policy_file(arguments.positionals()[1], true, verify_key);
   std::size_t errors = 0;
   std::size_t warnings = 0;
   for (const auto* file : {&old_file, &new_file}) {

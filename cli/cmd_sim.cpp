@@ -17,6 +17,7 @@
 #include "commands.hpp"
 #include "decision_policy.hpp"
 #include "exit_codes.hpp"
+#include "key_files.hpp"
 #include "policy_files.hpp"
 #include "record_inputs.hpp"
 #include "report_output.hpp"
@@ -62,6 +63,7 @@ options:
                          page with charts, each beside the table of its numbers)
   -o, --output FILE      write the report to FILE instead of standard output
   --werror               refuse a policy with lint warnings (they are printed either way)
+  --verify-key FILE      load only artifacts signed by this public key (docs/artifact.md)
   --write-records FILE   with --scenario: also write every simulated record as a JSON line,
                          with the user's consent under POLICY (for checking the report, or as
                          input to `usegate eval` and `filter`)
@@ -87,14 +89,14 @@ constexpr int policy_error = exit_code::broken_input;
 // The policies of POLICY and `--vs`, each file read (and its lint warnings printed) once, so
 // `sim P --vs P` says what is wrong with P once. Fewer policies than paths when one cannot be
 // used (its problems are printed).
-std::vector<Policy> load_policies(const std::vector<std::string>& paths, bool werror) {
+std::vector<Policy> load_policies(const std::vector<std::string>& paths, bool werror, const VerifyKey& verify_key) {
   std::vector<Policy> policies;
   for (std::size_t i = 0; i < paths.size(); ++i) {
     if (i > 0 && paths[i] == paths.front()) {
       policies.push_back(policies.front());
       continue;
     }
-    auto policy = load_decision_policy(paths[i], werror);
+    auto policy = load_decision_policy(paths[i], werror, verify_key);
     if (!policy) return policies;
     policies.push_back(std::move(*policy));
   }
@@ -199,7 +201,8 @@ int simulate_scenario(const Arguments& arguments, const std::string& format, con
                       option));
     }
   }
-  std::vector<Policy> policies = load_policies(paths, arguments.flag("--werror"));
+  const VerifyKey verify_key = read_verify_key(arguments);
+  std::vector<Policy> policies = load_policies(paths, arguments.flag("--werror"), verify_key);
   if (policies.size() != paths.size()) return policy_error;
 
   std::vector<const runtime::CompiledPolicy*> compiled;
@@ -315,13 +318,15 @@ int simulate_records(const Arguments& arguments, const std::string& format, cons
                               {"--vs", arguments.option("--vs")},
                               {"--records", records_path},
                               {"--bindings", arguments.option("--bindings")},
-                              {"--consent", consent_path}},
+                              {"--consent", consent_path},
+                              {"--verify-key", arguments.option("--verify-key")}},
                              "sim");
+  const VerifyKey verify_key = read_verify_key(arguments);
   const std::int64_t now = read_now(arguments, "sim");
   const std::size_t max_line = read_max_line(arguments, "sim");
   const int input = open_for_reading(records_path, "records file");
 
-  std::vector<Policy> loaded = load_policies(paths, arguments.flag("--werror"));
+  std::vector<Policy> loaded = load_policies(paths, arguments.flag("--werror"), verify_key);
   if (loaded.size() != paths.size()) return policy_error;
   std::vector<review::RecordSimulationPolicy> inputs;
   for (auto& policy : loaded) {
@@ -364,7 +369,7 @@ int simulate_records(const Arguments& arguments, const std::string& format, cons
 int run_sim(const Words& words) {
   const Arguments arguments("sim", words, {"--help", "--werror"},
                             {"--scenario", "--records", "--vs", "--format", "--write-records", "--bindings",
-                             "--consent", "--now", "--purpose", "--max-line", "-o", "--output"});
+                             "--consent", "--now", "--purpose", "--max-line", "-o", "--output", "--verify-key"});
   if (arguments.flag("--help")) {
     std::cout << help;
     return 0;

@@ -11,6 +11,7 @@
 #include "commands.hpp"
 #include "decision_policy.hpp"
 #include "exit_codes.hpp"
+#include "key_files.hpp"
 #include "record_inputs.hpp"
 #include "rule_matches.hpp"
 #include "stream_summary.hpp"
@@ -44,6 +45,7 @@ than --max-line is not kept: --rejects gets {"line": N, "decision": "reject", "r
 constexpr const char* common_help = R"(
 options:
   --policy FILE       a .policy file or an artifact built with `usegate build` (required)
+  --verify-key FILE   load only an artifact signed by this public key (docs/artifact.md)
   --bindings FILE     where attributes and settings come from in records (YAML; see docs/cli.md)
   --consent FILE      setting changes as JSON Lines {user, setting, value, platform, ts}
   --now TIME          evaluation time, ISO-8601 or epoch seconds (default: now)
@@ -79,8 +81,8 @@ int open_for_writing(const std::string& path) {
 int run_stream_command(const Words& words, bool eval) {
   const char* command = eval ? "eval" : "filter";
   std::set<std::string> flags{"--help", "--strict", "--werror"};
-  std::set<std::string> options{"--policy",  "--bindings", "--consent",  "--now",
-                                "--purpose", "--summary",  "--max-line", "-j"};
+  std::set<std::string> options{"--policy",  "--bindings", "--consent", "--now",       "--purpose",
+                                "--summary", "--max-line", "-j",        "--verify-key"};
   if (eval) {
     flags.insert({"--keep", "--explain"});
   } else {
@@ -106,11 +108,13 @@ int run_stream_command(const Words& words, bool eval) {
   require_one_standard_input({{"--policy", policy_path},
                               {"--bindings", arguments.option("--bindings")},
                               {"--consent", arguments.option("--consent")},
-                              {"the input", input_path}},
+                              {"the input", input_path},
+                              {"--verify-key", arguments.option("--verify-key")}},
                              command);
+  const VerifyKey verify_key = read_verify_key(arguments);
   const int input = open_for_reading(input_path, "input");
 
-  const PolicyFile policy_file = read_policy_file(policy_path);
+  const PolicyFile policy_file = read_policy_file(policy_path, true, verify_key);
   print_policy_errors(policy_file);
   if (refuse_for_lints(policy_file, arguments.flag("--werror"))) return exit_code::broken_input;
   const auto policy = decision_policy_of(policy_file);

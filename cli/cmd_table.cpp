@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "decision_policy.hpp"
 #include "exit_codes.hpp"
+#include "key_files.hpp"
 #include "table_rows.hpp"
 #include "usegate/base/format_text.hpp"
 #include "usegate/base/json_text.hpp"
@@ -29,6 +30,7 @@ options:
   --format json   the same rows for machines, as one JSON document
   --format yaml   the same rows as YAML; a value a YAML 1.1 reader would take for a boolean,
                   a date or a number (`on`, `2024-08-08`) is quoted
+  --verify-key FILE  load only an artifact signed by this public key (docs/artifact.md)
 
 exit status (docs/cli.md, "Exit status"): 0 printed, 2 usage error or a file that cannot be
              read, 3 the policy has errors or the artifact cannot be used
@@ -94,14 +96,15 @@ void print_json(const TableRows& rows, const std::vector<std::size_t>& chosen) {
 }  // namespace
 
 int run_table(const Words& words) {
-  const Arguments arguments("table", words, {"--help", "--gaps"}, {"--format"});
+  const Arguments arguments("table", words, {"--help", "--gaps"}, {"--format", "--verify-key"});
   if (arguments.flag("--help")) {
     std::cout << help;
     return 0;
   }
   const std::string format = arguments.format({"text", "json", "yaml"});
   if (arguments.positionals().size() != 1) throw UsageError("table: name exactly one policy file");
-  const PolicyFile file = read_policy_file(arguments.positionals().front());
+  const VerifyKey verify_key = read_verify_key(arguments);
+  const PolicyFile file = read_policy_file(arguments.positionals().front(), true, verify_key);
   print_policy_errors(file);
   TableRows rows;
   if (file.is_artifact()) {

@@ -17,6 +17,7 @@ int run_explain(const Words& words);
 int run_test(const Words& words);
 int run_filter(const Words& words);
 int run_fmt(const Words& words);
+int run_keygen(const Words& words);
 int run_sim(const Words& words);
 int run_table(const Words& words);
 

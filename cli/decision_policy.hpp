@@ -9,6 +9,7 @@
 
 #include "policy_files.hpp"
 #include "usegate/compiler/checked_policy.hpp"
+#include "usegate/signing/signing_keys.hpp"
 #include "usegate/usegate.hpp"
 
 namespace usegate::cli {
@@ -18,14 +19,21 @@ struct PolicyFile {
   std::optional<LoadedPolicy> source;  // a policy source, analyzed
   std::optional<Policy> artifact;      // an artifact that loaded
   std::string artifact_error;          // an artifact that did not load: why
+  std::string signed_by;               // a signed artifact: the key id of its trailer
+  bool signature_verified = false;     // and `--verify-key` checked it
 
   [[nodiscard]] bool is_artifact() const { return !source; }
 };
 
+// The public key of `--verify-key`: given one, a policy file must be an artifact signed by
+// it; an unsigned or differently signed artifact, and a policy source, do not load.
+using VerifyKey = std::optional<signing::PublicKey>;
+
 // Reads a policy file (a usage error when it cannot be read). Every command that uses a
 // policy lints it, so a policy that fails open is never enforced in silence; `check
 // --no-lints` is the one way to read a source without its lints.
-[[nodiscard]] PolicyFile read_policy_file(const std::string& path, bool run_lints = true);
+[[nodiscard]] PolicyFile read_policy_file(const std::string& path, bool run_lints = true,
+                                          const VerifyKey& verify_key = std::nullopt);
 
 // `--werror`: a policy source with lint warnings is refused. Prints why on stderr (after
 // print_policy_errors has printed the warnings) and returns true when it is.
@@ -37,7 +45,8 @@ void print_policy_errors(const PolicyFile& file);
 
 // Prints diagnostics or load errors on stderr and returns nothing when the policy is unusable.
 // With `werror`, a source with lint warnings is refused as well.
-[[nodiscard]] std::optional<Policy> load_decision_policy(const std::string& path, bool werror);
+[[nodiscard]] std::optional<Policy> load_decision_policy(const std::string& path, bool werror,
+                                                         const VerifyKey& verify_key = std::nullopt);
 
 // The policy of a file as a decision table: the artifact, or the source compiled; prints
 // what is wrong on stderr and returns nothing when it cannot be had.

@@ -25,6 +25,7 @@ constexpr Command commands[] = {
     {"table", "print the compiled decision table as merged rows", usegate::cli::run_table},
     {"build", "compile a policy to a decision-table artifact", usegate::cli::run_build},
     {"fmt", "rewrite policies in the canonical layout", usegate::cli::run_fmt},
+    {"keygen", "make a key pair for signing artifacts", usegate::cli::run_keygen},
     {"diff", "show what changes between two versions of a policy", usegate::cli::run_diff},
     {"eval", "decide every record of a JSON Lines stream", usegate::cli::run_eval},
     {"filter", "pass the records a policy allows", usegate::cli::run_filter},
@@ -65,6 +66,9 @@ int main(int argc, char** argv) {
     } catch (const usegate::cli::InputFileError& error) {
       std::cerr << error.what() << '\n';
       return 2;
+    } catch (const usegate::cli::BrokenInputError& error) {
+      std::cerr << error.what() << '\n';
+      return usegate::cli::exit_code::broken_input;
     } catch (const usegate::cli::UsageError& error) {
       std::cerr << "usegate " << error.what() << '\n';
       return 2;

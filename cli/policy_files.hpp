@@ -24,10 +24,18 @@ struct FileLimit {
 inline constexpr FileLimit policy_file_limit{"policy file", std::size_t{16} << 20};
 inline constexpr FileLimit bindings_file_limit{"bindings file", std::size_t{4} << 20};
 inline constexpr FileLimit scenario_file_limit{"scenario file", std::size_t{4} << 20};
+// A key file is two short lines.
+inline constexpr FileLimit key_file_limit{"key file", std::size_t{64} << 10};
 
 // A file that cannot be used as it is; the message is complete (`FILE: error: ...` and a
 // help line) and main prints it as it is, with exit status 2 like any unreadable file.
 struct InputFileError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// An input that can be read but cannot be used (a key file that holds no public key, for
+// one); the message is complete, and main prints it as it is, with exit status 3.
+struct BrokenInputError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 

@@ -6,6 +6,8 @@
 //   12 CRC-32 of the file     u32, computed with these four bytes as zero
 //   16 total size in bytes    u64
 //   24 body
+//
+// A signed artifact has 84 more bytes after the body (signature_trailer.hpp).
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -17,6 +19,7 @@
 
 #include "crc32.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
+#include "usegate/runtime/signature_trailer.hpp"
 
 namespace usegate::runtime {
 namespace {
@@ -436,7 +439,12 @@ std::string write_artifact(const CompiledPolicy& policy) {
   return out;
 }
 
-Result<CompiledPolicy> read_artifact(std::string_view bytes) {
+Result<CompiledPolicy> read_artifact(std::string_view file_bytes) {
+  // A signed artifact is read as it is without its trailer; only a verifying loader
+  // (usegate/signing/signed_artifact.hpp) looks at the signature.
+  const auto parts = split_signature(file_bytes);
+  if (!parts) return parts.error();
+  const std::string_view bytes = parts->artifact;
   const auto invalid = [](std::string message, std::size_t offset) {
     return Error{Error::Code::invalid_artifact, std::move(message), offset};
   };

@@ -3,21 +3,25 @@ cmake_minimum_required(VERSION 3.22)
 # include only what it is allowed to link; the runtime and base, which embedders link, include
 # nothing but the C++ standard library besides each other. Fails naming every include that
 # crosses a line.
-set(stages base dsl compiler runtime records review capi python)
+set(stages base dsl compiler runtime signing records review capi python)
 set(allowed_base base)
 set(allowed_dsl base dsl)
 set(allowed_compiler base dsl compiler runtime)
 set(allowed_runtime base runtime)
+# Signatures over artifacts: the runtime below, libsodium beside; nothing that reads records.
+set(allowed_signing base runtime signing)
 set(allowed_records base runtime records)
 set(allowed_review base dsl compiler runtime records review)
-# The C ABI wraps the runtime and the records library, nothing that compiles policies.
-set(allowed_capi base runtime records)
-# The Python module sits on top, like the program: it compiles policies and reads records.
-set(allowed_python base dsl compiler runtime records review)
+# The C ABI wraps the runtime, the signing and the records library, nothing that compiles
+# policies.
+set(allowed_capi base runtime signing records)
 # Third-party headers each stage may use; base and runtime: none.
-set(third_party_pattern "tao/pegtl|fmt/|yaml-cpp/|simdjson|benchmark/|doctest|pybind11")
+# The Python module sits on top, like the program: it compiles policies and reads records.
+set(allowed_python base dsl compiler runtime signing records review)
+set(third_party_pattern "tao/pegtl|fmt/|yaml-cpp/|simdjson|sodium|benchmark/|doctest|pybind11")
 set(third_party_base "")
 set(third_party_runtime "")
+set(third_party_signing "sodium")
 set(third_party_dsl "tao/pegtl|fmt/")
 set(third_party_compiler "fmt/")
 set(third_party_records "fmt/|yaml-cpp/|simdjson")
@@ -33,12 +37,12 @@ foreach(stage IN LISTS stages)
     math(EXPR checked "${checked} + 1")
     file(STRINGS ${path} lines REGEX "^[ \t]*#[ \t]*include")
     foreach(line IN LISTS lines)
-      if(line MATCHES "usegate/(base|dsl|compiler|runtime|records|review)/")
+      if(line MATCHES "usegate/(base|dsl|compiler|runtime|signing|records|review)/")
         set(target ${CMAKE_MATCH_1})
         if(NOT target IN_LIST allowed_${stage})
           list(APPEND violations "${path}: ${line} (${stage}/ may include ${allowed_${stage}})")
         endif()
-      elseif(line MATCHES "\\.\\./(base|dsl|compiler|runtime|records|review|cli|capi|python)/")
+      elseif(line MATCHES "\\.\\./(base|dsl|compiler|runtime|signing|records|review|cli|capi|python)/")
         list(APPEND violations "${path}: ${line} (include other stages by their public headers)")
       elseif(line MATCHES "${third_party_pattern}")
         if(third_party_${stage} STREQUAL "" OR NOT line MATCHES "${third_party_${stage}}")

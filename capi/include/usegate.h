@@ -63,7 +63,10 @@ typedef enum usegate_status {
   USEGATE_ERROR_INVALID_BINDINGS = 5, /* bindings that are not YAML or do not fit the policy */
   USEGATE_ERROR_INVALID_RECORD = 6,   /* a record that cannot be read: rejected, never allowed */
   USEGATE_ERROR_OUT_OF_MEMORY = 7,
-  USEGATE_ERROR_INTERNAL = 8 /* a bug: please report it with the message */
+  USEGATE_ERROR_INTERNAL = 8, /* a bug: please report it with the message */
+  /* loading with a public key: the artifact is not signed, is signed by another key, or its
+   * signature does not match its bytes */
+  USEGATE_ERROR_UNTRUSTED_ARTIFACT = 9
 } usegate_status;
 
 typedef struct usegate_error usegate_error;
@@ -89,6 +92,23 @@ USEGATE_API usegate_status usegate_policy_load_file(const char* path, usegate_po
 /* The same from bytes, which are copied: the caller may free them on return. Thread-safe. */
 USEGATE_API usegate_status usegate_policy_load_bytes(const void* bytes, size_t size, usegate_policy** policy,
                                                      usegate_error** error);
+
+/* The size of an Ed25519 public key: the 32 bytes written in hex in a `.pub` file of
+ * `usegate keygen` (docs/artifact.md, "Key files"). */
+#define USEGATE_PUBLIC_KEY_SIZE 32u
+/* Loads an artifact only when `public_key` (`public_key_size` must be USEGATE_PUBLIC_KEY_SIZE)
+ * signed it (`usegate build POLICY --sign KEY`): the signature is checked before the artifact
+ * is read. USEGATE_ERROR_UNTRUSTED_ARTIFACT for an unsigned artifact, one signed by another
+ * key, or one whose signature does not match its bytes; USEGATE_ERROR_INVALID_ARTIFACT for a
+ * damaged one. Without a key, usegate_policy_load_file loads a signed artifact too, without
+ * looking at its signature. Thread-safe. */
+USEGATE_API usegate_status usegate_policy_load_file_verified(const char* path, const uint8_t* public_key,
+                                                             size_t public_key_size, usegate_policy** policy,
+                                                             usegate_error** error);
+/* The same from bytes, which are copied. Thread-safe. */
+USEGATE_API usegate_status usegate_policy_load_bytes_verified(const void* bytes, size_t size, const uint8_t* public_key,
+                                                              size_t public_key_size, usegate_policy** policy,
+                                                              usegate_error** error);
 /* NULL is allowed. */
 USEGATE_API void usegate_policy_free(usegate_policy* policy);
 

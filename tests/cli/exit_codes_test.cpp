@@ -83,7 +83,7 @@ TEST_CASE("exit codes: bindings and scenarios that do not fit are 3 in every com
 }
 
 TEST_CASE("exit codes: every command's --help points at the table") {
-  for (const char* command : {"check", "table", "build", "eval", "filter", "diff", "sim"}) {
+  for (const char* command : {"check", "table", "build", "keygen", "eval", "filter", "diff", "sim"}) {
     INFO(command);
     const auto result = run_usegate({command, "--help"});
     CHECK(result.exit_code == 0);

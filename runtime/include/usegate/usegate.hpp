@@ -34,6 +34,11 @@
 //
 // A Policy is immutable after loading, cheap to copy (it shares its tables) and safe to use
 // from many threads at once.
+//
+// A signed artifact (`usegate build --sign`) loads here like any other, its signature not
+// looked at; to accept only what a given key signed, load it with
+// usegate::signing::load_verified (usegate/signing/signed_artifact.hpp, library
+// usegate_signing).
 
 #include <cstddef>
 #include <cstdint>

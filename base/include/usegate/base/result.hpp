@@ -17,7 +17,10 @@ struct Error {
   enum class Code {
     io,                // the file could not be read
     invalid_artifact,  // not an artifact, unsupported version, truncated or corrupted
-    invalid_input,     // readable, but broken: a policy, bindings, a scenario
+    invalid_input,     // readable, but broken: a policy, bindings, a scenario, a key file
+    // loading with a public key: the artifact is not signed, signed by another key, or its
+    // signature does not match its bytes
+    untrusted_artifact,
   };
   Code code = Code::io;
   // For invalid_input: the whole diagnostic as printed (`FILE:LINE:COL: error: ...`, the

@@ -95,6 +95,8 @@ struct CompiledPolicy {
 // Reads and validates an artifact: magic, format version, size, checksum, then every count,
 // index and table entry. A truncated or corrupted artifact gives an error, never a crash.
 // The error is an Error::Code::invalid_artifact with the offset where the problem was found.
+// A signed artifact reads as the same artifact unsigned: its trailer must be whole, but the
+// signature is not checked here (usegate/signing/signed_artifact.hpp does that).
 [[nodiscard]] Result<CompiledPolicy> read_artifact(std::string_view bytes);
 
 inline constexpr std::uint32_t artifact_format_version = 1;
