@@ -28,6 +28,6 @@ files.")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 # Building against the static libraries needs the development files of what they link.
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "cmake | pkg-config, libsimdjson-dev, libyaml-cpp-dev, libfmt-dev")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "cmake | pkg-config, libsimdjson-dev, libyaml-cpp-dev, libfmt-dev, libsodium-dev")
 set(CPACK_STRIP_FILES ON)
 include(CPack)

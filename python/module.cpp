@@ -53,7 +53,8 @@ PYBIND11_MODULE(_usegate, module) {
       .def("decide_columns", &Run::decide_columns)
       .def("filter", &Run::filter);
   module.def("compile_source", &compile_source);
-  module.def("load_artifact", &load_artifact);
+  module.def("load_artifact", &load_artifact, py::arg("bytes"), py::arg("key") = py::none());
+  module.def("read_public_key_file", &read_public_key_file);
   module.def("epoch_seconds_from_text", [](const std::string& text) -> std::optional<std::int64_t> {
     return usegate::runtime::epoch_seconds_from_text(text);
   });

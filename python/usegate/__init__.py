@@ -440,30 +440,51 @@ def _diagnostics(entries) -> list:
                        entry["help"]) for entry in entries]
 
 
-def load(artifact: Union[str, _os.PathLike, bytes]) -> Policy:
-    """Loads an artifact built with ``usegate build``, from its path or its bytes."""
+def _public_key(verify_key) -> Optional[bytes]:
+    """A ``verify_key`` as its 32 bytes: the bytes themselves, or a public key file of
+    ``usegate keygen`` (``NAME.pub``)."""
+    if verify_key is None:
+        return None
+    if isinstance(verify_key, (bytes, bytearray, memoryview)):
+        return bytes(verify_key)
+    return _usegate.read_public_key_file(_os.fspath(verify_key))
+
+
+def load(artifact: Union[str, _os.PathLike, bytes],
+         verify_key: Union[None, bytes, str, _os.PathLike] = None) -> Policy:
+    """Loads an artifact built with ``usegate build``, from its path or its bytes.
+
+    With ``verify_key`` (a public key's 32 bytes, or the path of a ``.pub`` file of ``usegate
+    keygen``), only an artifact signed by that key loads: an unsigned one, one signed by another
+    key, or one whose bytes were changed after signing raises PolicyError, as ``usegate eval
+    --verify-key`` refuses it. A key that is not 32 bytes, or a file holding no public key,
+    raises ValueError."""
+    key = _public_key(verify_key)
     if isinstance(artifact, (bytes, bytearray, memoryview)):
         data, name = bytes(artifact), "artifact"
     else:
         name = _os.fspath(artifact)
         with open(name, "rb") as file:
             data = file.read()
-    native, message = _usegate.load_artifact(data)
+    native, message = _usegate.load_artifact(data, key)
     if native is None:
         raise PolicyError(f"{name}: error: {message}\n", [Diagnostic(name, 0, 0, "error", message, "")])
     return Policy(native)
 
 
-def compile(path_or_text: Union[str, _os.PathLike]) -> Policy:
+def compile(path_or_text: Union[str, _os.PathLike],
+            verify_key: Union[None, bytes, str, _os.PathLike] = None) -> Policy:
     """Compiles a policy from its path or its text (a string holding a line break, or naming no
     file). An artifact's path is loaded as ``load`` would. Raises PolicyError with the
-    diagnostics ``usegate check`` prints."""
+    diagnostics ``usegate check`` prints. With ``verify_key``, only an artifact signed by that
+    key is accepted (see ``load``): a policy source vouches for nothing and raises PolicyError."""
+    key = _public_key(verify_key)
     if isinstance(path_or_text, _os.PathLike) or ("\n" not in path_or_text and _os.path.isfile(path_or_text)):
         name = _os.fspath(path_or_text)
         with open(name, "rb") as file:
             data = file.read()
         if data.startswith(_ARTIFACT_MAGIC):
-            return load(data)
+            return load(data, key)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
@@ -473,6 +494,10 @@ def compile(path_or_text: Union[str, _os.PathLike]) -> Policy:
         raise FileNotFoundError(f"no policy file `{path_or_text}`")
     else:
         name, text = "<string>", path_or_text
+    if key is not None:
+        message = ("a policy source cannot be verified: with `verify_key` only an artifact signed by that key is "
+                   "accepted (`usegate build POLICY --sign SECRET_KEY -o FILE` makes one)")
+        raise PolicyError(f"{name}: error: {message}\n", [Diagnostic(name, 0, 0, "error", message, "")])
     native, entries = _usegate.compile_source(text, name)
     diagnostics = _diagnostics(entries)
     if native is None:
