@@ -8,21 +8,38 @@
 #include "commands.hpp"
 #include "decision_policy.hpp"
 #include "exit_codes.hpp"
+#include "record_inputs.hpp"
 #include "usegate/base/format_text.hpp"
 #include "usegate/compiler/compile.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
+#include "usegate/sql/lower_sql.hpp"
 
 namespace usegate::cli {
 namespace {
 
 constexpr const char* help = R"(usage: usegate build POLICY -o FILE
+       usegate build POLICY --target sql --dialect D --table T [--bindings B] [--purpose P[,P...]]
+                     (--now T | --now-param) [-o FILE]
 
 Compiles a policy to a decision-table artifact that pipelines load with the runtime library
 (or pass to `usegate eval/filter --policy`). The format is described in docs/artifact.md.
 Given an artifact, verifies it and writes it again in the current format.
 
+With `--target sql`, writes SQL instead (docs/sql.md): a view `T_usegate` of the table with
+each row's `usegate_reason` and `usegate_decision`, as `usegate eval` decides the same record,
+and a view `T_usegate_usable` of the rows the policy allows.
+
 options:
-  -o, --output FILE   where to write the artifact (required)
+  -o, --output FILE   where to write the artifact (required), or the SQL (default: stdout)
+  --target T          `artifact` (the default) or `sql`
+  --dialect D         the SQL dialect: sqlite
+  --table T           the table whose rows are decided (`schema.table` allowed)
+  --bindings FILE     which column holds each attribute and setting (docs/cli.md, "Bindings");
+                      default: the column named as the attribute or setting
+  --purpose P[,P...]  decide for these purposes (a row must be allowed for all of them)
+  --now T             `now` as a constant (ISO-8601 or epoch seconds)
+  --now-param         `now` read from the parameter :usegate_now (epoch seconds): the SQL is
+                      then two queries, since a view holds no parameter
 
 exit status (docs/cli.md, "Exit status"): 0 written, 2 usage error or a file that cannot be
              read, 3 the policy has errors, its table exceeds the budget, or the artifact
@@ -31,13 +48,76 @@ exit status (docs/cli.md, "Exit status"): 0 written, 2 usage error or a file tha
 
 }  // namespace
 
+int build_sql(const Arguments& arguments, const std::optional<std::string>& output) {
+  const auto dialect_text = arguments.option("--dialect");
+  if (!dialect_text) throw UsageError("build: `--target sql` needs `--dialect sqlite`");
+  const auto dialect = sql::dialect_named(*dialect_text);
+  if (!dialect) throw UsageError(fmt::format("build: unknown dialect `{}` (known: sqlite)", *dialect_text));
+  const auto table = arguments.option("--table");
+  if (!table || table->empty()) throw UsageError("build: `--target sql` needs `--table T`, the table to decide");
+  if (arguments.option("--now") && arguments.flag("--now-param")) {
+    throw UsageError("build: give `--now T` or `--now-param`, not both");
+  }
+  const std::optional<Policy> policy = load_decision_policy(arguments.positionals().front());
+  if (!policy) return exit_code::broken_input;
+  const auto bindings = bindings_for(read_bindings_file(arguments.option("--bindings")), *policy);
+  if (!bindings) {
+    std::cerr << bindings.error().message;
+    return exit_code::broken_input;
+  }
+  sql::SqlOptions options;
+  options.dialect = *dialect;
+  options.table = *table;
+  if (const auto list = arguments.option("--purpose")) {
+    options.purposes = required_purposes(*policy, split_purposes(*list), "build");
+  }
+  if (arguments.option("--now")) options.now = read_now(arguments, "build");
+  if (!options.now && !arguments.flag("--now-param")) {
+    // `now` baked in from the clock would silently change decisions later: ask.
+    const auto now = policy->find_variable("now");
+    if (now) throw UsageError("build: the policy tests `now`: give `--now T` or `--now-param`");
+  }
+  const auto lowered = sql::lower_to_sql(*policy, bindings.value(), options);
+  if (!lowered) {
+    std::cerr << fmt::format("{}: error: {}", arguments.positionals().front(), lowered.error().message);
+    return exit_code::broken_input;
+  }
+  const std::string& text = lowered.value().text;
+  if (output) {
+    std::ofstream file(*output, std::ios::binary);
+    file.write(text.data(), static_cast<std::streamsize>(text.size()));
+    file.close();
+    if (!file) throw UsageError(fmt::format("build: cannot write `{}`", *output));
+  } else {
+    std::cout << text;
+  }
+  std::cerr << fmt::format("wrote {}: {} SQL for table {}, {} walking {} of {}, {}\n",
+                           output ? *output : std::string("standard output"), *dialect_text, *table,
+                           counted(lowered.value().diagram_nodes, "diagram node"),
+                           counted(lowered.value().steps, "step"), counted(policy->variable_count(), "variable"),
+                           counted(text.size(), "byte"));
+  return 0;
+}
+
 int run_build(const Words& words) {
-  const Arguments arguments("build", words, {"--help"}, {"-o", "--output"});
+  const Arguments arguments("build", words, {"--help", "--now-param"},
+                            {"-o", "--output", "--target", "--dialect", "--table", "--bindings", "--purpose", "--now"});
   if (arguments.flag("--help")) {
     std::cout << help;
     return 0;
   }
   if (arguments.positionals().size() != 1) throw UsageError("build: name exactly one policy file");
+  const std::string target = arguments.option("--target").value_or("artifact");
+  if (target != "artifact" && target != "sql") {
+    throw UsageError(fmt::format("build: unknown target `{}` (known: artifact, sql)", target));
+  }
+  if (target == "sql") {
+    return build_sql(arguments, arguments.option("-o") ? arguments.option("-o") : arguments.option("--output"));
+  }
+  for (const char* option : {"--dialect", "--table", "--bindings", "--purpose", "--now"}) {
+    if (arguments.option(option)) throw UsageError(fmt::format("build: `{}` is for `--target sql`", option));
+  }
+  if (arguments.flag("--now-param")) throw UsageError("build: `--now-param` is for `--target sql`");
   const auto output = arguments.option("-o") ? arguments.option("-o") : arguments.option("--output");
   if (!output) throw UsageError("build: `-o FILE` is required");
 

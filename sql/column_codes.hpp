@@ -1,0 +1,46 @@
+#pragma once
+// How a row's columns become a variable's code in SQL, exactly as the runtime reads the same
+// record's fields (docs/sql.md, "Values"): NULL is missing; a value of another type, text
+// outside the enum, an infinite number, a time text the runtime would not read are unknown;
+// value maps apply first; times are compared as time keys (twice the epoch seconds, plus one
+// for a fraction of a second).
+
+#include <optional>
+#include <string>
+
+#include "usegate/base/result.hpp"
+#include "usegate/records/bindings.hpp"
+#include "usegate/runtime/compiled_policy.hpp"
+#include "usegate/sql/lower_sql.hpp"
+
+namespace usegate::sql {
+
+// A variable read from a row: `key` (optional) is computed first, as `usegate_k<v>`, and
+// `code` may use it by that name.
+struct ColumnCode {
+  std::string key;
+  std::string code;
+};
+
+// `"name"`, with quotes inside doubled.
+[[nodiscard]] std::string quote_identifier(const std::string& name);
+// `'text'`, with quotes inside doubled.
+[[nodiscard]] std::string quote_text(const std::string& text);
+
+// The code of attribute variable `variable` read through `binding` from the row `row` (an
+// alias), or an invalid_input error naming the attribute, the column and the dialect.
+[[nodiscard]] Result<ColumnCode> attribute_code(const runtime::CompiledPolicy& policy, std::size_t variable,
+                                                const records::AttributeBinding& binding, const std::string& row,
+                                                Dialect dialect);
+
+// `now` read from the parameter `:usegate_now` (epoch seconds).
+[[nodiscard]] ColumnCode now_parameter_code(const runtime::CompiledPolicy& policy, std::size_t variable,
+                                            Dialect dialect);
+
+// A setting's code from the row's own value (its column, else its former names' columns in
+// order): on, off, NULL for the default, anything else off.
+[[nodiscard]] Result<ColumnCode> setting_code(const runtime::CompiledPolicy& policy, std::size_t variable,
+                                              const records::SettingBinding& binding, const std::string& row,
+                                              Dialect dialect);
+
+}  // namespace usegate::sql
