@@ -19,7 +19,7 @@ namespace {
 
 constexpr const char* help = R"(usage: usegate build POLICY -o FILE
        usegate build POLICY --target sql --dialect D --table T [--bindings B] [--purpose P[,P...]]
-                     (--now T | --now-param) [-o FILE]
+                     [--consent-table C [--consent-order COLUMN]] (--now T | --now-param) [-o FILE]
 
 Compiles a policy to a decision-table artifact that pipelines load with the runtime library
 (or pass to `usegate eval/filter --policy`). The format is described in docs/artifact.md.
@@ -37,6 +37,9 @@ options:
   --bindings FILE     which column holds each attribute and setting (docs/cli.md, "Bindings");
                       default: the column named as the attribute or setting
   --purpose P[,P...]  decide for these purposes (a row must be allowed for all of them)
+  --consent-table C   consent changes (subject, setting, value, platform, ts, seq), read as
+                      `--consent` reads them; the subject joins on the bound user column
+  --consent-order COL the column ordering changes made at the same time (default: seq)
   --now T             `now` as a constant (ISO-8601 or epoch seconds)
   --now-param         `now` read from the parameter :usegate_now (epoch seconds): the SQL is
                       then two queries, since a view holds no parameter
@@ -72,10 +75,17 @@ int build_sql(const Arguments& arguments, const std::optional<std::string>& outp
     options.purposes = required_purposes(*policy, split_purposes(*list), "build");
   }
   if (arguments.option("--now")) options.now = read_now(arguments, "build");
+  options.consent_table = arguments.option("--consent-table");
+  if (const auto order = arguments.option("--consent-order")) {
+    if (!options.consent_table) throw UsageError("build: `--consent-order` goes with `--consent-table`");
+    options.consent_order = *order;
+  }
   if (!options.now && !arguments.flag("--now-param")) {
     // `now` baked in from the clock would silently change decisions later: ask.
-    const auto now = policy->find_variable("now");
-    if (now) throw UsageError("build: the policy tests `now`: give `--now T` or `--now-param`");
+    if (policy->find_variable("now") || options.consent_table) {
+      throw UsageError(fmt::format("build: {} `now`: give `--now T` or `--now-param`",
+                                   options.consent_table ? "consent is read as of" : "the policy tests"));
+    }
   }
   const auto lowered = sql::lower_to_sql(*policy, bindings.value(), options);
   if (!lowered) {
@@ -101,7 +111,8 @@ int build_sql(const Arguments& arguments, const std::optional<std::string>& outp
 
 int run_build(const Words& words) {
   const Arguments arguments("build", words, {"--help", "--now-param"},
-                            {"-o", "--output", "--target", "--dialect", "--table", "--bindings", "--purpose", "--now"});
+                            {"-o", "--output", "--target", "--dialect", "--table", "--bindings", "--purpose", "--now",
+                             "--consent-table", "--consent-order"});
   if (arguments.flag("--help")) {
     std::cout << help;
     return 0;
@@ -114,7 +125,8 @@ int run_build(const Words& words) {
   if (target == "sql") {
     return build_sql(arguments, arguments.option("-o") ? arguments.option("-o") : arguments.option("--output"));
   }
-  for (const char* option : {"--dialect", "--table", "--bindings", "--purpose", "--now"}) {
+  for (const char* option :
+       {"--dialect", "--table", "--bindings", "--purpose", "--now", "--consent-table", "--consent-order"}) {
     if (arguments.option(option)) throw UsageError(fmt::format("build: `{}` is for `--target sql`", option));
   }
   if (arguments.flag("--now-param")) throw UsageError("build: `--now-param` is for `--target sql`");

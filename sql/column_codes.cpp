@@ -210,23 +210,35 @@ Result<ColumnCode> attribute_code(const runtime::CompiledPolicy& policy, std::si
       out.code = fmt::format("CASE WHEN {} IS NULL THEN 0 WHEN {} IS NULL THEN 1 ELSE {} END", c, key,
                              ordered_code(key, info.constants, false));
       return out;
-    case runtime::AttributeType::time: {
-      const bool text =
-          binding.time_format == records::TimeFormat::automatic || binding.time_format == records::TimeFormat::iso8601;
-      const bool number = binding.time_format != records::TimeFormat::iso8601;
-      const std::string seconds = binding.time_format == records::TimeFormat::epoch_milliseconds
-                                      ? fmt::format("(CAST({} AS REAL) / 1000.0)", c)
-                                      : fmt::format("CAST({} AS REAL)", c);
-      out.key = "CASE";
-      if (text) out.key += fmt::format(" WHEN typeof({}) = 'text' THEN {}", c, iso_key(c));
-      if (number) out.key += fmt::format(" WHEN typeof({}) IN ('integer', 'real') THEN {}", c, epoch_key(seconds));
-      out.key += " END";
+    case runtime::AttributeType::time:
+      out.key = time_key_of(c, binding.time_format);
       out.code = fmt::format("CASE WHEN {} IS NULL THEN 0 WHEN {} IS NULL THEN 1 ELSE {} END", c, key,
                              ordered_code(key, info.constants, true));
       return out;
-    }
   }
   return out;
+}
+
+std::string time_key_of(const std::string& c, records::TimeFormat format) {
+  const bool text = format == records::TimeFormat::automatic || format == records::TimeFormat::iso8601;
+  const bool number = format != records::TimeFormat::iso8601;
+  const std::string seconds = format == records::TimeFormat::epoch_milliseconds
+                                  ? fmt::format("(CAST({} AS REAL) / 1000.0)", c)
+                                  : fmt::format("CAST({} AS REAL)", c);
+  std::string key = "CASE";
+  if (text) key += fmt::format(" WHEN typeof({}) = 'text' THEN {}", c, iso_key(c));
+  if (number) key += fmt::format(" WHEN typeof({}) IN ('integer', 'real') THEN {}", c, epoch_key(seconds));
+  key += " END";
+  return key;
+}
+
+std::string subject_key_of(const std::string& c) {
+  // 't': a string, or an integer as its decimal text (one subject); 'r': any other number.
+  return fmt::format(
+      "CASE typeof({0}) WHEN 'text' THEN 't' || {0} WHEN 'integer' THEN 't' || CAST({0} AS TEXT) WHEN 'real' THEN "
+      "CASE WHEN {0} >= -9.2e18 AND {0} <= 9.2e18 AND {0} = CAST({0} AS INTEGER) THEN 't' || CAST(CAST({0} AS "
+      "INTEGER) AS TEXT) ELSE 'r' || printf('%!.17g', {0}) END END",
+      c);
 }
 
 ColumnCode now_parameter_code(const runtime::CompiledPolicy& policy, std::size_t variable, Dialect /*dialect*/) {
@@ -240,12 +252,38 @@ ColumnCode now_parameter_code(const runtime::CompiledPolicy& policy, std::size_t
 }
 
 Result<ColumnCode> setting_code(const runtime::CompiledPolicy& policy, std::size_t variable,
-                                const records::SettingBinding& binding, const std::string& row, Dialect dialect) {
+                                const records::SettingBinding& binding, const std::string& row, Dialect dialect,
+                                const ConsentSource& consent) {
   const auto& setting = policy.settings[policy.variables[variable].source];
   const char* default_code = setting.default_on ? "1" : "0";
   ColumnCode out;
+  std::string from_consent;
+  if (consent.given) {
+    auto subject = column_of(binding.key_path, format_text("the subject of setting `{}`", setting.name), row, dialect);
+    if (!subject) return subject.error();
+    // The first of the setting's names (its own, then the former ones in order) whose latest
+    // change has a value decides; a row whose subject cannot be read counts as off.
+    std::vector<std::string> names{setting.name};
+    names.insert(names.end(), setting.formerly.begin(), setting.formerly.end());
+    const std::string row_key = subject_key_of(subject.value());
+    std::string slots;
+    std::string first;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (i > 0) slots += ", ";
+      slots += fmt::format(
+          "(SELECT usegate_value FROM usegate_consent WHERE usegate_subject = {} AND usegate_name = {}) AS "
+          "usegate_s{}",
+          row_key, quote_text(names[i]), i);
+      first += fmt::format(" WHEN usegate_s{0} IN (1, 2) THEN usegate_s{0} - 1", i);
+    }
+    out.consent =
+        fmt::format("CASE WHEN {} IS NULL THEN 0 ELSE (SELECT CASE{} END FROM (SELECT {}) AS usegate_slots) END",
+                    row_key, first, slots);
+    from_consent = fmt::format(" WHEN usegate_l{0} IS NOT NULL THEN usegate_l{0}", variable);
+  }
   if (binding.path.empty()) {
-    out.code = std::string(default_code);
+    out.code =
+        consent.given ? fmt::format("CASE{} ELSE {} END", from_consent, default_code) : std::string(default_code);
     return out;
   }
   std::vector<std::string> columns;
@@ -273,9 +311,9 @@ Result<ColumnCode> setting_code(const runtime::CompiledPolicy& policy, std::size
   // On: the text `on` or the boolean true (1); NULL: the default; anything else is off, never
   // consent the user did not give.
   out.code = fmt::format(
-      "CASE WHEN {0} IS NULL THEN {1} WHEN typeof({0}) = 'text' AND {0} = 'on' THEN 1 WHEN typeof({0}) = 'integer' "
-      "AND {0} = 1 THEN 1 ELSE 0 END",
-      key, default_code);
+      "CASE{2} WHEN {0} IS NULL THEN {1} WHEN typeof({0}) = 'text' AND {0} = 'on' THEN 1 WHEN typeof({0}) = "
+      "'integer' AND {0} = 1 THEN 1 ELSE 0 END",
+      key, default_code, from_consent);
   return out;
 }
 

@@ -20,6 +20,13 @@ namespace usegate::sql {
 struct ColumnCode {
   std::string key;
   std::string code;
+  std::string consent;  // settings with a consent table: the subject's state, `usegate_l<v>`
+};
+
+// Where settings read consent changes from (`--consent-table`): the CTE `usegate_consent` of
+// consent_sql.hpp, keyed by subject.
+struct ConsentSource {
+  bool given = false;
 };
 
 // `"name"`, with quotes inside doubled.
@@ -39,8 +46,18 @@ struct ColumnCode {
 
 // A setting's code from the row's own value (its column, else its former names' columns in
 // order): on, off, NULL for the default, anything else off.
+// With a consent table, the subject's state from it wins (docs/sql.md, "Consent"); a row whose
+// subject cannot be read then counts as off.
 [[nodiscard]] Result<ColumnCode> setting_code(const runtime::CompiledPolicy& policy, std::size_t variable,
                                               const records::SettingBinding& binding, const std::string& row,
-                                              Dialect dialect);
+                                              Dialect dialect, const ConsentSource& consent);
+
+// A time value as the runtime reads it in `format`: its time key, or NULL when unreadable.
+[[nodiscard]] std::string time_key_of(const std::string& value, records::TimeFormat format);
+
+// A subject id as records/subject_key.hpp matches it: text as it is, integers (and reals
+// with an integral value) as their decimal text, other reals by value; NULL for anything
+// else. The first character keeps the kinds apart.
+[[nodiscard]] std::string subject_key_of(const std::string& value);
 
 }  // namespace usegate::sql

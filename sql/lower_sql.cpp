@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "column_codes.hpp"
+#include "consent_sql.hpp"
 #include "decision_walk.hpp"
 #include "usegate/base/format_text.hpp"
 #include "usegate/runtime/compiled_policy.hpp"
@@ -177,7 +178,8 @@ Result<SqlOutput> lower_to_sql(const Policy& policy, const records::Bindings& bi
   }
   for (const auto& binding : bindings.settings) {
     if (!read[binding.variable]) continue;
-    auto code = setting_code(compiled, binding.variable, binding, row, options.dialect);
+    auto code = setting_code(compiled, binding.variable, binding, row, options.dialect,
+                             ConsentSource{options.consent_table.has_value()});
     if (!code) return code.error();
     codes[binding.variable] = std::move(code.value());
   }
@@ -189,6 +191,9 @@ Result<SqlOutput> lower_to_sql(const Policy& policy, const records::Bindings& bi
   for (std::size_t v = 0; v < count; ++v) {
     if (!read[v]) continue;
     if (!codes[v].key.empty()) keys += fmt::format("{}{} AS usegate_k{}", keys.empty() ? "" : ", ", codes[v].key, v);
+    if (!codes[v].consent.empty()) {
+      keys += fmt::format("{}{} AS usegate_l{}", keys.empty() ? "" : ", ", codes[v].consent, v);
+    }
     code_columns += fmt::format("{}{} AS usegate_c{}", code_columns.empty() ? "" : ",\n      ", codes[v].code, v);
   }
   if (keys.empty()) keys = "NULL AS usegate_k";
@@ -222,19 +227,27 @@ Result<SqlOutput> lower_to_sql(const Policy& policy, const records::Bindings& bi
   const std::string usable =
       fmt::format("SELECT {0}.*\nFROM {1} AS {0}\nWHERE {2}", row, table, allows(compiled, reason));
 
+  // With a consent table, both statements start with the CTE of the consent state.
+  std::string with;
+  if (options.consent_table) {
+    const std::string now_seconds = options.now ? std::to_string(*options.now) : std::string(":usegate_now");
+    with = "WITH " +
+           consent_cte(compiled, table_reference(*options.consent_table), options.consent_order, now_seconds) + "\n";
+  }
   std::string& out = output.text;
   out += fmt::format("-- usegate policy {} version {}: decisions for the rows of {} ({})\n", compiled.name,
                      compiled.version.empty() ? "-" : compiled.version, options.table, dialect_name(options.dialect));
-  if (options.now || !now_variable || !read[*now_variable]) {
-    out += fmt::format("CREATE VIEW {} AS\n{};\n\n", decided_view, decisions);
+  const bool now_read = (now_variable && read[*now_variable]) || options.consent_table;
+  if (options.now || !now_read) {
+    out += fmt::format("CREATE VIEW {} AS\n{}{};\n\n", decided_view, with, decisions);
     out += fmt::format("-- the rows {} allows\n", options.purposes.codes.size() > 1 ? "every purpose" : "the policy");
-    out += fmt::format("CREATE VIEW {} AS\n{};\n", usable_view, usable);
+    out += fmt::format("CREATE VIEW {} AS\n{}{};\n", usable_view, with, usable);
   } else {
     // A view cannot hold a parameter: the two queries, each reading `:usegate_now`.
     out += "-- `now` is the parameter :usegate_now (epoch seconds)\n";
-    out += decisions + ";\n\n";
+    out += with + decisions + ";\n\n";
     out += fmt::format("-- the rows {} allows\n", options.purposes.codes.size() > 1 ? "every purpose" : "the policy");
-    out += usable + ";\n";
+    out += with + usable + ";\n";
   }
   return output;
 }

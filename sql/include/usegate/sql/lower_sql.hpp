@@ -35,6 +35,10 @@ struct SqlOptions {
   records::PurposeCodes purposes;
   // `now` in epoch seconds; nothing: the query reads the parameter `:usegate_now`.
   std::optional<std::int64_t> now;
+  // `--consent-table`: consent changes (subject, setting, value, platform, ts and the
+  // ordering column) that decide each setting as `--consent` does (docs/sql.md, "Consent").
+  std::optional<std::string> consent_table;
+  std::string consent_order = "seq";
 };
 
 struct SqlOutput {
