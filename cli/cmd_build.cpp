@@ -89,7 +89,10 @@ int build_sql(const Arguments& arguments, const std::optional<std::string>& outp
   }
   const auto lowered = sql::lower_to_sql(*policy, bindings.value(), options);
   if (!lowered) {
-    std::cerr << fmt::format("{}: error: {}", arguments.positionals().front(), lowered.error().message);
+    // The bindings decide which columns are read: a refusal is about them when they were given.
+    const auto bindings_path = arguments.option("--bindings");
+    std::cerr << fmt::format("{}: error: {}", bindings_path ? *bindings_path : arguments.positionals().front(),
+                             lowered.error().message);
     return exit_code::broken_input;
   }
   const std::string& text = lowered.value().text;
