@@ -32,7 +32,7 @@ and a view `T_usegate_usable` of the rows the policy allows.
 options:
   -o, --output FILE   where to write the artifact (required), or the SQL (default: stdout)
   --target T          `artifact` (the default) or `sql`
-  --dialect D         the SQL dialect: sqlite
+  --dialect D         the SQL dialect: sqlite or postgres
   --table T           the table whose rows are decided (`schema.table` allowed)
   --bindings FILE     which column holds each attribute and setting (docs/cli.md, "Bindings");
                       default: the column named as the attribute or setting
@@ -53,9 +53,9 @@ exit status (docs/cli.md, "Exit status"): 0 written, 2 usage error or a file tha
 
 int build_sql(const Arguments& arguments, const std::optional<std::string>& output) {
   const auto dialect_text = arguments.option("--dialect");
-  if (!dialect_text) throw UsageError("build: `--target sql` needs `--dialect sqlite`");
+  if (!dialect_text) throw UsageError("build: `--target sql` needs `--dialect sqlite|postgres`");
   const auto dialect = sql::dialect_named(*dialect_text);
-  if (!dialect) throw UsageError(fmt::format("build: unknown dialect `{}` (known: sqlite)", *dialect_text));
+  if (!dialect) throw UsageError(fmt::format("build: unknown dialect `{}` (known: sqlite, postgres)", *dialect_text));
   const auto table = arguments.option("--table");
   if (!table || table->empty()) throw UsageError("build: `--target sql` needs `--table T`, the table to decide");
   if (arguments.option("--now") && arguments.flag("--now-param")) {

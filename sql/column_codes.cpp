@@ -182,6 +182,7 @@ Result<ColumnCode> attribute_code(const runtime::CompiledPolicy& policy, std::si
   const auto column = column_of(binding.path, format_text("attribute `{}`", attribute.name), row, dialect);
   if (!column) return column.error();
   const std::string& c = column.value();
+  if (dialect == Dialect::postgres) return postgres_attribute_code(policy, variable, binding, c);
   ColumnCode out;
   const std::string key = key_name(variable);
   switch (attribute.type) {
@@ -308,6 +309,10 @@ Result<ColumnCode> setting_code(const runtime::CompiledPolicy& policy, std::size
   }
   const std::string key = key_name(variable);
   out.key = value;
+  if (dialect == Dialect::postgres) {
+    out.code = postgres_setting_code(key, default_code);
+    return out;
+  }
   // On: the text `on` or the boolean true (1); NULL: the default; anything else is off, never
   // consent the user did not give.
   out.code = fmt::format(

@@ -40,6 +40,13 @@ struct ConsentSource {
                                                 const records::AttributeBinding& binding, const std::string& row,
                                                 Dialect dialect);
 
+// PostgreSQL's reading of typed columns (column_codes_postgres.cpp); `column` is the reference.
+[[nodiscard]] Result<ColumnCode> postgres_attribute_code(const runtime::CompiledPolicy& policy, std::size_t variable,
+                                                         const records::AttributeBinding& binding,
+                                                         const std::string& column);
+// A setting's code from its text value (NULL: the default).
+[[nodiscard]] std::string postgres_setting_code(const std::string& value, const char* default_code);
+
 // `now` read from the parameter `:usegate_now` (epoch seconds).
 [[nodiscard]] ColumnCode now_parameter_code(const runtime::CompiledPolicy& policy, std::size_t variable,
                                             Dialect dialect);

@@ -105,18 +105,20 @@ std::string table_reference(const std::string& table) {
 
 std::optional<Dialect> dialect_named(const std::string& name) {
   if (name == "sqlite") return Dialect::sqlite;
+  if (name == "postgres") return Dialect::postgres;
   return std::nullopt;
 }
 
 const char* dialect_name(Dialect dialect) {
   switch (dialect) {
     case Dialect::sqlite: return "sqlite";
+    case Dialect::postgres: return "postgres";
   }
   return "sqlite";
 }
 
 std::vector<std::string> dialect_names() {
-  return {"sqlite"};
+  return {"sqlite", "postgres"};
 }
 
 Result<SqlOutput> lower_to_sql(const Policy& policy, const records::Bindings& bindings, const SqlOptions& options) {
@@ -150,6 +152,9 @@ Result<SqlOutput> lower_to_sql(const Policy& policy, const records::Bindings& bi
     walks_fixed.push_back(fixed);
   }
 
+  if (options.dialect == Dialect::postgres && options.consent_table) {
+    return Error{Error::Code::invalid_input, "`--consent-table` is written for sqlite only so far\n", 0};
+  }
   const WalkDiagram diagram = walk_diagram_of(compiled);
   std::vector<Walk> walks;
   std::vector<bool> read(count, false);
@@ -167,6 +172,9 @@ Result<SqlOutput> lower_to_sql(const Policy& policy, const records::Bindings& bi
                  0};
   }
 
+  if (options.dialect == Dialect::postgres && !options.now && now_variable && read[*now_variable]) {
+    return Error{Error::Code::invalid_input, "`--now-param` is written for sqlite only so far: give `--now T`\n", 0};
+  }
   // Each variable the walks test, read from the row.
   const std::string row = row_alias;
   std::vector<ColumnCode> codes(count);
@@ -212,18 +220,22 @@ Result<SqlOutput> lower_to_sql(const Policy& policy, const records::Bindings& bi
     }
     combined += " ELSE usegate_reason_0 END";
   }
+  // PostgreSQL pulls derived tables up into their parent, copying an expression into every
+  // place that names its column (a time key into each comparison, the walk into the decision);
+  // `OFFSET 0` keeps each one computed once.
+  const char* fence = options.dialect == Dialect::postgres ? " OFFSET 0" : "";
   const std::string reason = fmt::format(
-      "(SELECT {}\n FROM (SELECT {}\n  FROM (SELECT {}\n   FROM (SELECT {}) AS usegate_keys) AS usegate_codes) AS "
-      "usegate_reasons)",
-      combined, reasons, code_columns, keys);
+      "(SELECT {0}\n FROM (SELECT {1}\n  FROM (SELECT {2}\n   FROM (SELECT {3}{4}) AS usegate_keys{4}) AS "
+      "usegate_codes{4}) AS usegate_reasons)",
+      combined, reasons, code_columns, keys, fence);
 
   const std::string table = table_reference(options.table);
   const std::string decided_view = quote_identifier(options.table + "_usegate");
   const std::string usable_view = quote_identifier(options.table + "_usegate_usable");
   const std::string decisions = fmt::format(
       "SELECT usegate_decided.*, CASE WHEN {} THEN 'allow' ELSE 'deny' END AS usegate_decision\nFROM (SELECT "
-      "{}.*, {} AS usegate_reason\nFROM {} AS {}) AS usegate_decided",
-      allows(compiled, "usegate_decided.usegate_reason"), row, reason, table, row);
+      "{}.*, {} AS usegate_reason\nFROM {} AS {}{}) AS usegate_decided",
+      allows(compiled, "usegate_decided.usegate_reason"), row, reason, table, row, fence);
   const std::string usable =
       fmt::format("SELECT {0}.*\nFROM {1} AS {0}\nWHERE {2}", row, table, allows(compiled, reason));
 
