@@ -212,7 +212,7 @@ Result<ColumnCode> attribute_code(const runtime::CompiledPolicy& policy, std::si
                              ordered_code(key, info.constants, false));
       return out;
     case runtime::AttributeType::time:
-      out.key = time_key_of(c, binding.time_format);
+      out.key = time_key_of(c, binding.time_format, dialect);
       out.code = fmt::format("CASE WHEN {} IS NULL THEN 0 WHEN {} IS NULL THEN 1 ELSE {} END", c, key,
                              ordered_code(key, info.constants, true));
       return out;
@@ -220,7 +220,14 @@ Result<ColumnCode> attribute_code(const runtime::CompiledPolicy& policy, std::si
   return out;
 }
 
-std::string time_key_of(const std::string& c, records::TimeFormat format) {
+std::string now_parameter(Dialect dialect) {
+  // A view can read a setting of the session, never a statement's parameter.
+  if (dialect == Dialect::postgres) return "CAST(current_setting('usegate.now') AS bigint)";
+  return ":usegate_now";
+}
+
+std::string time_key_of(const std::string& c, records::TimeFormat format, Dialect dialect) {
+  if (dialect == Dialect::postgres) return postgres_time_key(c, format);
   const bool text = format == records::TimeFormat::automatic || format == records::TimeFormat::iso8601;
   const bool number = format != records::TimeFormat::iso8601;
   const std::string seconds = format == records::TimeFormat::epoch_milliseconds
@@ -233,7 +240,8 @@ std::string time_key_of(const std::string& c, records::TimeFormat format) {
   return key;
 }
 
-std::string subject_key_of(const std::string& c) {
+std::string subject_key_of(const std::string& c, Dialect dialect) {
+  if (dialect == Dialect::postgres) return fmt::format("CAST({} AS text)", c);
   // 't': a string, or an integer as its decimal text (one subject); 'r': any other number.
   return fmt::format(
       "CASE typeof({0}) WHEN 'text' THEN 't' || {0} WHEN 'integer' THEN 't' || CAST({0} AS TEXT) WHEN 'real' THEN "
@@ -242,11 +250,15 @@ std::string subject_key_of(const std::string& c) {
       c);
 }
 
-ColumnCode now_parameter_code(const runtime::CompiledPolicy& policy, std::size_t variable, Dialect /*dialect*/) {
+ColumnCode now_parameter_code(const runtime::CompiledPolicy& policy, std::size_t variable, Dialect dialect) {
   ColumnCode out;
   const std::string key = key_name(variable);
-  out.key = fmt::format("CASE WHEN typeof(:usegate_now) IN ('integer', 'real') THEN {} END",
-                        epoch_key("CAST(:usegate_now AS REAL)"));
+  if (dialect == Dialect::postgres) {
+    out.key = postgres_time_key(now_parameter(dialect), records::TimeFormat::epoch_seconds);
+  } else {
+    out.key = fmt::format("CASE WHEN typeof(:usegate_now) IN ('integer', 'real') THEN {} END",
+                          epoch_key("CAST(:usegate_now AS REAL)"));
+  }
   out.code = fmt::format("CASE WHEN {} IS NULL THEN 1 ELSE {} END", key,
                          ordered_code(key, policy.variables[variable].constants, true));
   return out;
@@ -266,7 +278,7 @@ Result<ColumnCode> setting_code(const runtime::CompiledPolicy& policy, std::size
     // change has a value decides; a row whose subject cannot be read counts as off.
     std::vector<std::string> names{setting.name};
     names.insert(names.end(), setting.formerly.begin(), setting.formerly.end());
-    const std::string row_key = subject_key_of(subject.value());
+    const std::string row_key = subject_key_of(subject.value(), dialect);
     std::string slots;
     std::string first;
     for (std::size_t i = 0; i < names.size(); ++i) {
@@ -310,7 +322,7 @@ Result<ColumnCode> setting_code(const runtime::CompiledPolicy& policy, std::size
   const std::string key = key_name(variable);
   out.key = value;
   if (dialect == Dialect::postgres) {
-    out.code = postgres_setting_code(key, default_code);
+    out.code = postgres_setting_code(key, default_code, from_consent);
     return out;
   }
   // On: the text `on` or the boolean true (1); NULL: the default; anything else is off, never

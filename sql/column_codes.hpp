@@ -44,8 +44,14 @@ struct ConsentSource {
 [[nodiscard]] Result<ColumnCode> postgres_attribute_code(const runtime::CompiledPolicy& policy, std::size_t variable,
                                                          const records::AttributeBinding& binding,
                                                          const std::string& column);
-// A setting's code from its text value (NULL: the default).
-[[nodiscard]] std::string postgres_setting_code(const std::string& value, const char* default_code);
+// A setting's code from its text value (NULL: the default), after `from_consent` (WHEN branches).
+[[nodiscard]] std::string postgres_setting_code(const std::string& value, const char* default_code,
+                                                const std::string& from_consent);
+[[nodiscard]] std::string postgres_time_key(const std::string& value, records::TimeFormat format);
+
+// SQL for `now` in epoch seconds under `--now-param`: sqlite's parameter `:usegate_now`, postgres's
+// setting `usegate.now` (`SET usegate.now = '1725148800'`).
+[[nodiscard]] std::string now_parameter(Dialect dialect);
 
 // `now` read from the parameter `:usegate_now` (epoch seconds).
 [[nodiscard]] ColumnCode now_parameter_code(const runtime::CompiledPolicy& policy, std::size_t variable,
@@ -60,11 +66,12 @@ struct ConsentSource {
                                               Dialect dialect, const ConsentSource& consent);
 
 // A time value as the runtime reads it in `format`: its time key, or NULL when unreadable.
-[[nodiscard]] std::string time_key_of(const std::string& value, records::TimeFormat format);
+[[nodiscard]] std::string time_key_of(const std::string& value, records::TimeFormat format, Dialect dialect);
 
 // A subject id as records/subject_key.hpp matches it: text as it is, integers (and reals
 // with an integral value) as their decimal text, other reals by value; NULL for anything
 // else. The first character keeps the kinds apart.
-[[nodiscard]] std::string subject_key_of(const std::string& value);
+// PostgreSQL: the text of the value (subjects are text or integer columns there).
+[[nodiscard]] std::string subject_key_of(const std::string& value, Dialect dialect);
 
 }  // namespace usegate::sql

@@ -150,9 +150,20 @@ Result<ColumnCode> postgres_attribute_code(const runtime::CompiledPolicy& policy
   return out;
 }
 
-std::string postgres_setting_code(const std::string& value, const char* default_code) {
-  return fmt::format("CASE WHEN {0} IS NULL THEN {1} WHEN CAST({0} AS text) = 'on' THEN 1 ELSE 0 END", value,
-                     default_code);
+std::string postgres_setting_code(const std::string& value, const char* default_code, const std::string& from_consent) {
+  return fmt::format("CASE{2} WHEN {0} IS NULL THEN {1} WHEN CAST({0} AS text) = 'on' THEN 1 ELSE 0 END", value,
+                     default_code, from_consent);
+}
+
+std::string postgres_time_key(const std::string& c, records::TimeFormat format) {
+  switch (format) {
+    case records::TimeFormat::automatic:
+    case records::TimeFormat::iso8601: return iso_key(fmt::format("CAST({} AS text)", c));
+    case records::TimeFormat::epoch_seconds: return epoch_key(fmt::format("CAST({} AS double precision)", c));
+    case records::TimeFormat::epoch_milliseconds:
+      return epoch_key(fmt::format("(CAST({} AS double precision) / 1000.0)", c));
+  }
+  return "NULL";
 }
 
 }  // namespace usegate::sql

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "usegate/runtime/compiled_policy.hpp"
+#include "usegate/sql/lower_sql.hpp"
 
 namespace usegate::sql {
 
@@ -17,6 +18,6 @@ namespace usegate::sql {
 // (a quoted reference) with the columns subject, setting, value, platform, ts and `order_column`;
 // `now_seconds` is SQL for `now` in epoch seconds.
 [[nodiscard]] std::string consent_cte(const runtime::CompiledPolicy& policy, const std::string& table,
-                                      const std::string& order_column, const std::string& now_seconds);
+                                      const std::string& order_column, const std::string& now_seconds, Dialect dialect);
 
 }  // namespace usegate::sql

@@ -152,9 +152,6 @@ Result<SqlOutput> lower_to_sql(const Policy& policy, const records::Bindings& bi
     walks_fixed.push_back(fixed);
   }
 
-  if (options.dialect == Dialect::postgres && options.consent_table) {
-    return Error{Error::Code::invalid_input, "`--consent-table` is written for sqlite only so far\n", 0};
-  }
   const WalkDiagram diagram = walk_diagram_of(compiled);
   std::vector<Walk> walks;
   std::vector<bool> read(count, false);
@@ -172,9 +169,6 @@ Result<SqlOutput> lower_to_sql(const Policy& policy, const records::Bindings& bi
                  0};
   }
 
-  if (options.dialect == Dialect::postgres && !options.now && now_variable && read[*now_variable]) {
-    return Error{Error::Code::invalid_input, "`--now-param` is written for sqlite only so far: give `--now T`\n", 0};
-  }
   // Each variable the walks test, read from the row.
   const std::string row = row_alias;
   std::vector<ColumnCode> codes(count);
@@ -242,15 +236,21 @@ Result<SqlOutput> lower_to_sql(const Policy& policy, const records::Bindings& bi
   // With a consent table, both statements start with the CTE of the consent state.
   std::string with;
   if (options.consent_table) {
-    const std::string now_seconds = options.now ? std::to_string(*options.now) : std::string(":usegate_now");
+    const std::string now_seconds = options.now ? std::to_string(*options.now) : now_parameter(options.dialect);
     with = "WITH " +
-           consent_cte(compiled, table_reference(*options.consent_table), options.consent_order, now_seconds) + "\n";
+           consent_cte(compiled, table_reference(*options.consent_table), options.consent_order, now_seconds,
+                       options.dialect) +
+           "\n";
   }
   std::string& out = output.text;
   out += fmt::format("-- usegate policy {} version {}: decisions for the rows of {} ({})\n", compiled.name,
                      compiled.version.empty() ? "-" : compiled.version, options.table, dialect_name(options.dialect));
   const bool now_read = (now_variable && read[*now_variable]) || options.consent_table;
-  if (options.now || !now_read) {
+  // PostgreSQL reads `now` from a setting of the session, which a view may do.
+  if (!options.now && now_read && options.dialect == Dialect::postgres) {
+    out += "-- `now` is the setting usegate.now (epoch seconds): SET usegate.now = '1725148800';\n";
+  }
+  if (options.now || !now_read || options.dialect == Dialect::postgres) {
     out += fmt::format("CREATE VIEW {} AS\n{}{};\n\n", decided_view, with, decisions);
     out += fmt::format("-- the rows {} allows\n", options.purposes.codes.size() > 1 ? "every purpose" : "the policy");
     out += fmt::format("CREATE VIEW {} AS\n{}{};\n", usable_view, with, usable);

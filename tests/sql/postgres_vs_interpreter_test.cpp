@@ -16,10 +16,13 @@
 
 #include <fmt/format.h>
 
+#include "../differential/civil_time.hpp"
 #include "../differential/differential_check.hpp"
+#include "../differential/json_lines.hpp"
 #include "../differential/random_policy.hpp"
 #include "../differential/random_record.hpp"
 #include "postgres_cluster.hpp"
+#include "runtime_reference.hpp"
 #include "support.hpp"
 #include "usegate/records/bindings.hpp"
 #include "usegate/records/purposes.hpp"
@@ -288,6 +291,144 @@ TEST_CASE("postgres decides every row of random and bundled policies as the refe
   }
   MESSAGE(compared << " rows compared");
   CHECK(compared >= (reduced ? 10000U : 100000U));
+}
+
+// `--consent-table` in PostgreSQL against the runtime with `--consent`: the change table's
+// columns are text (docs/sql.md), every kind of text each may hold, at and around each
+// availability boundary and `now`; rows with text subjects, some NULL.
+TEST_CASE("postgres reads consent from a table of changes as --consent reads them") {
+  if (!sql_testing::PostgresCluster::available()) {
+    MESSAGE("skipped: PostgreSQL 15 is not installed (scripts/install-deps installs it)");
+    return;
+  }
+  const std::uint64_t seed = differential::base_seed();
+  MESSAGE("seed " << seed << " (USEGATE_SEED=" << seed << " to replay)");
+  sql_testing::PostgresCluster cluster;
+  REQUIRE_MESSAGE(cluster.error().empty(), cluster.error());
+  const bool reduced = testing::reduced_scale();
+  const std::string directory = testing::scratch_directory("sql-consent-postgres");
+  std::size_t compared = 0;
+  for (int index = 0; index < (reduced ? 4 : 12); ++index) {
+    const std::uint64_t policy_seed = differential::mix_seed(seed ^ (0x9057E5ULL + static_cast<std::uint64_t>(index)));
+    differential::PolicyShape shape;
+    shape.settings_with_availability = true;
+    const std::string policy_text = differential::generate_policy(policy_seed, shape).render();
+    const differential::Pipeline pipeline = differential::run_pipeline(policy_text, {});
+    REQUIRE_MESSAGE(pipeline.table.has_value(), pipeline.errors);
+    const compiler::CheckedPolicy& checked = *pipeline.checked;
+    const Policy& policy = pipeline.table->policy();
+    std::mt19937_64 rng(policy_seed);
+    const auto pick = [&rng](const std::vector<std::string>& items) {
+      return items[std::uniform_int_distribution<std::size_t>(0, items.size() - 1)(rng)];
+    };
+    const std::int64_t now = index % 2 == 0 ? 1722470400 : 1893456000;
+
+    // Changes: "" stands for NULL (an absent field; for `value`, null).
+    std::vector<std::string> names{"nope", ""};
+    std::set<std::int64_t> instants{now - 1, now, now + 1, 1717200000};
+    for (const auto& setting : checked.settings) {
+      names.push_back(setting.name);
+      for (const auto& former : setting.formerly) names.push_back(former);
+      for (const auto& entry : setting.availability) {
+        for (const auto& bound : {entry.from, entry.until}) {
+          if (bound) instants.insert({*bound - 1, *bound, *bound + 1});
+        }
+      }
+    }
+    std::vector<std::string> platforms{"mars", ""};
+    if (checked.platform_attribute) {
+      for (const auto& value : checked.attributes[*checked.platform_attribute].values) platforms.push_back(value);
+    }
+    const std::vector<std::string> subjects{"u1", "u2", "7", ""};
+    const std::vector<std::string> values{"on", "off", "on", "off", "maybe", "OFF", ""};
+    const std::vector<std::int64_t> times(instants.begin(), instants.end());
+    std::string changes_jsonl;
+    std::string insert_changes = "INSERT INTO changes VALUES ";
+    const std::size_t change_count = reduced ? 100 : 300;
+    for (std::size_t i = 0; i < change_count; ++i) {
+      const std::int64_t second = times[std::uniform_int_distribution<std::size_t>(0, times.size() - 1)(rng)];
+      std::string ts;
+      switch (std::uniform_int_distribution<int>(0, 4)(rng)) {
+        case 0: ts = differential::datetime_text(second); break;
+        case 1: ts = differential::datetime_text(second, ".5Z"); break;
+        case 2: ts = differential::datetime_text(second + 3600, "+01:00"); break;
+        case 3: ts = "soon"; break;
+        default: break;
+      }
+      const std::string fields[] = {pick(subjects), pick(names), pick(values), pick(platforms), ts};
+      const char* keys[] = {"user", "setting", "value", "platform", "ts"};
+      std::string line = "{";
+      insert_changes += i == 0 ? "(" : ", (";
+      for (std::size_t f = 0; f < 5; ++f) {
+        insert_changes += fields[f].empty() ? "NULL, " : "'" + fields[f] + "', ";
+        if (fields[f].empty() && f != 2) continue;
+        if (line.size() > 1) line += ", ";
+        line += fmt::format("\"{}\": {}", keys[f], fields[f].empty() ? "null" : "\"" + fields[f] + "\"");
+      }
+      insert_changes += std::to_string(i) + ")";
+      changes_jsonl += line + "}\n";
+    }
+
+    // Rows as the typed table holds them, with a text subject.
+    const differential::RecordGenerator generator(checked);
+    const auto columns = columns_of(checked);
+    std::vector<compiler::InterpreterInput> generated;
+    for (int i = 0; i < (reduced ? 300 : 1500); ++i) generated.push_back(generator.next(rng));
+    const auto records = stored_records(columns, generated);
+    std::string create =
+        "DROP TABLE IF EXISTS rows CASCADE; DROP TABLE IF EXISTS changes CASCADE; "
+        "CREATE TABLE changes (subject text, setting text, value text, platform text, ts text, seq "
+        "integer); CREATE TABLE rows (usegate_test_id integer, \"user\" text";
+    for (const auto& column : columns) create += fmt::format(", \"{}\" {}", column.name, column_type(column));
+    create += ")";
+    REQUIRE(cluster.execute(create).empty());
+    REQUIRE(cluster.execute(insert_changes).empty());
+    std::string insert = "INSERT INTO rows VALUES ";
+    std::string records_jsonl;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const std::string user = pick(subjects);
+      insert += fmt::format("{}({}, {}", i == 0 ? "" : ", ", i, user.empty() ? "NULL" : "'" + user + "'");
+      for (const auto& column : columns) {
+        const auto& fields = column.setting ? records[i].consent : records[i].attributes;
+        const auto found = fields.find(column.name);
+        insert += ", " + (found == fields.end() ? std::string("NULL") : literal(found->second));
+      }
+      insert += ")";
+      records_jsonl += differential::json_line(records[i], user.empty() ? "" : "\"user\":\"" + user + "\"");
+    }
+    REQUIRE(cluster.execute(insert).empty());
+    const auto expected = sql_testing::runtime_reasons(policy, directory, changes_jsonl, records_jsonl, now);
+    REQUIRE(expected.size() == records.size());
+
+    sql::SqlOptions options;
+    options.dialect = sql::Dialect::postgres;
+    options.table = "rows";
+    options.consent_table = "changes";
+    // Half the policies read `now` from the session's setting usegate.now.
+    if (index % 3 != 0) options.now = now;
+    const auto lowered = sql::lower_to_sql(policy, records::default_bindings(policy), options);
+    REQUIRE_MESSAGE(lowered.ok(), (lowered.ok() ? "" : lowered.error().message));
+    const std::string error = cluster.execute(fmt::format("SET usegate.now = '{}'; ", now) + lowered.value().text);
+    REQUIRE_MESSAGE(error.empty(), error << "\n" << lowered.value().text);
+    std::vector<std::vector<std::string>> decided;
+    const std::string query_error =
+        cluster.query("SELECT usegate_test_id, usegate_decision, usegate_reason FROM rows_usegate ORDER BY 1", decided);
+    REQUIRE_MESSAGE(query_error.empty(), query_error);
+    REQUIRE(decided.size() == records.size());
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const std::string actual = decided[i][1] + " " + decided[i][2];
+      if (actual != expected[i]) {
+        FAIL("seed " << seed << ", policy " << index << ", now " << now << "\npolicy:\n"
+                     << policy_text << "\nconsent changes:\n"
+                     << changes_jsonl << "record: " << differential::json_line(records[i]) << "runtime: " << expected[i]
+                     << "\npostgres: " << actual << "\nSQL:\n"
+                     << lowered.value().text);
+      }
+      ++compared;
+    }
+  }
+  MESSAGE(compared << " rows compared");
+  CHECK(compared >= (reduced ? 1000U : 15000U));
 }
 
 }  // namespace

@@ -22,6 +22,7 @@
 #include "../differential/json_lines.hpp"
 #include "../differential/random_policy.hpp"
 #include "../differential/random_record.hpp"
+#include "runtime_reference.hpp"
 #include "sql_rows.hpp"
 #include "sqlite_database.hpp"
 #include "support.hpp"
@@ -137,37 +138,6 @@ ChangeTable random_changes(const compiler::CheckedPolicy& policy, std::int64_t n
   return table;
 }
 
-// Decides JSON Lines records with the runtime as `usegate eval --consent` does.
-std::vector<std::string> runtime_reasons(const Policy& policy, const std::string& directory, const std::string& changes,
-                                         const std::string& records, std::int64_t now) {
-  testing::write_text(directory + "/changes.jsonl", changes);
-  testing::write_text(directory + "/records.jsonl", records);
-  const int changes_fd = ::open((directory + "/changes.jsonl").c_str(), O_RDONLY);
-  const records::ConsentLedger ledger = records::ConsentLedger::read(changes_fd, policy, now);
-  ::close(changes_fd);
-  const records::Bindings bindings = records::default_bindings(policy);
-  records::RecordDecoder decoder(policy, bindings, &ledger, now);
-  std::vector<std::string> reasons;
-  const int records_fd = ::open((directory + "/records.jsonl").c_str(), O_RDONLY);
-  records::BlockReader reader(records_fd);
-  records::InputBlock block;
-  std::vector<Code> codes(policy.variable_count());
-  while (reader.next(block)) {
-    records::BlockLines lines(block);
-    records::InputLine line;
-    while (lines.next(line)) {
-      if (decoder.decode(line, codes.data()) != records::RejectCause::none) {
-        reasons.push_back(std::string("rejected ") + records::reject_cause_name(decoder.decode(line, codes.data())));
-        continue;
-      }
-      const Decision decision = policy.decide(std::span<const Code>(codes));
-      reasons.push_back(fmt::format("{} {}", decision.allowed ? "allow" : "deny", policy.reason_name(decision.reason)));
-    }
-  }
-  ::close(records_fd);
-  return reasons;
-}
-
 TEST_CASE("sqlite reads consent from a table of changes as --consent reads them") {
   const std::uint64_t seed = differential::base_seed();
   MESSAGE("seed " << seed << " (USEGATE_SEED=" << seed << " to replay)");
@@ -209,7 +179,7 @@ TEST_CASE("sqlite reads consent from a table of changes as --consent reads them"
       rows.push_back(std::move(row));
       records += differential::json_line(record, user.json.empty() ? "" : "\"user\":" + user.json);
     }
-    const auto expected = runtime_reasons(policy, directory, changes.jsonl, records, now);
+    const auto expected = sql_testing::runtime_reasons(policy, directory, changes.jsonl, records, now);
     REQUIRE(expected.size() == rows.size());
 
     sql::SqlOptions options;
