@@ -41,8 +41,9 @@ options:
                       `--consent` reads them; the subject joins on the bound user column
   --consent-order COL the column ordering changes made at the same time (default: seq)
   --now T             `now` as a constant (ISO-8601 or epoch seconds)
-  --now-param         `now` read from the parameter :usegate_now (epoch seconds): the SQL is
-                      then two queries, since a view holds no parameter
+  --now-param         `now` read when the query runs, in epoch seconds: sqlite's parameter
+                      :usegate_now (then two queries, since a view holds no parameter),
+                      postgres's setting usegate.now
 
 exit status (docs/cli.md, "Exit status"): 0 written, 2 usage error or a file that cannot be
              read, 3 the policy has errors, its table exceeds the budget, or the artifact
