@@ -44,26 +44,51 @@ Code constant_code(const Policy& policy, std::size_t variable, const runtime::At
 }
 
 // The walk as one expression giving the reason's name.
+// `CASE operand WHEN value THEN target ... ELSE most frequent target END` over `targets`
+// (indexed by the operand's value).
+std::string case_over(const std::string& operand, const std::vector<std::size_t>& targets) {
+  std::map<std::size_t, std::size_t> frequency;
+  for (const auto target : targets) ++frequency[target];
+  std::size_t most = targets.front();
+  for (const auto& [target, count] : frequency) {
+    if (count > frequency[most]) most = target;
+  }
+  if (frequency.size() == 1) return std::to_string(most);
+  std::string expression = fmt::format("CASE {}", operand);
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    if (targets[i] != most) expression += fmt::format(" WHEN {} THEN {}", i, targets[i]);
+  }
+  expression += fmt::format(" ELSE {} END", most);
+  return expression;
+}
+
+// The walk as one expression giving the reason's name. Each step is a CASE on where the walk
+// stands, each branch a CASE on the step's code: a row makes at most as many comparisons as
+// there are places and codes, never their product.
 std::string walk_expression(const runtime::CompiledPolicy& policy, const Walk& walk) {
   std::string state = "0";
   for (const WalkStep& step : walk.steps) {
     const std::string code = fmt::format("usegate_c{}", step.variable);
-    const std::string operand = step.from.size() == 1 ? code : fmt::format("({}) * {} + {}", state, step.cells, code);
     const std::size_t targets = *std::max_element(step.next.begin(), step.next.end()) + 1;
     if (targets == 1) {
       state = std::string("0");
       continue;
     }
-    // The most frequent target is the ELSE branch.
-    std::vector<std::size_t> frequency(targets, 0);
-    for (const auto target : step.next) ++frequency[target];
-    const auto most =
-        static_cast<std::size_t>(std::max_element(frequency.begin(), frequency.end()) - frequency.begin());
-    std::string expression = fmt::format("CASE {}", operand);
-    for (std::size_t i = 0; i < step.next.size(); ++i) {
-      if (step.next[i] != most) expression += fmt::format(" WHEN {} THEN {}", i, step.next[i]);
+    std::vector<std::string> by_place;
+    for (std::size_t place = 0; place < step.from.size(); ++place) {
+      const std::vector<std::size_t> next(step.next.begin() + static_cast<std::ptrdiff_t>(place * step.cells),
+                                          step.next.begin() + static_cast<std::ptrdiff_t>((place + 1) * step.cells));
+      by_place.push_back(case_over(code, next));
     }
-    expression += fmt::format(" ELSE {} END", most);
+    if (by_place.size() == 1) {
+      state = std::move(by_place.front());
+      continue;
+    }
+    std::string expression = fmt::format("CASE {}", state);
+    for (std::size_t place = 0; place + 1 < by_place.size(); ++place) {
+      expression += fmt::format(" WHEN {} THEN {}", place, by_place[place]);
+    }
+    expression += fmt::format(" ELSE {} END", by_place.back());
     state = std::move(expression);
   }
   if (walk.terminals.size() == 1) return quote_text(reason_name(policy, terminal_cell(walk.terminals.front())));
