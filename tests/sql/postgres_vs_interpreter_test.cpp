@@ -1,0 +1,434 @@
+// The SQL of `usegate build --target sql --dialect postgres`, run by PostgreSQL 15 in a
+// throwaway cluster the test starts and removes, against the reference interpreter: random
+// policies of the differential generator and every bundled policy, their edge and random records
+// as rows of a typed table. A typed column holds only its type, so each record is first made
+// what the table can hold (a number in an enum column becomes its text, a text in a number
+// column NaN, anything but a boolean in a bool column NULL...) and the interpreter decides that
+// record; every row's reason and decision, and the usable view, must be the interpreter's.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <functional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "../differential/civil_time.hpp"
+#include "../differential/differential_check.hpp"
+#include "../differential/json_lines.hpp"
+#include "../differential/random_policy.hpp"
+#include "../differential/random_record.hpp"
+#include "postgres_cluster.hpp"
+#include "runtime_reference.hpp"
+#include "support.hpp"
+#include "usegate/records/bindings.hpp"
+#include "usegate/records/purposes.hpp"
+#include "usegate/runtime/compiled_policy.hpp"
+#include "usegate/sql/lower_sql.hpp"
+
+namespace {
+
+using namespace usegate;
+using compiler::RecordValue;
+
+std::string number_text(double number) {
+  return fmt::format("{:.17g}", number);
+}
+
+// The value a typed column holds for a record's value.
+RecordValue as_stored(compiler::AttributeKind kind, bool setting, const RecordValue& value) {
+  using Kind = RecordValue::Kind;
+  if (value.kind == Kind::null) return value;
+  const auto as_text = [&]() -> RecordValue {
+    switch (value.kind) {
+      case Kind::string: {
+        std::string text = value.text;
+        std::erase(text, '\0');  // PostgreSQL text holds no NUL
+        return RecordValue::of(text);
+      }
+      case Kind::number: return RecordValue::of(number_text(value.number));
+      case Kind::boolean: return RecordValue::of(value.boolean ? "true" : "false");
+      default: return RecordValue::of("{}");
+    }
+  };
+  if (setting) return as_text();
+  switch (kind) {
+    case compiler::AttributeKind::enumeration:
+    case compiler::AttributeKind::time: return as_text();
+    case compiler::AttributeKind::boolean: return value.kind == Kind::boolean ? value : RecordValue::null();
+    case compiler::AttributeKind::number: return value.kind == Kind::number ? value : RecordValue::of(std::nan(""));
+  }
+  return value;
+}
+
+std::string literal(const RecordValue& value) {
+  switch (value.kind) {
+    case RecordValue::Kind::null: return "NULL";
+    case RecordValue::Kind::boolean: return value.boolean ? "TRUE" : "FALSE";
+    case RecordValue::Kind::number:
+      if (std::isnan(value.number)) return "'NaN'";
+      if (std::isinf(value.number)) return value.number > 0 ? "'Infinity'" : "'-Infinity'";
+      return number_text(value.number);
+    case RecordValue::Kind::string: {
+      std::string out = "'";
+      for (const char c : value.text) {
+        if (c == '\'') out += '\'';
+        out += c;
+      }
+      out += '\'';
+      return out;
+    }
+    case RecordValue::Kind::composite: return "NULL";
+  }
+  return "NULL";
+}
+
+struct Column {
+  std::string name;
+  bool setting = false;
+  compiler::AttributeKind kind = compiler::AttributeKind::enumeration;
+};
+
+std::vector<Column> columns_of(const compiler::CheckedPolicy& policy) {
+  std::vector<Column> columns;
+  for (const auto& attribute : policy.attributes) {
+    if (!attribute.builtin) columns.push_back(Column{attribute.name, false, attribute.kind});
+  }
+  for (const auto& setting : policy.settings) {
+    columns.push_back(Column{setting.name, true, compiler::AttributeKind::enumeration});
+    for (const auto& former : setting.formerly)
+      columns.push_back(Column{former, true, compiler::AttributeKind::enumeration});
+  }
+  return columns;
+}
+
+const char* column_type(const Column& column) {
+  if (column.setting) return "text";
+  switch (column.kind) {
+    case compiler::AttributeKind::boolean: return "boolean";
+    case compiler::AttributeKind::number: return "double precision";
+    default: return "text";
+  }
+}
+
+// Each record as the table holds it.
+std::vector<compiler::InterpreterInput> stored_records(const std::vector<Column>& columns,
+                                                       const std::vector<compiler::InterpreterInput>& records) {
+  std::vector<compiler::InterpreterInput> stored;
+  for (const auto& record : records) {
+    compiler::InterpreterInput copy;
+    copy.now = record.now;
+    for (const auto& column : columns) {
+      const auto& fields = column.setting ? record.consent : record.attributes;
+      const auto found = fields.find(column.name);
+      if (found == fields.end()) continue;
+      (column.setting ? copy.consent : copy.attributes)[column.name] =
+          as_stored(column.kind, column.setting, found->second);
+    }
+    stored.push_back(std::move(copy));
+  }
+  return stored;
+}
+
+std::vector<std::int64_t> nows_for(const compiler::CheckedPolicy& policy, std::mt19937_64& rng, std::size_t limit) {
+  std::set<std::int64_t> nows{1893456000};
+  const std::function<void(const compiler::CheckedCondition&)> collect = [&](const compiler::CheckedCondition& c) {
+    for (const auto& operand : c.operands) collect(operand);
+    if (c.op == compiler::ConditionOp::compare && c.subject == policy.now_attribute) {
+      const auto seconds = static_cast<std::int64_t>(c.key / 2);
+      for (const std::int64_t now : {seconds - 1, seconds, seconds + 1}) {
+        if (now >= -62167219200 && now <= 253402300799) nows.insert(now);
+      }
+    }
+  };
+  for (const auto& rule : policy.rules) collect(rule.condition);
+  std::vector<std::int64_t> all(nows.begin(), nows.end());
+  std::shuffle(all.begin(), all.end(), rng);
+  if (all.size() > limit) all.resize(limit);
+  return all;
+}
+
+differential::Answer expected_answer(const compiler::CheckedPolicy& policy, compiler::InterpreterInput record,
+                                     const std::vector<std::string>& purposes) {
+  if (purposes.empty()) return differential::interpreter_answer(policy, record);
+  differential::Answer first;
+  for (std::size_t p = 0; p < purposes.size(); ++p) {
+    record.attributes["purpose"] = RecordValue::of(purposes[p]);
+    differential::Answer answer = differential::interpreter_answer(policy, record);
+    if (p == 0) first = answer;
+    if (!answer.allowed) return answer;
+  }
+  return first;
+}
+
+// Loads the records into a fresh table `rows` and compares every now and purpose list; the first
+// disagreement as a report, or empty.
+std::string compare(sql_testing::PostgresCluster& cluster, const std::string& policy_text,
+                    const std::vector<compiler::InterpreterInput>& generated, const std::vector<std::int64_t>& nows,
+                    const std::vector<std::vector<std::string>>& purpose_lists, std::size_t& compared) {
+  const differential::Pipeline pipeline = differential::run_pipeline(policy_text, {});
+  if (!pipeline.table) return "the policy does not compile: " + pipeline.errors;
+  const compiler::CheckedPolicy& checked = *pipeline.checked;
+  const Policy& policy = pipeline.table->policy();
+  const auto columns = columns_of(checked);
+  const auto records = stored_records(columns, generated);
+  std::string create = "DROP TABLE IF EXISTS rows CASCADE; CREATE TABLE rows (usegate_test_id integer";
+  for (const auto& column : columns) create += fmt::format(", \"{}\" {}", column.name, column_type(column));
+  create += ")";
+  if (auto error = cluster.execute(create); !error.empty()) return "create: " + error;
+  for (std::size_t first = 0; first < records.size(); first += 500) {
+    std::string insert = "INSERT INTO rows VALUES ";
+    for (std::size_t i = first; i < std::min(records.size(), first + 500); ++i) {
+      insert += fmt::format("{}({}", i == first ? "" : ", ", i);
+      for (const auto& column : columns) {
+        const auto& fields = column.setting ? records[i].consent : records[i].attributes;
+        const auto found = fields.find(column.name);
+        insert += ", " + (found == fields.end() ? std::string("NULL") : literal(found->second));
+      }
+      insert += ")";
+    }
+    if (auto error = cluster.execute(insert); !error.empty()) return "insert: " + error;
+  }
+  bool usable_checked = false;
+  for (const auto now : nows) {
+    for (const auto& purposes : purpose_lists) {
+      sql::SqlOptions options;
+      options.dialect = sql::Dialect::postgres;
+      options.table = "rows";
+      options.now = now;
+      if (!purposes.empty()) options.purposes = records::purposes_as_read_by(policy, purposes);
+      const auto lowered = sql::lower_to_sql(policy, records::default_bindings(policy), options);
+      if (!lowered) return "lowering: " + lowered.error().message;
+      const std::string& sql = lowered.value().text;
+      if (auto error = cluster.execute("DROP VIEW IF EXISTS rows_usegate, rows_usegate_usable; " + sql);
+          !error.empty()) {
+        return "create views: " + error + "\n" + sql;
+      }
+      std::vector<std::vector<std::string>> decided;
+      std::vector<std::vector<std::string>> usable;
+      if (auto error = cluster.query(
+              "SELECT usegate_test_id, usegate_reason, usegate_decision FROM rows_usegate ORDER BY 1", decided);
+          !error.empty()) {
+        return "query: " + error + "\n" + sql;
+      }
+      // The usable view once per table: it filters with the same expression, and the time
+      // goes to the rows compared.
+      if (!usable_checked) {
+        if (auto error = cluster.query("SELECT usegate_test_id FROM rows_usegate_usable ORDER BY 1", usable);
+            !error.empty()) {
+          return "query: " + error;
+        }
+      }
+      if (decided.size() != records.size()) return "the view has " + std::to_string(decided.size()) + " rows";
+      std::vector<std::string> expected_usable;
+      for (std::size_t i = 0; i < records.size(); ++i) {
+        compiler::InterpreterInput record = records[i];
+        record.now = now;
+        const differential::Answer expected = expected_answer(checked, record, purposes);
+        if (expected.allowed) expected_usable.push_back(std::to_string(i));
+        if (decided[i][1] != expected.reason || decided[i][2] != (expected.allowed ? "allow" : "deny")) {
+          return fmt::format(
+              "policy:\n{}\nnow: {}\nrecord as stored: {}\ninterpreter: {}\npostgres: {} (reason `{}`)\nSQL:\n{}",
+              policy_text, now, differential::describe_record(record), differential::describe_answer(expected),
+              decided[i][2], decided[i][1], sql);
+        }
+        ++compared;
+      }
+      std::vector<std::string> usable_ids;
+      for (const auto& row : usable) usable_ids.push_back(row[0]);
+      if (!usable_checked && usable_ids != expected_usable) {
+        return "the usable view holds other rows than the allowed ones\n" + sql;
+      }
+      usable_checked = true;
+    }
+  }
+  return {};
+}
+
+TEST_CASE("postgres decides every row of random and bundled policies as the reference interpreter") {
+  if (!sql_testing::PostgresCluster::available()) {
+    MESSAGE("skipped: PostgreSQL 15 is not installed (scripts/install-deps installs it)");
+    return;
+  }
+  const std::uint64_t seed = differential::base_seed();
+  MESSAGE("seed " << seed << " (USEGATE_SEED=" << seed << " to replay)");
+  sql_testing::PostgresCluster cluster;
+  REQUIRE_MESSAGE(cluster.error().empty(), cluster.error());
+  const bool reduced = testing::reduced_scale();
+  std::size_t compared = 0;
+  const int policies = reduced ? 6 : 40;
+  for (int index = 0; index < policies; ++index) {
+    const std::uint64_t policy_seed = differential::mix_seed(seed + 7919 * static_cast<std::uint64_t>(index + 1));
+    differential::PolicyShape shape;
+    shape.settings_with_availability = index % 3 == 0;
+    const std::string text = differential::generate_policy(policy_seed, shape).render();
+    const differential::Pipeline pipeline = differential::run_pipeline(text, {});
+    REQUIRE_MESSAGE(pipeline.table.has_value(), pipeline.errors);
+    std::mt19937_64 rng(policy_seed);
+    const differential::RecordGenerator generator(*pipeline.checked);
+    auto records = generator.edge_records(rng);
+    for (int i = 0; i < (reduced ? 150 : 1100); ++i) records.push_back(generator.next(rng));
+    const std::string failure = compare(cluster, text, records, nows_for(*pipeline.checked, rng, 3), {{}}, compared);
+    if (!failure.empty()) FAIL("seed " << seed << ", policy " << index << "\n" << failure);
+  }
+  for (const auto& path : testing::files_ending_with(testing::source_path("policies"), ".policy")) {
+    const std::string text = testing::read_text(path);
+    const differential::Pipeline pipeline = differential::run_pipeline(text, {});
+    REQUIRE_MESSAGE(pipeline.table.has_value(), pipeline.errors);
+    const compiler::CheckedPolicy& policy = *pipeline.checked;
+    std::mt19937_64 rng(seed ^ std::hash<std::string>{}(policy.name + policy.version));
+    const differential::RecordGenerator generator(policy);
+    auto records = generator.edge_records(rng);
+    for (int i = 0; i < (reduced ? 200 : 1000); ++i) records.push_back(generator.next(rng));
+    std::vector<std::vector<std::string>> purpose_lists{{}};
+    if (const auto purpose = policy.find_attribute("purpose"))
+      purpose_lists.push_back(policy.attributes[*purpose].values);
+    const std::string failure = compare(cluster, text, records, nows_for(policy, rng, 2), purpose_lists, compared);
+    if (!failure.empty()) FAIL(path << ", seed " << seed << "\n" << failure);
+  }
+  MESSAGE(compared << " rows compared");
+  CHECK(compared >= (reduced ? 10000U : 100000U));
+}
+
+// `--consent-table` in PostgreSQL against the runtime with `--consent`: the change table's
+// columns are text (docs/sql.md), every kind of text each may hold, at and around each
+// availability boundary and `now`; rows with text subjects, some NULL.
+TEST_CASE("postgres reads consent from a table of changes as --consent reads them") {
+  if (!sql_testing::PostgresCluster::available()) {
+    MESSAGE("skipped: PostgreSQL 15 is not installed (scripts/install-deps installs it)");
+    return;
+  }
+  const std::uint64_t seed = differential::base_seed();
+  MESSAGE("seed " << seed << " (USEGATE_SEED=" << seed << " to replay)");
+  sql_testing::PostgresCluster cluster;
+  REQUIRE_MESSAGE(cluster.error().empty(), cluster.error());
+  const bool reduced = testing::reduced_scale();
+  const std::string directory = testing::scratch_directory("sql-consent-postgres");
+  std::size_t compared = 0;
+  for (int index = 0; index < (reduced ? 4 : 12); ++index) {
+    const std::uint64_t policy_seed = differential::mix_seed(seed ^ (0x9057E5ULL + static_cast<std::uint64_t>(index)));
+    differential::PolicyShape shape;
+    shape.settings_with_availability = true;
+    const std::string policy_text = differential::generate_policy(policy_seed, shape).render();
+    const differential::Pipeline pipeline = differential::run_pipeline(policy_text, {});
+    REQUIRE_MESSAGE(pipeline.table.has_value(), pipeline.errors);
+    const compiler::CheckedPolicy& checked = *pipeline.checked;
+    const Policy& policy = pipeline.table->policy();
+    std::mt19937_64 rng(policy_seed);
+    const auto pick = [&rng](const std::vector<std::string>& items) {
+      return items[std::uniform_int_distribution<std::size_t>(0, items.size() - 1)(rng)];
+    };
+    const std::int64_t now = index % 2 == 0 ? 1722470400 : 1893456000;
+
+    // Changes: "" stands for NULL (an absent field; for `value`, null).
+    std::vector<std::string> names{"nope", ""};
+    std::set<std::int64_t> instants{now - 1, now, now + 1, 1717200000};
+    for (const auto& setting : checked.settings) {
+      names.push_back(setting.name);
+      for (const auto& former : setting.formerly) names.push_back(former);
+      for (const auto& entry : setting.availability) {
+        for (const auto& bound : {entry.from, entry.until}) {
+          if (bound) instants.insert({*bound - 1, *bound, *bound + 1});
+        }
+      }
+    }
+    std::vector<std::string> platforms{"mars", ""};
+    if (checked.platform_attribute) {
+      for (const auto& value : checked.attributes[*checked.platform_attribute].values) platforms.push_back(value);
+    }
+    const std::vector<std::string> subjects{"u1", "u2", "7", ""};
+    const std::vector<std::string> values{"on", "off", "on", "off", "maybe", "OFF", ""};
+    const std::vector<std::int64_t> times(instants.begin(), instants.end());
+    std::string changes_jsonl;
+    std::string insert_changes = "INSERT INTO changes VALUES ";
+    const std::size_t change_count = reduced ? 100 : 300;
+    for (std::size_t i = 0; i < change_count; ++i) {
+      const std::int64_t second = times[std::uniform_int_distribution<std::size_t>(0, times.size() - 1)(rng)];
+      std::string ts;
+      switch (std::uniform_int_distribution<int>(0, 4)(rng)) {
+        case 0: ts = differential::datetime_text(second); break;
+        case 1: ts = differential::datetime_text(second, ".5Z"); break;
+        case 2: ts = differential::datetime_text(second + 3600, "+01:00"); break;
+        case 3: ts = "soon"; break;
+        default: break;
+      }
+      const std::string fields[] = {pick(subjects), pick(names), pick(values), pick(platforms), ts};
+      const char* keys[] = {"user", "setting", "value", "platform", "ts"};
+      std::string line = "{";
+      insert_changes += i == 0 ? "(" : ", (";
+      for (std::size_t f = 0; f < 5; ++f) {
+        insert_changes += fields[f].empty() ? "NULL, " : "'" + fields[f] + "', ";
+        if (fields[f].empty() && f != 2) continue;
+        if (line.size() > 1) line += ", ";
+        line += fmt::format("\"{}\": {}", keys[f], fields[f].empty() ? "null" : "\"" + fields[f] + "\"");
+      }
+      insert_changes += std::to_string(i) + ")";
+      changes_jsonl += line + "}\n";
+    }
+
+    // Rows as the typed table holds them, with a text subject.
+    const differential::RecordGenerator generator(checked);
+    const auto columns = columns_of(checked);
+    std::vector<compiler::InterpreterInput> generated;
+    for (int i = 0; i < (reduced ? 300 : 1500); ++i) generated.push_back(generator.next(rng));
+    const auto records = stored_records(columns, generated);
+    std::string create =
+        "DROP TABLE IF EXISTS rows CASCADE; DROP TABLE IF EXISTS changes CASCADE; "
+        "CREATE TABLE changes (subject text, setting text, value text, platform text, ts text, seq "
+        "integer); CREATE TABLE rows (usegate_test_id integer, \"user\" text";
+    for (const auto& column : columns) create += fmt::format(", \"{}\" {}", column.name, column_type(column));
+    create += ")";
+    REQUIRE(cluster.execute(create).empty());
+    REQUIRE(cluster.execute(insert_changes).empty());
+    std::string insert = "INSERT INTO rows VALUES ";
+    std::string records_jsonl;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const std::string user = pick(subjects);
+      insert += fmt::format("{}({}, {}", i == 0 ? "" : ", ", i, user.empty() ? "NULL" : "'" + user + "'");
+      for (const auto& column : columns) {
+        const auto& fields = column.setting ? records[i].consent : records[i].attributes;
+        const auto found = fields.find(column.name);
+        insert += ", " + (found == fields.end() ? std::string("NULL") : literal(found->second));
+      }
+      insert += ")";
+      records_jsonl += differential::json_line(records[i], user.empty() ? "" : "\"user\":\"" + user + "\"");
+    }
+    REQUIRE(cluster.execute(insert).empty());
+    const auto expected = sql_testing::runtime_reasons(policy, directory, changes_jsonl, records_jsonl, now);
+    REQUIRE(expected.size() == records.size());
+
+    sql::SqlOptions options;
+    options.dialect = sql::Dialect::postgres;
+    options.table = "rows";
+    options.consent_table = "changes";
+    // Half the policies read `now` from the session's setting usegate.now.
+    if (index % 3 != 0) options.now = now;
+    const auto lowered = sql::lower_to_sql(policy, records::default_bindings(policy), options);
+    REQUIRE_MESSAGE(lowered.ok(), (lowered.ok() ? "" : lowered.error().message));
+    const std::string error = cluster.execute(fmt::format("SET usegate.now = '{}'; ", now) + lowered.value().text);
+    REQUIRE_MESSAGE(error.empty(), error << "\n" << lowered.value().text);
+    std::vector<std::vector<std::string>> decided;
+    const std::string query_error =
+        cluster.query("SELECT usegate_test_id, usegate_decision, usegate_reason FROM rows_usegate ORDER BY 1", decided);
+    REQUIRE_MESSAGE(query_error.empty(), query_error);
+    REQUIRE(decided.size() == records.size());
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const std::string actual = decided[i][1] + " " + decided[i][2];
+      if (actual != expected[i]) {
+        FAIL("seed " << seed << ", policy " << index << ", now " << now << "\npolicy:\n"
+                     << policy_text << "\nconsent changes:\n"
+                     << changes_jsonl << "record: " << differential::json_line(records[i]) << "runtime: " << expected[i]
+                     << "\npostgres: " << actual << "\nSQL:\n"
+                     << lowered.value().text);
+      }
+      ++compared;
+    }
+  }
+  MESSAGE(compared << " rows compared");
+  CHECK(compared >= (reduced ? 1000U : 15000U));
+}
+
+}  // namespace
