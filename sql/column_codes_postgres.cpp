@@ -68,8 +68,7 @@ std::string iso_key(const std::string& c, Dialect dialect) {
       "(CAST(substr({1},2,2) AS bigint) * 3600 + CAST(substr({1},5,2) AS bigint) * 60) END)",
       c, zone);
   const std::string seconds = fmt::format("({} * 86400 + {} * 3600 + {} * 60 + {} - {})", days, h, mi, s, offset);
-  const std::string fraction =
-      fmt::format("CASE WHEN {} THEN 1 ELSE 0 END", search(c, "^.{19}\\.[0-9]*[1-9]"));
+  const std::string fraction = fmt::format("CASE WHEN {} THEN 1 ELSE 0 END", search(c, "^.{19}\\.[0-9]*[1-9]"));
   std::string key = fmt::format(
       "CASE WHEN {0} THEN CASE WHEN {1} THEN CASE WHEN length({2}) = 10 THEN 2 * {3} * 86400 WHEN {4} <= 23 AND {5} "
       "<= 59 AND {6} <= 59 AND {7} THEN CASE WHEN {8} BETWEEN {9} AND {10} THEN 2 * {8} + {11} END END END END",

@@ -67,8 +67,10 @@ std::string case_over(const std::string& operand, const std::vector<std::size_t>
 // step's code: a row makes at most as many comparisons as there are places and codes, never
 // their product. Without `state_name` the steps nest into one expression (`reason`); with it
 // (DuckDB), step i is `steps[i]`, a column of its own named `state_name(i)` that the next step
-// reads: DuckDB rewrites `CASE operand WHEN ...` into one comparison of a copy of the operand
-// per branch, so nested steps would grow as the product of their branches.
+// reads, and each step is one lookup in a constant list: DuckDB rewrites `CASE operand WHEN
+// ...` into one comparison of a copy of the operand per branch, and pushes a filter on the
+// reason down through the layers by copying each column's expression into it, so steps
+// written as CASEs would grow as the product of their branches.
 struct WalkText {
   std::vector<std::string> steps;
   std::string reason;
@@ -93,6 +95,15 @@ WalkText walk_text(const runtime::CompiledPolicy& policy, const Walk& walk,
       state = std::string("0");
       continue;
     }
+    if (state_name) {
+      // One lookup in a constant list, indexed by place and code (1-based): each name is read
+      // once, so DuckDB copying a column's expression into a filter stays linear.
+      std::string list;
+      for (const auto target : step.next) list += fmt::format("{}{}", list.empty() ? "" : ", ", target);
+      const std::string index = step.from.size() == 1 ? code : fmt::format("{} * {} + {}", state, step.cells, code);
+      advance(fmt::format("[{}][{} + 1]", list, index));
+      continue;
+    }
     std::vector<std::string> by_place;
     for (std::size_t place = 0; place < step.from.size(); ++place) {
       const std::vector<std::size_t> next(step.next.begin() + static_cast<std::ptrdiff_t>(place * step.cells),
@@ -112,6 +123,14 @@ WalkText walk_text(const runtime::CompiledPolicy& policy, const Walk& walk,
   }
   if (walk.terminals.size() == 1) {
     out.reason = quote_text(reason_name(policy, terminal_cell(walk.terminals.front())));
+    return out;
+  }
+  if (state_name) {
+    std::string list;
+    for (const auto terminal : walk.terminals) {
+      list += fmt::format("{}{}", list.empty() ? "" : ", ", quote_text(reason_name(policy, terminal_cell(terminal))));
+    }
+    out.reason = fmt::format("[{}][{} + 1]", list, state);
     return out;
   }
   out.reason = fmt::format("CASE {}", state);
