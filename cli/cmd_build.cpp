@@ -63,7 +63,8 @@ int build_sql(const Arguments& arguments, const std::optional<std::string>& outp
   const auto dialect_text = arguments.option("--dialect");
   if (!dialect_text) throw UsageError("build: `--target sql` needs `--dialect sqlite|postgres|duckdb`");
   const auto dialect = sql::dialect_named(*dialect_text);
-  if (!dialect) throw UsageError(fmt::format("build: unknown dialect `{}` (known: sqlite, postgres, duckdb)", *dialect_text));
+  if (!dialect)
+    throw UsageError(fmt::format("build: unknown dialect `{}` (known: sqlite, postgres, duckdb)", *dialect_text));
   const auto table = arguments.option("--table");
   if (!table || table->empty()) throw UsageError("build: `--target sql` needs `--table T`, the table to decide");
   if (arguments.option("--now") && arguments.flag("--now-param")) {
