@@ -1,4 +1,4 @@
-// Reading columns into codes in PostgreSQL and DuckDB (docs/sql.md): typed columns. Columns are typed, so a
+// Reading columns into codes in PostgreSQL and DuckDB (docs/sql.md). Columns are typed, so a
 // column's type is fixed by what it holds: enum attributes and settings read text columns, bools
 // boolean ones, numbers double precision, times text (ISO-8601) or double precision (epoch
 // seconds or milliseconds, as the bindings' `time` says). Within its type, every value reads as
@@ -35,8 +35,9 @@ std::string iso_key(const std::string& c, Dialect dialect) {
   const std::string y = fmt::format("CAST(substr({},1,4) AS bigint)", c);
   const std::string m = fmt::format("CAST(substr({},6,2) AS bigint)", c);
   const std::string d = fmt::format("CAST(substr({},9,2) AS bigint)", c);
-  // PostgreSQL's `~` finds a match anywhere; DuckDB's must match the whole text, so DuckDB
-  // spells the search regexp_matches. Integer division is `/` in PostgreSQL, `//` in DuckDB.
+  // PostgreSQL's `~` finds a match anywhere; DuckDB's `~` must match the whole text, so DuckDB
+  // spells the search regexp_matches. Integer division is `/` in PostgreSQL, `//` in DuckDB
+  // (`/` of two integers is a double there); both truncate toward zero.
   const bool duckdb = dialect == Dialect::duckdb;
   const auto search = [duckdb](const std::string& text, const std::string& pattern) {
     return duckdb ? fmt::format("regexp_matches({}, '{}')", text, pattern) : fmt::format("{} ~ '{}'", text, pattern);
