@@ -41,7 +41,7 @@ options:
                       the public key accept only what it signed (docs/artifact.md)
   --verify-key FILE   POLICY must be an artifact signed by this public key
   --target T          `artifact` (the default) or `sql`
-  --dialect D         the SQL dialect: sqlite or postgres
+  --dialect D         the SQL dialect: sqlite, postgres or duckdb
   --table T           the table whose rows are decided (`schema.table` allowed)
   --bindings FILE     which column holds each attribute and setting (docs/cli.md, "Bindings");
                       default: the column named as the attribute or setting
@@ -52,7 +52,7 @@ options:
   --now T             `now` as a constant (ISO-8601 or epoch seconds)
   --now-param         `now` read when the query runs, in epoch seconds: sqlite's parameter
                       :usegate_now (then two queries, since a view holds no parameter),
-                      postgres's setting usegate.now
+                      postgres's setting usegate.now, duckdb's variable usegate_now
 
 exit status (docs/cli.md, "Exit status"): 0 written, 2 usage error or a file that cannot be
              read, 3 the policy has errors (a failing assertion too, or lint warnings with
@@ -61,9 +61,10 @@ exit status (docs/cli.md, "Exit status"): 0 written, 2 usage error or a file tha
 
 int build_sql(const Arguments& arguments, const std::optional<std::string>& output) {
   const auto dialect_text = arguments.option("--dialect");
-  if (!dialect_text) throw UsageError("build: `--target sql` needs `--dialect sqlite|postgres`");
+  if (!dialect_text) throw UsageError("build: `--target sql` needs `--dialect sqlite|postgres|duckdb`");
   const auto dialect = sql::dialect_named(*dialect_text);
-  if (!dialect) throw UsageError(fmt::format("build: unknown dialect `{}` (known: sqlite, postgres)", *dialect_text));
+  if (!dialect)
+    throw UsageError(fmt::format("build: unknown dialect `{}` (known: sqlite, postgres, duckdb)", *dialect_text));
   const auto table = arguments.option("--table");
   if (!table || table->empty()) throw UsageError("build: `--target sql` needs `--table T`, the table to decide");
   if (arguments.option("--now") && arguments.flag("--now-param")) {

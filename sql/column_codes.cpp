@@ -182,7 +182,7 @@ Result<ColumnCode> attribute_code(const runtime::CompiledPolicy& policy, std::si
   const auto column = column_of(binding.path, format_text("attribute `{}`", attribute.name), row, dialect);
   if (!column) return column.error();
   const std::string& c = column.value();
-  if (dialect == Dialect::postgres) return postgres_attribute_code(policy, variable, binding, c);
+  if (typed_columns(dialect)) return postgres_attribute_code(policy, variable, binding, c, dialect);
   ColumnCode out;
   const std::string key = key_name(variable);
   switch (attribute.type) {
@@ -223,11 +223,12 @@ Result<ColumnCode> attribute_code(const runtime::CompiledPolicy& policy, std::si
 std::string now_parameter(Dialect dialect) {
   // A view can read a setting of the session, never a statement's parameter.
   if (dialect == Dialect::postgres) return "CAST(current_setting('usegate.now') AS bigint)";
+  if (dialect == Dialect::duckdb) return "CAST(getvariable('usegate_now') AS bigint)";
   return ":usegate_now";
 }
 
 std::string time_key_of(const std::string& c, records::TimeFormat format, Dialect dialect) {
-  if (dialect == Dialect::postgres) return postgres_time_key(c, format);
+  if (typed_columns(dialect)) return postgres_time_key(c, format, dialect);
   const bool text = format == records::TimeFormat::automatic || format == records::TimeFormat::iso8601;
   const bool number = format != records::TimeFormat::iso8601;
   const std::string seconds = format == records::TimeFormat::epoch_milliseconds
@@ -241,7 +242,7 @@ std::string time_key_of(const std::string& c, records::TimeFormat format, Dialec
 }
 
 std::string subject_key_of(const std::string& c, Dialect dialect) {
-  if (dialect == Dialect::postgres) return fmt::format("CAST({} AS text)", c);
+  if (typed_columns(dialect)) return fmt::format("CAST({} AS text)", c);
   // 't': a string, or an integer as its decimal text (one subject); 'r': any other number.
   return fmt::format(
       "CASE typeof({0}) WHEN 'text' THEN 't' || {0} WHEN 'integer' THEN 't' || CAST({0} AS TEXT) WHEN 'real' THEN "
@@ -253,8 +254,8 @@ std::string subject_key_of(const std::string& c, Dialect dialect) {
 ColumnCode now_parameter_code(const runtime::CompiledPolicy& policy, std::size_t variable, Dialect dialect) {
   ColumnCode out;
   const std::string key = key_name(variable);
-  if (dialect == Dialect::postgres) {
-    out.key = postgres_time_key(now_parameter(dialect), records::TimeFormat::epoch_seconds);
+  if (typed_columns(dialect)) {
+    out.key = postgres_time_key(now_parameter(dialect), records::TimeFormat::epoch_seconds, dialect);
   } else {
     out.key = fmt::format("CASE WHEN typeof(:usegate_now) IN ('integer', 'real') THEN {} END",
                           epoch_key("CAST(:usegate_now AS REAL)"));
@@ -321,7 +322,7 @@ Result<ColumnCode> setting_code(const runtime::CompiledPolicy& policy, std::size
   }
   const std::string key = key_name(variable);
   out.key = value;
-  if (dialect == Dialect::postgres) {
+  if (typed_columns(dialect)) {
     out.code = postgres_setting_code(key, default_code, from_consent);
     return out;
   }

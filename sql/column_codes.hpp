@@ -43,11 +43,15 @@ struct ConsentSource {
 // PostgreSQL's reading of typed columns (column_codes_postgres.cpp); `column` is the reference.
 [[nodiscard]] Result<ColumnCode> postgres_attribute_code(const runtime::CompiledPolicy& policy, std::size_t variable,
                                                          const records::AttributeBinding& binding,
-                                                         const std::string& column);
+                                                         const std::string& column, Dialect dialect);
 // A setting's code from its text value (NULL: the default), after `from_consent` (WHEN branches).
 [[nodiscard]] std::string postgres_setting_code(const std::string& value, const char* default_code,
                                                 const std::string& from_consent);
-[[nodiscard]] std::string postgres_time_key(const std::string& value, records::TimeFormat format);
+[[nodiscard]] std::string postgres_time_key(const std::string& value, records::TimeFormat format, Dialect dialect);
+// PostgreSQL and DuckDB: typed columns, spelled alike but for a few functions.
+[[nodiscard]] constexpr bool typed_columns(Dialect dialect) {
+  return dialect == Dialect::postgres || dialect == Dialect::duckdb;
+}
 
 // SQL for `now` in epoch seconds under `--now-param`: sqlite's parameter `:usegate_now`, postgres's
 // setting `usegate.now` (`SET usegate.now = '1725148800'`).

@@ -1,4 +1,4 @@
-// Reading columns into codes in PostgreSQL (docs/sql.md, "PostgreSQL"). Columns are typed, so a
+// Reading columns into codes in PostgreSQL and DuckDB (docs/sql.md). Columns are typed, so a
 // column's type is fixed by what it holds: enum attributes and settings read text columns, bools
 // boolean ones, numbers double precision, times text (ISO-8601) or double precision (epoch
 // seconds or milliseconds, as the bindings' `time` says). Within its type, every value reads as
@@ -31,15 +31,19 @@ std::string epoch_key(const std::string& seconds) {
 }
 
 // ISO-8601 text (never NULL) to a time key, or NULL where time_key_from_text reads no time.
-std::string iso_key(const std::string& c) {
+std::string iso_key(const std::string& c, Dialect dialect) {
   const std::string y = fmt::format("CAST(substr({},1,4) AS bigint)", c);
   const std::string m = fmt::format("CAST(substr({},6,2) AS bigint)", c);
   const std::string d = fmt::format("CAST(substr({},9,2) AS bigint)", c);
-  const std::string shape = fmt::format(
-      "{} ~ "
-      "'^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}(T[0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}(\\.[0-9]+)?(Z|[+-][0-9]{{2}}:[0-9]{{2}}))?$"
-      "'",
-      c);
+  // PostgreSQL's `~` finds a match anywhere; DuckDB's `~` must match the whole text, so DuckDB
+  // spells the search regexp_matches. Integer division is `/` in PostgreSQL, `//` in DuckDB
+  // (`/` of two integers is a double there); both truncate toward zero.
+  const bool duckdb = dialect == Dialect::duckdb;
+  const auto search = [duckdb](const std::string& text, const std::string& pattern) {
+    return duckdb ? fmt::format("regexp_matches({}, '{}')", text, pattern) : fmt::format("{} ~ '{}'", text, pattern);
+  };
+  const std::string shape =
+      search(c, "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2}))?$");
   const std::string leap =
       fmt::format("CASE WHEN {0} % 4 = 0 AND ({0} % 100 <> 0 OR {0} % 400 = 0) THEN 1 ELSE 0 END", y);
   const std::string date_valid = fmt::format(
@@ -65,11 +69,18 @@ std::string iso_key(const std::string& c) {
       "(CAST(substr({1},2,2) AS bigint) * 3600 + CAST(substr({1},5,2) AS bigint) * 60) END)",
       c, zone);
   const std::string seconds = fmt::format("({} * 86400 + {} * 3600 + {} * 60 + {} - {})", days, h, mi, s, offset);
-  const std::string fraction = fmt::format("CASE WHEN {} ~ '^.{{19}}\\.[0-9]*[1-9]' THEN 1 ELSE 0 END", c);
-  return fmt::format(
+  const std::string fraction = fmt::format("CASE WHEN {} THEN 1 ELSE 0 END", search(c, "^.{19}\\.[0-9]*[1-9]"));
+  std::string key = fmt::format(
       "CASE WHEN {0} THEN CASE WHEN {1} THEN CASE WHEN length({2}) = 10 THEN 2 * {3} * 86400 WHEN {4} <= 23 AND {5} "
       "<= 59 AND {6} <= 59 AND {7} THEN CASE WHEN {8} BETWEEN {9} AND {10} THEN 2 * {8} + {11} END END END END",
       shape, date_valid, c, days, h, mi, s, zone_valid, seconds, earliest_second, latest_second, fraction);
+  if (duckdb) {
+    // Every division here is of integers (no text of the key holds ` / ` otherwise).
+    for (std::size_t at = key.find(" / "); at != std::string::npos; at = key.find(" / ", at + 4)) {
+      key.replace(at, 3, " // ");
+    }
+  }
+  return key;
 }
 
 std::string ordered_code(const std::string& key, const std::vector<double>& constants, bool integer_keys) {
@@ -87,7 +98,8 @@ std::string ordered_code(const std::string& key, const std::vector<double>& cons
 }  // namespace
 
 Result<ColumnCode> postgres_attribute_code(const runtime::CompiledPolicy& policy, std::size_t variable,
-                                           const records::AttributeBinding& binding, const std::string& c) {
+                                           const records::AttributeBinding& binding, const std::string& c,
+                                           Dialect dialect) {
   const auto& info = policy.variables[variable];
   const auto& attribute = policy.attributes[info.source];
   ColumnCode out;
@@ -133,16 +145,7 @@ Result<ColumnCode> postgres_attribute_code(const runtime::CompiledPolicy& policy
                              ordered_code(key, info.constants, false));
       return out;
     case runtime::AttributeType::time:
-      switch (binding.time_format) {
-        case records::TimeFormat::automatic:
-        case records::TimeFormat::iso8601: out.key = iso_key(fmt::format("CAST({} AS text)", c)); break;
-        case records::TimeFormat::epoch_seconds:
-          out.key = epoch_key(fmt::format("CAST({} AS double precision)", c));
-          break;
-        case records::TimeFormat::epoch_milliseconds:
-          out.key = epoch_key(fmt::format("(CAST({} AS double precision) / 1000.0)", c));
-          break;
-      }
+      out.key = postgres_time_key(c, binding.time_format, dialect);
       out.code = fmt::format("CASE WHEN {} IS NULL THEN 0 WHEN {} IS NULL THEN 1 ELSE {} END", c, key,
                              ordered_code(key, info.constants, true));
       return out;
@@ -155,10 +158,10 @@ std::string postgres_setting_code(const std::string& value, const char* default_
                      default_code, from_consent);
 }
 
-std::string postgres_time_key(const std::string& c, records::TimeFormat format) {
+std::string postgres_time_key(const std::string& c, records::TimeFormat format, Dialect dialect) {
   switch (format) {
     case records::TimeFormat::automatic:
-    case records::TimeFormat::iso8601: return iso_key(fmt::format("CAST({} AS text)", c));
+    case records::TimeFormat::iso8601: return iso_key(fmt::format("CAST({} AS text)", c), dialect);
     case records::TimeFormat::epoch_seconds: return epoch_key(fmt::format("CAST({} AS double precision)", c));
     case records::TimeFormat::epoch_milliseconds:
       return epoch_key(fmt::format("(CAST({} AS double precision) / 1000.0)", c));

@@ -28,7 +28,7 @@ std::string available(const runtime::CompiledPolicy& policy, const runtime::Sett
     if (!any.empty()) any += " OR ";
     any += "(" + condition + ")";
   }
-  if (dialect == Dialect::postgres) return fmt::format("({} IS NOT NULL AND ({}))", platform, any);
+  if (typed_columns(dialect)) return fmt::format("({} IS NOT NULL AND ({}))", platform, any);
   return fmt::format("(typeof({}) = 'text' AND ({}))", platform, any);
 }
 
@@ -44,7 +44,8 @@ std::string consent_cte(const runtime::CompiledPolicy& policy, const std::string
   const std::string key = time_key_of(change + ".\"ts\"", records::TimeFormat::automatic, dialect);
   const std::string order = change + "." + quote_identifier(order_column);
   // The whole seconds of a time key (twice the seconds, plus one for a fraction).
-  const std::string seconds = "((usegate_key - abs(usegate_key % 2)) / 2)";
+  const std::string seconds = dialect == Dialect::duckdb ? "((usegate_key - abs(usegate_key % 2)) // 2)"
+                                                         : "((usegate_key - abs(usegate_key % 2)) / 2)";
 
   // Each name of each setting, the first place of a name listed twice winning.
   std::vector<std::string> seen;
@@ -61,7 +62,7 @@ std::string consent_cte(const runtime::CompiledPolicy& policy, const std::string
   }
   if (by_name.empty()) by_name = " WHEN NULL THEN FALSE";
   // SQLite tells the types of values apart; PostgreSQL's columns are text (docs/sql.md).
-  const bool postgres = dialect == Dialect::postgres;
+  const bool postgres = typed_columns(dialect);
   const std::string value_code =
       postgres ? fmt::format("CASE WHEN {0} IS NULL THEN 0 WHEN CAST({0} AS text) = 'on' THEN 2 ELSE 1 END", value)
                : fmt::format(

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <map>
 
 #include <fmt/format.h>
@@ -62,16 +63,45 @@ std::string case_over(const std::string& operand, const std::vector<std::size_t>
   return expression;
 }
 
-// The walk as one expression giving the reason's name. Each step is a CASE on where the walk
-// stands, each branch a CASE on the step's code: a row makes at most as many comparisons as
-// there are places and codes, never their product.
-std::string walk_expression(const runtime::CompiledPolicy& policy, const Walk& walk) {
+// The walk as SQL. Each step is a CASE on where the walk stands, each branch a CASE on the
+// step's code: a row makes at most as many comparisons as there are places and codes, never
+// their product. Without `state_name` the steps nest into one expression (`reason`); with it
+// (DuckDB), step i is `steps[i]`, a column of its own named `state_name(i)` that the next step
+// reads, and each step is one lookup in a constant list: DuckDB rewrites `CASE operand WHEN
+// ...` into one comparison of a copy of the operand per branch, and pushes a filter on the
+// reason down through the layers by copying each column's expression into it, so steps
+// written as CASEs would grow as the product of their branches.
+struct WalkText {
+  std::vector<std::string> steps;
+  std::string reason;
+};
+
+WalkText walk_text(const runtime::CompiledPolicy& policy, const Walk& walk,
+                   const std::function<std::string(std::size_t)>& state_name) {
+  WalkText out;
   std::string state = "0";
+  const auto advance = [&](std::string expression) {
+    if (!state_name) {
+      state = std::move(expression);
+      return;
+    }
+    out.steps.push_back(std::move(expression));
+    state = state_name(out.steps.size() - 1);
+  };
   for (const WalkStep& step : walk.steps) {
     const std::string code = fmt::format("usegate_c{}", step.variable);
     const std::size_t targets = *std::max_element(step.next.begin(), step.next.end()) + 1;
     if (targets == 1) {
       state = std::string("0");
+      continue;
+    }
+    if (state_name) {
+      // One lookup in a constant list, indexed by place and code (1-based): each name is read
+      // once, so DuckDB copying a column's expression into a filter stays linear.
+      std::string list;
+      for (const auto target : step.next) list += fmt::format("{}{}", list.empty() ? "" : ", ", target);
+      const std::string index = step.from.size() == 1 ? code : fmt::format("{} * {} + {}", state, step.cells, code);
+      advance(fmt::format("[{}][{} + 1]", list, index));
       continue;
     }
     std::vector<std::string> by_place;
@@ -81,7 +111,7 @@ std::string walk_expression(const runtime::CompiledPolicy& policy, const Walk& w
       by_place.push_back(case_over(code, next));
     }
     if (by_place.size() == 1) {
-      state = std::move(by_place.front());
+      advance(std::move(by_place.front()));
       continue;
     }
     std::string expression = fmt::format("CASE {}", state);
@@ -89,15 +119,26 @@ std::string walk_expression(const runtime::CompiledPolicy& policy, const Walk& w
       expression += fmt::format(" WHEN {} THEN {}", place, by_place[place]);
     }
     expression += fmt::format(" ELSE {} END", by_place.back());
-    state = std::move(expression);
+    advance(std::move(expression));
   }
-  if (walk.terminals.size() == 1) return quote_text(reason_name(policy, terminal_cell(walk.terminals.front())));
-  std::string expression = fmt::format("CASE {}", state);
+  if (walk.terminals.size() == 1) {
+    out.reason = quote_text(reason_name(policy, terminal_cell(walk.terminals.front())));
+    return out;
+  }
+  if (state_name) {
+    std::string list;
+    for (const auto terminal : walk.terminals) {
+      list += fmt::format("{}{}", list.empty() ? "" : ", ", quote_text(reason_name(policy, terminal_cell(terminal))));
+    }
+    out.reason = fmt::format("[{}][{} + 1]", list, state);
+    return out;
+  }
+  out.reason = fmt::format("CASE {}", state);
   for (std::size_t i = 0; i + 1 < walk.terminals.size(); ++i) {
-    expression += fmt::format(" WHEN {} THEN {}", i, quote_text(reason_name(policy, terminal_cell(walk.terminals[i]))));
+    out.reason += fmt::format(" WHEN {} THEN {}", i, quote_text(reason_name(policy, terminal_cell(walk.terminals[i]))));
   }
-  expression += fmt::format(" ELSE {} END", quote_text(reason_name(policy, terminal_cell(walk.terminals.back()))));
-  return expression;
+  out.reason += fmt::format(" ELSE {} END", quote_text(reason_name(policy, terminal_cell(walk.terminals.back()))));
+  return out;
 }
 
 // `reason IN (the reasons that allow)`, or a false condition when none does.
@@ -131,6 +172,7 @@ std::string table_reference(const std::string& table) {
 std::optional<Dialect> dialect_named(const std::string& name) {
   if (name == "sqlite") return Dialect::sqlite;
   if (name == "postgres") return Dialect::postgres;
+  if (name == "duckdb") return Dialect::duckdb;
   return std::nullopt;
 }
 
@@ -138,12 +180,13 @@ const char* dialect_name(Dialect dialect) {
   switch (dialect) {
     case Dialect::sqlite: return "sqlite";
     case Dialect::postgres: return "postgres";
+    case Dialect::duckdb: return "duckdb";
   }
   return "sqlite";
 }
 
 std::vector<std::string> dialect_names() {
-  return {"sqlite", "postgres"};
+  return {"sqlite", "postgres", "duckdb"};
 }
 
 Result<SqlOutput> lower_to_sql(const Policy& policy, const records::Bindings& bindings, const SqlOptions& options) {
@@ -215,19 +258,44 @@ Result<SqlOutput> lower_to_sql(const Policy& policy, const records::Bindings& bi
 
   std::string keys;
   std::string code_columns;
+  std::vector<std::string> internal;  // the columns DuckDB's layers add, excluded at the end
   for (std::size_t v = 0; v < count; ++v) {
     if (!read[v]) continue;
-    if (!codes[v].key.empty()) keys += fmt::format("{}{} AS usegate_k{}", keys.empty() ? "" : ", ", codes[v].key, v);
+    if (!codes[v].key.empty()) {
+      keys += fmt::format("{}{} AS usegate_k{}", keys.empty() ? "" : ", ", codes[v].key, v);
+      internal.push_back(fmt::format("usegate_k{}", v));
+    }
     if (!codes[v].consent.empty()) {
       keys += fmt::format("{}{} AS usegate_l{}", keys.empty() ? "" : ", ", codes[v].consent, v);
+      internal.push_back(fmt::format("usegate_l{}", v));
     }
     code_columns += fmt::format("{}{} AS usegate_c{}", code_columns.empty() ? "" : ",\n      ", codes[v].code, v);
+    internal.push_back(fmt::format("usegate_c{}", v));
   }
-  if (keys.empty()) keys = "NULL AS usegate_k";
-  if (code_columns.empty()) code_columns = "NULL AS usegate_c";
+  if (keys.empty()) {
+    keys = "NULL AS usegate_k";
+    internal.push_back("usegate_k");
+  }
+  if (code_columns.empty()) {
+    code_columns = "NULL AS usegate_c";
+    internal.push_back("usegate_c");
+  }
+  const bool duckdb = options.dialect == Dialect::duckdb;
+  for (std::size_t i = 0; i < walks.size(); ++i) internal.push_back(fmt::format("usegate_reason_{}", i));
   std::string reasons;
+  // DuckDB: the walks' steps as layers of columns, layer i holding step i of every walk.
+  std::vector<std::string> step_layers;
   for (std::size_t i = 0; i < walks.size(); ++i) {
-    reasons += fmt::format("{}{} AS usegate_reason_{}", i ? ",\n    " : "", walk_expression(compiled, walks[i]), i);
+    std::function<std::string(std::size_t)> state_name;
+    if (duckdb) state_name = [i](std::size_t step) { return fmt::format("usegate_s{}_{}", i, step); };
+    const WalkText walk = walk_text(compiled, walks[i], state_name);
+    for (std::size_t step = 0; step < walk.steps.size(); ++step) {
+      if (step_layers.size() <= step) step_layers.emplace_back();
+      std::string& layer = step_layers[step];
+      layer += fmt::format("{}{} AS {}", layer.empty() ? "" : ",\n      ", walk.steps[step], state_name(step));
+      internal.push_back(state_name(step));
+    }
+    reasons += fmt::format("{}{} AS usegate_reason_{}", i ? ",\n    " : "", walk.reason, i);
   }
   // Several purposes: the first one that denies gives the reason, else the first one.
   std::string combined = "usegate_reason_0";
@@ -251,12 +319,31 @@ Result<SqlOutput> lower_to_sql(const Policy& policy, const records::Bindings& bi
   const std::string table = table_reference(options.table);
   const std::string decided_view = quote_identifier(options.table + "_usegate");
   const std::string usable_view = quote_identifier(options.table + "_usegate_usable");
-  const std::string decisions = fmt::format(
+  std::string decisions = fmt::format(
       "SELECT usegate_decided.*, CASE WHEN {} THEN 'allow' ELSE 'deny' END AS usegate_decision\nFROM (SELECT "
       "{}.*, {} AS usegate_reason\nFROM {} AS {}{}) AS usegate_decided",
       allows(compiled, "usegate_decided.usegate_reason"), row, reason, table, row, fence);
-  const std::string usable =
-      fmt::format("SELECT {0}.*\nFROM {1} AS {0}\nWHERE {2}", row, table, allows(compiled, reason));
+  std::string usable = fmt::format("SELECT {0}.*\nFROM {1} AS {0}\nWHERE {2}", row, table, allows(compiled, reason));
+  if (duckdb) {
+    // DuckDB plans a correlated subquery as a join, which these expressions make very slow;
+    // its `SELECT * EXCLUDE` lets each layer add columns to the row instead, every layer named
+    // as the row so that the expressions read the columns by the same names. DuckDB keeps each
+    // layer a projection of its own, so every column is computed once.
+    std::string excluded;
+    for (const auto& name : internal) excluded += (excluded.empty() ? "" : ", ") + name;
+    std::string layers = fmt::format("SELECT {0}.*, {1}\n FROM {2} AS {0}", row, keys, table);
+    layers = fmt::format("SELECT {0}.*, {1}\n FROM ({2}) AS {0}", row, code_columns, layers);
+    for (const auto& layer : step_layers)
+      layers = fmt::format("SELECT {0}.*, {1}\n FROM ({2}) AS {0}", row, layer, layers);
+    layers = fmt::format("SELECT {0}.*, {1}\n FROM ({2}) AS {0}", row, reasons, layers);
+    layers = fmt::format("SELECT {0}.*, {1} AS usegate_reason\n FROM ({2}) AS {0}", row, combined, layers);
+    decisions = fmt::format(
+        "SELECT * EXCLUDE ({0}), CASE WHEN {1} THEN 'allow' ELSE 'deny' END AS usegate_decision\nFROM ({2}) AS "
+        "usegate_decided",
+        excluded, allows(compiled, "usegate_decided.usegate_reason"), layers);
+    usable = fmt::format("SELECT * EXCLUDE ({0}, usegate_reason)\nFROM ({1}) AS usegate_decided\nWHERE {2}", excluded,
+                         layers, allows(compiled, "usegate_decided.usegate_reason"));
+  }
 
   // With a consent table, both statements start with the CTE of the consent state.
   std::string with;
@@ -275,7 +362,10 @@ Result<SqlOutput> lower_to_sql(const Policy& policy, const records::Bindings& bi
   if (!options.now && now_read && options.dialect == Dialect::postgres) {
     out += "-- `now` is the setting usegate.now (epoch seconds): SET usegate.now = '1725148800';\n";
   }
-  if (options.now || !now_read || options.dialect == Dialect::postgres) {
+  if (!options.now && now_read && options.dialect == Dialect::duckdb) {
+    out += "-- `now` is the variable usegate_now (epoch seconds): SET VARIABLE usegate_now = 1725148800;\n";
+  }
+  if (options.now || !now_read || typed_columns(options.dialect)) {
     out += fmt::format("CREATE VIEW {} AS\n{}{};\n\n", decided_view, with, decisions);
     out += fmt::format("-- the rows {} allows\n", options.purposes.codes.size() > 1 ? "every purpose" : "the policy");
     out += fmt::format("CREATE VIEW {} AS\n{}{};\n", usable_view, with, usable);

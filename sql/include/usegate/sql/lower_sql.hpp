@@ -20,9 +20,9 @@
 
 namespace usegate::sql {
 
-enum class Dialect { sqlite, postgres };
+enum class Dialect { sqlite, postgres, duckdb };
 
-// `sqlite`, `postgres`, or nothing for a name no dialect has.
+// `sqlite`, `postgres`, `duckdb`, or nothing for a name no dialect has.
 [[nodiscard]] std::optional<Dialect> dialect_named(const std::string& name);
 [[nodiscard]] const char* dialect_name(Dialect dialect);
 // The names `--dialect` accepts, for messages.
