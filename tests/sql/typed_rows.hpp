@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "../differential/differential_check.hpp"
+#include "reference_answers.hpp"
 #include "usegate/compiler/interpreter.hpp"
 
 namespace usegate::sql_testing {
@@ -119,38 +120,6 @@ inline std::vector<compiler::InterpreterInput> stored_records(const std::vector<
     stored.push_back(std::move(copy));
   }
   return stored;
-}
-
-inline std::vector<std::int64_t> nows_for(const compiler::CheckedPolicy& policy, std::mt19937_64& rng,
-                                          std::size_t limit) {
-  std::set<std::int64_t> nows{1893456000};
-  const std::function<void(const compiler::CheckedCondition&)> collect = [&](const compiler::CheckedCondition& c) {
-    for (const auto& operand : c.operands) collect(operand);
-    if (c.op == compiler::ConditionOp::compare && c.subject == policy.now_attribute) {
-      const auto seconds = static_cast<std::int64_t>(c.key / 2);
-      for (const std::int64_t now : {seconds - 1, seconds, seconds + 1}) {
-        if (now >= -62167219200 && now <= 253402300799) nows.insert(now);
-      }
-    }
-  };
-  for (const auto& rule : policy.rules) collect(rule.condition);
-  std::vector<std::int64_t> all(nows.begin(), nows.end());
-  std::shuffle(all.begin(), all.end(), rng);
-  if (all.size() > limit) all.resize(limit);
-  return all;
-}
-
-inline differential::Answer expected_answer(const compiler::CheckedPolicy& policy, compiler::InterpreterInput record,
-                                            const std::vector<std::string>& purposes) {
-  if (purposes.empty()) return differential::interpreter_answer(policy, record);
-  differential::Answer first;
-  for (std::size_t p = 0; p < purposes.size(); ++p) {
-    record.attributes["purpose"] = RecordValue::of(purposes[p]);
-    differential::Answer answer = differential::interpreter_answer(policy, record);
-    if (p == 0) first = answer;
-    if (!answer.allowed) return answer;
-  }
-  return first;
 }
 
 }  // namespace usegate::sql_testing
