@@ -21,6 +21,7 @@
 #include "../differential/json_lines.hpp"
 #include "../differential/random_policy.hpp"
 #include "../differential/random_record.hpp"
+#include "consent_changes.hpp"
 #include "postgres_cluster.hpp"
 #include "runtime_reference.hpp"
 #include "support.hpp"
@@ -191,56 +192,10 @@ TEST_CASE("postgres reads consent from a table of changes as --consent reads the
     const compiler::CheckedPolicy& checked = *pipeline.checked;
     const Policy& policy = pipeline.table->policy();
     std::mt19937_64 rng(policy_seed);
-    const auto pick = [&rng](const std::vector<std::string>& items) {
-      return items[std::uniform_int_distribution<std::size_t>(0, items.size() - 1)(rng)];
-    };
     const std::int64_t now = index % 2 == 0 ? 1722470400 : 1893456000;
 
     // Changes: "" stands for NULL (an absent field; for `value`, null).
-    std::vector<std::string> names{"nope", ""};
-    std::set<std::int64_t> instants{now - 1, now, now + 1, 1717200000};
-    for (const auto& setting : checked.settings) {
-      names.push_back(setting.name);
-      for (const auto& former : setting.formerly) names.push_back(former);
-      for (const auto& entry : setting.availability) {
-        for (const auto& bound : {entry.from, entry.until}) {
-          if (bound) instants.insert({*bound - 1, *bound, *bound + 1});
-        }
-      }
-    }
-    std::vector<std::string> platforms{"mars", ""};
-    if (checked.platform_attribute) {
-      for (const auto& value : checked.attributes[*checked.platform_attribute].values) platforms.push_back(value);
-    }
-    const std::vector<std::string> subjects{"u1", "u2", "7", ""};
-    const std::vector<std::string> values{"on", "off", "on", "off", "maybe", "OFF", ""};
-    const std::vector<std::int64_t> times(instants.begin(), instants.end());
-    std::string changes_jsonl;
-    std::string insert_changes = "INSERT INTO changes VALUES ";
-    const std::size_t change_count = reduced ? 100 : 300;
-    for (std::size_t i = 0; i < change_count; ++i) {
-      const std::int64_t second = times[std::uniform_int_distribution<std::size_t>(0, times.size() - 1)(rng)];
-      std::string ts;
-      switch (std::uniform_int_distribution<int>(0, 4)(rng)) {
-        case 0: ts = differential::datetime_text(second); break;
-        case 1: ts = differential::datetime_text(second, ".5Z"); break;
-        case 2: ts = differential::datetime_text(second + 3600, "+01:00"); break;
-        case 3: ts = "soon"; break;
-        default: break;
-      }
-      const std::string fields[] = {pick(subjects), pick(names), pick(values), pick(platforms), ts};
-      const char* keys[] = {"user", "setting", "value", "platform", "ts"};
-      std::string line = "{";
-      insert_changes += i == 0 ? "(" : ", (";
-      for (std::size_t f = 0; f < 5; ++f) {
-        insert_changes += fields[f].empty() ? "NULL, " : "'" + fields[f] + "', ";
-        if (fields[f].empty() && f != 2) continue;
-        if (line.size() > 1) line += ", ";
-        line += fmt::format("\"{}\": {}", keys[f], fields[f].empty() ? "null" : "\"" + fields[f] + "\"");
-      }
-      insert_changes += std::to_string(i) + ")";
-      changes_jsonl += line + "}\n";
-    }
+    const auto [changes_jsonl, insert_changes] = random_consent_changes(checked, now, rng, reduced ? 100 : 300);
 
     // Rows as the typed table holds them, with a text subject.
     const differential::RecordGenerator generator(checked);
@@ -259,7 +214,8 @@ TEST_CASE("postgres reads consent from a table of changes as --consent reads the
     std::string insert = "INSERT INTO rows VALUES ";
     std::string records_jsonl;
     for (std::size_t i = 0; i < records.size(); ++i) {
-      const std::string user = pick(subjects);
+      const std::string user =
+          change_subjects[std::uniform_int_distribution<std::size_t>(0, change_subjects.size() - 1)(rng)];
       insert += fmt::format("{}({}, {}", i == 0 ? "" : ", ", i, user.empty() ? "NULL" : "'" + user + "'");
       for (const auto& column : columns) {
         const auto& fields = column.setting ? records[i].consent : records[i].attributes;

@@ -31,9 +31,9 @@
 namespace {
 
 using namespace usegate;
-using sql_testing::SqliteDatabase;
 using sql_testing::expected_answer;
 using sql_testing::nows_for;
+using sql_testing::SqliteDatabase;
 
 struct SqlCase {
   std::string policy_text;
