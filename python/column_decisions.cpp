@@ -312,15 +312,12 @@ void ColumnDecider::attribute_codes(const AttributeInput& input, std::size_t fir
   if (column.kind == InputColumn::Kind::datetime && input.reader.kind() == VariableDescription::Kind::time &&
       !input.reader.maps_values() &&
       (format == records::TimeFormat::automatic || format == records::TimeFormat::iso8601)) {
-    // Instants straight to their time keys, as attribute_code reads each one.
+    // Instants straight to their codes in one call, as attribute_code reads each one; NaT is
+    // what the binding reads for an absent field.
     const auto* nanoseconds = static_cast<const std::int64_t*>(column.data) + first;
-    const std::size_t variable = input.reader.variable();
+    policy_.encode_instants(input.reader.variable(), std::span(nanoseconds, count), out);
     for (std::size_t i = 0; i < count; ++i) {
-      if (nanoseconds[i] == std::numeric_limits<std::int64_t>::min()) {
-        out[i] = input.missing_code;
-        continue;
-      }
-      out[i] = policy_.encode(variable, FieldValue::from_number(instant_key(nanoseconds[i])));
+      if (nanoseconds[i] == Policy::missing_instant) out[i] = input.missing_code;
     }
     return;
   }

@@ -1,6 +1,10 @@
 // The embedding API: names, encoding, deciding by codes, by fields and in batches.
 #include <doctest/doctest.h>
 
+#include <limits>
+#include <random>
+#include <vector>
+
 #include "policy_from_text.hpp"
 #include "support.hpp"
 #include "usegate/compiler/analyze.hpp"
@@ -78,6 +82,50 @@ TEST_CASE("encoding follows the extended domain") {
   CHECK_FALSE(bad);
   CHECK(policy.encode_consent(sharing, FieldValue::from_string("maybe"), &bad) == 0);
   CHECK(bad);
+}
+
+TEST_CASE("a column of instants in nanoseconds encodes as each instant's epoch seconds") {
+  // Every variable kind: a time attribute, `now`, a number, an enum and a setting; instants at
+  // and around the policy's times to the nanosecond, before the epoch, NaT and the int64 ends.
+  const Policy policy = load(x_policy);
+  constexpr std::int64_t second = 1'000'000'000;
+  const std::int64_t may = 1715040000;     // 2024-05-07T00:00:00Z
+  const std::int64_t august = 1723075200;  // 2024-08-08T00:00:00Z
+  std::vector<std::int64_t> instants{Policy::missing_instant,
+                                     std::numeric_limits<std::int64_t>::max(),
+                                     Policy::missing_instant + 1,
+                                     0,
+                                     -1,
+                                     1,
+                                     -second,
+                                     -second - 1,
+                                     -second + 1};
+  for (const std::int64_t at : {may, august, std::int64_t{0}, std::int64_t{-86400}}) {
+    for (const std::int64_t offset : {-second - 1, -second, -second + 1, std::int64_t{-1}, std::int64_t{0},
+                                      std::int64_t{1}, second - 1, second, second + 1}) {
+      instants.push_back(at * second + offset);
+    }
+  }
+  std::mt19937_64 rng(20241208);
+  for (int i = 0; i < 2000; ++i) instants.push_back(static_cast<std::int64_t>(rng()));
+  for (std::size_t variable = 0; variable < policy.variable_count(); ++variable) {
+    std::vector<Code> codes(instants.size());
+    policy.encode_instants(variable, instants, codes.data());
+    for (std::size_t i = 0; i < instants.size(); ++i) {
+      const std::int64_t instant = instants[i];
+      // The reference: the instant as a number of seconds, a fraction read as half a second
+      // (any fraction lies strictly inside its second, which is all the codes can tell).
+      std::int64_t seconds = instant / second;
+      const std::int64_t fraction = instant % second;
+      if (fraction < 0) --seconds;
+      const FieldValue value =
+          instant == Policy::missing_instant
+              ? FieldValue::absent()
+              : FieldValue::from_number(static_cast<double>(seconds) + (fraction != 0 ? 0.5 : 0.0));
+      INFO("variable " << variable << ", instant " << instant);
+      CHECK(codes[i] == policy.encode(variable, value));
+    }
+  }
 }
 
 TEST_CASE("decide by fields, by codes and in batches agree") {

@@ -42,6 +42,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -120,6 +121,14 @@ class Policy {
   [[nodiscard]] Code encode_consent(std::size_t variable, const FieldValue& value, bool* bad_value = nullptr) const;
   // For the `now` variable, or any time variable: the code of an epoch time.
   [[nodiscard]] Code encode_time(std::size_t variable, std::int64_t epoch_seconds) const;
+  // A column of instants as nanoseconds since the epoch (numpy's datetime64[ns], Arrow's
+  // timestamp[ns]) to codes, `out[i]` for `nanoseconds[i]`: for a time variable the code of
+  // encode() given the instant's epoch seconds (a fraction of a second counting as after its
+  // second), in one call rather than one per value; `missing_instant` (numpy's NaT) is
+  // missing. Any other variable reads each instant as that number. `out` holds
+  // nanoseconds.size() codes.
+  static constexpr std::int64_t missing_instant = std::numeric_limits<std::int64_t>::min();
+  void encode_instants(std::size_t variable, std::span<const std::int64_t> nanoseconds, Code* out) const;
 
   // ---- deciding
   // One code per variable.
