@@ -312,13 +312,10 @@ void ColumnDecider::attribute_codes(const AttributeInput& input, std::size_t fir
   if (column.kind == InputColumn::Kind::datetime && input.reader.kind() == VariableDescription::Kind::time &&
       !input.reader.maps_values() &&
       (format == records::TimeFormat::automatic || format == records::TimeFormat::iso8601)) {
-    // Instants straight to their codes in one call, as attribute_code reads each one; NaT is
-    // what the binding reads for an absent field.
+    // Instants straight to their codes in one call, as attribute_code reads each one; NaT reads
+    // as missing, which is what such a binding (no value map) reads for an absent field.
     const auto* nanoseconds = static_cast<const std::int64_t*>(column.data) + first;
     policy_.encode_instants(input.reader.variable(), std::span(nanoseconds, count), out);
-    for (std::size_t i = 0; i < count; ++i) {
-      if (nanoseconds[i] == Policy::missing_instant) out[i] = input.missing_code;
-    }
     return;
   }
   for (std::size_t i = 0; i < count; ++i) out[i] = attribute_code(input.reader, cell_at(column, first + i));

@@ -151,7 +151,6 @@ struct PathNode {
 struct BoundAttribute {
   std::size_t variable;
   runtime::AttributeType type;
-  TimeFormat time_format;
   KeyIndex values;         // enumerations: the declared values
   AttributeReader reader;  // every other value (field_rules.hpp)
   [[nodiscard]] bool maps_values() const { return reader.maps_values(); }
@@ -442,7 +441,7 @@ struct RecordDecoder::State {
                 index < 0 ? runtime::unknown_code : static_cast<Code>(runtime::first_value_code + index);
           } else if (attribute.type == AttributeType::time) {
             codes[attribute.variable] = policy.encode(
-                attribute.variable, apply_time_format(attribute.time_format, FieldValue::from_string(text)));
+                attribute.variable, apply_time_format(attribute.reader.time_format(), FieldValue::from_string(text)));
           } else {
             codes[attribute.variable] = policy.encode(attribute.variable, FieldValue::from_string(text));
           }
@@ -594,8 +593,8 @@ RecordDecoder::RecordDecoder(const Policy& policy, const Bindings& bindings, con
       continue;
     }
     const auto index = static_cast<std::uint32_t>(state.attributes.size());
-    state.attributes.push_back(BoundAttribute{*binding.variable, info.type, binding.time_format, KeyIndex(info.values),
-                                              AttributeReader(policy, binding)});
+    state.attributes.push_back(
+        BoundAttribute{*binding.variable, info.type, KeyIndex(info.values), AttributeReader(policy, binding)});
     state.nodes[node_for(state.nodes, binding.path)].targets.push_back(Target{Target::Kind::attribute, index});
   }
   // Subjects: the distinct key paths of the settings.

@@ -9,29 +9,18 @@
 
 #include "usegate/base/format_text.hpp"
 #include "usegate/records/bindings.hpp"
+#include "usegate/runtime/time_text.hpp"
 
 namespace usegate::sql {
 namespace {
 
-constexpr std::int64_t earliest_second = -62167219200;  // 0000-01-01T00:00:00Z, as time_text.hpp
-constexpr std::int64_t latest_second = 253402300799;    // 9999-12-31T23:59:59Z
+// The years 0000 to 9999, which the runtime reads times within.
+using runtime::time_text_detail::earliest_second;
+using runtime::time_text_detail::latest_second;
 
 std::string number_literal(double value) {
   std::string text = fmt::format("{:.17g}", value);
   return text;
-}
-
-// The code of an ordered value `key` (never NULL here) among the variable's constants:
-// 2 below the first, 3 on it, 4 between it and the next, ...
-std::string ordered_code(const std::string& key, const std::vector<double>& constants, bool integer_keys) {
-  if (constants.empty()) return "2";
-  std::string out = "CASE";
-  for (std::size_t i = 0; i < constants.size(); ++i) {
-    const std::string constant =
-        integer_keys ? fmt::format("{}", static_cast<std::int64_t>(constants[i])) : number_literal(constants[i]);
-    out += fmt::format(" WHEN {0} < {1} THEN {2} WHEN {0} = {1} THEN {3}", key, constant, 2 + 2 * i, 3 + 2 * i);
-  }
-  return out + fmt::format(" ELSE {} END", 2 + 2 * constants.size());
 }
 
 std::string key_name(std::size_t variable) {
@@ -208,16 +197,37 @@ Result<ColumnCode> attribute_code(const runtime::CompiledPolicy& policy, std::si
           "CASE WHEN typeof({0}) IN ('integer', 'real') AND CAST({0} AS REAL) NOT IN (9e999, -9e999) THEN CAST({0} AS "
           "REAL) END",
           c);
-      out.code = fmt::format("CASE WHEN {} IS NULL THEN 0 WHEN {} IS NULL THEN 1 ELSE {} END", c, key,
-                             ordered_code(key, info.constants, false));
+      out.code = ordered_column_code(c, key, info.constants, false, dialect);
       return out;
     case runtime::AttributeType::time:
       out.key = time_key_of(c, binding.time_format, dialect);
-      out.code = fmt::format("CASE WHEN {} IS NULL THEN 0 WHEN {} IS NULL THEN 1 ELSE {} END", c, key,
-                             ordered_code(key, info.constants, true));
+      out.code = ordered_column_code(c, key, info.constants, true, dialect);
       return out;
   }
   return out;
+}
+
+std::string ordered_code(const std::string& key, const std::vector<double>& constants, bool integer_keys,
+                         Dialect dialect) {
+  if (constants.empty()) return "2";
+  std::string out = "CASE";
+  for (std::size_t i = 0; i < constants.size(); ++i) {
+    std::string constant;
+    if (integer_keys) {
+      constant = fmt::format("{}", static_cast<std::int64_t>(constants[i]));
+    } else {
+      constant = typed_columns(dialect) ? fmt::format("CAST({:.17g} AS double precision)", constants[i])
+                                        : number_literal(constants[i]);
+    }
+    out += fmt::format(" WHEN {0} < {1} THEN {2} WHEN {0} = {1} THEN {3}", key, constant, 2 + 2 * i, 3 + 2 * i);
+  }
+  return out + fmt::format(" ELSE {} END", 2 + 2 * constants.size());
+}
+
+std::string ordered_column_code(const std::string& column, const std::string& key, const std::vector<double>& constants,
+                                bool integer_keys, Dialect dialect) {
+  return fmt::format("CASE WHEN {} IS NULL THEN 0 WHEN {} IS NULL THEN 1 ELSE {} END", column, key,
+                     ordered_code(key, constants, integer_keys, dialect));
 }
 
 std::string now_parameter(Dialect dialect) {
@@ -261,7 +271,7 @@ ColumnCode now_parameter_code(const runtime::CompiledPolicy& policy, std::size_t
                           epoch_key("CAST(:usegate_now AS REAL)"));
   }
   out.code = fmt::format("CASE WHEN {} IS NULL THEN 1 ELSE {} END", key,
-                         ordered_code(key, policy.variables[variable].constants, true));
+                         ordered_code(key, policy.variables[variable].constants, true, dialect));
   return out;
 }
 

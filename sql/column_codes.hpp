@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "usegate/base/result.hpp"
 #include "usegate/records/bindings.hpp"
@@ -52,6 +53,16 @@ struct ConsentSource {
 [[nodiscard]] constexpr bool typed_columns(Dialect dialect) {
   return dialect == Dialect::postgres || dialect == Dialect::duckdb;
 }
+
+// The code of an ordered value `key` (never NULL there) among the variable's constants: 2 below
+// the first, 3 on it, 4 between it and the next, ... Time keys compare as integers; numbers as
+// each dialect spells a double.
+[[nodiscard]] std::string ordered_code(const std::string& key, const std::vector<double>& constants, bool integer_keys,
+                                       Dialect dialect);
+// An ordered column's code: 0 (missing) when the column `column` is NULL, 1 (unknown) when its
+// key `key` is, else ordered_code.
+[[nodiscard]] std::string ordered_column_code(const std::string& column, const std::string& key,
+                                              const std::vector<double>& constants, bool integer_keys, Dialect dialect);
 
 // SQL for `now` in epoch seconds under `--now-param`: sqlite's parameter `:usegate_now`, postgres's
 // setting `usegate.now` (`SET usegate.now = '1725148800'`).

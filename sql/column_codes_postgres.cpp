@@ -10,12 +10,14 @@
 
 #include "column_codes.hpp"
 #include "usegate/base/format_text.hpp"
+#include "usegate/runtime/time_text.hpp"
 
 namespace usegate::sql {
 namespace {
 
-constexpr std::int64_t earliest_second = -62167219200;  // 0000-01-01T00:00:00Z, as time_text.hpp
-constexpr std::int64_t latest_second = 253402300799;    // 9999-12-31T23:59:59Z
+// The years 0000 to 9999, which the runtime reads times within.
+using runtime::time_text_detail::earliest_second;
+using runtime::time_text_detail::latest_second;
 
 std::size_t value_code(const runtime::AttributeInfo& attribute, const std::string& value) {
   const auto found = std::find(attribute.values.begin(), attribute.values.end(), value);
@@ -83,18 +85,6 @@ std::string iso_key(const std::string& c, Dialect dialect) {
   return key;
 }
 
-std::string ordered_code(const std::string& key, const std::vector<double>& constants, bool integer_keys) {
-  if (constants.empty()) return "2";
-  std::string out = "CASE";
-  for (std::size_t i = 0; i < constants.size(); ++i) {
-    const std::string constant = integer_keys ? fmt::format("{}", static_cast<std::int64_t>(constants[i]))
-                                              : fmt::format("CAST({:.17g} AS double precision)", constants[i]);
-    out += fmt::format(" WHEN {0} < {1} THEN {2} WHEN {0} = {1} THEN {3}", key, constant, 2 + 2 * i, 3 + 2 * i);
-  }
-  out += fmt::format(" ELSE {} END", 2 + 2 * constants.size());
-  return out;
-}
-
 }  // namespace
 
 Result<ColumnCode> postgres_attribute_code(const runtime::CompiledPolicy& policy, std::size_t variable,
@@ -141,13 +131,11 @@ Result<ColumnCode> postgres_attribute_code(const runtime::CompiledPolicy& policy
           "CASE WHEN CAST({0} AS double precision) IN ('NaN', 'Infinity', '-Infinity') THEN NULL ELSE CAST({0} AS "
           "double precision) END",
           c);
-      out.code = fmt::format("CASE WHEN {} IS NULL THEN 0 WHEN {} IS NULL THEN 1 ELSE {} END", c, key,
-                             ordered_code(key, info.constants, false));
+      out.code = ordered_column_code(c, key, info.constants, false, dialect);
       return out;
     case runtime::AttributeType::time:
       out.key = postgres_time_key(c, binding.time_format, dialect);
-      out.code = fmt::format("CASE WHEN {} IS NULL THEN 0 WHEN {} IS NULL THEN 1 ELSE {} END", c, key,
-                             ordered_code(key, info.constants, true));
+      out.code = ordered_column_code(c, key, info.constants, true, dialect);
       return out;
   }
   return out;
