@@ -59,6 +59,19 @@ exit status (docs/cli.md, "Exit status"): 0 written, 2 usage error or a file tha
              --werror), its table exceeds the budget, or the artifact cannot be used
 )";
 
+// The policy `build` builds, for either target, or none when it is refused (why is printed):
+// its assertions proved, since a policy whose promises would not hold where it is enforced is
+// not built; its lint warnings printed, and refused with --werror; an artifact only when the
+// key of --verify-key signed it.
+std::optional<PolicyFile> read_buildable_policy(const Arguments& arguments, const VerifyKey& verify_key) {
+  PolicyFile input = read_policy_file(arguments.positionals().front(), true, verify_key);
+  if (input.source) add_assertion_errors(*input.source);
+  print_policy_errors(input);
+  if (input.is_artifact() ? !input.artifact : input.source->analysis.diagnostics.has_errors()) return std::nullopt;
+  if (refuse_for_lints(input, arguments.flag("--werror"))) return std::nullopt;
+  return input;
+}
+
 int build_sql(const Arguments& arguments, const std::optional<std::string>& output) {
   const auto dialect_text = arguments.option("--dialect");
   if (!dialect_text) throw UsageError("build: `--target sql` needs `--dialect sqlite|postgres|duckdb`");
@@ -70,16 +83,9 @@ int build_sql(const Arguments& arguments, const std::optional<std::string>& outp
   if (arguments.option("--now") && arguments.flag("--now-param")) {
     throw UsageError("build: give `--now T` or `--now-param`, not both");
   }
-  // As for an artifact: the assertions proved, lint warnings printed (and refused with
-  // --werror), an artifact only when the key of --verify-key signed it.
-  PolicyFile input = read_policy_file(arguments.positionals().front(), true, read_verify_key(arguments));
-  if (input.source) add_assertion_errors(*input.source);
-  print_policy_errors(input);
-  if (input.is_artifact() ? !input.artifact : input.source->analysis.diagnostics.has_errors()) {
-    return exit_code::broken_input;
-  }
-  if (refuse_for_lints(input, arguments.flag("--werror"))) return exit_code::broken_input;
-  const std::optional<Policy> policy = decision_policy_of(input);
+  const std::optional<PolicyFile> input = read_buildable_policy(arguments, read_verify_key(arguments));
+  if (!input) return exit_code::broken_input;
+  const std::optional<Policy> policy = decision_policy_of(*input);
   if (!policy) return exit_code::broken_input;
   const auto bindings = bindings_for(read_bindings_file(arguments.option("--bindings")), *policy);
   if (!bindings) {
@@ -162,14 +168,9 @@ int run_build(const Words& words) {
   const std::optional<signing::SecretKey> secret_key =
       sign_path ? std::optional(read_signing_key(*sign_path)) : std::nullopt;
 
-  PolicyFile input = read_policy_file(arguments.positionals().front(), true, verify_key);
-  // A policy whose assertions fail is not built: its promises would not hold where it is enforced.
-  if (input.source) add_assertion_errors(*input.source);
-  print_policy_errors(input);
-  if (input.is_artifact() ? !input.artifact : input.source->analysis.diagnostics.has_errors()) {
-    return exit_code::broken_input;
-  }
-  if (refuse_for_lints(input, arguments.flag("--werror"))) return exit_code::broken_input;
+  const std::optional<PolicyFile> read = read_buildable_policy(arguments, verify_key);
+  if (!read) return exit_code::broken_input;
+  const PolicyFile& input = *read;
   // An artifact is written again as it is; a source is compiled.
   const Result<runtime::CompiledPolicy, compiler::CompileError> compiled =
       input.is_artifact()
